@@ -1,0 +1,187 @@
+// Benchmark runner: checks the calibration model shootdown(cpus=N, gens=G) with SPIN, rumur and
+// lazytlb on the same configurations, one tool at a time, each single-threaded, and prints a
+// table plus the issue's performance targets for lazytlb.
+//
+//   node bin/run-ts.mjs bench/run.ts [--json] [--repeat K] [--config N,G ...]
+//
+// Timing: "seconds" is the wall clock of the verification run only (./pan, rumur's ./verifier,
+// or the lazytlb process including its Node/tsx start-up); generating the models and compiling
+// the C verifiers is excluded and reported separately as "compile s". "self s" is the time each
+// tool prints itself (pan's elapsed time, rumur's whole seconds, lazytlb's JSON `seconds`).
+// Memory: peak RSS of the run command from `/usr/bin/time -f %M`, the same for every tool.
+// With --repeat K every run is repeated K times and the fastest kept.
+// With --json the table goes to stderr and the rows (plus target verdicts) to stdout as JSON.
+// Exit status: 0 ok, 1 a state-count mismatch or a failed tool run, 2 spin/rumur not installed.
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GNU_TIME, haveCommand, measure, type BenchRow } from './measure.ts';
+import { runSpin } from './shootdown.pml.ts';
+import { runRumur } from './shootdown.m.ts';
+import type { ShootdownParams } from './shootdown-count.ts';
+
+/** Reachable states of shootdown(N,G) with flushOnUnlazy=true, measured by bench/shootdown-count.ts
+ *  and matched exactly by SPIN (-DNOREDUCE) and rumur (no symmetry). */
+export const EXPECTED_STATES: Record<string, number> = {
+  'shootdown(2,2)': 129,
+  'shootdown(3,3)': 2169,
+  'shootdown(4,3)': 20385,
+  'shootdown(5,5)': 1156893,
+  'shootdown(6,3)': 1789425,
+};
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** lazytlb via its CLI; a missing or failing CLI yields an 'n/a' row instead of an error. */
+function runLazytlb(p: ShootdownParams): BenchRow {
+  const config = `shootdown(${p.cpus},${p.gens})`;
+  const args = ['bin/lazytlb.mjs', 'check', 'shootdown', '--param', `cpus=${p.cpus}`, '--param', `gens=${p.gens}`,
+    '--no-por', '--no-symmetry', '--json'];
+  const row: BenchRow = { tool: 'lazytlb', config, verdict: 'n/a', states: null, seconds: null, peakMiB: null,
+    command: `node ${args.join(' ')}` };
+  if (!existsSync(join(ROOT, 'bin/lazytlb.mjs')) || !existsSync(join(ROOT, 'src/cli/main.ts')))
+    return { ...row, note: 'lazytlb CLI not present yet' };
+  const m = measure(process.execPath, args, ROOT);
+  let out: { verdict?: unknown; states?: unknown; transitions?: unknown; seconds?: unknown };
+  try {
+    const text = m.stdout.trim();
+    out = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+  } catch {
+    return { ...row, note: `no JSON from lazytlb (exit ${m.code}): ${(m.error ?? '') + m.stderr.trim().slice(-300)}` };
+  }
+  const v = String(out.verdict ?? '');
+  return {
+    ...row,
+    verdict: /violat|fail|counterexample/i.test(v) ? 'violation' : /ok|pass|hold|verified|safe/i.test(v) ? 'ok' : 'error',
+    states: typeof out.states === 'number' ? out.states : null,
+    transitions: typeof out.transitions === 'number' ? out.transitions : null,
+    seconds: m.wallSeconds,
+    selfSeconds: typeof out.seconds === 'number' ? out.seconds : null,
+    peakMiB: m.peakKiB === null ? null : m.peakKiB / 1024,
+    note: `verdict "${v}"`,
+  };
+}
+
+/** Run f K times and keep the fastest (by wall-clock seconds) row. */
+function fastest(k: number, f: () => BenchRow): BenchRow {
+  let best = f();
+  for (let i = 1; i < k && best.seconds !== null; i++) {
+    const r = f();
+    if (r.seconds !== null && r.seconds < best.seconds) best = r;
+  }
+  return best;
+}
+
+const fmt = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a == null || b == null || b === 0 ? null : a / b;
+
+function table(rows: BenchRow[], log: (s: string) => void): void {
+  const head = ['tool', 'config', 'verdict', 'states', 'seconds', 'self s', 'peak MiB', 'compile s',
+    'lazytlb/x time', 'lazytlb/x mem'];
+  const body = rows.map((r) => {
+    const lt = rows.find((x) => x.tool === 'lazytlb' && x.config === r.config);
+    const other = r.tool !== 'lazytlb' && lt !== undefined && lt.seconds !== null;
+    return [r.tool, r.config, r.verdict, r.states === null ? 'n/a' : String(r.states), fmt(r.seconds, 3),
+      fmt(r.selfSeconds), fmt(r.peakMiB, 1), fmt(r.compileSeconds),
+      other ? fmt(ratio(lt.seconds, r.seconds)) : '', other ? fmt(ratio(lt.peakMiB, r.peakMiB)) : ''];
+  });
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  log(line(head));
+  log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const b of body) log(line(b));
+}
+
+/** The issue's targets for lazytlb on one configuration (wall clock; self-reported time in brackets). */
+function targets(rows: BenchRow[], config: string): { line: string; pass: boolean | null } {
+  const get = (tool: string) => rows.find((r) => r.tool === tool && r.config === config);
+  const lt = get('lazytlb'), spin = get('spin (NOREDUCE)'), rumur = get('rumur');
+  if (!lt || lt.seconds === null || !spin || !rumur)
+    return { line: `targets ${config}: n/a (lazytlb not available)`, pass: null };
+  const tSpin = ratio(lt.seconds, spin.seconds), tRumur = ratio(lt.seconds, rumur.seconds);
+  const mSpin = ratio(lt.peakMiB, spin.peakMiB);
+  const checks: [string, number | null, number, number | null][] = [
+    ['time <= SPIN NOREDUCE', tSpin, 1.0, ratio(lt.selfSeconds, spin.selfSeconds)],
+    ['>= 2x faster than rumur', tRumur, 0.5, null],
+    ['memory <= 2x SPIN', mSpin, 2.0, null],
+  ];
+  const parts = checks.map(([name, r, limit, self]) =>
+    `${name}: ${r !== null && r <= limit ? 'PASS' : 'FAIL'} (${fmt(r)}x, limit ${limit}x` +
+    `${self !== null ? `; self-reported ${fmt(self)}x` : ''})`);
+  return { line: `targets ${config}: ${parts.join('; ')}`, pass: checks.every(([, r, limit]) => r !== null && r <= limit) };
+}
+
+/** State counts that must agree: SPIN NOREDUCE (after the +0 correction), rumur without symmetry,
+ *  lazytlb without POR/symmetry, and the reference count when known. */
+function mismatches(rows: BenchRow[], config: string): string[] {
+  const exact = rows.filter((r) => r.config === config && ['spin (NOREDUCE)', 'rumur', 'lazytlb'].includes(r.tool)
+    && r.states !== null);
+  const want = EXPECTED_STATES[config];
+  const counts = new Set(exact.map((r) => r.states));
+  if (want !== undefined) counts.add(want);
+  if (counts.size <= 1) return [];
+  return [`!!! STATE-COUNT MISMATCH for ${config}: ` +
+    exact.map((r) => `${r.tool}=${r.states}`).join(', ') + (want !== undefined ? `, reference=${want}` : '')];
+}
+
+function main(argv: string[]): number {
+  const json = argv.includes('--json');
+  const ri = argv.indexOf('--repeat');
+  const repeat = ri >= 0 ? Math.max(1, Number(argv[ri + 1]) || 1) : 1;
+  const configs: ShootdownParams[] = [];
+  argv.forEach((a, i) => {
+    if (a === '--config') {
+      const [cpus, gens] = (argv[i + 1] ?? '').split(',').map(Number);
+      configs.push({ cpus, gens, flushOnUnlazy: true });
+    }
+  });
+  if (configs.length === 0) configs.push({ cpus: 5, gens: 5, flushOnUnlazy: true }, { cpus: 6, gens: 3, flushOnUnlazy: true });
+
+  const missing = ['spin', 'rumur', 'gcc', 'cc'].filter((c) => !haveCommand(c));
+  if (missing.length > 0 || !existsSync(GNU_TIME)) {
+    console.log(`bench: ${[...missing, ...(existsSync(GNU_TIME) ? [] : [GNU_TIME])].join(', ')} not installed; ` +
+      'run: apt-get install -y spin rumur (and gcc, time)');
+    return 2;
+  }
+  const log = json ? (s: string) => console.error(s) : (s: string) => console.log(s);
+
+  const rows: BenchRow[] = [];
+  for (const p of configs) {
+    const cfg = `shootdown(${p.cpus},${p.gens})`;
+    const runs: [string, () => BenchRow][] = [
+      ['spin (NOREDUCE)', () => runSpin(p, { por: false })],
+      ['spin (POR)', () => runSpin(p, { por: true })],
+      ['rumur', () => runRumur(p, { symmetry: 'off' })],
+      ['rumur (symmetry)', () => runRumur(p, { symmetry: 'exhaustive' })],
+      ['lazytlb', () => runLazytlb(p)],
+    ];
+    for (const [tool, run] of runs) {
+      if (!json) process.stderr.write(`bench: ${tool} ${cfg} ...\n`);
+      let r: BenchRow;
+      try {
+        r = fastest(repeat, run);
+      } catch (e) {
+        r = { tool, config: cfg, verdict: 'error', states: null, seconds: null, peakMiB: null, note: String(e) };
+      }
+      rows.push(r);
+    }
+  }
+
+  table(rows, log);
+  log('');
+  log('seconds = wall clock of the run command only (model generation and C compilation excluded, see');
+  log('"compile s"); peak MiB = max RSS from /usr/bin/time -f %M; every tool single-threaded, one at a time.');
+  const t = configs.map((p) => targets(rows, `shootdown(${p.cpus},${p.gens})`));
+  for (const x of t) log(x.line);
+  const bad = configs.flatMap((p) => mismatches(rows, `shootdown(${p.cpus},${p.gens})`));
+  for (const m of bad) log(m);
+  const failed = rows.filter((r) => r.verdict === 'error' || r.verdict === 'violation');
+  for (const r of failed) log(`!!! ${r.tool} ${r.config}: ${r.verdict}${r.note ? ` — ${r.note}` : ''}`);
+  for (const r of rows.filter((x) => x.verdict === 'n/a')) log(`note: ${r.tool} ${r.config}: n/a (${r.note})`);
+  if (json) console.log(JSON.stringify({ rows, targets: t, mismatches: bad }, null, 2));
+  return bad.length > 0 || failed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,19 @@
+// The shipped models and their named variants. Add a model here with its variants; properties are
+// bound to models by name in properties/index.ts.
+import type { ModelDef } from '../src/lang/model.ts';
+import type { VariantDef } from '../src/lang/variant.ts';
+import shootdown from './bench/shootdown.ts';
+import shootdownNoFlushOnUnlazy from './bench/variants/no-flush-on-unlazy.ts';
+
+export interface ShippedModel {
+  readonly model: ModelDef<any, any, any>;
+  readonly variants: readonly VariantDef[];
+  /** Included in `npm start` (the summary) at default scope. */
+  readonly summary: boolean;
+  /** Variants shown in the summary (historical kernels that show a real counterexample). */
+  readonly summaryVariants?: readonly string[];
+}
+
+export const shipped: readonly ShippedModel[] = [
+  { model: shootdown, variants: [shootdownNoFlushOnUnlazy], summary: true, summaryVariants: ['no-flush-on-unlazy'] },
+];

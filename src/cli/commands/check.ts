@@ -1,0 +1,102 @@
+// lazytlb check <model> [--variant NAME|FILE] [--set flag=value] [--param name=value] [--property P]
+//               [--memory sc|tso] [--json] [--max-states N] [--max-seconds S] [--max-memory MiB]
+import type { Argv } from 'yargs';
+import { allProperties } from '../../../properties/index.ts';
+import { check, type CheckResult } from '../../engine/check.ts';
+import type { Progress } from '../../engine/bfs.ts';
+import { renderText } from '../../trace/render-text.ts';
+import { exitFor } from '../exit.ts';
+import { num, type Io } from '../io.ts';
+import { findModel, findVariant, parsePairs } from '../load.ts';
+
+export interface CheckArgs {
+  model: string;
+  variant?: string;
+  set?: string[];
+  param?: string[];
+  property?: string[];
+  memory?: string;
+  json?: boolean;
+  'max-states'?: number;
+  'max-seconds'?: number;
+  'max-memory'?: number;
+  deadlock?: boolean;
+}
+
+export function checkOptions<T>(y: Argv<T>) {
+  return y
+    .option('variant', { type: 'string', describe: 'a named variant of the model (see list) or a variant file' })
+    .option('set', { type: 'string', array: true, describe: 'flag=value (repeatable)' })
+    .option('param', { type: 'string', array: true, describe: 'param=value (repeatable)' })
+    .option('property', { type: 'string', array: true, describe: 'check only these properties (repeatable)' })
+    .option('memory', { type: 'string', describe: 'memory model: sc (default) or tso' })
+    .option('json', { type: 'boolean', describe: 'print one JSON object' })
+    .option('max-states', { type: 'number', describe: 'stop after this many states (verdict incomplete)' })
+    .option('max-seconds', { type: 'number', describe: 'stop after this many seconds (verdict incomplete)' })
+    .option('max-memory', { type: 'number', describe: 'stop when the state store exceeds this many MiB (verdict incomplete)' })
+    .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' });
+}
+
+export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
+  const sm = findModel(a.model);
+  const variant = await findVariant(sm, a.variant);
+  const live = io.tty && !a.json;
+  const r = check(sm.model, allProperties, {
+    variant,
+    params: parsePairs('param', a.param),
+    flags: parsePairs('set', a.set),
+    memory: a.memory,
+    properties: a.property,
+    maxStates: a['max-states'],
+    maxSeconds: a['max-seconds'],
+    maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
+    deadlock: a.deadlock,
+    onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
+  });
+  if (live && r.seconds >= 1) io.err('\r\x1b[K');
+  io.out(a.json ? JSON.stringify(toJson(r)) : renderResult(r));
+  return exitFor(r.verdict);
+}
+
+function progressLine(p: Progress): string {
+  return `${num(p.states)} states, depth ${p.depth}, ${num(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${(p.bytes / 2 ** 20).toFixed(0)} MiB`;
+}
+
+/** The --json object (the CLI contract). */
+export function toJson(r: CheckResult): Record<string, unknown> {
+  return {
+    verdict: r.verdict,
+    model: r.model,
+    variant: r.variant,
+    params: r.params,
+    flags: r.flags,
+    memory: r.memory,
+    properties: r.properties,
+    states: r.states,
+    transitions: r.transitions,
+    depth: r.depth,
+    seconds: Number(r.seconds.toFixed(3)),
+    memoryBytes: r.memoryBytes,
+    ...(r.limit ? { limit: r.limit } : {}),
+    ...(r.property ? { property: r.property, reason: r.reason } : {}),
+    ...(r.trace ? { trace: r.trace } : {}),
+  };
+}
+
+export function headline(r: CheckResult): string {
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${r.model}${r.variant ? ` --variant ${r.variant}` : ''} (${params}, memory ${r.memory})`;
+}
+
+function renderResult(r: CheckResult): string {
+  const stats = `${num(r.states)} states, ${num(r.transitions)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
+  const lines = [headline(r)];
+  if (r.verdict === 'ok') lines.push(`ok: no violation of ${r.properties.join(', ') || '(no properties)'}${r.properties.length ? '' : ''}; complete search: ${stats}`);
+  else if (r.verdict === 'incomplete') lines.push(`incomplete: stopped at ${r.limit}; no violation in what was covered: ${stats}`);
+  else {
+    lines.push(r.verdict === 'violation' ? `violation of ${r.property} after ${r.trace?.length ?? 0} steps (${stats}):` : `model error after ${r.trace?.length ?? 0} steps:`);
+    lines.push('');
+    lines.push(renderText({ rows: r.trace ?? [], property: r.property ?? '', statement: r.statement ?? '', reason: r.reason ?? '', actors: r.actors }));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,36 @@
+// lazytlb list: models, their params, flags, variants and properties.
+import { allProperties } from '../../../properties/index.ts';
+import { shipped } from '../../../models/index.ts';
+import type { Io } from '../io.ts';
+
+export function runList(io: Io, json: boolean): number {
+  const data = shipped.map(({ model, variants }) => ({
+    name: model.name,
+    title: model.title,
+    params: Object.fromEntries(Object.entries(model.params).map(([k, p]) => [k, { default: p.default, min: p.min, max: p.max, doc: p.doc }])),
+    flags: Object.fromEntries(Object.entries(model.flags).map(([k, f]) => [k, { default: f.default, doc: f.doc, ...(f.values ? { values: f.values } : {}) }])),
+    memory: model.memory ?? ['sc'],
+    variants: variants.map((v) => ({ name: v.name, description: v.description, violates: v.violates ?? [] })),
+    properties: allProperties.filter((p) => p.models.includes(model.name)).map((p) => ({ name: p.name, statement: p.statement, ref: p.ref })),
+  }));
+  if (json) {
+    io.out(JSON.stringify(data));
+    return 0;
+  }
+  const out: string[] = [];
+  for (const m of data) {
+    out.push(`${m.name} — ${m.title}`);
+    out.push(`  params:     ${Object.entries(m.params).map(([k, p]) => `${k}=${p.default} (${p.min}..${p.max})`).join(', ')}`);
+    out.push(`  memory:     ${m.memory.join(', ')}`);
+    out.push('  flags:');
+    for (const [k, f] of Object.entries(m.flags)) out.push(`    ${k}=${String(f.default)}  ${f.doc}`);
+    out.push('  variants:');
+    out.push('    mainline  every flag at its default');
+    for (const v of m.variants) out.push(`    ${v.name}  ${v.description}${v.violates.length ? ` [violates ${v.violates.join(', ')}]` : ''}`);
+    out.push('  properties:');
+    for (const p of m.properties) out.push(`    ${p.name}  ${p.statement}`);
+    out.push('');
+  }
+  io.out(out.join('\n'));
+  return 0;
+}

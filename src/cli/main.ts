@@ -1,0 +1,49 @@
+// The lazytlb command line (yargs). Exit codes: 0 no violation (complete search), 1 violation,
+// 2 usage or model error, 3 incomplete. Errors are one line; a stack trace only with --debug.
+import yargs from 'yargs';
+import { ModelError, UsageError } from '../lang/errors.ts';
+import { runCheck, checkOptions, type CheckArgs } from './commands/check.ts';
+import { runList } from './commands/list.ts';
+import { runSummary } from './commands/summary.ts';
+import { EXIT } from './exit.ts';
+import { processIo, type Io } from './io.ts';
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const debug = argv.includes('--debug');
+  let code: number = EXIT.ok;
+  try {
+    await yargs([...argv])
+      .scriptName('lazytlb')
+      .usage('$0 <command> [options]')
+      .option('debug', { type: 'boolean', describe: 'show stack traces of errors' })
+      .command('list', 'list models, variants, flags, params and properties', (y) => y.option('json', { type: 'boolean' }), (a) => {
+        code = runList(io, Boolean(a.json));
+      })
+      .command('check <model>', 'explore every interleaving of a model (variant) and check its properties', (y) => checkOptions(y.positional('model', { type: 'string', demandOption: true })), async (a) => {
+        code = await runCheck(a as unknown as CheckArgs, io);
+      })
+      .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }), (a) => {
+        code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'] });
+      })
+      .demandCommand(1, 'name a command: list, check, summary')
+      .strict()
+      .help()
+      .version(false)
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw err ?? new UsageError(msg);
+      })
+      .parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ModelError) {
+      io.err(`lazytlb: ${e instanceof ModelError ? 'model error: ' : ''}${e.message}\n`);
+      if (debug) io.err(`${e.stack}\n`);
+      return EXIT.usage;
+    }
+    const err = e as Error;
+    io.err(`lazytlb: internal error: ${err?.message ?? String(e)}\n`);
+    if (debug) io.err(`${err?.stack}\n`);
+    return EXIT.usage;
+  }
+  return code;
+}

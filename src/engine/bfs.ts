@@ -1,0 +1,172 @@
+// Breadth-first exploration of every interleaving. States are expanded in insertion order, so the
+// first violation found is at minimal depth and its trace is a shortest counterexample. The loop
+// allocates nothing per state: it unpacks into `base`, tries each candidate step on `cur` (restored from
+// `base` after a step changed it), packs successors into one scratch buffer and inserts them.
+import type { Program } from '../lang/compile.ts';
+import { ModelError } from '../lang/errors.ts';
+import { Machine } from './machine.ts';
+import { NO_PARENT, StateStore } from './store.ts';
+
+export interface ExploreOptions {
+  readonly maxStates?: number;
+  readonly maxSeconds?: number;
+  readonly maxMemoryBytes?: number;
+  /** Report deadlocks (states with no enabled step that the model does not mark as an allowed end). */
+  readonly deadlock?: boolean;
+  /** Called about once a second with the search's progress. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly bytes: number;
+}
+
+/** One transition: step id, actor instance and choice. */
+export interface RawStep {
+  readonly step: number;
+  readonly actor: number;
+  readonly choice: number;
+}
+
+export type Found =
+  | { readonly kind: 'invariant' | 'monitor'; readonly prop: number; readonly reason: string }
+  | { readonly kind: 'deadlock'; readonly prop: -1; readonly reason: string }
+  | { readonly kind: 'error'; readonly prop: -1; readonly reason: string };
+
+export interface ExploreResult {
+  readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
+  readonly states: number;
+  readonly transitions: number;
+  /** BFS depth reached (the longest shortest path from the initial state among stored states). */
+  readonly depth: number;
+  readonly seconds: number;
+  readonly bytes: number;
+  /** For `incomplete`: which limit was hit. */
+  readonly limit?: string;
+  readonly found?: Found;
+  /** For a violation or error: the transitions from the initial state. */
+  readonly trace?: readonly RawStep[];
+  readonly store: StateStore;
+}
+
+export function encodeVia(step: number, actor: number, choice: number): number {
+  return ((step << 16) | (actor << 8) | choice) >>> 0;
+}
+
+export function decodeVia(v: number): RawStep {
+  return { step: v >>> 16, actor: (v >>> 8) & 0xff, choice: v & 0xff };
+}
+
+export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreResult {
+  const t0 = performance.now();
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxMs = (opts.maxSeconds ?? Infinity) * 1000;
+  const maxBytes = opts.maxMemoryBytes ?? Infinity;
+  const deadlock = opts.deadlock ?? true;
+  const W = prog.words;
+  const m = new Machine(prog);
+  const cur = m.cur;
+  const base = new Int32Array(cur.length);
+  const tmp = new Uint32Array(W);
+  const store = new StateStore(W);
+  const steps = prog.steps;
+  const kinds = prog.actorKinds;
+  let transitions = 0;
+  let depth = 0;
+  let levelEnd = 1;
+  let nextProgress = t0 + 1000;
+
+  const done = (verdict: ExploreResult['verdict'], extra: Partial<ExploreResult> = {}): ExploreResult => ({
+    verdict,
+    states: store.count,
+    transitions,
+    depth,
+    seconds: (performance.now() - t0) / 1000,
+    bytes: store.bytes,
+    store,
+    ...extra,
+  });
+
+  // Initial state.
+  // The transition being executed, for the trace of a model error.
+  let atId = NO_PARENT;
+  let atVia = 0;
+  try {
+    m.init();
+    prog.pack(cur, tmp, 0);
+    store.insert(tmp, NO_PARENT, 0);
+    const v = m.checkInvariants();
+    if (v) return done('violation', { found: { kind: 'invariant', ...v }, trace: [] });
+    for (let id = 0; id < store.count; id++) {
+      if (id === levelEnd) {
+        depth++;
+        levelEnd = store.count;
+      }
+      if ((id & 1023) === 0 && id > 0) {
+        const now = performance.now();
+        if (store.count >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
+        if (now - t0 > maxMs) return done('incomplete', { limit: `max-seconds ${maxMs / 1000}` });
+        if (store.bytes > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
+        if (opts.onProgress && now >= nextProgress) {
+          nextProgress = now + 1000;
+          opts.onProgress({ states: store.count, transitions, depth, seconds: (now - t0) / 1000, bytes: store.bytes });
+        }
+      }
+      prog.unpack(store.arena, id * W, base);
+      cur.set(base);
+      let dirty = false;
+      let enabled = 0;
+      for (let ki = 0; ki < kinds.length; ki++) {
+        const k = kinds[ki];
+        for (let a = 0; a < k.count; a++) {
+          const cands = k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]];
+          for (let j = 0; j < cands.length; j++) {
+            const st = steps[cands[j]];
+            for (let ch = 0; ch < st.choices; ch++) {
+              if (dirty) {
+                cur.set(base);
+                dirty = false;
+              }
+              if (!m.enabled(st, a, ch)) continue;
+              enabled++;
+              dirty = true;
+              atId = id;
+              atVia = encodeVia(st.id, a, ch);
+              m.apply(st, a);
+              transitions++;
+              prog.pack(cur, tmp, 0);
+              const r = store.insert(tmp, id, atVia);
+              if (m.violation !== null) {
+                const sid = r >= 0 ? r : -r - 1;
+                return done('violation', { found: { kind: 'monitor', ...m.violation }, trace: traceTo(store, sid) });
+              }
+              if (r >= 0 && m.checkInvariants() !== null) {
+                return done('violation', { found: { kind: 'invariant', ...m.violation! }, trace: traceTo(store, r) });
+              }
+            }
+          }
+        }
+      }
+      if (enabled === 0 && deadlock) {
+        cur.set(base);
+        if (!m.isEnd()) return done('violation', { found: { kind: 'deadlock', prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' }, trace: traceTo(store, id) });
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    const trace = atId === NO_PARENT ? [] : [...traceTo(store, atId), decodeVia(atVia)];
+    return done('error', { found: { kind: 'error', prop: -1, reason: e.message }, trace });
+  }
+  return done('ok');
+}
+
+/** The transitions from the initial state to stored state `id`, following parent links. */
+export function traceTo(store: StateStore, id: number): RawStep[] {
+  const out: RawStep[] = [];
+  for (let s = id; store.parent[s] !== NO_PARENT; s = store.parent[s]) out.push(decodeVia(store.via[s]));
+  return out.reverse();
+}

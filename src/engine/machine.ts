@@ -1,0 +1,293 @@
+// The machine executes compiled steps on one unpacked state (`cur`, one Int32 slot per field). It is
+// shared by the explorer, replay and simulation, so a step means the same thing everywhere. Nothing
+// here allocates per transition: the step context, the views and the monitor context are built once.
+import { IDLE, type CompiledStep, type Program } from '../lang/compile.ts';
+import { renderValue } from '../lang/domain.ts';
+import { ModelError } from '../lang/errors.ts';
+import type { StepCtx } from '../lang/model.ts';
+import type { MonitorCtx } from '../lang/property.ts';
+import { buildView, type ViewMemory } from '../lang/view.ts';
+
+const NO_JUMP = 0;
+const GOTO = 1;
+const CALL = 2;
+const RET = 3;
+
+export interface Violation {
+  /** Index into program.instance.properties, or -1 for a deadlock. */
+  readonly prop: number;
+  readonly reason: string;
+}
+
+class Ctx implements StepCtx {
+  actor = 0;
+  choice = 0;
+  /** The executing CPU for store buffers, -1 for non-CPU actors, invariants and init. */
+  cpu = -1;
+  step: CompiledStep | null = null;
+  jump = NO_JUMP;
+  jumpPc = 0;
+  retPc = 0;
+  constructor(private readonly m: Machine) {}
+  goto(label: string): void {
+    const pc = this.step!.labels[label];
+    if (pc === undefined || pc < 0) throw new ModelError(`${this.step!.name}: goto unknown label '${label}'`);
+    this.jump = GOTO;
+    this.jumpPc = pc;
+  }
+  call(proc: string, returnTo?: string): void {
+    const kind = this.m.kindOf[this.step!.id];
+    const entry = kind.entryPc[proc];
+    if (entry === undefined) throw new ModelError(`${this.step!.name}: call of unknown procedure '${proc}'`);
+    let ret: number;
+    if (returnTo !== undefined) {
+      ret = this.step!.labels[returnTo];
+      if (ret === undefined || ret < 0) throw new ModelError(`${this.step!.name}: call returns to unknown label '${returnTo}'`);
+    } else if (this.step!.kind === 'seq') ret = this.step!.nextPc; // a call returns to the next step
+    else ret = this.m.cur[kind.pcSlot + this.actor * kind.ctlStride]; // an interrupt resumes where it hit
+    this.jump = CALL;
+    this.jumpPc = entry;
+    this.retPc = ret;
+  }
+  ret(): void {
+    this.jump = RET;
+  }
+  emit(event: string, a = 0, b = 0, c = 0): void {
+    const hs = this.m.handlers[event];
+    if (hs === undefined) throw new ModelError(`${this.step?.name ?? 'init'}: emits undeclared event '${event}'`);
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i];
+      this.m.mon.prop = h.prop;
+      h.fn(this.m.view, this.m.ghost[h.prop], this.m.mon, a, b, c);
+    }
+  }
+  fence(): void {
+    if (this.cpu >= 0 && this.m.tso) this.m.drainAll(this.cpu);
+  }
+  /** The hardware drain step of the TSO store buffer. */
+  $drainOne(): void {
+    this.m.drainOne(this.cpu);
+  }
+}
+
+class MonCtx implements MonitorCtx {
+  prop = 0;
+  constructor(private readonly m: Machine) {}
+  fail(reason: string): void {
+    if (this.m.violation === null) this.m.violation = { prop: this.prop, reason };
+  }
+}
+
+export class Machine {
+  readonly cur: Int32Array;
+  readonly view: any;
+  readonly ghost: any[];
+  readonly ctx: Ctx;
+  readonly mon: MonCtx;
+  readonly handlers: Record<string, { prop: number; fn: NonNullable<import('../lang/property.ts').PropertyDef['on']>[string] }[]>;
+  readonly kindOf: Program['actorKinds'][number][];
+  readonly tso: boolean;
+  violation: Violation | null = null;
+  private readonly sbBase: number;
+  private readonly sbStride: number;
+  private readonly sbDepth: number;
+  private readonly sbRange: number;
+  private readonly plainIndex: Int32Array;
+  private readonly plainSlots: Int32Array;
+  private readonly invariants: { prop: number; check: (s: any, g: any, p: any) => string | null }[];
+
+  constructor(readonly prog: Program) {
+    const { layout, instance } = prog;
+    this.cur = new Int32Array(layout.slots.length);
+    this.ctx = new Ctx(this);
+    this.mon = new MonCtx(this);
+    this.tso = prog.tso !== null;
+    const t = prog.tso;
+    this.sbBase = t?.base ?? 0;
+    this.sbStride = t?.stride ?? 0;
+    this.sbDepth = t?.depth ?? 0;
+    this.sbRange = t?.valueRange ?? 1;
+    this.plainIndex = t?.plainIndex ?? new Int32Array(0);
+    this.plainSlots = t?.plainSlots ?? new Int32Array(0);
+    this.view = buildView(layout, this.cur, this.memory(), this.tso);
+    this.ghost = prog.ghostNames.map((g) => this.view.$ghost?.[g] ?? null);
+    this.kindOf = prog.steps.map((s) => prog.actorKinds.find((k) => k.name === s.actorKind)!);
+    const declared = instance.model.events ?? {};
+    this.handlers = Object.create(null);
+    for (const e of Object.keys(declared)) this.handlers[e] = [];
+    instance.properties.forEach((p, i) => {
+      for (const [e, fn] of Object.entries(p.on ?? {})) {
+        if (!(e in declared)) throw new ModelError(`property ${p.name} observes event '${e}', which model ${instance.model.name} does not emit; events: ${Object.keys(declared).join(', ') || '(none)'}`);
+        this.handlers[e].push({ prop: i, fn });
+      }
+    });
+    this.invariants = instance.properties.flatMap((p, i) => (p.check ? [{ prop: i, check: p.check }] : []));
+  }
+
+  private memory(): ViewMemory {
+    const m = this;
+    return {
+      oob(slot: number, v: unknown): never {
+        const s = m.prog.layout.slots[slot];
+        const hi = s.domain.lo + s.domain.size - 1;
+        const range = s.domain.kind === 'bool' ? 'true/false' : `${s.domain.lo}..${hi}`;
+        throw new ModelError(`${m.ctx.step?.name ?? 'init'}: ${s.path} = ${String(v)} is outside its domain ${range}`);
+      },
+      badIndex(path: string, i: unknown): never {
+        throw new ModelError(`${m.ctx.step?.name ?? 'init'}: index ${String(i)} outside ${path}`);
+      },
+      ld(slot: number): number {
+        const cpu = m.ctx.cpu;
+        if (cpu < 0) return m.cur[slot];
+        const b = m.sbBase + cpu * m.sbStride;
+        const pi = m.plainIndex[slot];
+        for (let j = m.cur[b] - 1; j >= 0; j--) {
+          const e = m.cur[b + 1 + j];
+          if (((e / m.sbRange) | 0) === pi) return e - pi * m.sbRange;
+        }
+        return m.cur[slot];
+      },
+      st(slot: number, i: number): void {
+        const cpu = m.ctx.cpu;
+        if (cpu < 0) {
+          m.cur[slot] = i;
+          return;
+        }
+        const b = m.sbBase + cpu * m.sbStride;
+        // A full buffer: the oldest store reaching memory first is an execution TSO allows.
+        if (m.cur[b] === m.sbDepth) m.drainOne(cpu);
+        const n = m.cur[b];
+        m.cur[b + 1 + n] = m.plainIndex[slot] * m.sbRange + i;
+        m.cur[b] = n + 1;
+      },
+    };
+  }
+
+  drainOne(cpu: number): void {
+    const b = this.sbBase + cpu * this.sbStride;
+    const n = this.cur[b];
+    if (n === 0) return;
+    const e = this.cur[b + 1];
+    const pi = (e / this.sbRange) | 0;
+    this.cur[this.plainSlots[pi]] = e - pi * this.sbRange;
+    for (let j = 1; j < n; j++) this.cur[b + j] = this.cur[b + j + 1];
+    this.cur[b + n] = 0;
+    this.cur[b] = n - 1;
+  }
+
+  drainAll(cpu: number): void {
+    const b = this.sbBase + cpu * this.sbStride;
+    while (this.cur[b] > 0) this.drainOne(cpu);
+  }
+
+  /** Sets `cur` to the initial state. */
+  init(): void {
+    const { instance } = this.prog;
+    this.cur.fill(0);
+    this.ctx.cpu = -1;
+    this.ctx.step = null;
+    instance.model.init?.(this.view, instance.params, instance.flags);
+    instance.properties.forEach((p, i) => p.init?.(this.ghost[i], this.view, instance.params));
+  }
+
+  /** The pc of an actor (IDLE for kinds without control state). */
+  pcOf(kindIndex: number, actor: number): number {
+    const k = this.prog.actorKinds[kindIndex];
+    return k.pcSlot < 0 ? IDLE : this.cur[k.pcSlot + actor * k.ctlStride];
+  }
+
+  /** Whether step `st` is enabled for `actor` with `choice` in `cur` (the step's pc is not checked). */
+  enabled(st: CompiledStep, actor: number, choice: number): boolean {
+    const x = this.ctx;
+    x.step = st;
+    x.actor = actor;
+    x.choice = choice;
+    x.cpu = st.actorKind === 'cpu' ? actor : -1;
+    return st.guard === null || st.guard(this.view, actor, x);
+  }
+
+  /**
+   * Applies step `st` (already found enabled with the same actor and choice) to `cur`: the fence, the
+   * effect, then the control flow. A monitor that fails sets `violation`.
+   */
+  apply(st: CompiledStep, actor: number): void {
+    const x = this.ctx;
+    x.jump = NO_JUMP;
+    if (st.fence && x.cpu >= 0 && this.tso) this.drainAll(x.cpu);
+    if (st.effect !== null) st.effect(this.view, actor, x);
+    const k = this.kindOf[st.id];
+    if (k.pcSlot < 0) {
+      if (x.jump !== NO_JUMP) throw new ModelError(`${st.name}: control flow in an actor without procedures`);
+      return;
+    }
+    const pcAt = k.pcSlot + actor * k.ctlStride;
+    const cur = this.cur;
+    switch (x.jump) {
+      case NO_JUMP:
+        if (st.kind === 'seq') {
+          if (st.nextPc >= 0) cur[pcAt] = st.nextPc;
+          else this.pop(pcAt);
+        }
+        return;
+      case GOTO:
+        cur[pcAt] = x.jumpPc;
+        return;
+      case RET:
+        this.pop(pcAt);
+        return;
+      case CALL: {
+        const sp = cur[pcAt + 1];
+        if (sp >= k.stackDepth) throw new ModelError(`${st.name}: call stack of ${k.name}${actor} overflows its depth ${k.stackDepth}`);
+        // Nothing to push for a call from an idle actor (it returns to idle) or from a procedure's last
+        // step (a tail call: the callee returns where the caller would have).
+        if (x.retPc > IDLE || (x.retPc === IDLE && sp > 0)) {
+          cur[pcAt + 2 + sp] = x.retPc;
+          cur[pcAt + 1] = sp + 1;
+        }
+        cur[pcAt] = x.jumpPc;
+        return;
+      }
+    }
+  }
+
+  private pop(pcAt: number): void {
+    const cur = this.cur;
+    const sp = cur[pcAt + 1];
+    if (sp === 0) {
+      cur[pcAt] = IDLE;
+      return;
+    }
+    cur[pcAt] = cur[pcAt + 2 + sp - 1];
+    cur[pcAt + 2 + sp - 1] = 0;
+    cur[pcAt + 1] = sp - 1;
+  }
+
+  /** Checks every invariant on `cur`; sets and returns `violation` if one fails. */
+  checkInvariants(): Violation | null {
+    this.ctx.cpu = -1;
+    const { params } = this.prog.instance;
+    for (let i = 0; i < this.invariants.length; i++) {
+      const inv = this.invariants[i];
+      const r = inv.check(this.view, this.ghost[inv.prop], params);
+      if (r !== null) {
+        this.violation = { prop: inv.prop, reason: r };
+        return this.violation;
+      }
+    }
+    return null;
+  }
+
+  /** Whether `cur` is an allowed end state (for deadlock detection). */
+  isEnd(): boolean {
+    const end = this.prog.instance.model.end;
+    this.ctx.cpu = -1;
+    return end !== undefined && end(this.view);
+  }
+
+  /** The value of every slot of `cur`, rendered (for traces). */
+  render(slot: number): string {
+    const s = this.prog.layout.slots[slot];
+    const i = this.cur[slot];
+    return renderValue(s.domain, s.domain.kind === 'bool' ? i !== 0 : i + s.domain.lo);
+  }
+}

@@ -1,0 +1,229 @@
+// compile: instance → program. Adds the state the language itself needs to the model's declaration
+// (per-actor program counter and return stack, per-CPU store buffers under TSO, each property's ghost
+// state), lays it out in 32-bit words, generates pack/unpack for that layout, and turns procedures into
+// a flat step table indexed by program counter.
+import { enumOf, int } from './domain.ts';
+import { ModelError } from './errors.ts';
+import type { Instance } from './instantiate.ts';
+import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
+import type { Effect, Guard, ProcedureDef } from './model.ts';
+import { arrayOf, type RecordDecl } from './schema.ts';
+
+export const IDLE = 0;
+
+export interface CompiledStep {
+  readonly id: number;
+  readonly proc: string;
+  readonly label: string;
+  readonly text: string;
+  readonly actorKind: string;
+  readonly kind: 'seq' | 'rules';
+  /** seq: the pc at which this step runs; rules: -1. */
+  readonly pc: number;
+  /** seq: the pc after this step by default (-1 = return). */
+  readonly nextPc: number;
+  readonly choices: number;
+  readonly choiceName: string | null;
+  readonly choiceOf: string | null;
+  readonly fence: boolean;
+  readonly guard: Guard<any> | null;
+  readonly effect: Effect<any> | null;
+  /** label → pc within the step's procedure (for goto and call return labels). */
+  readonly labels: Readonly<Record<string, number>>;
+  /** `proc:label` */
+  readonly name: string;
+}
+
+export interface ActorKind {
+  readonly name: string;
+  readonly count: number;
+  /** Slot of actor 0's pc, or -1 when the kind has no seq procedures (no control state). */
+  readonly pcSlot: number;
+  /** Slots between consecutive actors' control records. */
+  readonly ctlStride: number;
+  readonly stackDepth: number;
+  /** pc → candidate step ids at that pc (the seq step there, or entries when idle, then the rules). */
+  readonly candidates: readonly Int32Array[];
+  /** pc value → `proc:label` ('idle' for 0). */
+  readonly pcNames: readonly string[];
+  /** Entry pc of each seq procedure of this kind. */
+  readonly entryPc: Readonly<Record<string, number>>;
+}
+
+export interface Program {
+  readonly instance: Instance;
+  readonly layout: Layout;
+  readonly words: number;
+  readonly steps: readonly CompiledStep[];
+  readonly actorKinds: readonly ActorKind[];
+  readonly pack: (src: Int32Array, dst: Uint32Array, off: number) => void;
+  readonly unpack: (src: Uint32Array, off: number, dst: Int32Array) => void;
+  /** Under TSO: the store-buffer layout (per CPU). */
+  readonly tso: TsoLayout | null;
+  /** Field name of each property's ghost record under `$ghost`. */
+  readonly ghostNames: readonly string[];
+}
+
+export interface TsoLayout {
+  readonly depth: number;
+  /** Slot of CPU 0's buffer length; entries follow; `stride` slots per CPU. */
+  readonly base: number;
+  readonly stride: number;
+  /** plain slot → index among plain slots (-1 if not plain). */
+  readonly plainIndex: Int32Array;
+  /** index among plain slots → slot. */
+  readonly plainSlots: Int32Array;
+  /** Entries encode plainIndex * valueRange + value. */
+  readonly valueRange: number;
+}
+
+export function compile(inst: Instance): Program {
+  const { model, procedures } = inst;
+  const stackDepth = model.stackDepth ?? 4;
+  for (const p of procedures) {
+    if (!(p.actor in inst.actors)) throw new ModelError(`procedure ${p.name} runs on unknown actor '${p.actor}'; actors: ${Object.keys(inst.actors).join(', ')}`);
+  }
+
+  // Program counters: per actor kind, idle plus one value per seq step.
+  const pcNamesByKind = new Map<string, string[]>();
+  for (const kind of Object.keys(inst.actors)) pcNamesByKind.set(kind, ['idle']);
+  for (const p of procedures) if (p.kind === 'seq') for (const s of p.steps) pcNamesByKind.get(p.actor)!.push(`${p.name}:${s.label}`);
+  const hasCtl = (kind: string) => procedures.some((p) => p.actor === kind && (p.kind === 'seq' || p.idleOnly));
+
+  // The full declaration: model state, then control, store buffers and ghost state.
+  const ctl: Record<string, RecordDecl[keyof RecordDecl]> = {};
+  for (const [kind, count] of Object.entries(inst.actors)) {
+    if (!hasCtl(kind)) continue;
+    const pc = enumOf(pcNamesByKind.get(kind)!);
+    ctl[kind] = arrayOf(count, { pc, sp: int(0, stackDepth), stack: arrayOf(stackDepth, pc) }, kind);
+  }
+  const full: Record<string, RecordDecl[keyof RecordDecl]> = { ...inst.decl };
+  if (Object.keys(ctl).length > 0) full.$ctl = ctl;
+  const tsoPlan = inst.memory === 'tso' ? planTso(inst) : null;
+  if (tsoPlan) full.$sb = arrayOf(inst.actors.cpu, { n: int(0, tsoPlan.depth), e: arrayOf(tsoPlan.depth, int(0, tsoPlan.entries - 1)) }, 'cpu');
+  const ghostNames = inst.properties.map((_, i) => `p${i}`);
+  const ghost: Record<string, RecordDecl> = {};
+  inst.properties.forEach((p, i) => {
+    if (p.ghost) ghost[ghostNames[i]] = p.ghost(inst.params);
+  });
+  if (Object.keys(ghost).length > 0) full.$ghost = ghost;
+  const layout = buildLayout(full);
+
+  // Step table.
+  const steps: CompiledStep[] = [];
+  const entryPcByKind = new Map<string, Record<string, number>>();
+  for (const kind of Object.keys(inst.actors)) entryPcByKind.set(kind, {});
+  for (const p of procedures) {
+    const names = pcNamesByKind.get(p.actor)!;
+    const labels: Record<string, number> = {};
+    p.steps.forEach((s) => (labels[s.label] = p.kind === 'seq' ? names.indexOf(`${p.name}:${s.label}`) : -1));
+    if (p.kind === 'seq' && p.steps.length > 0) entryPcByKind.get(p.actor)![p.name] = labels[p.steps[0].label];
+    p.steps.forEach((s, i) => {
+      const count = s.choose ? s.choose.count : 1;
+      if (!Number.isInteger(count) || count < 1 || count > 255) throw new ModelError(`step ${p.name}:${s.label}: choice count ${count} is not 1..255`);
+      steps.push({
+        id: steps.length,
+        proc: p.name,
+        label: s.label,
+        text: s.text,
+        actorKind: p.actor,
+        kind: p.kind,
+        pc: p.kind === 'seq' ? labels[s.label] : -1,
+        nextPc: p.kind === 'seq' && i + 1 < p.steps.length ? labels[p.steps[i + 1].label] : -1,
+        choices: count,
+        choiceName: s.choose?.name ?? null,
+        choiceOf: s.choose?.of ?? null,
+        fence: s.fence ?? false,
+        guard: s.when ?? null,
+        effect: s.do ?? null,
+        labels,
+        name: `${p.name}:${s.label}`,
+      });
+    });
+  }
+  if (steps.length > 0xffff) throw new ModelError(`too many steps (${steps.length})`);
+
+  const actorKinds: ActorKind[] = Object.entries(inst.actors).map(([name, count]) => {
+    if (count > 255) throw new ModelError(`actor '${name}': ${count} instances, at most 255`);
+    const pcNames = pcNamesByKind.get(name)!;
+    const ctlNode = nodeAt(layout, `$ctl.${name}`);
+    const pcSlot = ctlNode && ctlNode.kind === 'array' ? firstSlot(ctlNode) : -1;
+    const ctlStride = ctlNode && ctlNode.kind === 'array' ? ctlNode.stride : 0;
+    const mine = steps.filter((s) => s.actorKind === name);
+    const candidates = pcNames.map((_, pc) => {
+      const ids: number[] = [];
+      for (const s of mine) if (s.kind === 'seq' && s.pc === pc) ids.push(s.id);
+      if (pc === IDLE) {
+        for (const p of procedures) {
+          if (p.actor !== name || p.kind !== 'seq' || !p.entry || p.steps.length === 0) continue;
+          ids.push(mine.find((s) => s.proc === p.name && s.label === p.steps[0].label)!.id);
+        }
+        for (const s of mine) if (s.kind === 'rules' && isIdleOnly(procedures, s.proc)) ids.push(s.id);
+      }
+      for (const s of mine) if (s.kind === 'rules' && !isIdleOnly(procedures, s.proc)) ids.push(s.id);
+      return Int32Array.from(ids);
+    });
+    return { name, count, pcSlot, ctlStride, stackDepth, candidates, pcNames, entryPc: entryPcByKind.get(name)! };
+  });
+
+  const tso = tsoPlan ? tsoLayout(layout, tsoPlan) : null;
+  return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout), unpack: genUnpack(layout), tso, ghostNames };
+}
+
+function isIdleOnly(procs: readonly ProcedureDef[], name: string): boolean {
+  return procs.find((p) => p.name === name)?.idleOnly ?? false;
+}
+
+function firstSlot(n: LayoutNode): number {
+  if (n.kind === 'scalar') return n.slot.index;
+  return n.base;
+}
+
+interface TsoPlan {
+  depth: number;
+  entries: number;
+  plainPaths: string[];
+  valueRange: number;
+}
+
+/** Store buffers hold (plain field, value) pairs; their domain is sized from the model's plain fields. */
+function planTso(inst: Instance): TsoPlan {
+  if (!('cpu' in inst.actors)) throw new ModelError(`--memory tso needs an actor named 'cpu' (store buffers are per CPU)`);
+  const probe = buildLayout(inst.decl);
+  const plain = probe.slots.filter((s) => s.plain);
+  if (plain.length === 0) throw new ModelError(`--memory tso: the model declares no plain shared fields`);
+  const valueRange = Math.max(...plain.map((s) => s.domain.size));
+  return { depth: inst.model.storeBufferDepth ?? 2, entries: plain.length * valueRange, plainPaths: plain.map((s) => s.path), valueRange };
+}
+
+function tsoLayout(layout: Layout, plan: TsoPlan): TsoLayout {
+  const sb = nodeAt(layout, '$sb');
+  if (!sb || sb.kind !== 'array') throw new Error('internal: no store buffer layout');
+  const plainIndex = new Int32Array(layout.slots.length).fill(-1);
+  const plainSlots = new Int32Array(plan.plainPaths.length);
+  plan.plainPaths.forEach((p, i) => {
+    const slot = layout.slots.find((s) => s.path === p)!;
+    plainIndex[slot.index] = i;
+    plainSlots[i] = slot.index;
+  });
+  return { depth: plan.depth, base: sb.base, stride: sb.stride, plainIndex, plainSlots, valueRange: plan.valueRange };
+}
+
+/** pack(src slots → dst words at off): one statement per word, shifts and ors with constants. */
+function genPack(layout: Layout): Program['pack'] {
+  const terms: string[][] = Array.from({ length: layout.words }, () => []);
+  for (const s of layout.slots) if (s.bits > 0) terms[s.word].push(s.shift === 0 ? `s[${s.index}]` : `(s[${s.index}]<<${s.shift})`);
+  const body = terms.map((t, w) => `d[o+${w}]=${t.length ? t.join('|') : '0'};`).join('\n');
+  return new Function('s', 'd', 'o', body) as Program['pack'];
+}
+
+function genUnpack(layout: Layout): Program['unpack'] {
+  const lines: string[] = [];
+  for (let w = 0; w < layout.words; w++) lines.push(`const w${w}=s[o+${w}];`);
+  for (const sl of layout.slots) {
+    if (sl.bits === 0) lines.push(`d[${sl.index}]=0;`);
+    else if (sl.bits === 32) lines.push(`d[${sl.index}]=w${sl.word}|0;`);
+    else lines.push(`d[${sl.index}]=(w${sl.word}>>>${sl.shift})&${(2 ** sl.bits - 1) >>> 0};`);
+  }
+  return new Function('s', 'o', 'd', lines.join('\n')) as Program['unpack'];
+}

@@ -1,0 +1,45 @@
+// Two kinds of failure besides a property violation:
+//  - UsageError: the user asked for something that does not exist or is ill-formed (exit 2, one line);
+//  - ModelError: the model itself misbehaved while exploring (a value outside its domain, an unknown
+//    label, a stack overflow). It is reported with the trace that reached it.
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+}
+
+/** "unknown flag 'x'; accepted: a, b, c" — with the close matches first when there are many. */
+export function unknownName(what: string, name: string, accepted: readonly string[]): UsageError {
+  const close = closeMatches(name, accepted);
+  const list = accepted.length === 0 ? '(none)' : accepted.join(', ');
+  const hint = close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : '';
+  return new UsageError(`unknown ${what} '${name}'${hint}; accepted: ${list}`);
+}
+
+/** Names within edit distance 2 (or sharing a prefix), closest first. */
+export function closeMatches(name: string, accepted: readonly string[]): string[] {
+  const lower = name.toLowerCase();
+  return accepted
+    .map((a) => ({ a, d: a.toLowerCase().startsWith(lower) || lower.startsWith(a.toLowerCase()) ? 0 : editDistance(lower, a.toLowerCase()) }))
+    .filter((x) => x.d <= 2)
+    .sort((x, y) => x.d - y.d)
+    .slice(0, 3)
+    .map((x) => x.a);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}

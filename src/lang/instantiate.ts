@@ -1,0 +1,146 @@
+// instantiate: model + variant + command-line settings → one concrete transition system (fixed
+// params, flag values, edited procedures, bound properties). Everything the user typed is validated
+// here, so a bad name or value is a UsageError before any search starts.
+import { UsageError, unknownName } from './errors.ts';
+import type { FlagSpec, FlagValue, Flags, MemoryModel, ModelDef, Params, ProcedureDef, StepDef } from './model.ts';
+import type { PropertyDef } from './property.ts';
+import type { RecordDecl } from './schema.ts';
+import type { Edit, VariantDef } from './variant.ts';
+
+export interface InstanceOptions {
+  /** Parameter values (numbers, or strings from the command line). */
+  readonly params?: Readonly<Record<string, number | string>>;
+  /** Flag values (typed, or strings from the command line); applied after the variant's. */
+  readonly flags?: Readonly<Record<string, FlagValue>>;
+  readonly variant?: VariantDef | null;
+  readonly memory?: string;
+  /** Names of the properties to check; default: every property bound to the model. */
+  readonly properties?: readonly string[];
+}
+
+export interface Instance {
+  readonly model: ModelDef;
+  readonly variant: VariantDef | null;
+  readonly params: Params;
+  readonly flags: Flags;
+  readonly memory: MemoryModel;
+  readonly actors: Readonly<Record<string, number>>;
+  readonly decl: RecordDecl;
+  readonly procedures: readonly ProcedureDef[];
+  readonly properties: readonly PropertyDef[];
+}
+
+export function instantiate(model: ModelDef, allProperties: readonly PropertyDef[], opts: InstanceOptions = {}): Instance {
+  const variant = opts.variant ?? null;
+  if (variant && variant.model !== model.name) throw new UsageError(`variant '${variant.name}' is for model '${variant.model}', not '${model.name}'`);
+  const params = resolveParams(model, { ...(variant?.params ?? {}), ...(opts.params ?? {}) });
+  const flags = resolveFlags(model, { ...(variant?.flags ?? {}) }, opts.flags ?? {});
+  const memories = model.memory ?? ['sc'];
+  const memory = (opts.memory ?? 'sc') as MemoryModel;
+  if (!memories.includes(memory)) throw new UsageError(`model '${model.name}' has no memory model '${opts.memory}'; accepted: ${memories.join(', ')}`);
+  const bound = allProperties.filter((p) => p.models.includes(model.name));
+  let properties = bound;
+  if (opts.properties && opts.properties.length > 0) {
+    properties = opts.properties.map((n) => bound.find((p) => p.name === n) ?? throwUnknown('property', n, bound.map((p) => p.name)));
+  }
+  const procedures = applyEdits(model.procedures(params, flags), variant?.edits ?? []);
+  return { model, variant, params, flags, memory, actors: model.actors(params), decl: model.state(params), procedures, properties };
+}
+
+function throwUnknown(what: string, name: string, accepted: readonly string[]): never {
+  throw unknownName(what, name, accepted);
+}
+
+function resolveParams(model: ModelDef, given: Readonly<Record<string, number | string>>): Params {
+  const out: Record<string, number> = {};
+  for (const [k, spec] of Object.entries(model.params)) out[k] = spec.default;
+  for (const [k, raw] of Object.entries(given)) {
+    const spec = model.params[k];
+    if (!spec) throwUnknown('param', k, Object.keys(model.params));
+    const v = typeof raw === 'number' ? raw : Number(raw);
+    if (!Number.isInteger(v) || v < spec.min || v > spec.max) {
+      throw new UsageError(`param ${k}=${raw} is outside its range; accepted: an integer from ${spec.min} to ${spec.max}`);
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function resolveFlags(model: ModelDef, fromVariant: Record<string, FlagValue>, given: Readonly<Record<string, FlagValue>>): Flags {
+  const out: Record<string, FlagValue> = {};
+  for (const [k, spec] of Object.entries(model.flags)) out[k] = spec.default;
+  for (const src of [fromVariant, given]) {
+    for (const [k, raw] of Object.entries(src)) {
+      const spec = model.flags[k];
+      if (!spec) throwUnknown('flag', k, Object.keys(model.flags));
+      out[k] = parseFlagValue(k, spec, raw);
+    }
+  }
+  return out;
+}
+
+/** A flag value from a variant or the command line, checked against the flag's type. */
+export function parseFlagValue(name: string, spec: FlagSpec, raw: FlagValue): FlagValue {
+  const t = typeof spec.default;
+  if (t === 'boolean') {
+    if (raw === true || raw === 'true') return true;
+    if (raw === false || raw === 'false') return false;
+    throw new UsageError(`flag ${name}=${raw} is not a boolean; accepted: true, false`);
+  }
+  if (t === 'number') {
+    const v = typeof raw === 'number' ? raw : Number(raw);
+    const lo = spec.min ?? -Infinity;
+    const hi = spec.max ?? Infinity;
+    if (typeof raw === 'boolean' || !Number.isInteger(v) || v < lo || v > hi) {
+      throw new UsageError(`flag ${name}=${raw} is not an integer in range; accepted: ${lo} to ${hi}`);
+    }
+    return v;
+  }
+  const values = spec.values ?? [];
+  if (typeof raw !== 'string' || !values.includes(raw)) throw new UsageError(`flag ${name}=${raw} is not accepted; accepted: ${values.join(', ')}`);
+  return raw;
+}
+
+/** Applies a variant's edits to the procedures, by `procedure:label`. */
+export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[]): ProcedureDef[] {
+  let out = procs.map((p) => ({ ...p, steps: [...p.steps] }));
+  for (const e of edits) {
+    if (e.op === 'addProcedure') {
+      if (out.some((p) => p.name === e.procedure.name)) throw new UsageError(`variant adds procedure '${e.procedure.name}', which the model already has`);
+      out = [...out, { ...e.procedure, steps: [...e.procedure.steps] }];
+      continue;
+    }
+    const { proc, index } = locate(out, e.at);
+    if (e.op === 'replace') proc.steps.splice(index, 1, ...e.steps.map((s) => ({ ...s })));
+    else if (e.op === 'insertBefore') proc.steps.splice(index, 0, ...e.steps);
+    else if (e.op === 'insertAfter') proc.steps.splice(index + 1, 0, ...e.steps);
+    else if (e.op === 'remove') proc.steps.splice(index, 1);
+    else if (e.op === 'move') {
+      const [moved] = proc.steps.splice(index, 1);
+      const target = e.before ?? e.after;
+      if (!target) throw new UsageError(`move of '${e.at}' names no 'before' or 'after' step`);
+      const t = locate(out, target);
+      t.proc.steps.splice(e.before ? t.index : t.index + 1, 0, moved);
+    }
+  }
+  for (const p of out) {
+    const seen = new Set<string>();
+    for (const s of p.steps) {
+      if (seen.has(s.label)) throw new UsageError(`procedure '${p.name}' has two steps labeled '${s.label}'`);
+      seen.add(s.label);
+    }
+  }
+  return out;
+}
+
+function locate(procs: { name: string; steps: StepDef[] }[], at: string): { proc: { name: string; steps: StepDef[] }; index: number } {
+  const colon = at.indexOf(':');
+  if (colon < 0) throw new UsageError(`step reference '${at}' must be 'procedure:label'`);
+  const pname = at.slice(0, colon);
+  const label = at.slice(colon + 1);
+  const proc = procs.find((p) => p.name === pname);
+  if (!proc) throwUnknown('procedure', pname, procs.map((p) => p.name));
+  const index = proc.steps.findIndex((s) => s.label === label);
+  if (index < 0) throwUnknown(`step label in ${pname}`, label, proc.steps.map((s) => `${pname}:${s.label}`).map((x) => x.slice(pname.length + 1)));
+  return { proc, index };
+}

@@ -1,0 +1,102 @@
+// Flattens a state declaration into slots (one per scalar field) and packs the slots into 32-bit
+// words. A value never straddles two words. Records are laid out contiguously, so every element of a
+// per-CPU array has the same field offsets (one view class serves all CPUs).
+import { bitsFor, type Domain, type ObjKind } from './domain.ts';
+import { isArray, isDomain, isPlain, type Decl, type RecordDecl } from './schema.ts';
+
+export interface Slot {
+  readonly index: number;
+  /** Path as written in a model: `cpu[1].localGen`, `mmGen`. */
+  readonly path: string;
+  readonly domain: Domain;
+  readonly bits: number;
+  readonly word: number;
+  readonly shift: number;
+  /** A plain shared store: buffered under TSO. */
+  readonly plain: boolean;
+  /** The objects whose arrays contain this slot, outermost first (`cpu[1]` → [{of:'cpu', index:1}]). */
+  readonly owners: readonly { readonly of: ObjKind; readonly index: number }[];
+}
+
+export type LayoutNode =
+  | { readonly kind: 'scalar'; readonly slot: Slot }
+  | { readonly kind: 'record'; readonly base: number; readonly size: number; readonly fields: ReadonlyMap<string, LayoutNode> }
+  | { readonly kind: 'array'; readonly base: number; readonly stride: number; readonly index: ObjKind | null; readonly elems: readonly LayoutNode[] };
+
+export interface Layout {
+  readonly slots: readonly Slot[];
+  readonly words: number;
+  readonly root: LayoutNode & { kind: 'record' };
+}
+
+interface Draft {
+  index: number;
+  path: string;
+  domain: Domain;
+  bits: number;
+  plain: boolean;
+  owners: { of: ObjKind; index: number }[];
+}
+
+export function buildLayout(decl: RecordDecl): Layout {
+  const drafts: Draft[] = [];
+  const root = walk(decl, '', [], drafts) as LayoutNode & { kind: 'record' };
+  // Pack: first fit in declaration order, a new word when the next field does not fit.
+  let word = 0;
+  let used = 0;
+  const slots: Slot[] = drafts.map((d) => {
+    if (d.bits > 32) throw new Error(`field ${d.path}: domain of ${d.domain.size} values does not fit 32 bits`);
+    if (used + d.bits > 32) {
+      word++;
+      used = 0;
+    }
+    const s: Slot = { ...d, word, shift: used };
+    used += d.bits;
+    return s;
+  });
+  fixSlots(root, slots);
+  return { slots, words: used === 0 && word === 0 ? 1 : word + 1, root };
+}
+
+function walk(d: Decl, path: string, owners: { of: ObjKind; index: number }[], out: Draft[]): LayoutNode {
+  if (isDomain(d) || isPlain(d)) {
+    const domain = isPlain(d) ? d.domain : d;
+    const draft: Draft = { index: out.length, path, domain, bits: bitsFor(domain), plain: isPlain(d), owners };
+    out.push(draft);
+    return { kind: 'scalar', slot: draft as unknown as Slot };
+  }
+  if (isArray(d)) {
+    const base = out.length;
+    const elems: LayoutNode[] = [];
+    for (let i = 0; i < d.length; i++) {
+      const o = d.index ? [...owners, { of: d.index, index: i }] : owners;
+      elems.push(walk(d.elem, `${path}[${i}]`, o, out));
+    }
+    const stride = d.length > 0 ? (out.length - base) / d.length : 0;
+    return { kind: 'array', base, stride, index: d.index, elems };
+  }
+  const base = out.length;
+  const fields = new Map<string, LayoutNode>();
+  for (const [name, sub] of Object.entries(d as RecordDecl)) {
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) throw new Error(`field name '${name}' at ${path || 'state'} is not an identifier`);
+    fields.set(name, walk(sub, path ? `${path}.${name}` : name, owners, out));
+  }
+  return { kind: 'record', base, size: out.length - base, fields };
+}
+
+/** Replace the drafts referenced from scalar nodes by the final slots (with word and shift). */
+function fixSlots(n: LayoutNode, slots: readonly Slot[]): void {
+  if (n.kind === 'scalar') (n as { slot: Slot }).slot = slots[n.slot.index];
+  else if (n.kind === 'array') n.elems.forEach((e) => fixSlots(e, slots));
+  else n.fields.forEach((f) => fixSlots(f, slots));
+}
+
+/** The node at a dotted path from the root (`cpu`, `$ctl.cpu`), or undefined. */
+export function nodeAt(layout: Layout, path: string): LayoutNode | undefined {
+  let n: LayoutNode | undefined = layout.root;
+  for (const part of path.split('.')) {
+    if (!n || n.kind !== 'record') return undefined;
+    n = n.fields.get(part);
+  }
+  return n;
+}

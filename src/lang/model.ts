@@ -1,0 +1,136 @@
+// The modeling language: a model is a transition system over a finite state, written as procedures
+// named after kernel functions, each a list of labeled atomic steps (one shared access or hardware
+// event per step). Actors (CPUs, the RCU grace-period machinery, the hypervisor…) run procedures.
+//
+// Control flow of an actor: a per-actor program counter (pc) and a bounded return stack.
+//  - A `seq` procedure runs its steps in order; step i is enabled when the actor's pc is at it and its
+//    guard holds (a false guard blocks: that is how waits are modeled). `x.goto`, `x.call`, `x.ret`
+//    change the flow; after the last step the procedure returns.
+//  - An `entry` seq procedure may also start when the actor is idle (top level, pc = idle).
+//  - A `rules` procedure is a set of independent guarded steps enabled whenever their guard holds,
+//    whatever the pc: hardware events (TLB fill, IPI delivery, store-buffer drain) and the atomic
+//    actions of small models. With `idleOnly` they fire only when the actor is idle. A rule may
+//    `x.call` a procedure; without a return label the call returns to the interrupted pc (an interrupt).
+import type { Decl, RecordDecl, View } from './schema.ts';
+
+export interface ParamSpec {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly doc: string;
+}
+
+export type FlagValue = boolean | number | string;
+
+export interface FlagSpec {
+  readonly default: FlagValue;
+  readonly doc: string;
+  /** For string flags: the accepted values. For number flags: the inclusive range. */
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** What a step's guard and effect may do besides reading and writing the state. */
+export interface StepCtx {
+  /** Index of the executing actor instance (the CPU number for actor `cpu`). */
+  readonly actor: number;
+  /** The nondeterministic choice of this transition, 0..count-1 (see StepDef.choose). */
+  readonly choice: number;
+  /** Continue at another step of the current procedure. */
+  goto(label: string): void;
+  /** Call a seq procedure; it returns to `returnTo` (a label of the current procedure), or, when omitted, to the current pc (an interrupt). */
+  call(proc: string, returnTo?: string): void;
+  /** Return from the current procedure now. */
+  ret(): void;
+  /** Emit an event to the properties that observe it. */
+  emit(event: string, a?: number, b?: number, c?: number): void;
+  /** A full fence (smp_mb, LOCKed RMW, serializing instruction): drains this CPU's store buffer under TSO. */
+  fence(): void;
+}
+
+export type Guard<S> = (s: S, a: number, x: StepCtx) => boolean;
+export type Effect<S> = (s: S, a: number, x: StepCtx) => void;
+
+export interface ChoiceSpec {
+  /** Name shown in traces, e.g. `next`. */
+  readonly name: string;
+  /** Number of alternatives. */
+  readonly count: number;
+  /** What the alternatives name (rendered as `mm1`), or null for a plain number. */
+  readonly of?: string | null;
+}
+
+export interface StepDef<S = any> {
+  /** Step id from the domain guide (`SW3b`), unique within its procedure. */
+  readonly label: string;
+  /** What the step does, in the kernel's words (`loaded_mm = LOADED_MM_SWITCHING`). */
+  readonly text: string;
+  readonly when?: Guard<S>;
+  readonly do?: Effect<S>;
+  readonly choose?: ChoiceSpec;
+  /** A full fence before the step's own accesses (LOCK prefix, smp_mb, serializing instruction). */
+  readonly fence?: boolean;
+}
+
+export interface ProcedureDef<S = any> {
+  /** Kernel function (or hardware action) the procedure models. */
+  readonly name: string;
+  /** Which actor kind runs it. */
+  readonly actor: string;
+  readonly kind: 'seq' | 'rules';
+  /** seq: may start when the actor is idle. */
+  readonly entry?: boolean;
+  /** rules: fire only when the actor is idle. */
+  readonly idleOnly?: boolean;
+  readonly steps: readonly StepDef<S>[];
+}
+
+export interface ModelDef<P extends string = string, F extends string = string, D extends RecordDecl = RecordDecl> {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly params: { readonly [K in P]: ParamSpec };
+  readonly flags: { readonly [K in F]: FlagSpec };
+  /** Actor kinds and their instance counts. */
+  readonly actors: (p: Params<P>) => Readonly<Record<string, number>>;
+  readonly state: (p: Params<P>) => D;
+  /** Sets the initial state (all fields start at the first value of their domain). */
+  readonly init?: (s: View<D>, p: Params<P>, f: Flags<F>) => void;
+  /** Event names and the meaning of their arguments. */
+  readonly events?: Readonly<Record<string, readonly string[]>>;
+  readonly procedures: (p: Params<P>, f: Flags<F>) => readonly ProcedureDef<View<D>>[];
+  /** States with no enabled step for which this holds are allowed ends, not deadlocks. */
+  readonly end?: (s: View<D>) => boolean;
+  /** Memory models this model supports (default: sc only). */
+  readonly memory?: readonly MemoryModel[];
+  /** Store-buffer depth per CPU under TSO (default 2). */
+  readonly storeBufferDepth?: number;
+  /** Maximum call depth of an actor (default 4). */
+  readonly stackDepth?: number;
+}
+
+export type MemoryModel = 'sc' | 'tso';
+
+export type Params<P extends string = string> = { readonly [K in P]: number };
+export type Flags<F extends string = string> = { readonly [K in F]: any };
+
+export function defineModel<P extends string, F extends string, D extends RecordDecl>(m: ModelDef<P, F, D>): ModelDef<P, F, D> {
+  return m;
+}
+
+export function step<S>(label: string, text: string, body: Omit<StepDef<S>, 'label' | 'text'> = {}): StepDef<S> {
+  return { label, text, ...body };
+}
+
+export function seq<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { entry?: boolean } = {}): ProcedureDef<S> {
+  return { name, actor, kind: 'seq', steps, entry: opts.entry ?? false };
+}
+
+export function rules<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { idleOnly?: boolean } = {}): ProcedureDef<S> {
+  return { name, actor, kind: 'rules', steps, idleOnly: opts.idleOnly ?? false };
+}
+
+/** A state declaration is opaque to properties; they see it through this loose view. */
+export type AnyView = any;
+export type { Decl };

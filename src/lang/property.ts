@@ -1,0 +1,35 @@
+// Properties live in properties/, apart from the models: a model emits events and exposes its state;
+// a property observes. An invariant is checked on every reached state; a monitor reacts to events and
+// keeps its own ghost state in the state vector (so it is part of what the explorer distinguishes).
+import type { Params } from './model.ts';
+import type { RecordDecl } from './schema.ts';
+
+export interface MonitorCtx {
+  /** Report a violation of this property, with the reason in a sentence. */
+  fail(reason: string): void;
+}
+
+export type EventHandler = (s: any, g: any, x: MonitorCtx, a: number, b: number, c: number) => void;
+
+export interface PropertyDef {
+  /** Short name used on the command line and in counterexample files (`no-stale-user`, `P1`). */
+  readonly name: string;
+  /** The property in one sentence. */
+  readonly statement: string;
+  /** Where it comes from: domain-guide id, kernel function or commit. */
+  readonly ref: string;
+  /** Models (by name) this property applies to. */
+  readonly models: readonly string[];
+  /** Ghost state owned by the property, declared like model state. */
+  readonly ghost?: (p: Params) => RecordDecl;
+  /** Initial ghost values (all fields start at the first value of their domain). */
+  readonly init?: (g: any, s: any, p: Params) => void;
+  /** Invariant: null when it holds, else why it fails. */
+  readonly check?: (s: any, g: any, p: Params) => string | null;
+  /** Monitor: event name → handler. */
+  readonly on?: Readonly<Record<string, EventHandler>>;
+}
+
+export function property(def: PropertyDef): PropertyDef {
+  return def;
+}

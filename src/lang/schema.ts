@@ -1,0 +1,76 @@
+// The shape of a model's state: records of fields with finite domains, and fixed-length arrays
+// indexed by CPU, mm, task… (per-CPU `cpu_tlbstate`, per-mm `mm_struct` fields, per-ASID slots).
+import type { BoolDomain, Domain, ObjKind } from './domain.ts';
+
+export interface ArrayDecl<E extends Decl = Decl> {
+  readonly kind: 'array';
+  readonly length: number;
+  /** The kind of object the index names (for symmetry and rendering), or null for a plain index. */
+  readonly index: ObjKind | null;
+  readonly elem: E;
+}
+
+/** A field in a record. A store to a field marked `plain` is buffered under the TSO memory model. */
+export interface PlainDecl<D extends Domain = Domain> {
+  readonly kind: 'plain';
+  readonly domain: D;
+}
+
+export interface RecordDecl {
+  readonly [field: string]: Decl;
+}
+
+export type Decl = Domain | PlainDecl | ArrayDecl | RecordDecl;
+
+export function arrayOf<E extends Decl>(length: number, elem: E, index: ObjKind | null = null): ArrayDecl<E> {
+  return { kind: 'array', length, index, elem };
+}
+
+export function perCpu<E extends Decl>(cpus: number, elem: E): ArrayDecl<E> {
+  return arrayOf(cpus, elem, 'cpu');
+}
+
+export function perMm<E extends Decl>(mms: number, elem: E): ArrayDecl<E> {
+  return arrayOf(mms, elem, 'mm');
+}
+
+/**
+ * A shared variable written with a plain (non-LOCK) store that another CPU reads, e.g. `loaded_mm`,
+ * `is_lazy`, `rq->curr`: under `--memory tso` the store sits in the writer's store buffer until a
+ * drain, a full fence, a LOCKed operation or a serializing instruction.
+ */
+export function plain<D extends Domain>(domain: D): PlainDecl<D> {
+  return { kind: 'plain', domain };
+}
+
+export function isDomain(d: Decl): d is Domain {
+  return typeof (d as { kind?: unknown }).kind === 'string' && (d as { kind: string }).kind !== 'array' && (d as { kind: string }).kind !== 'plain';
+}
+export function isPlain(d: Decl): d is PlainDecl {
+  return (d as { kind?: unknown }).kind === 'plain';
+}
+export function isArray(d: Decl): d is ArrayDecl {
+  return (d as { kind?: unknown }).kind === 'array';
+}
+
+/** An array of scalars: read with get(i), written with set(i, v). */
+export interface ScalarArray<T> {
+  readonly length: number;
+  get(i: number): T;
+  set(i: number, v: T): void;
+}
+
+type ScalarOf<D> = D extends BoolDomain ? boolean : number;
+
+/** The view a step sees of a declared state shape. */
+export type View<D> = D extends PlainDecl<infer X>
+  ? ScalarOf<X>
+  : D extends Domain
+    ? ScalarOf<D>
+    : D extends ArrayDecl<infer E>
+      ? E extends Domain | PlainDecl
+        ? ScalarArray<View<E>>
+        : ReadonlyArray<View<E>>
+      : D extends RecordDecl
+        ? { -readonly [K in keyof D]: View<D[K]> }
+        : never;

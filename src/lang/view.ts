@@ -1,0 +1,93 @@
+// The state as a step sees it: `s.cpu[c].loadedMm`, `s.mm[m].cpumask`, `s.mmGen`. Views are built
+// once per compiled model and backing array; every field accessor is generated JavaScript with its
+// slot offset and domain bounds as constants, so a guard or effect runs as specialised code over the
+// unpacked slots (no lookups, no allocation). A store outside the field's domain calls `mem.oob`.
+import type { Domain } from './domain.ts';
+import type { Layout, LayoutNode, Slot } from './layout.ts';
+
+/** What views need from the explorer: where stores go and how errors are raised. */
+export interface ViewMemory {
+  /** A store of `v` outside the domain of `slot`. Must throw. */
+  oob(slot: number, v: unknown): never;
+  /** An array index outside 0..length-1. Must throw. */
+  badIndex(path: string, i: unknown): never;
+  /** Load of a plain (TSO-buffered) field: the executing CPU's newest buffered store, else memory. */
+  ld(slot: number): number;
+  /** Store to a plain field: into the executing CPU's store buffer under TSO, else to memory. */
+  st(slot: number, i: number): void;
+}
+
+type Ctor = new ($: Int32Array, b: number) => object;
+
+/** Builds the root view over `$` (one Int32 slot per field, values stored as domain indices). */
+export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean): any {
+  const Root = classFor(layout.root, mem, tso);
+  return new Root($, 0);
+}
+
+function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: boolean): Ctor {
+  const kids: Ctor[] = [];
+  const ctor: string[] = [];
+  const accessors: string[] = [];
+  for (const [name, f] of node.fields) {
+    const rel = relBase(f) - node.base;
+    if (f.kind === 'scalar') {
+      accessors.push(scalarAccessors(name, f.slot, `this.b+${f.slot.index - node.base}`, tso));
+    } else if (f.kind === 'record') {
+      kids.push(classFor(f, mem, tso));
+      ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel});`);
+    } else if (f.elems.length > 0 && f.elems[0].kind === 'record') {
+      kids.push(classFor(f.elems[0] as LayoutNode & { kind: 'record' }, mem, tso));
+      const k = kids.length - 1;
+      const items = f.elems.map((_, i) => `new K[${k}]($,b+${rel + i * f.stride})`).join(',');
+      ctor.push(`this.${name}=Object.freeze([${items}]);`);
+    } else {
+      kids.push(scalarArrayClass(f as LayoutNode & { kind: 'array' }, mem, tso));
+      ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel});`);
+    }
+  }
+  const src = `return class{constructor($,b){this.$=$;this.b=b;${ctor.join('')}}${accessors.join('')}}`;
+  return new Function('K', 'M', src)(kids, mem) as Ctor;
+}
+
+function relBase(n: LayoutNode): number {
+  return n.kind === 'scalar' ? n.slot.index : n.base;
+}
+
+/** Getter and setter of one scalar field at slot expression `at`. */
+function scalarAccessors(name: string, slot: Slot, at: string, tso: boolean): string {
+  return `get ${name}(){${load(slot, at, tso, 'const i=')}return ${decode(slot.domain, 'i')};}` +
+    `set ${name}(v){${encodeAndStore(slot, at, tso)}}`;
+}
+
+function load(slot: Slot, at: string, tso: boolean, into: string): string {
+  return slot.plain && tso ? `${into}M.ld(${at});` : `${into}this.$[${at}];`;
+}
+
+function decode(d: Domain, i: string): string {
+  if (d.kind === 'bool') return `${i}!==0`;
+  return d.lo === 0 ? i : `${i}+${d.lo}`;
+}
+
+function encodeAndStore(slot: Slot, at: string, tso: boolean): string {
+  const store = (i: string) => (slot.plain && tso ? `M.st(${at},${i});` : `this.$[${at}]=${i};`);
+  const d = slot.domain;
+  if (d.kind === 'bool') return `if(v===true){${store('1')}}else if(v===false){${store('0')}}else M.oob(${at},v);`;
+  const i = d.lo === 0 ? 'v' : `v-${d.lo}`;
+  return `if(typeof v==='number'){const i=${i};if(i>=0&&i<${d.size}&&(i|0)===i){${store('i')}return;}}M.oob(${at},v);`;
+}
+
+/** An array of scalars: get(i) / set(i, v) with the index checked. */
+function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory, tso: boolean): Ctor {
+  const n = node.elems.length;
+  const first = node.elems[0] as LayoutNode & { kind: 'scalar' } | undefined;
+  if (!first) return new Function(`return class{constructor(){this.length=0}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`)() as Ctor;
+  const path = first.slot.path.replace(/\[0\]$/, '');
+  const check = `if(!(i>=0&&i<${n}&&(i|0)===i))M.badIndex(${JSON.stringify(path)},i);`;
+  const at = 'this.b+i';
+  const src =
+    `return class{constructor($,b){this.$=$;this.b=b;this.length=${n};}` +
+    `get(i){${check}${load(first.slot, at, tso, 'const x=')}return ${decode(first.slot.domain, 'x')};}` +
+    `set(i,v){${check}${encodeAndStore(first.slot, at, tso)}}}`;
+  return new Function('M', src)(mem) as Ctor;
+}
