@@ -64,9 +64,12 @@ class Ctx implements StepCtx {
   fence(): void {
     if (this.cpu >= 0 && this.m.tso) this.m.drainAll(this.cpu);
   }
-  /** The hardware drain step of the TSO store buffer. */
-  $drainOne(): void {
-    this.m.drainOne(this.cpu);
+  /** Store-buffer drain (the built-in step store_buffer:drain): may entry j drain now? */
+  $canDrain(j: number): boolean {
+    return this.m.canDrain(this.cpu, j);
+  }
+  $drain(j: number): void {
+    this.m.drainAt(this.cpu, j);
   }
 }
 
@@ -164,13 +167,26 @@ export class Machine {
   }
 
   drainOne(cpu: number): void {
+    if (this.cur[this.sbBase + cpu * this.sbStride] > 0) this.drainAt(cpu, 0);
+  }
+
+  /** Entry j may drain: it exists and (weak level) no older entry writes the same field. */
+  canDrain(cpu: number, j: number): boolean {
+    const b = this.sbBase + cpu * this.sbStride;
+    if (j >= this.cur[b]) return false;
+    const pi = (this.cur[b + 1 + j] / this.sbRange) | 0;
+    for (let i = 0; i < j; i++) if (((this.cur[b + 1 + i] / this.sbRange) | 0) === pi) return false;
+    return true;
+  }
+
+  /** Entry j of the CPU's store buffer reaches memory; the entries after it move up. */
+  drainAt(cpu: number, j: number): void {
     const b = this.sbBase + cpu * this.sbStride;
     const n = this.cur[b];
-    if (n === 0) return;
-    const e = this.cur[b + 1];
+    const e = this.cur[b + 1 + j];
     const pi = (e / this.sbRange) | 0;
     this.cur[this.plainSlots[pi]] = e - pi * this.sbRange;
-    for (let j = 1; j < n; j++) this.cur[b + j] = this.cur[b + j + 1];
+    for (let i = j + 1; i < n; i++) this.cur[b + i] = this.cur[b + i + 1];
     this.cur[b + n] = 0;
     this.cur[b] = n - 1;
   }

@@ -75,10 +75,13 @@ export interface TsoLayout {
   readonly plainSlots: Int32Array;
   /** Entries encode plainIndex * valueRange + value. */
   readonly valueRange: number;
+  /** TSO drains oldest first; the weak level drains any entry with no older entry for its address. */
+  readonly fifo: boolean;
 }
 
 export function compile(inst: Instance): Program {
-  const { model, procedures } = inst;
+  const { model } = inst;
+  const procedures = inst.memory === 'sc' ? inst.procedures : [...inst.procedures, storeBufferDrain(inst)];
   const stackDepth = model.stackDepth ?? 4;
   for (const p of procedures) {
     if (!(p.actor in inst.actors)) throw new ModelError(`procedure ${p.name} runs on unknown actor '${p.actor}'; actors: ${Object.keys(inst.actors).join(', ')}`);
@@ -99,7 +102,7 @@ export function compile(inst: Instance): Program {
   }
   const full: Record<string, RecordDecl[keyof RecordDecl]> = { ...inst.decl };
   if (Object.keys(ctl).length > 0) full.$ctl = ctl;
-  const tsoPlan = inst.memory === 'tso' ? planTso(inst) : null;
+  const tsoPlan = inst.memory !== 'sc' ? planTso(inst) : null;
   if (tsoPlan) full.$sb = arrayOf(inst.actors.cpu, { n: int(0, tsoPlan.depth), e: arrayOf(tsoPlan.depth, int(0, tsoPlan.entries - 1)) }, 'cpu');
   const ghostNames = inst.properties.map((_, i) => `p${i}`);
   const ghost: Record<string, RecordDecl> = {};
@@ -180,6 +183,7 @@ function firstSlot(n: LayoutNode): number {
 }
 
 interface TsoPlan {
+  fifo: boolean;
   depth: number;
   entries: number;
   plainPaths: string[];
@@ -188,12 +192,12 @@ interface TsoPlan {
 
 /** Store buffers hold (plain field, value) pairs; their domain is sized from the model's plain fields. */
 function planTso(inst: Instance): TsoPlan {
-  if (!('cpu' in inst.actors)) throw new ModelError(`--memory tso needs an actor named 'cpu' (store buffers are per CPU)`);
+  if (!('cpu' in inst.actors)) throw new ModelError(`--memory ${inst.memory} needs an actor named 'cpu' (store buffers are per CPU)`);
   const probe = buildLayout(inst.decl);
   const plain = probe.slots.filter((s) => s.plain);
-  if (plain.length === 0) throw new ModelError(`--memory tso: the model declares no plain shared fields`);
+  if (plain.length === 0) throw new ModelError(`--memory ${inst.memory}: the model declares no plain shared fields`);
   const valueRange = Math.max(...plain.map((s) => s.domain.size));
-  return { depth: inst.model.storeBufferDepth ?? 2, entries: plain.length * valueRange, plainPaths: plain.map((s) => s.path), valueRange };
+  return { fifo: inst.memory === 'tso', depth: inst.model.storeBufferDepth ?? 2, entries: plain.length * valueRange, plainPaths: plain.map((s) => s.path), valueRange };
 }
 
 function tsoLayout(layout: Layout, plan: TsoPlan): TsoLayout {
@@ -206,7 +210,32 @@ function tsoLayout(layout: Layout, plan: TsoPlan): TsoLayout {
     plainIndex[slot.index] = i;
     plainSlots[i] = slot.index;
   });
-  return { depth: plan.depth, base: sb.base, stride: sb.stride, plainIndex, plainSlots, valueRange: plan.valueRange };
+  return { depth: plan.depth, base: sb.base, stride: sb.stride, plainIndex, plainSlots, valueRange: plan.valueRange, fifo: plan.fifo };
+}
+
+/**
+ * The hardware's store-buffer drain, a nondeterministic step of every CPU with buffered stores.
+ * TSO: the oldest store reaches memory (FIFO: no store→store reordering). weak: any buffered store
+ * whose address has no older buffered store (store→store reordering across addresses, as on arm64,
+ * powerpc and riscv; per-address order is kept, so memory stays coherent).
+ */
+function storeBufferDrain(inst: Instance): ProcedureDef {
+  const depth = inst.model.storeBufferDepth ?? 2;
+  const fifo = inst.memory === 'tso';
+  return {
+    name: 'store_buffer',
+    actor: 'cpu',
+    kind: 'rules',
+    steps: [
+      {
+        label: 'drain',
+        text: fifo ? 'the oldest buffered store becomes visible to other CPUs' : 'a buffered store becomes visible to other CPUs',
+        ...(fifo ? {} : { choose: { name: 'entry', count: depth, of: null } }),
+        when: (_s, _a, x) => (x as unknown as { $canDrain(j: number): boolean }).$canDrain(x.choice),
+        do: (_s, _a, x) => (x as unknown as { $drain(j: number): void }).$drain(x.choice),
+      },
+    ],
+  };
 }
 
 /** pack(src slots → dst words at off): one statement per word, shifts and ors with constants. */

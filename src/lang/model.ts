@@ -110,7 +110,12 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly stackDepth?: number;
 }
 
-export type MemoryModel = 'sc' | 'tso';
+/**
+ * sc: sequential consistency. tso: x86 — per-CPU FIFO store buffers over the plain fields.
+ * weak: arm64/powerpc/riscv-like — store buffers that drain out of order across addresses
+ * (store→store reordering); full fences drain them.
+ */
+export type MemoryModel = 'sc' | 'tso' | 'weak';
 
 export type Params<P extends string = string> = { readonly [K in P]: number };
 export type Flags<F extends string = string> = { readonly [K in F]: any };
