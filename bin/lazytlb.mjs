@@ -1,6 +1,28 @@
 #!/usr/bin/env node
-// The lazytlb command: loads the TypeScript CLI (models and variant files are TypeScript, loaded at run time).
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/cli/main.ts');
+// The lazytlb command. Runs the bundle built at install time (dist/cli.mjs) when no source file is
+// newer than it; otherwise runs the TypeScript sources directly (while models are being edited).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = `${root}dist/cli.mjs`;
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const fresh = existsSync(dist) && statSync(dist).mtimeMs >= Math.max(...['src', 'models', 'properties'].map((d) => newest(root + d)));
+let main;
+if (fresh) ({ main } = await import(dist));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

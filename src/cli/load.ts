@@ -1,11 +1,13 @@
 // Finding what the user named: a shipped model, a named variant or a variant file, --set / --param
 // pairs. Every failure is a UsageError that names what is accepted.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import type { CexVariant } from '../trace/cexfile.ts';
 import { pathToFileURL } from 'node:url';
 import { shipped, type ShippedModel } from '../../models/index.ts';
 import { UsageError, unknownName } from '../lang/errors.ts';
 import type { VariantDef } from '../lang/variant.ts';
+import type { FlagValue } from '../lang/model.ts';
 
 export function findModel(name: string): ShippedModel {
   const m = shipped.find((s) => s.model.name === name);
@@ -30,7 +32,7 @@ export async function loadVariantFile(file: string, modelName: string): Promise<
   if (!existsSync(path)) throw new UsageError(`variant file ${file} does not load: no such file`);
   let mod: { default?: unknown };
   try {
-    mod = await import(pathToFileURL(path).href);
+    mod = await importModule(path);
   } catch (e) {
     const msg = (e as Error).message?.split('\n')[0] ?? String(e);
     throw new UsageError(`variant file ${file} does not load: ${msg}`);
@@ -41,6 +43,30 @@ export async function loadVariantFile(file: string, modelName: string): Promise<
   }
   if (v.model !== modelName) throw new UsageError(`variant file ${file} is for model '${v.model}', not '${modelName}'`);
   return v;
+}
+
+/** Imports a variant file; TypeScript goes through tsx's loader when the runtime cannot load it itself. */
+async function importModule(path: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(path).href;
+  try {
+    return await import(url);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as { default?: unknown };
+  }
+}
+
+/** How a counterexample file names the variant it was found with (a shipped name, or a file). */
+export function variantRef(spec: string | undefined, v: VariantDef | null, set: Readonly<Record<string, FlagValue>> = {}): CexVariant {
+  const isFile = v !== null && spec !== undefined && spec !== v.name;
+  return { name: v && !isFile ? v.name : null, file: isFile ? relative(process.cwd(), resolve(spec!)) : null, set };
+}
+
+/** The variant a counterexample names: its shipped variant, its variant file, or mainline. */
+export async function variantOfCex(sm: ShippedModel, v: CexVariant): Promise<VariantDef | null> {
+  if (v.file) return loadVariantFile(v.file, sm.model.name);
+  return findVariant(sm, v.name ?? undefined);
 }
 
 /** `name=value` pairs from repeated options. */

@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { ModelError, UsageError } from '../lang/errors.ts';
 import { runCheck, checkOptions, type CheckArgs } from './commands/check.ts';
 import { runList } from './commands/list.ts';
+import { runReplay, type ReplayArgs } from './commands/replay.ts';
 import { runSummary } from './commands/summary.ts';
 import { EXIT } from './exit.ts';
 import { processIo, type Io } from './io.ts';
@@ -22,10 +23,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('check <model>', 'explore every interleaving of a model (variant) and check its properties', (y) => checkOptions(y.positional('model', { type: 'string', demandOption: true })), async (a) => {
         code = await runCheck(a as unknown as CheckArgs, io);
       })
+      .command('replay <file>', 'replay a stored counterexample on its variant, or on another with --variant', (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', { type: 'string' }).option('json', { type: 'boolean' }), async (a) => {
+        code = await runReplay(a as unknown as ReplayArgs, io);
+      })
       .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }), (a) => {
         code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'] });
       })
-      .demandCommand(1, 'name a command: list, check, summary')
+      .demandCommand(1, 'name a command: list, check, replay, summary')
       .strict()
       .help()
       .version(false)

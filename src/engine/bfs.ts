@@ -4,6 +4,7 @@
 // `base` after a step changed it), packs successors into one scratch buffer and inserts them.
 import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
+import { genExpand } from './expand.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, StateStore } from './store.ts';
 
@@ -73,8 +74,6 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const base = new Int32Array(cur.length);
   const tmp = new Uint32Array(W);
   const store = new StateStore(W);
-  const steps = prog.steps;
-  const kinds = prog.actorKinds;
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -95,6 +94,24 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   // The transition being executed, for the trace of a model error.
   let atId = NO_PARENT;
   let atVia = 0;
+  let expanding = 0;
+  let stopped: ExploreResult | null = null;
+  const expand = genExpand(prog, m, tmp, (step, actor, choice) => {
+    atId = expanding;
+    atVia = encodeVia(step, actor, choice);
+    transitions++;
+    const r = store.insert(tmp, expanding, atVia);
+    if (m.violation !== null) {
+      const sid = r >= 0 ? r : -r - 1;
+      stopped = done('violation', { found: { kind: 'monitor', ...m.violation }, trace: traceTo(store, sid) });
+      return true;
+    }
+    if (r >= 0 && m.checkInvariants() !== null) {
+      stopped = done('violation', { found: { kind: 'invariant', ...m.violation! }, trace: traceTo(store, r) });
+      return true;
+    }
+    return false;
+  });
   try {
     m.init();
     prog.pack(cur, tmp, 0);
@@ -118,39 +135,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       }
       prog.unpack(store.arena, id * W, base);
       cur.set(base);
-      let dirty = false;
-      let enabled = 0;
-      for (let ki = 0; ki < kinds.length; ki++) {
-        const k = kinds[ki];
-        for (let a = 0; a < k.count; a++) {
-          const cands = k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]];
-          for (let j = 0; j < cands.length; j++) {
-            const st = steps[cands[j]];
-            for (let ch = 0; ch < st.choices; ch++) {
-              if (dirty) {
-                cur.set(base);
-                dirty = false;
-              }
-              if (!m.enabled(st, a, ch)) continue;
-              enabled++;
-              dirty = true;
-              atId = id;
-              atVia = encodeVia(st.id, a, ch);
-              m.apply(st, a);
-              transitions++;
-              prog.pack(cur, tmp, 0);
-              const r = store.insert(tmp, id, atVia);
-              if (m.violation !== null) {
-                const sid = r >= 0 ? r : -r - 1;
-                return done('violation', { found: { kind: 'monitor', ...m.violation }, trace: traceTo(store, sid) });
-              }
-              if (r >= 0 && m.checkInvariants() !== null) {
-                return done('violation', { found: { kind: 'invariant', ...m.violation! }, trace: traceTo(store, r) });
-              }
-            }
-          }
-        }
-      }
+      expanding = id;
+      const enabled = expand(base);
+      if (enabled < 0) return stopped!;
       if (enabled === 0 && deadlock) {
         cur.set(base);
         if (!m.isEnd()) return done('violation', { found: { kind: 'deadlock', prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' }, trace: traceTo(store, id) });

@@ -227,10 +227,20 @@ export class Machine {
    * effect, then the control flow. A monitor that fails sets `violation`.
    */
   apply(st: CompiledStep, actor: number): void {
+    this.ctx.jump = NO_JUMP;
+    if (st.fence) this.fence();
+    if (st.effect !== null) st.effect(this.view, actor, this.ctx);
+    this.control(st, actor);
+  }
+
+  /** The full fence of a `fence: true` step: drains the executing CPU's store buffer. */
+  fence(): void {
+    if (this.tso && this.ctx.cpu >= 0) this.drainAll(this.ctx.cpu);
+  }
+
+  /** The control flow after a step's effect: next step, goto, call (push) or return (pop). */
+  control(st: CompiledStep, actor: number): void {
     const x = this.ctx;
-    x.jump = NO_JUMP;
-    if (st.fence && x.cpu >= 0 && this.tso) this.drainAll(x.cpu);
-    if (st.effect !== null) st.effect(this.view, actor, x);
     const k = this.kindOf[st.id];
     if (k.pcSlot < 0) {
       if (x.jump !== NO_JUMP) throw new ModelError(`${st.name}: control flow in an actor without procedures`);

@@ -1,19 +1,25 @@
 // The visited-state store: packed states in one growing Uint32Array arena (state id = insertion
-// order, which is also the BFS queue order), an open-addressing hash table of ids keyed by a 32-bit
-// hash of the packed words (full words compared on a hash match, so the store is exact), and parent
-// links (parent id + the transition taken) from which a trace is rebuilt. Nothing is allocated per
-// state; arrays double when full.
+// order, which is also the BFS queue order), an open-addressing hash table, and parent links (parent
+// id + the transition taken) from which a trace is rebuilt. A table entry holds the 32-bit hash, the
+// id and the first KEY packed words inline, so most probes (and every probe of a state of at most KEY
+// words) touch one cache line; longer states compare the rest in the arena. The store is exact: no
+// state is ever mistaken for another. Nothing is allocated per state; arrays double when full.
 
 export const NO_PARENT = 0xffffffff;
+
+/** Packed words kept inline in each hash-table entry. */
+const KEY = 2;
 
 export class StateStore {
   arena: Uint32Array;
   parent: Uint32Array;
   via: Uint32Array;
   count = 0;
-  private table: Int32Array; // id + 1, 0 = empty
-  private hashes: Uint32Array;
+  /** Entries of `stride` words: hash, id + 1 (0 marks empty), then the first `key` packed words. */
+  private table: Uint32Array;
   private mask: number;
+  private readonly key: number;
+  private readonly stride: number;
 
   constructor(readonly words: number, initialCapacity = 1 << 16) {
     const cap = Math.max(16, initialCapacity);
@@ -21,14 +27,15 @@ export class StateStore {
     this.parent = new Uint32Array(cap);
     this.via = new Uint32Array(cap);
     const size = 1 << Math.ceil(Math.log2(cap * 2));
-    this.table = new Int32Array(size);
-    this.hashes = new Uint32Array(size);
+    this.key = Math.min(words, KEY);
+    this.stride = 2 + this.key;
+    this.table = new Uint32Array(size * this.stride);
     this.mask = size - 1;
   }
 
   /** Bytes held by the store (arena, links, table). */
   get bytes(): number {
-    return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.table.byteLength + this.hashes.byteLength;
+    return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.table.byteLength;
   }
 
   /**
@@ -39,15 +46,22 @@ export class StateStore {
     const W = this.words;
     const h = hashWords(buf, W);
     const arena = this.arena;
+    const table = this.table;
+    const S = this.stride;
+    const K = this.key;
     let i = h & this.mask;
     for (;;) {
-      const e = this.table[i];
+      const t = i * S;
+      const e = table[t + 1];
       if (e === 0) break;
-      if (this.hashes[i] === h) {
-        const off = (e - 1) * W;
+      if (table[t] === h) {
         let k = 0;
-        while (k < W && arena[off + k] === buf[k]) k++;
-        if (k === W) return -e;
+        while (k < K && table[t + 2 + k] === buf[k]) k++;
+        if (k === K) {
+          const off = (e - 1) * W;
+          while (k < W && arena[off + k] === buf[k]) k++;
+          if (k === W) return -e;
+        }
       }
       i = (i + 1) & this.mask;
     }
@@ -56,10 +70,12 @@ export class StateStore {
     this.arena.set(buf.subarray(0, W), id * W);
     this.parent[id] = parent;
     this.via[id] = via;
-    this.table[i] = id + 1;
-    this.hashes[i] = h;
+    const t = i * S;
+    table[t] = h;
+    table[t + 1] = id + 1;
+    for (let k = 0; k < K; k++) table[t + 2 + k] = buf[k];
     this.count = id + 1;
-    if (this.count * 2 > this.mask) this.growTable();
+    if (this.count * 10 > this.mask * 7) this.growTable(); // load factor at most 0.7
     return id;
   }
 
@@ -77,20 +93,18 @@ export class StateStore {
   }
 
   private growTable(): void {
+    const S = this.stride;
     const size = (this.mask + 1) * 2;
-    const table = new Int32Array(size);
-    const hashes = new Uint32Array(size);
+    const table = new Uint32Array(size * S);
     const mask = size - 1;
+    const old = this.table;
     for (let j = 0; j <= this.mask; j++) {
-      const e = this.table[j];
-      if (e === 0) continue;
-      let i = this.hashes[j] & mask;
-      while (table[i] !== 0) i = (i + 1) & mask;
-      table[i] = e;
-      hashes[i] = this.hashes[j];
+      if (old[j * S + 1] === 0) continue;
+      let i = old[j * S] & mask;
+      while (table[i * S + 1] !== 0) i = (i + 1) & mask;
+      for (let k = 0; k < S; k++) table[i * S + k] = old[j * S + k];
     }
     this.table = table;
-    this.hashes = hashes;
     this.mask = mask;
   }
 }

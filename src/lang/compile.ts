@@ -18,6 +18,8 @@ export interface CompiledStep {
   readonly text: string;
   readonly actorKind: string;
   readonly kind: 'seq' | 'rules';
+  /** rules: fires only when the actor is idle. */
+  readonly idleOnly: boolean;
   /** seq: the pc at which this step runs; rules: -1. */
   readonly pc: number;
   /** seq: the pc after this step by default (-1 = return). */
@@ -131,6 +133,7 @@ export function compile(inst: Instance): Program {
         text: s.text,
         actorKind: p.actor,
         kind: p.kind,
+        idleOnly: p.kind === 'rules' && (p.idleOnly ?? false),
         pc: p.kind === 'seq' ? labels[s.label] : -1,
         nextPc: p.kind === 'seq' && i + 1 < p.steps.length ? labels[p.steps[i + 1].label] : -1,
         choices: count,
@@ -161,9 +164,9 @@ export function compile(inst: Instance): Program {
           if (p.actor !== name || p.kind !== 'seq' || !p.entry || p.steps.length === 0) continue;
           ids.push(mine.find((s) => s.proc === p.name && s.label === p.steps[0].label)!.id);
         }
-        for (const s of mine) if (s.kind === 'rules' && isIdleOnly(procedures, s.proc)) ids.push(s.id);
+        for (const s of mine) if (s.kind === 'rules' && s.idleOnly) ids.push(s.id);
       }
-      for (const s of mine) if (s.kind === 'rules' && !isIdleOnly(procedures, s.proc)) ids.push(s.id);
+      for (const s of mine) if (s.kind === 'rules' && !s.idleOnly) ids.push(s.id);
       return Int32Array.from(ids);
     });
     return { name, count, pcSlot, ctlStride, stackDepth, candidates, pcNames, entryPc: entryPcByKind.get(name)! };
@@ -171,10 +174,6 @@ export function compile(inst: Instance): Program {
 
   const tso = tsoPlan ? tsoLayout(layout, tsoPlan) : null;
   return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout), unpack: genUnpack(layout), tso, ghostNames };
-}
-
-function isIdleOnly(procs: readonly ProcedureDef[], name: string): boolean {
-  return procs.find((p) => p.name === name)?.idleOnly ?? false;
 }
 
 function firstSlot(n: LayoutNode): number {
@@ -240,10 +239,15 @@ function storeBufferDrain(inst: Instance): ProcedureDef {
 
 /** pack(src slots → dst words at off): one statement per word, shifts and ors with constants. */
 function genPack(layout: Layout): Program['pack'] {
+  return new Function('s', 'd', 'o', packSource({ layout }, 's', 'd', 'o+')) as Program['pack'];
+}
+
+/** The statements that pack slot array `src` into word array `dst` (at offset expression `off`). */
+export function packSource(prog: { layout: Layout }, src: string, dst: string, off = ''): string {
+  const { layout } = prog;
   const terms: string[][] = Array.from({ length: layout.words }, () => []);
-  for (const s of layout.slots) if (s.bits > 0) terms[s.word].push(s.shift === 0 ? `s[${s.index}]` : `(s[${s.index}]<<${s.shift})`);
-  const body = terms.map((t, w) => `d[o+${w}]=${t.length ? t.join('|') : '0'};`).join('\n');
-  return new Function('s', 'd', 'o', body) as Program['pack'];
+  for (const s of layout.slots) if (s.bits > 0) terms[s.word].push(s.shift === 0 ? `${src}[${s.index}]` : `(${src}[${s.index}]<<${s.shift})`);
+  return terms.map((t, w) => `${dst}[${off}${w}]=${t.length ? t.join('|') : '0'};`).join('\n');
 }
 
 function genUnpack(layout: Layout): Program['unpack'] {

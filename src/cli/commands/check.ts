@@ -7,7 +7,10 @@ import type { Progress } from '../../engine/bfs.ts';
 import { renderText } from '../../trace/render-text.ts';
 import { exitFor } from '../exit.ts';
 import { num, type Io } from '../io.ts';
-import { findModel, findVariant, parsePairs } from '../load.ts';
+import { findModel, findVariant, parsePairs, variantRef } from '../load.ts';
+import { relative } from 'node:path';
+import { cexPath, saveCounterexample, toCounterexample } from '../../trace/cexfile.ts';
+import { UsageError } from '../../lang/errors.ts';
 
 export interface CheckArgs {
   model: string;
@@ -21,6 +24,10 @@ export interface CheckArgs {
   'max-seconds'?: number;
   'max-memory'?: number;
   deadlock?: boolean;
+  por?: boolean;
+  symmetry?: boolean;
+  save?: boolean;
+  force?: boolean;
 }
 
 export function checkOptions<T>(y: Argv<T>) {
@@ -34,17 +41,24 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-states', { type: 'number', describe: 'stop after this many states (verdict incomplete)' })
     .option('max-seconds', { type: 'number', describe: 'stop after this many seconds (verdict incomplete)' })
     .option('max-memory', { type: 'number', describe: 'stop when the state store exceeds this many MiB (verdict incomplete)' })
-    .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' });
+    .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
+    .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
+    .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
+    .option('por', { type: 'boolean', default: false, describe: 'partial-order reduction (not available yet: --no-por is the only accepted setting)' })
+    .option('symmetry', { type: 'boolean', default: false, describe: 'symmetry reduction (not available yet: --no-symmetry is the only accepted setting)' });
 }
 
 export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
+  if (a.por) throw new UsageError('--por: partial-order reduction is not available yet; accepted: --no-por');
+  if (a.symmetry) throw new UsageError('--symmetry: symmetry reduction is not available yet; accepted: --no-symmetry');
   const sm = findModel(a.model);
   const variant = await findVariant(sm, a.variant);
   const live = io.tty && !a.json;
+  const set = parsePairs('set', a.set);
   const r = check(sm.model, allProperties, {
     variant,
     params: parsePairs('param', a.param),
-    flags: parsePairs('set', a.set),
+    flags: set,
     memory: a.memory,
     properties: a.property,
     maxStates: a['max-states'],
@@ -54,7 +68,21 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
   });
   if (live && r.seconds >= 1) io.err('\r\x1b[K');
-  io.out(a.json ? JSON.stringify(toJson(r)) : renderResult(r));
+  let saved: string | null = null;
+  if (a.save && r.verdict === 'violation' && r.trace) {
+    const cex = toCounterexample({
+      model: r.model,
+      variant: variantRef(a.variant, variant, Object.fromEntries(Object.keys(set).map((k) => [k, r.flags[k]]))),
+      flags: r.flags,
+      params: r.params,
+      memory: r.memory,
+      property: r.property!,
+      reason: r.reason!,
+      trace: r.trace,
+    });
+    saved = relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), cex), cex, Boolean(a.force)));
+  }
+  io.out(a.json ? JSON.stringify({ ...toJson(r), ...(saved ? { saved } : {}) }) : renderResult(r) + (saved ? `\nsaved: ${saved}` : ''));
   return exitFor(r.verdict);
 }
 
@@ -77,6 +105,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
+    reductions: { por: false, symmetry: false },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
     ...(r.trace ? { trace: r.trace } : {}),
