@@ -1,0 +1,100 @@
+// The `check` contract: verdicts, exact state counts, the --json object, exit codes, limits.
+import { describe, expect, it } from 'vitest';
+import { run, runJson } from './run.ts';
+
+describe('lazytlb check shootdown', () => {
+  it('reaches exactly the states the SPIN and Murphi twins reach', async () => {
+    // Counts measured with SPIN (-DNOREDUCE) and rumur on the twins in bench/.
+    for (const [cpus, gens, states] of [[2, 2, 129], [3, 3, 2169], [4, 3, 20385]]) {
+      const { code, json } = await runJson('check', 'shootdown', '--param', `cpus=${cpus}`, '--param', `gens=${gens}`);
+      expect(code).toBe(0);
+      expect(json.verdict).toBe('ok');
+      expect(json.states).toBe(states);
+    }
+  });
+
+  it('prints the --json object of the CLI contract', async () => {
+    const { json } = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2');
+    expect(json).toMatchObject({ verdict: 'ok', model: 'shootdown', variant: null, params: { cpus: 2, gens: 2 }, states: 129, transitions: 422, depth: 10 });
+    expect(typeof json.seconds).toBe('number');
+    expect(json.reductions).toEqual({ por: false, symmetry: false });
+  });
+
+  it('finds a shortest counterexample without the flush on unlazy', async () => {
+    const { code, json } = await runJson('check', 'shootdown', '--set', 'flushOnUnlazy=false');
+    expect(code).toBe(1);
+    expect(json.verdict).toBe('violation');
+    expect(json.property).toBe('no-stale-user');
+    // A CPU goes lazy, another flushes (skipping the lazy CPU), the lazy CPU returns to user.
+    expect(json.trace.map((t: any) => `${t.actor} ${t.procedure}:${t.label}`)).toEqual([
+      'cpu0 switch_to_user:U',
+      'cpu0 switch_to_kthread:K',
+      'cpu1 switch_to_user:U',
+      'cpu1 flush_start:F',
+      'cpu0 switch_to_user:U',
+      'flusher0 flush_done:D',
+    ]);
+  });
+
+  it('renders a violation as one column per CPU with the property and the reason', async () => {
+    const r = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--param', 'cpus=2');
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines.find((l) => l.trimStart().startsWith('#'))).toMatch(/#\s+cpu0\s+cpu1\s+flusher0/);
+    expect(r.out).toMatch(/^\s+4\s+\|\s+flush_start:F/m);
+    expect(r.out).toContain('mmGen: 0 -> 1');
+    expect(r.out).toContain('violated: no-stale-user');
+    expect(r.out).toMatch(/because: +cpu0 runs user code with TLB generation 0 while the mm is at generation 1/);
+  });
+
+  it('says incomplete, never ok, when a limit stops the search', async () => {
+    const { code, json } = await runJson('check', 'shootdown', '--param', 'cpus=4', '--max-states', '2000');
+    expect(code).toBe(3);
+    expect(json.verdict).toBe('incomplete');
+    expect(json.limit).toBe('max-states 2000');
+    expect(json.states).toBeGreaterThanOrEqual(2000);
+    expect(json.states).toBeLessThan(20385);
+  });
+
+  it('checks only the named properties', async () => {
+    const { json } = await runJson('check', 'shootdown', '--property', 'no-stale-user', '--param', 'cpus=2');
+    expect(json.properties).toEqual(['no-stale-user']);
+  });
+});
+
+describe('bad input: one line, exit 2, no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['check', 'shootdwn'], /^lazytlb: unknown model 'shootdwn' \(did you mean shootdown\?\); accepted: shootdown/],
+    [['check', 'shootdown', '--variant', 'v9'], /^lazytlb: unknown variant of shootdown 'v9'; accepted: mainline, no-flush-on-unlazy/],
+    [['check', 'shootdown', '--set', 'flushOnUnlazzy=true'], /^lazytlb: unknown flag 'flushOnUnlazzy' \(did you mean flushOnUnlazy\?\); accepted: flushOnUnlazy/],
+    [['check', 'shootdown', '--set', 'flushOnUnlazy=3'], /^lazytlb: flag flushOnUnlazy=3 is not a boolean; accepted: true, false/],
+    [['check', 'shootdown', '--set', 'flushOnUnlazy'], /^lazytlb: --set flushOnUnlazy: expected name=value/],
+    [['check', 'shootdown', '--param', 'cpus=0'], /^lazytlb: param cpus=0 is outside its range; accepted: an integer from 1 to 8/],
+    [['check', 'shootdown', '--param', 'cpus=two'], /^lazytlb: param cpus=two is outside its range/],
+    [['check', 'shootdown', '--param', 'cpu=2'], /^lazytlb: unknown param 'cpu' \(did you mean cpus\?\); accepted: cpus, gens/],
+    [['check', 'shootdown', '--property', 'P1'], /^lazytlb: unknown property 'P1'; accepted: no-stale-user/],
+    [['check', 'shootdown', '--memory', 'tso'], /^lazytlb: model 'shootdown' has no memory model 'tso'; accepted: sc/],
+    [['check', 'shootdown', '--variant', './does-not-exist.ts'], /^lazytlb: variant file \.\/does-not-exist\.ts does not load: no such file/],
+    [['check', 'shootdown', '--variant', 'test/fixtures/throwing-variant.ts'], /^lazytlb: variant file test\/fixtures\/throwing-variant\.ts does not load: the patch is malformed/],
+    [['check', 'shootdown', '--variant', 'test/fixtures/not-a-variant.ts'], /^lazytlb: variant file test\/fixtures\/not-a-variant\.ts does not load: its default export is not a variant/],
+    [['check', 'shootdown', '--variant', 'test/fixtures/bad-label-variant.ts'], /^lazytlb: unknown step label in flush_start 'FF' \(did you mean F\?\); accepted: F/],
+    [['check', 'shootdown', '--frobnicate'], /^lazytlb: Unknown argument: frobnicate/],
+    [['frob'], /^lazytlb: Unknown argument: frob/],
+    [[], /^lazytlb: name a command/],
+  ];
+  for (const [argv, msg] of cases) {
+    it(argv.join(' ') || '(no arguments)', async () => {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('shows the stack trace with --debug', async () => {
+    const r = await run('check', 'shootdown', '--param', 'cpus=0', '--debug');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/\n\s+at /);
+  });
+});

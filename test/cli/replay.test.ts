@@ -1,0 +1,107 @@
+// Counterexample files: --save writes a file that replays as a violation on its own variant and as
+// "no longer reproduces" on mainline; existing files are never overwritten without --force; malformed
+// or foreign files are rejected with the file, the position and the reason.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCounterexample } from '../../src/trace/cexfile.ts';
+import { run } from './run.ts';
+
+let dir = '';
+let home = '';
+beforeEach(() => {
+  home = process.cwd();
+  dir = mkdtempSync(join(tmpdir(), 'lazytlb-cex-'));
+  process.chdir(dir);
+});
+afterEach(() => process.chdir(home));
+
+const FILE = 'counterexamples/shootdown/no-flush-on-unlazy/no-stale-user.json';
+
+describe('check --save and replay', () => {
+  it('saves a counterexample by label and replays it', async () => {
+    const c = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    expect(c.code).toBe(1);
+    expect(c.out).toContain(`saved: ${FILE}`);
+    const cex = loadCounterexample(FILE);
+    expect(cex).toMatchObject({ model: 'shootdown', variant: { name: 'no-flush-on-unlazy', file: null, set: {} }, property: 'no-stale-user', params: { cpus: 3, gens: 3 } });
+    expect(cex.steps[3]).toEqual({ actor: 'cpu1', procedure: 'flush_start', label: 'F', choice: 0 });
+
+    const same = await run('replay', FILE);
+    expect(same.code).toBe(1);
+    expect(same.out).toContain('still violates no-stale-user after step 6');
+
+    const fixed = await run('replay', FILE, '--variant', 'mainline');
+    expect(fixed.code).toBe(0);
+    expect(fixed.out).toContain('no longer reproduces: all 6 steps apply and no property is violated');
+  });
+
+  it('records --set flags and replays with them', async () => {
+    const c = await run('check', 'shootdown', '--set', 'flushOnUnlazy=false', '--save', '--json');
+    const saved = JSON.parse(c.out).saved;
+    expect(saved).toBe('counterexamples/shootdown/mainline+flushOnUnlazy=false/no-stale-user.json');
+    expect(loadCounterexample(saved).variant.set).toEqual({ flushOnUnlazy: false });
+    expect((await run('replay', saved)).code).toBe(1);
+  });
+
+  it('never overwrites a different stored counterexample without --force', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    const edited = readFileSync(FILE, 'utf8').replace('"reason": "', '"reason": "edited: ');
+    writeFileSync(FILE, edited);
+    const again = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/exists and differs; not overwritten \(use --force\)/);
+    expect(readFileSync(FILE, 'utf8')).toBe(edited);
+    const forced = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save', '--force');
+    expect(forced.code).toBe(1);
+    expect(readFileSync(FILE, 'utf8')).not.toContain('edited: ');
+  });
+
+  it('says exactly which step no longer applies', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    const cex = JSON.parse(readFileSync(FILE, 'utf8'));
+    cex.steps[3].label = 'F2';
+    writeFileSync('renamed.json', JSON.stringify(cex));
+    const r = await run('replay', 'renamed.json');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('not applicable at step 4 (cpu1 flush_start:F2): step flush_start:F2 no longer exists');
+    expect(r.out).toContain('cpu[1].mode = user');
+  });
+
+  it('reports a step whose guard is false', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    const cex = JSON.parse(readFileSync(FILE, 'utf8'));
+    cex.steps.splice(0, 1); // cpu0 never switched to user, so it cannot switch to a kthread
+    writeFileSync('cut.json', JSON.stringify(cex));
+    const r = await run('replay', 'cut.json');
+    expect(r.out).toContain('not applicable at step 1 (cpu0 switch_to_kthread:K): switch_to_kthread:K is not enabled on cpu0 here: its guard is false');
+  });
+});
+
+describe('malformed counterexample files', () => {
+  const cases: [string, string, RegExp][] = [
+    ['truncated.json', '{"format": "lazytlb-counterexample", "version": 1, "mod', /truncated\.json: not valid JSON at line 1, column \d+/],
+    ['foreign.json', '{"format": "itf", "version": 1}', /foreign\.json: format: expected "lazytlb-counterexample" \(not a lazytlb counterexample\)/],
+    ['array.json', '[1, 2]', /array\.json: \(top level\): expected an object/],
+    [
+      'badstep.json',
+      JSON.stringify({ format: 'lazytlb-counterexample', version: 1, model: 'shootdown', memory: 'sc', property: 'p', reason: 'r', variant: { name: null, file: null, set: {} }, flags: {}, params: {}, steps: [{ actor: 'cpu0', procedure: 'x', label: 'L', choice: -1 }] }),
+      /badstep\.json: steps\[0\]\.choice: expected a non-negative integer/,
+    ],
+    [
+      'othermodel.json',
+      JSON.stringify({ format: 'lazytlb-counterexample', version: 1, model: 'nosuch', memory: 'sc', property: 'p', reason: 'r', variant: { name: null, file: null, set: {} }, flags: {}, params: {}, steps: [] }),
+      /unknown model 'nosuch'/,
+    ],
+  ];
+  for (const [name, text, msg] of cases) {
+    it(name, async () => {
+      writeFileSync(name, text);
+      const r = await run('replay', name);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    });
+  }
+});
