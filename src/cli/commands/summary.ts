@@ -17,7 +17,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
     for (const memory of sm.model.memory ?? ['sc']) {
       const r = check(sm.model, allProperties, { memory, maxSeconds: opts.maxSeconds });
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok' });
-      if (!opts.json) io.err(line(rows[rows.length - 1]) + '\n');
+      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
     for (const name of sm.summaryVariants ?? []) {
       const v = sm.variants.find((x) => x.name === name)!;
@@ -25,7 +25,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
       const asExpected = v.violates?.length ? r.verdict === 'violation' && v.violates.includes(r.property ?? '') : r.verdict === 'ok';
       rows.push({ r, expected, asExpected });
-      if (!opts.json) io.err(line(rows[rows.length - 1]) + '\n');
+      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
   }
   const good = rows.filter((x) => x.asExpected).length;
@@ -39,7 +39,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
   return good === rows.length ? 0 : 1;
 }
 
-const W = [16, 26, 18, 6, 22, 12, 6, 8];
+const W = [16, 22, 18, 5, 30, 12, 6, 8];
 
 function header(): string {
   return cells(['model', 'variant', 'params', 'mem', 'verdict', 'states', 'depth', 'seconds']) + '\n' + W.map((w) => '-'.repeat(w - 1)).join(' ');
@@ -52,5 +52,5 @@ function line({ r, asExpected }: Row): string {
 }
 
 function cells(xs: string[]): string {
-  return xs.map((x, i) => x.padEnd(W[i])).join('').trimEnd();
+  return xs.map((x, i) => x.padEnd(W[i] - 1)).join(' ').trimEnd();
 }
