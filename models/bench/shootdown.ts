@@ -25,6 +25,8 @@ export default defineModel({
     flushOnUnlazy: { default: true, doc: 'a CPU leaving lazy mode catches up with the mm generation (switch_mm_irqs_off tlb_gen check)' },
   },
   actors: (p) => ({ cpu: p.cpus, flusher: 1 }),
+  // The CPUs are interchangeable: no step treats one CPU differently from another.
+  symmetry: () => [{ of: 'cpu' }],
   state: (p) => ({
     cpu: perCpu(p.cpus, {
       mode: Mode,

@@ -5,6 +5,8 @@
 import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
 import { genExpand } from './expand.ts';
+import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
+import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, StateStore } from './store.ts';
 
@@ -14,6 +16,8 @@ export interface ExploreOptions {
   readonly maxMemoryBytes?: number;
   /** Report deadlocks (states with no enabled step that the model does not mark as an allowed end). */
   readonly deadlock?: boolean;
+  /** Store one representative per orbit of the model's declared symmetries. */
+  readonly symmetry?: boolean;
   /** Called about once a second with the search's progress. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -52,6 +56,8 @@ export interface ExploreResult {
   /** For a violation or error: the transitions from the initial state. */
   readonly trace?: readonly RawStep[];
   readonly store: StateStore;
+  /** Whether symmetry reduction was on. */
+  readonly symmetry: boolean;
 }
 
 export function encodeVia(step: number, actor: number, choice: number): number {
@@ -74,6 +80,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const base = new Int32Array(cur.length);
   const tmp = new Uint32Array(W);
   const store = new StateStore(W);
+  const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params) ?? []) : [];
+  const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
+  const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -87,34 +96,48 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     seconds: (performance.now() - t0) / 1000,
     bytes: store.bytes,
     store,
+    symmetry: canon !== null,
     ...extra,
   });
+  /** A real execution to stored state `id` (under symmetry, de-permuted step by step). */
+  const trace = (id: number, monitor = false): RawStep[] => (canon ? realTrace(prog, store, canon, pathTo(store, id), monitor) : traceTo(store, id));
 
-  // Initial state.
+  /** Under symmetry the reason is taken again from the real trace's last state. */
+  const violationFound = (kind: 'monitor' | 'invariant', v: { prop: number; reason: string }, t: RawStep[]): ExploreResult => {
+    const real = canon ? violationAtEnd(prog, t) : v;
+    return done('violation', { found: { kind, ...(real ?? v) }, trace: t });
+  };
   // The transition being executed, for the trace of a model error.
   let atId = NO_PARENT;
   let atVia = 0;
   let expanding = 0;
   let stopped: ExploreResult | null = null;
-  const expand = genExpand(prog, m, tmp, (step, actor, choice) => {
+  const expand = genExpand(prog, m, canon ? null : tmp, (step, actor, choice) => {
     atId = expanding;
     atVia = encodeVia(step, actor, choice);
     transitions++;
+    if (canon) {
+      rep.set(cur);
+      canon.canon(rep);
+      prog.pack(rep, tmp, 0);
+    }
     const r = store.insert(tmp, expanding, atVia);
     if (m.violation !== null) {
       const sid = r >= 0 ? r : -r - 1;
-      stopped = done('violation', { found: { kind: 'monitor', ...m.violation }, trace: traceTo(store, sid) });
+      stopped = violationFound('monitor', m.violation, trace(sid, true));
       return true;
     }
     if (r >= 0 && m.checkInvariants() !== null) {
-      stopped = done('violation', { found: { kind: 'invariant', ...m.violation! }, trace: traceTo(store, r) });
+      stopped = violationFound('invariant', m.violation!, trace(r));
       return true;
     }
     return false;
   });
   try {
     m.init();
-    prog.pack(cur, tmp, 0);
+    rep.set(cur);
+    canon?.canon(rep);
+    prog.pack(rep, tmp, 0);
     store.insert(tmp, NO_PARENT, 0);
     const v = m.checkInvariants();
     if (v) return done('violation', { found: { kind: 'invariant', ...v }, trace: [] });
@@ -140,13 +163,13 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       if (enabled < 0) return stopped!;
       if (enabled === 0 && deadlock) {
         cur.set(base);
-        if (!m.isEnd()) return done('violation', { found: { kind: 'deadlock', prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' }, trace: traceTo(store, id) });
+        if (!m.isEnd()) return done('violation', { found: { kind: 'deadlock', prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' }, trace: trace(id) });
       }
     }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    const trace = atId === NO_PARENT ? [] : [...traceTo(store, atId), decodeVia(atVia)];
-    return done('error', { found: { kind: 'error', prop: -1, reason: e.message }, trace });
+    const t = atId === NO_PARENT ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, atId)) : [...traceTo(store, atId), decodeVia(atVia)];
+    return done('error', { found: { kind: 'error', prop: -1, reason: e.message }, trace: t });
   }
   return done('ok');
 }

@@ -20,6 +20,8 @@ export interface CheckResult {
   readonly depth: number;
   readonly seconds: number;
   readonly memoryBytes: number;
+  /** Whether symmetry reduction was on (the model declares symmetries and it was asked for). */
+  readonly symmetry: boolean;
   /** For incomplete: the limit that was hit. */
   readonly limit?: string;
   /** For a violation: the property name (`deadlock` for a deadlock); for an error: `model-error`. */
@@ -53,6 +55,7 @@ export function check(model: ModelDef, allProperties: readonly PropertyDef[], op
     depth: r.depth,
     seconds: r.seconds,
     memoryBytes: r.bytes,
+    symmetry: r.symmetry,
     actors,
     program: prog,
   };

@@ -5,7 +5,7 @@
 import { packSource, type Program } from '../lang/compile.ts';
 import type { Machine } from './machine.ts';
 
-/** Called for each successor, left in `machine.cur` and packed into `packed`; returns true to stop. */
+/** Called for each successor, left in `machine.cur` (and packed into `packed`); returns true to stop. */
 export type OnSuccessor = (step: number, actor: number, choice: number) => boolean;
 
 /**
@@ -13,9 +13,10 @@ export type OnSuccessor = (step: number, actor: number, choice: number) => boole
  * `machine.cur` from it before each try), packs each successor into `packed`, calls `onSucc`, and
  * returns the number of enabled transitions, or -1 if `onSucc` stopped it.
  */
-export function genExpand(prog: Program, m: Machine, packed: Uint32Array, onSucc: OnSuccessor): (base: Int32Array) => number {
+export function genExpand(prog: Program, m: Machine, packed: Uint32Array | null, onSucc: OnSuccessor): (base: Int32Array) => number {
   const lines: string[] = [];
-  const pack = packSource(prog, 'cur', 'P');
+  // Without a `packed` buffer the successor is left unpacked (the caller canonicalizes it first).
+  const pack = packed ? packSource(prog, 'cur', 'P') : '';
   const emit = (s: string) => lines.push(s);
   prog.steps.forEach((st, i) => {
     if (st.guard) emit(`const G${i}=S[${i}].guard;`);

@@ -108,6 +108,18 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly storeBufferDepth?: number;
   /** Maximum call depth of an actor (default 4). */
   readonly stackDepth?: number;
+  /**
+   * Interchangeable objects (symmetry reduction): each entry names an object kind (`cpu`, `mm`) whose
+   * members the model treats alike — no step, guard or property depends on which member it is,
+   * except the `fixed` ones (e.g. init_mm). Arrays indexed by the kind, references to it and sets of
+   * it are permuted together; an actor kind of the same name is permuted with them.
+   */
+  readonly symmetry?: (p: Params<P>) => readonly SymmetrySpec[];
+}
+
+export interface SymmetrySpec {
+  readonly of: string;
+  readonly fixed?: readonly number[];
 }
 
 /**

@@ -45,12 +45,11 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
     .option('por', { type: 'boolean', default: false, describe: 'partial-order reduction (not available yet: --no-por is the only accepted setting)' })
-    .option('symmetry', { type: 'boolean', default: false, describe: 'symmetry reduction (not available yet: --no-symmetry is the only accepted setting)' });
+    .option('symmetry', { type: 'boolean', default: false, describe: 'symmetry reduction over the interchangeable objects the model declares' });
 }
 
 export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
   if (a.por) throw new UsageError('--por: partial-order reduction is not available yet; accepted: --no-por');
-  if (a.symmetry) throw new UsageError('--symmetry: symmetry reduction is not available yet; accepted: --no-symmetry');
   const sm = findModel(a.model);
   const variant = await findVariant(sm, a.variant);
   const live = io.tty && !a.json;
@@ -65,6 +64,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
     deadlock: a.deadlock,
+    symmetry: a.symmetry,
     onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
   });
   if (live && r.seconds >= 1) io.err('\r\x1b[K');
@@ -105,7 +105,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
-    reductions: { por: false, symmetry: false },
+    reductions: { por: false, symmetry: r.symmetry },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
     ...(r.trace ? { trace: r.trace } : {}),

@@ -1,0 +1,103 @@
+// Paths through the store, and traces that are real executions of the unreduced model. Under
+// symmetry the store holds one representative per orbit, and a stored transition leads from one
+// representative to (a permutation of) the next; the real trace is rebuilt forward from the real
+// initial state by finding, at each step, an enabled transition whose successor has the next stored
+// representative. Every step of such a trace is enabled where it is taken, by construction.
+import type { Program } from '../lang/compile.ts';
+import { ModelError } from '../lang/errors.ts';
+import type { RawStep } from './bfs.ts';
+import { Machine } from './machine.ts';
+import { NO_PARENT, type StateStore } from './store.ts';
+import type { Canonicalizer } from './symmetry.ts';
+
+/** State ids from the initial state to `id`. */
+export function pathTo(store: StateStore, id: number): number[] {
+  const ids: number[] = [];
+  for (let s = id; s !== NO_PARENT; s = store.parent[s]) ids.push(s);
+  return ids.reverse();
+}
+
+/** Calls `f(step, actor, choice)` with `m.cur` holding each successor of `real`; stops when f returns true. */
+function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: number, a: number, ch: number) => boolean): boolean {
+  for (const k of prog.actorKinds) {
+    for (let a = 0; a < k.count; a++) {
+      const pc = k.pcSlot < 0 ? 0 : real[k.pcSlot + a * k.ctlStride];
+      for (const id of k.candidates[pc]) {
+        const st = prog.steps[id];
+        for (let ch = 0; ch < st.choices; ch++) {
+          m.cur.set(real);
+          m.violation = null;
+          if (!m.enabled(st, a, ch)) continue;
+          let threw = false;
+          try {
+            m.apply(st, a);
+          } catch (e) {
+            if (!(e instanceof ModelError)) throw e;
+            threw = true;
+          }
+          if (f(id, a, threw ? -1 - ch : ch)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * With `monitorAtEnd`, the last transition must also make a monitor fail (a transition reaching the
+ * same orbit without the failing event would not be a counterexample).
+ */
+export function realTrace(prog: Program, store: StateStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false): RawStep[] {
+  const m = new Machine(prog);
+  m.init();
+  const real = Int32Array.from(m.cur);
+  const rep = new Int32Array(real.length);
+  const words = new Uint32Array(prog.words);
+  const out: RawStep[] = [];
+  for (let k = 1; k < ids.length; k++) {
+    const off = ids[k] * prog.words;
+    const found = eachSuccessor(prog, m, real, (step, actor, choice) => {
+      if (choice < 0) return false;
+      if (monitorAtEnd && k === ids.length - 1 && m.violation === null) return false;
+      rep.set(m.cur);
+      canon.canon(rep);
+      prog.pack(rep, words, 0);
+      for (let w = 0; w < prog.words; w++) if (words[w] !== store.arena[off + w]) return false;
+      out.push({ step, actor, choice });
+      real.set(m.cur);
+      return true;
+    });
+    if (!found) throw new Error(`internal: no real transition reaches stored state ${ids[k]} (symmetry of the model is broken)`);
+  }
+  return out;
+}
+
+/** A real trace to the last state of `ids`, then a transition from it that raises a model error. */
+export function realErrorTrace(prog: Program, store: StateStore, canon: Canonicalizer, ids: readonly number[]): RawStep[] {
+  const out = realTrace(prog, store, canon, ids);
+  const m = new Machine(prog);
+  m.init();
+  for (const r of out) {
+    m.enabled(prog.steps[r.step], r.actor, r.choice);
+    m.apply(prog.steps[r.step], r.actor);
+  }
+  const real = Int32Array.from(m.cur);
+  eachSuccessor(prog, m, real, (step, actor, choice) => {
+    if (choice >= 0) return false;
+    out.push({ step, actor, choice: -1 - choice });
+    return true;
+  });
+  return out;
+}
+
+/** The violation at the end of a real trace (its reason names the real CPUs, not the representative's). */
+export function violationAtEnd(prog: Program, raw: readonly RawStep[]): { prop: number; reason: string } | null {
+  const m = new Machine(prog);
+  m.init();
+  for (const r of raw) {
+    m.violation = null;
+    m.enabled(prog.steps[r.step], r.actor, r.choice);
+    m.apply(prog.steps[r.step], r.actor);
+  }
+  return m.violation ?? m.checkInvariants();
+}

@@ -1,0 +1,322 @@
+// Symmetry reduction: the explorer stores one representative per orbit of the state under
+// permutations of interchangeable objects (CPUs, mms…). A permutation moves every array element
+// indexed by the kind (per-CPU records, the CPU's pc and return stack, its store buffer, per-CPU
+// ghost state) and renames every reference to the kind and every set of it; store-buffer entries,
+// which name a field by slot, are renamed with the fields they name.
+//
+// Canonical form: objects are ordered by a signature that does not depend on their names (their own
+// fields, with references to the kind replaced by self/other); among the permutations that sort the
+// signatures, the image with the smallest packed words is the representative. That set of images is
+// the same for every state of an orbit, so the representative is exact: one per orbit. When a group
+// of equal signatures is too large to enumerate, the sorted image alone is used (still sound: every
+// stored state is a member of its orbit; only the reduction is smaller).
+import type { Program } from '../lang/compile.ts';
+import { ModelError } from '../lang/errors.ts';
+import type { SymmetrySpec } from '../lang/model.ts';
+
+/** Most permutations enumerated per state and kind before falling back to the sorted image. */
+const MAX_PERMUTATIONS = 5040;
+
+interface KindPlan {
+  readonly of: string;
+  readonly n: number;
+  /** Movable members (not fixed), ascending. */
+  readonly movable: Int32Array;
+  /** objSlots[i][j]: the j-th slot owned by member i. */
+  readonly objSlots: Int32Array[];
+  /** slot → member owning it, or -1. */
+  readonly ownerOf: Int32Array;
+  /** slot → position j within its owner's slots. */
+  readonly posOf: Int32Array;
+  /** Slots whose value references a member (encoded = value - lo). */
+  readonly refSlots: Int32Array;
+  readonly refLo: Int32Array;
+  /** Slots whose value is a set of members (bitmask). */
+  readonly setSlots: Int32Array;
+  /** Whether some value names a member (refs, sets, or store-buffer entries naming owned fields). */
+  readonly named: boolean;
+  /** Signature buffers, one per member. */
+  readonly sigs: Int32Array[];
+  /** slot → store-buffer entry number (0-based) for entry slots of the member's buffer, else -1. */
+  readonly sbEntry: Int32Array;
+}
+
+export class Canonicalizer {
+  private readonly kinds: KindPlan[];
+  private readonly tmp: Int32Array;
+  private readonly best: Int32Array;
+  private readonly words: Uint32Array;
+  private readonly bestWords: Uint32Array;
+  private readonly order: number[] = [];
+  private readonly perm: Int32Array;
+  /** Whether any state was canonicalized by the sorted image only (an inexact but sound reduction). */
+  heuristic = 0;
+
+  constructor(private readonly prog: Program, specs: readonly SymmetrySpec[]) {
+    const n = prog.layout.slots.length;
+    this.kinds = specs.map((s) => plan(prog, s));
+    this.tmp = new Int32Array(n);
+    this.best = new Int32Array(n);
+    this.words = new Uint32Array(prog.words);
+    this.bestWords = new Uint32Array(prog.words);
+    const maxN = Math.max(0, ...this.kinds.map((k) => k.n));
+    this.perm = new Int32Array(maxN);
+  }
+
+  /** Replaces `s` (unpacked slots) by the representative of its orbit. */
+  canon(s: Int32Array): void {
+    for (const k of this.kinds) this.canonKind(k, s);
+  }
+
+  private canonKind(k: KindPlan, s: Int32Array): void {
+    const m = k.movable.length;
+    if (m < 2) return;
+    // Signatures of the movable members, then members sorted by signature.
+    const sigs = k.sigs;
+    for (let a = 0; a < m; a++) this.signature(k, s, k.movable[a], sigs[a]);
+    const order = this.order;
+    order.length = m;
+    for (let a = 0; a < m; a++) order[a] = a;
+    order.sort((x, y) => compare(sigs[x], sigs[y]));
+    // Groups of equal signatures: permutations within them give the candidate images.
+    let candidates = 1;
+    if (k.named) {
+      let run = 1;
+      for (let a = 1; a <= m; a++) {
+        if (a < m && compare(sigs[order[a - 1]], sigs[order[a]]) === 0) run++;
+        else {
+          for (let f = 2; f <= run; f++) candidates *= f;
+          run = 1;
+        }
+      }
+    }
+    const perm = this.perm;
+    for (let i = 0; i < k.n; i++) perm[i] = i;
+    if (candidates === 1 || candidates > MAX_PERMUTATIONS) {
+      if (candidates > MAX_PERMUTATIONS) this.heuristic++;
+      for (let a = 0; a < m; a++) perm[k.movable[order[a]]] = k.movable[a];
+      this.permute(k, s, perm, this.tmp);
+      s.set(this.tmp);
+      return;
+    }
+    // Enumerate every permutation within the groups (Heap's algorithm per group, odometer across).
+    const groups: number[][] = [];
+    for (let a = 0; a < m; ) {
+      let b = a + 1;
+      while (b < m && compare(sigs[order[a]], sigs[order[b]]) === 0) b++;
+      groups.push(order.slice(a, b));
+      a = b;
+    }
+    let have = false;
+    const visit = () => {
+      let pos = 0;
+      for (const g of groups) for (const a of g) perm[k.movable[a]] = k.movable[pos++];
+      this.permute(k, s, perm, this.tmp);
+      this.prog.pack(this.tmp, this.words, 0);
+      if (!have || lessWords(this.words, this.bestWords)) {
+        have = true;
+        this.bestWords.set(this.words);
+        this.best.set(this.tmp);
+      }
+    };
+    const rec = (gi: number) => {
+      if (gi === groups.length) return visit();
+      permutations(groups[gi], () => rec(gi + 1));
+    };
+    rec(0);
+    s.set(this.best);
+  }
+
+  /** An orbit-invariant description of member `i`: its own slots, references as self/other/fixed. */
+  private signature(k: KindPlan, s: Int32Array, i: number, out: Int32Array): void {
+    const own = k.objSlots[i];
+    const sb = this.prog.tso;
+    for (let j = 0; j < own.length; j++) {
+      const slot = own[j];
+      let v = s[slot];
+      let x = 0;
+      let y = 0;
+      const r = indexOf(k.refSlots, slot);
+      if (r >= 0) {
+        const val = v + k.refLo[r];
+        if (val >= 0 && val < k.n && !isFixed(k, val)) {
+          v = -1;
+          x = val === i ? 1 : 2;
+        }
+      } else if (indexOf(k.setSlots, slot) >= 0) {
+        const self = (v >>> i) & 1;
+        let movableBits = 0;
+        let fixedBits = 0;
+        for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) isFixed(k, b) ? (fixedBits |= 1 << b) : movableBits++;
+        v = fixedBits;
+        x = self;
+        y = movableBits - self;
+      } else if (sb && k.sbEntry[slot] >= 0) {
+        // A buffered store names a field: describe it by owner (self/other/global) and position.
+        const e = v;
+        if (k.sbEntry[slot] >= s[sb.base + i * sb.stride]) {
+          out[3 * j] = out[3 * j + 1] = out[3 * j + 2] = 0; // an unused entry
+          continue;
+        }
+        const pi = (e / sb.valueRange) | 0;
+        const target = sb.plainSlots[pi];
+        const owner = k.ownerOf[target];
+        v = e - pi * sb.valueRange;
+        x = owner < 0 || isFixed(k, owner) ? 3 + target : owner === i ? 1 : 2;
+        y = owner < 0 || isFixed(k, owner) ? 0 : k.posOf[target] + 1;
+      }
+      out[3 * j] = v;
+      out[3 * j + 1] = x;
+      out[3 * j + 2] = y;
+    }
+  }
+
+  /** dst = image of s under perm (perm[i] = new name of member i). */
+  private permute(k: KindPlan, s: Int32Array, perm: Int32Array, dst: Int32Array): void {
+    dst.set(s);
+    for (let i = 0; i < k.n; i++) {
+      const from = k.objSlots[i];
+      const to = k.objSlots[perm[i]];
+      for (let j = 0; j < from.length; j++) dst[to[j]] = s[from[j]];
+    }
+    for (let r = 0; r < k.refSlots.length; r++) {
+      const slot = k.refSlots[r];
+      const val = dst[slot] + k.refLo[r];
+      if (val >= 0 && val < k.n) dst[slot] = perm[val] - k.refLo[r];
+    }
+    for (let r = 0; r < k.setSlots.length; r++) {
+      const slot = k.setSlots[r];
+      const v = dst[slot];
+      let w = 0;
+      for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) w |= 1 << perm[b];
+      dst[slot] = w;
+    }
+    const sb = this.prog.tso;
+    if (sb) {
+      // Store-buffer entries name fields by slot: rename the field with its owner, and its value.
+      const cpus = this.prog.instance.actors.cpu;
+      for (let c = 0; c < cpus; c++) {
+        const b = sb.base + c * sb.stride;
+        for (let e = 0; e < dst[b]; e++) {
+          const x = dst[b + 1 + e];
+          const pi = (x / sb.valueRange) | 0;
+          const slot = sb.plainSlots[pi];
+          let val = x - pi * sb.valueRange;
+          const owner = k.ownerOf[slot];
+          const newSlot = owner < 0 ? slot : k.objSlots[perm[owner]][k.posOf[slot]];
+          const r = indexOf(k.refSlots, slot);
+          if (r >= 0) {
+            const v = val + k.refLo[r];
+            if (v >= 0 && v < k.n) val = perm[v] - k.refLo[r];
+          } else if (indexOf(k.setSlots, slot) >= 0) {
+            let w = 0;
+            for (let bit = 0; bit < k.n; bit++) if ((val >>> bit) & 1) w |= 1 << perm[bit];
+            val = w;
+          }
+          dst[b + 1 + e] = sb.plainIndex[newSlot] * sb.valueRange + val;
+        }
+      }
+    }
+  }
+}
+
+function plan(prog: Program, spec: SymmetrySpec): KindPlan {
+  const { layout } = prog;
+  const K = spec.of;
+  const owned = new Map<number, number[]>();
+  const ownerOf = new Int32Array(layout.slots.length).fill(-1);
+  const posOf = new Int32Array(layout.slots.length).fill(-1);
+  const refs: number[] = [];
+  const refLo: number[] = [];
+  const sets: number[] = [];
+  let n = prog.instance.actors[K] ?? 0;
+  for (const s of layout.slots) {
+    const own = s.owners.filter((o) => o.of === K);
+    if (own.length > 1) throw new ModelError(`symmetry over '${K}': field ${s.path} is indexed by '${K}' twice`);
+    if (own.length === 1) {
+      const i = own[0].index;
+      if (!owned.has(i)) owned.set(i, []);
+      ownerOf[s.index] = i;
+      posOf[s.index] = owned.get(i)!.length;
+      owned.get(i)!.push(s.index);
+      n = Math.max(n, i + 1);
+    }
+    if (s.domain.kind === 'ref' && s.domain.of === K) {
+      refs.push(s.index);
+      refLo.push(s.domain.lo);
+      n = Math.max(n, s.domain.count);
+    }
+    if (s.domain.kind === 'set' && s.domain.of === K) {
+      sets.push(s.index);
+      n = Math.max(n, s.domain.count);
+    }
+  }
+  if (n === 0) throw new ModelError(`symmetry over '${K}': the model has no ${K} objects`);
+  const objSlots = Array.from({ length: n }, (_, i) => Int32Array.from(owned.get(i) ?? []));
+  const len = objSlots[0].length;
+  if (objSlots.some((o) => o.length !== len)) throw new ModelError(`symmetry over '${K}': the ${K} objects do not all have the same fields`);
+  const fixed = new Set(spec.fixed ?? []);
+  for (const f of fixed) if (!(f >= 0 && f < n)) throw new ModelError(`symmetry over '${K}': fixed member ${f} does not exist`);
+  const movable = Int32Array.from([...Array(n).keys()].filter((i) => !fixed.has(i)));
+  // Store-buffer entries of each CPU's buffer (when CPUs are the kind), by entry number.
+  const sbEntry = new Int32Array(layout.slots.length).fill(-1);
+  const sb = prog.tso;
+  if (sb && K === 'cpu') {
+    for (let c = 0; c < n; c++) for (let e = 0; e < sb.depth; e++) sbEntry[sb.base + c * sb.stride + 1 + e] = e;
+  }
+  // Entries naming a member's field or a member (through a ref or set value) distinguish members.
+  const sbNames = sb !== null && [...sb.plainSlots].some((slot) => ownerOf[slot] >= 0 || refs.includes(slot) || sets.includes(slot));
+  return {
+    of: K,
+    n,
+    movable,
+    objSlots,
+    ownerOf,
+    posOf,
+    refSlots: Int32Array.from(refs),
+    refLo: Int32Array.from(refLo),
+    setSlots: Int32Array.from(sets),
+    named: refs.length > 0 || sets.length > 0 || sbNames,
+    sigs: Array.from({ length: n }, () => new Int32Array(3 * len)),
+    sbEntry,
+  };
+}
+
+function isFixed(k: KindPlan, i: number): boolean {
+  for (let a = 0; a < k.movable.length; a++) if (k.movable[a] === i) return false;
+  return true;
+}
+
+function indexOf(a: Int32Array, x: number): number {
+  for (let i = 0; i < a.length; i++) if (a[i] === x) return i;
+  return -1;
+}
+
+function compare(a: Int32Array, b: Int32Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+function lessWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** Calls `f` once for each ordering of `xs` (permuting `xs` in place, Heap's algorithm). */
+function permutations(xs: number[], f: () => void): void {
+  const c = new Array(xs.length).fill(0);
+  f();
+  let i = 1;
+  while (i < xs.length) {
+    if (c[i] < i) {
+      const j = i % 2 === 0 ? 0 : c[i];
+      [xs[j], xs[i]] = [xs[i], xs[j]];
+      f();
+      c[i]++;
+      i = 1;
+    } else {
+      c[i] = 0;
+      i++;
+    }
+  }
+}
