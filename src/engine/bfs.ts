@@ -6,6 +6,7 @@ import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
 import { genExpand } from './expand.ts';
 import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
+import { AmpleSets } from './por.ts';
 import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, StateStore } from './store.ts';
@@ -18,6 +19,8 @@ export interface ExploreOptions {
   readonly deadlock?: boolean;
   /** Store one representative per orbit of the model's declared symmetries. */
   readonly symmetry?: boolean;
+  /** Partial-order reduction (ample sets from footprints). */
+  readonly por?: boolean;
   /** Called about once a second with the search's progress. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -58,6 +61,9 @@ export interface ExploreResult {
   readonly store: StateStore;
   /** Whether symmetry reduction was on. */
   readonly symmetry: boolean;
+  /** Whether partial-order reduction was on, and in how many states it expanded an ample set only. */
+  readonly por: boolean;
+  readonly ampleStates: number;
 }
 
 export function encodeVia(step: number, actor: number, choice: number): number {
@@ -83,6 +89,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params) ?? []) : [];
   const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
   const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry
+  const ample = opts.por ? new AmpleSets(prog, canon) : null;
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -97,6 +104,8 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     bytes: store.bytes,
     store,
     symmetry: canon !== null,
+    por: ample !== null,
+    ampleStates: ample?.reduced ?? 0,
     ...extra,
   });
   /** A real execution to stored state `id` (under symmetry, de-permuted step by step). */
@@ -112,7 +121,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   let atVia = 0;
   let expanding = 0;
   let stopped: ExploreResult | null = null;
-  const expand = genExpand(prog, m, canon ? null : tmp, (step, actor, choice) => {
+  const onSucc = (step: number, actor: number, choice: number): boolean => {
     atId = expanding;
     atVia = encodeVia(step, actor, choice);
     transitions++;
@@ -132,7 +141,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       return true;
     }
     return false;
-  });
+  };
+  const expand = genExpand(prog, m, canon ? null : tmp, onSucc);
+  const steps = prog.steps;
   try {
     m.init();
     rep.set(cur);
@@ -159,7 +170,20 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       prog.unpack(store.arena, id * W, base);
       cur.set(base);
       expanding = id;
-      const enabled = expand(base);
+      let enabled: number;
+      if (ample !== null && ample.select(base, store)) {
+        // Only the ample set: the same transitions the full expansion would take, fewer of them.
+        enabled = ample.count;
+        for (let j = 0; j < ample.count; j++) {
+          const st = steps[ample.chosen[3 * j]];
+          const a = ample.chosen[3 * j + 1];
+          cur.set(base);
+          m.enabled(st, a, ample.chosen[3 * j + 2]);
+          m.apply(st, a);
+          if (!canon) prog.pack(cur, tmp, 0);
+          if (onSucc(st.id, a, ample.chosen[3 * j + 2])) return stopped!;
+        }
+      } else enabled = expand(base);
       if (enabled < 0) return stopped!;
       if (enabled === 0 && deadlock) {
         cur.set(base);

@@ -22,6 +22,9 @@ export interface CheckResult {
   readonly memoryBytes: number;
   /** Whether symmetry reduction was on (the model declares symmetries and it was asked for). */
   readonly symmetry: boolean;
+  readonly por: boolean;
+  /** States where partial-order reduction expanded an ample set only. */
+  readonly ampleStates: number;
   /** For incomplete: the limit that was hit. */
   readonly limit?: string;
   /** For a violation: the property name (`deadlock` for a deadlock); for an error: `model-error`. */
@@ -56,6 +59,8 @@ export function check(model: ModelDef, allProperties: readonly PropertyDef[], op
     seconds: r.seconds,
     memoryBytes: r.bytes,
     symmetry: r.symmetry,
+    por: r.por,
+    ampleStates: r.ampleStates,
     actors,
     program: prog,
   };

@@ -55,6 +55,7 @@ class Ctx implements StepCtx {
   emit(event: string, a = 0, b = 0, c = 0): void {
     const hs = this.m.handlers[event];
     if (hs === undefined) throw new ModelError(`${this.step?.name ?? 'init'}: emits undeclared event '${event}'`);
+    if (hs.length > 0 && this.m.rec) this.m.rec.observed = true;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i];
       this.m.mon.prop = h.prop;
@@ -81,8 +82,39 @@ class MonCtx implements MonitorCtx {
   }
 }
 
+/** The accesses of one transition (recording machines only). */
+export class Recorder {
+  reads: Int32Array = new Int32Array(256);
+  writes: Int32Array = new Int32Array(256);
+  nr = 0;
+  nw = 0;
+  /** An event some property observes was emitted (the transition is visible). */
+  observed = false;
+  reset(): void {
+    this.nr = 0;
+    this.nw = 0;
+    this.observed = false;
+  }
+  read(slot: number): void {
+    if (this.nr === this.reads.length) this.reads = grow(this.reads);
+    this.reads[this.nr++] = slot;
+  }
+  write(slot: number): void {
+    if (this.nw === this.writes.length) this.writes = grow(this.writes);
+    this.writes[this.nw++] = slot;
+  }
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 export class Machine {
   readonly cur: Int32Array;
+  /** Set for a recording machine: every access of the state is logged (footprints). */
+  readonly rec: Recorder | null;
   readonly view: any;
   readonly ghost: any[];
   readonly ctx: Ctx;
@@ -99,8 +131,9 @@ export class Machine {
   private readonly plainSlots: Int32Array;
   private readonly invariants: { prop: number; check: (s: any, g: any, p: any) => string | null }[];
 
-  constructor(readonly prog: Program) {
+  constructor(readonly prog: Program, record = false) {
     const { layout, instance } = prog;
+    this.rec = record ? new Recorder() : null;
     this.cur = new Int32Array(layout.slots.length);
     this.ctx = new Ctx(this);
     this.mon = new MonCtx(this);
@@ -112,7 +145,7 @@ export class Machine {
     this.sbRange = t?.valueRange ?? 1;
     this.plainIndex = t?.plainIndex ?? new Int32Array(0);
     this.plainSlots = t?.plainSlots ?? new Int32Array(0);
-    this.view = buildView(layout, this.cur, this.memory(), this.tso);
+    this.view = buildView(layout, this.cur, this.memory(), this.tso, record);
     this.ghost = prog.ghostNames.map((g) => this.view.$ghost?.[g] ?? null);
     this.kindOf = prog.steps.map((s) => prog.actorKinds.find((k) => k.name === s.actorKind)!);
     const declared = instance.model.events ?? {};
@@ -139,10 +172,18 @@ export class Machine {
       badIndex(path: string, i: unknown): never {
         throw new ModelError(`${m.ctx.step?.name ?? 'init'}: index ${String(i)} outside ${path}`);
       },
+      r(slot: number): void {
+        m.rec!.read(slot);
+      },
+      w(slot: number): void {
+        m.rec!.write(slot);
+      },
       ld(slot: number): number {
         const cpu = m.ctx.cpu;
+        if (m.rec) m.rec.read(slot);
         if (cpu < 0) return m.cur[slot];
         const b = m.sbBase + cpu * m.sbStride;
+        if (m.rec) for (let j = 0; j <= m.sbDepth; j++) m.rec.read(b + j);
         const pi = m.plainIndex[slot];
         for (let j = m.cur[b] - 1; j >= 0; j--) {
           const e = m.cur[b + 1 + j];
@@ -153,10 +194,12 @@ export class Machine {
       st(slot: number, i: number): void {
         const cpu = m.ctx.cpu;
         if (cpu < 0) {
+          if (m.rec) m.rec.write(slot);
           m.cur[slot] = i;
           return;
         }
         const b = m.sbBase + cpu * m.sbStride;
+        if (m.rec) for (let j = 0; j <= m.sbDepth; j++) m.rec.write(b + j);
         // A full buffer: the oldest store reaching memory first is an execution TSO allows.
         if (m.cur[b] === m.sbDepth) m.drainOne(cpu);
         const n = m.cur[b];
@@ -186,6 +229,10 @@ export class Machine {
     const e = this.cur[b + 1 + j];
     const pi = (e / this.sbRange) | 0;
     this.cur[this.plainSlots[pi]] = e - pi * this.sbRange;
+    if (this.rec) {
+      this.rec.write(this.plainSlots[pi]);
+      for (let i = 0; i <= this.sbDepth; i++) this.rec.write(b + i);
+    }
     for (let i = j + 1; i < n; i++) this.cur[b + i] = this.cur[b + i + 1];
     this.cur[b + n] = 0;
     this.cur[b] = n - 1;

@@ -79,6 +79,27 @@ export class StateStore {
     return id;
   }
 
+  /** The id of the packed state in `buf` if it is stored, else -1. */
+  find(buf: Uint32Array): number {
+    const W = this.words;
+    const h = hashWords(buf, W);
+    const table = this.table;
+    const S = this.stride;
+    const K = this.key;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const t = i * S;
+      const e = table[t + 1];
+      if (e === 0) return -1;
+      if (table[t] !== h) continue;
+      let k = 0;
+      while (k < K && table[t + 2 + k] === buf[k]) k++;
+      if (k < K) continue;
+      const off = (e - 1) * W;
+      while (k < W && this.arena[off + k] === buf[k]) k++;
+      if (k === W) return e - 1;
+    }
+  }
+
   private growArena(): void {
     const cap = this.parent.length * 2;
     const a = new Uint32Array(cap * this.words);

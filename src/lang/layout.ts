@@ -14,6 +14,8 @@ export interface Slot {
   readonly shift: number;
   /** A plain shared store: buffered under TSO. */
   readonly plain: boolean;
+  /** Declared own: only the actor owning the record accesses it. */
+  readonly own: boolean;
   /** The objects whose arrays contain this slot, outermost first (`cpu[1]` → [{of:'cpu', index:1}]). */
   readonly owners: readonly { readonly of: ObjKind; readonly index: number }[];
 }
@@ -35,6 +37,7 @@ interface Draft {
   domain: Domain;
   bits: number;
   plain: boolean;
+  own: boolean;
   owners: { of: ObjKind; index: number }[];
 }
 
@@ -61,7 +64,8 @@ export function buildLayout(decl: RecordDecl): Layout {
 function walk(d: Decl, path: string, owners: { of: ObjKind; index: number }[], out: Draft[]): LayoutNode {
   if (isDomain(d) || isPlain(d)) {
     const domain = isPlain(d) ? d.domain : d;
-    const draft: Draft = { index: out.length, path, domain, bits: bitsFor(domain), plain: isPlain(d), owners };
+    const mark = isPlain(d) ? d.kind : null;
+    const draft: Draft = { index: out.length, path, domain, bits: bitsFor(domain), plain: mark === 'plain', own: mark === 'own', owners };
     out.push(draft);
     return { kind: 'scalar', slot: draft as unknown as Slot };
   }

@@ -24,6 +24,12 @@ export interface PropertyDef {
   readonly ghost?: (p: Params) => RecordDecl;
   /** Initial ghost values (all fields start at the first value of their domain). */
   readonly init?: (g: any, s: any, p: Params) => void;
+  /**
+   * The fields the invariant reads, by path without indices (`cpu.mode`, `mmGen`, `cpu` for all of a
+   * record). Partial-order reduction needs it (steps writing these fields are visible); without it,
+   * an invariant makes every step visible. `check --verify-footprints` checks the declaration.
+   */
+  readonly reads?: readonly string[];
   /** Invariant: null when it holds, else why it fails. */
   readonly check?: (s: any, g: any, p: Params) => string | null;
   /** Monitor: event name → handler. */

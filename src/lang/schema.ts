@@ -10,9 +10,13 @@ export interface ArrayDecl<E extends Decl = Decl> {
   readonly elem: E;
 }
 
-/** A field in a record. A store to a field marked `plain` is buffered under the TSO memory model. */
+/**
+ * A marked field. `plain`: a shared variable written with plain stores (buffered under TSO).
+ * `own`: a field of a per-actor record that only that actor's own steps read or write (partial-order
+ * reduction treats steps that touch only own fields as independent of other actors).
+ */
 export interface PlainDecl<D extends Domain = Domain> {
-  readonly kind: 'plain';
+  readonly kind: 'plain' | 'own';
   readonly domain: D;
 }
 
@@ -43,11 +47,23 @@ export function plain<D extends Domain>(domain: D): PlainDecl<D> {
   return { kind: 'plain', domain };
 }
 
+/**
+ * A field of a per-CPU (per-actor) record that no other actor's step ever reads or writes: the CPU's
+ * private state (`cpu_tlbstate` fields not read remotely, procedure locals, its own TLB contents).
+ * Declaring it lets partial-order reduction skip interleavings of steps that touch only such fields;
+ * `check --verify-footprints` checks the declaration on every transition of the full state space.
+ */
+export function own<D extends Domain>(domain: D): PlainDecl<D> {
+  return { kind: 'own', domain };
+}
+
 export function isDomain(d: Decl): d is Domain {
-  return typeof (d as { kind?: unknown }).kind === 'string' && (d as { kind: string }).kind !== 'array' && (d as { kind: string }).kind !== 'plain';
+  const k = (d as { kind?: unknown }).kind;
+  return typeof k === 'string' && k !== 'array' && k !== 'plain' && k !== 'own';
 }
 export function isPlain(d: Decl): d is PlainDecl {
-  return (d as { kind?: unknown }).kind === 'plain';
+  const k = (d as { kind?: unknown }).kind;
+  return k === 'plain' || k === 'own';
 }
 export function isArray(d: Decl): d is ArrayDecl {
   return (d as { kind?: unknown }).kind === 'array';

@@ -15,17 +15,29 @@ export interface ViewMemory {
   ld(slot: number): number;
   /** Store to a plain field: into the executing CPU's store buffer under TSO, else to memory. */
   st(slot: number, i: number): void;
+  /** Recording views only: a read of `slot`. */
+  r?(slot: number): void;
+  /** Recording views only: a write of `slot`. */
+  w?(slot: number): void;
 }
 
 type Ctor = new ($: Int32Array, b: number) => object;
 
-/** Builds the root view over `$` (one Int32 slot per field, values stored as domain indices). */
-export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean): any {
-  const Root = classFor(layout.root, mem, tso);
+/**
+ * Builds the root view over `$` (one Int32 slot per field, values stored as domain indices). A
+ * recording view also reports every read and write to `mem.r` / `mem.w` (footprints).
+ */
+export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean, record = false): any {
+  const Root = classFor(layout.root, mem, { tso, record });
   return new Root($, 0);
 }
 
-function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: boolean): Ctor {
+interface Gen {
+  readonly tso: boolean;
+  readonly record: boolean;
+}
+
+function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: Gen): Ctor {
   const kids: Ctor[] = [];
   const ctor: string[] = [];
   const accessors: string[] = [];
@@ -55,13 +67,14 @@ function relBase(n: LayoutNode): number {
 }
 
 /** Getter and setter of one scalar field at slot expression `at`. */
-function scalarAccessors(name: string, slot: Slot, at: string, tso: boolean): string {
+function scalarAccessors(name: string, slot: Slot, at: string, tso: Gen): string {
   return `get ${name}(){${load(slot, at, tso, 'const i=')}return ${decode(slot.domain, 'i')};}` +
     `set ${name}(v){${encodeAndStore(slot, at, tso)}}`;
 }
 
-function load(slot: Slot, at: string, tso: boolean, into: string): string {
-  return slot.plain && tso ? `${into}M.ld(${at});` : `${into}this.$[${at}];`;
+function load(slot: Slot, at: string, g: Gen, into: string): string {
+  if (slot.plain && g.tso) return `${into}M.ld(${at});`;
+  return `${g.record ? `M.r(${at});` : ''}${into}this.$[${at}];`;
 }
 
 function decode(d: Domain, i: string): string {
@@ -69,8 +82,8 @@ function decode(d: Domain, i: string): string {
   return d.lo === 0 ? i : `${i}+${d.lo}`;
 }
 
-function encodeAndStore(slot: Slot, at: string, tso: boolean): string {
-  const store = (i: string) => (slot.plain && tso ? `M.st(${at},${i});` : `this.$[${at}]=${i};`);
+function encodeAndStore(slot: Slot, at: string, g: Gen): string {
+  const store = (i: string) => (slot.plain && g.tso ? `M.st(${at},${i});` : `${g.record ? `M.w(${at});` : ''}this.$[${at}]=${i};`);
   const d = slot.domain;
   if (d.kind === 'bool') return `if(v===true){${store('1')}}else if(v===false){${store('0')}}else M.oob(${at},v);`;
   const i = d.lo === 0 ? 'v' : `v-${d.lo}`;
@@ -78,7 +91,7 @@ function encodeAndStore(slot: Slot, at: string, tso: boolean): string {
 }
 
 /** An array of scalars: get(i) / set(i, v) with the index checked. */
-function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory, tso: boolean): Ctor {
+function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory, tso: Gen): Ctor {
   const n = node.elems.length;
   const first = node.elems[0] as LayoutNode & { kind: 'scalar' } | undefined;
   if (!first) return new Function(`return class{constructor(){this.length=0}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`)() as Ctor;

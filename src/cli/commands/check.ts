@@ -10,7 +10,7 @@ import { num, type Io } from '../io.ts';
 import { findModel, findVariant, parsePairs, variantRef } from '../load.ts';
 import { relative } from 'node:path';
 import { cexPath, saveCounterexample, toCounterexample } from '../../trace/cexfile.ts';
-import { UsageError } from '../../lang/errors.ts';
+import { verifyFootprints } from '../../engine/verify.ts';
 
 export interface CheckArgs {
   model: string;
@@ -28,6 +28,7 @@ export interface CheckArgs {
   symmetry?: boolean;
   save?: boolean;
   force?: boolean;
+  'verify-footprints'?: boolean;
 }
 
 export function checkOptions<T>(y: Argv<T>) {
@@ -44,12 +45,12 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
-    .option('por', { type: 'boolean', default: false, describe: 'partial-order reduction (not available yet: --no-por is the only accepted setting)' })
+    .option('por', { type: 'boolean', default: false, describe: 'partial-order reduction (ample sets from the fields the model declares own)' })
+    .option('verify-footprints', { type: 'boolean', describe: 'check over the full state space that steps respect the declared own fields and invariant reads' })
     .option('symmetry', { type: 'boolean', default: false, describe: 'symmetry reduction over the interchangeable objects the model declares' });
 }
 
 export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
-  if (a.por) throw new UsageError('--por: partial-order reduction is not available yet; accepted: --no-por');
   const sm = findModel(a.model);
   const variant = await findVariant(sm, a.variant);
   const live = io.tty && !a.json;
@@ -65,6 +66,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
     deadlock: a.deadlock,
     symmetry: a.symmetry,
+    por: a.por,
     onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
   });
   if (live && r.seconds >= 1) io.err('\r\x1b[K');
@@ -82,7 +84,10 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     });
     saved = relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), cex), cex, Boolean(a.force)));
   }
-  io.out(a.json ? JSON.stringify({ ...toJson(r), ...(saved ? { saved } : {}) }) : renderResult(r) + (saved ? `\nsaved: ${saved}` : ''));
+  const fp = a['verify-footprints'] ? verifyFootprints(r.program, { maxStates: a['max-states'], maxSeconds: a['max-seconds'] }) : null;
+  const fpText = fp ? `\nfootprints: ${fp.problems.length === 0 ? 'respected' : 'VIOLATED'} on ${num(fp.transitions)} transitions of ${num(fp.states)} states${fp.complete ? '' : ' (incomplete)'}${fp.problems.map((x) => `\n  ${x}`).join('')}` : '';
+  io.out(a.json ? JSON.stringify({ ...toJson(r), ...(saved ? { saved } : {}), ...(fp ? { footprints: fp } : {}) }) : renderResult(r) + (saved ? `\nsaved: ${saved}` : '') + fpText);
+  if (fp && fp.problems.length > 0) return 2;
   return exitFor(r.verdict);
 }
 
@@ -105,7 +110,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
-    reductions: { por: false, symmetry: r.symmetry },
+    reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}) },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
     ...(r.trace ? { trace: r.trace } : {}),

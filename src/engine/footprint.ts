@@ -1,0 +1,48 @@
+// Footprints: which slots each actor owns (declared `own`, plus the language's own control state and
+// the CPU's own store buffer), and which slots the properties observe (the `reads` of invariants). A
+// transition that, in a state, reads and writes only its actor's own slots, writes nothing observed
+// and emits no observed event is independent of every other actor's transitions and invisible.
+import type { Program } from '../lang/compile.ts';
+
+export class Footprints {
+  /** slot → actor kind index owning it, or -1 (shared). */
+  readonly ownerKind: Int32Array;
+  /** slot → actor instance owning it. */
+  readonly ownerActor: Int32Array;
+  /** slot → 1 if some invariant may read it. */
+  readonly visible: Uint8Array;
+  /** Every invariant declares its reads (otherwise no transition is invisible). */
+  readonly invariantsDeclared: boolean;
+
+  constructor(readonly prog: Program) {
+    const { slots } = prog.layout;
+    this.ownerKind = new Int32Array(slots.length).fill(-1);
+    this.ownerActor = new Int32Array(slots.length).fill(-1);
+    this.visible = new Uint8Array(slots.length);
+    prog.actorKinds.forEach((k, ki) => {
+      for (const s of slots) {
+        const o = s.owners.find((x) => x.of === k.name);
+        if (!o) continue;
+        const control = s.path.startsWith('$ctl.') || (s.path.startsWith('$sb[') && k.name === 'cpu');
+        if (s.own || control) {
+          this.ownerKind[s.index] = ki;
+          this.ownerActor[s.index] = o.index;
+        }
+      }
+    });
+    const invariants = prog.instance.properties.filter((p) => p.check);
+    this.invariantsDeclared = invariants.every((p) => p.reads !== undefined);
+    const patterns = invariants.flatMap((p) => p.reads ?? []);
+    for (const s of slots) if (matchesAny(s.path, patterns)) this.visible[s.index] = 1;
+  }
+
+  isOwn(slot: number, kind: number, actor: number): boolean {
+    return this.ownerKind[slot] === kind && this.ownerActor[slot] === actor;
+  }
+}
+
+/** `cpu[1].tlb[0].gen` matches `cpu`, `cpu.tlb`, `cpu.tlb.gen` (paths without indices). */
+export function matchesAny(path: string, patterns: readonly string[]): boolean {
+  const bare = path.replace(/\[\d+\]/g, '');
+  return patterns.some((p) => bare === p || bare.startsWith(p + '.'));
+}
