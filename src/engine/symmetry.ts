@@ -48,6 +48,7 @@ export class Canonicalizer {
   private readonly words: Uint32Array;
   private readonly bestWords: Uint32Array;
   private readonly order: number[] = [];
+  private readonly ord: Int32Array;
   private readonly perm: Int32Array;
   /** Whether any state was canonicalized by the sorted image only (an inexact but sound reduction). */
   heuristic = 0;
@@ -61,6 +62,7 @@ export class Canonicalizer {
     this.bestWords = new Uint32Array(prog.words);
     const maxN = Math.max(0, ...this.kinds.map((k) => k.n));
     this.perm = new Int32Array(maxN);
+    this.ord = new Int32Array(maxN);
   }
 
   /** Replaces `s` (unpacked slots) by the representative of its orbit. */
@@ -73,6 +75,24 @@ export class Canonicalizer {
     if (m < 2) return;
     // Signatures of the movable members, then members sorted by signature.
     const sigs = k.sigs;
+    const perm = this.perm;
+    if (!k.named) {
+      // No value names a member: a member is its own fields, and sorting them is exact.
+      const ord = this.ord;
+      for (let a = 0; a < m; a++) {
+        let b = a;
+        while (b > 0 && compareOwn(k, s, k.movable[ord[b - 1]], k.movable[a]) > 0) {
+          ord[b] = ord[b - 1];
+          b--;
+        }
+        ord[b] = a;
+      }
+      for (let i = 0; i < k.n; i++) perm[i] = i;
+      for (let a = 0; a < m; a++) perm[k.movable[ord[a]]] = k.movable[a];
+      this.permute(k, s, perm, this.tmp);
+      s.set(this.tmp);
+      return;
+    }
     for (let a = 0; a < m; a++) this.signature(k, s, k.movable[a], sigs[a]);
     const order = this.order;
     order.length = m;
@@ -80,7 +100,7 @@ export class Canonicalizer {
     order.sort((x, y) => compare(sigs[x], sigs[y]));
     // Groups of equal signatures: permutations within them give the candidate images.
     let candidates = 1;
-    if (k.named) {
+    {
       let run = 1;
       for (let a = 1; a <= m; a++) {
         if (a < m && compare(sigs[order[a - 1]], sigs[order[a]]) === 0) run++;
@@ -90,7 +110,6 @@ export class Canonicalizer {
         }
       }
     }
-    const perm = this.perm;
     for (let i = 0; i < k.n; i++) perm[i] = i;
     if (candidates === 1 || candidates > MAX_PERMUTATIONS) {
       if (candidates > MAX_PERMUTATIONS) this.heuristic++;
@@ -290,6 +309,17 @@ function isFixed(k: KindPlan, i: number): boolean {
 function indexOf(a: Int32Array, x: number): number {
   for (let i = 0; i < a.length; i++) if (a[i] === x) return i;
   return -1;
+}
+
+/** Members x and y compared by their own slots' values. */
+function compareOwn(k: KindPlan, s: Int32Array, x: number, y: number): number {
+  const a = k.objSlots[x];
+  const b = k.objSlots[y];
+  for (let j = 0; j < a.length; j++) {
+    const d = s[a[j]] - s[b[j]];
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function compare(a: Int32Array, b: Int32Array): number {
