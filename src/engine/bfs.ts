@@ -132,8 +132,10 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     }
     const r = store.insert(tmp, expanding, atVia);
     if (m.violation !== null) {
-      const sid = r >= 0 ? r : -r - 1;
-      stopped = violationFound('monitor', m.violation, trace(sid, true));
+      // The failing transition itself ends the trace, also when it leads to a state stored before
+      // (reached then by another transition, on which the monitor did not fail).
+      const t = r >= 0 ? trace(r, true) : canon ? realTrace(prog, store, canon, pathTo(store, expanding), true, tmp) : [...traceTo(store, expanding), decodeVia(atVia)];
+      stopped = violationFound('monitor', m.violation, t);
       return true;
     }
     if (r >= 0 && m.checkInvariants() !== null) {

@@ -129,7 +129,7 @@ export class Machine {
   private readonly sbRange: number;
   private readonly plainIndex: Int32Array;
   private readonly plainSlots: Int32Array;
-  private readonly invariants: { prop: number; check: (s: any, g: any, p: any) => string | null }[];
+  private readonly invariants: { prop: number; check: (s: any, g: any, p: any, f: any) => string | null }[];
 
   constructor(readonly prog: Program, record = false) {
     const { layout, instance } = prog;
@@ -250,7 +250,7 @@ export class Machine {
     this.ctx.cpu = -1;
     this.ctx.step = null;
     instance.model.init?.(this.view, instance.params, instance.flags);
-    instance.properties.forEach((p, i) => p.init?.(this.ghost[i], this.view, instance.params));
+    instance.properties.forEach((p, i) => p.init?.(this.ghost[i], this.view, instance.params, instance.flags));
   }
 
   /** The pc of an actor (IDLE for kinds without control state). */
@@ -338,10 +338,10 @@ export class Machine {
   /** Checks every invariant on `cur`; sets and returns `violation` if one fails. */
   checkInvariants(): Violation | null {
     this.ctx.cpu = -1;
-    const { params } = this.prog.instance;
+    const { params, flags } = this.prog.instance;
     for (let i = 0; i < this.invariants.length; i++) {
       const inv = this.invariants[i];
-      const r = inv.check(this.view, this.ghost[inv.prop], params);
+      const r = inv.check(this.view, this.ghost[inv.prop], params, flags);
       if (r !== null) {
         this.violation = { prop: inv.prop, reason: r };
         return this.violation;

@@ -47,27 +47,31 @@ function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: numb
  * With `monitorAtEnd`, the last transition must also make a monitor fail (a transition reaching the
  * same orbit without the failing event would not be a counterexample).
  */
-export function realTrace(prog: Program, store: StateStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false): RawStep[] {
+export function realTrace(prog: Program, store: StateStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false, last?: Uint32Array): RawStep[] {
   const m = new Machine(prog);
   m.init();
   const real = Int32Array.from(m.cur);
   const rep = new Int32Array(real.length);
   const words = new Uint32Array(prog.words);
   const out: RawStep[] = [];
-  for (let k = 1; k < ids.length; k++) {
-    const off = ids[k] * prog.words;
+  // The targets: the stored states after the first, then `last` (a state that was stored before, reached
+  // here by the transition that made a monitor fail).
+  const steps = ids.length - 1 + (last ? 1 : 0);
+  for (let k = 1; k <= steps; k++) {
+    const target = k < ids.length ? store.arena : last!;
+    const off = k < ids.length ? ids[k] * prog.words : 0;
     const found = eachSuccessor(prog, m, real, (step, actor, choice) => {
       if (choice < 0) return false;
-      if (monitorAtEnd && k === ids.length - 1 && m.violation === null) return false;
+      if (monitorAtEnd && k === steps && m.violation === null) return false;
       rep.set(m.cur);
       canon.canon(rep);
       prog.pack(rep, words, 0);
-      for (let w = 0; w < prog.words; w++) if (words[w] !== store.arena[off + w]) return false;
+      for (let w = 0; w < prog.words; w++) if (words[w] !== target[off + w]) return false;
       out.push({ step, actor, choice });
       real.set(m.cur);
       return true;
     });
-    if (!found) throw new Error(`internal: no real transition reaches stored state ${ids[k]} (symmetry of the model is broken)`);
+    if (!found) throw new Error(`internal: no real transition reaches stored state ${ids[k] ?? 'last'} (symmetry of the model is broken)`);
   }
   return out;
 }

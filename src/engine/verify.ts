@@ -60,7 +60,7 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
       rm.cur.set(base);
       rec.reset();
       rm.ctx.cpu = -1;
-      p.check!(rm.view, rm.ghost[i], prog.instance.params);
+      p.check!(rm.view, rm.ghost[i], prog.instance.params, prog.instance.flags);
       for (let j = 0; j < rec.nr; j++) {
         const s = rec.reads[j];
         if (!matchesAny(slots[s].path, p.reads!)) problems.add(`invariant ${p.name} reads ${name(s)}, which its reads (${p.reads!.join(', ')}) do not declare`);

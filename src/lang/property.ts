@@ -1,7 +1,7 @@
 // Properties live in properties/, apart from the models: a model emits events and exposes its state;
 // a property observes. An invariant is checked on every reached state; a monitor reacts to events and
 // keeps its own ghost state in the state vector (so it is part of what the explorer distinguishes).
-import type { Params } from './model.ts';
+import type { Flags, Params } from './model.ts';
 import type { RecordDecl } from './schema.ts';
 
 export interface MonitorCtx {
@@ -23,7 +23,7 @@ export interface PropertyDef {
   /** Ghost state owned by the property, declared like model state. */
   readonly ghost?: (p: Params) => RecordDecl;
   /** Initial ghost values (all fields start at the first value of their domain). */
-  readonly init?: (g: any, s: any, p: Params) => void;
+  readonly init?: (g: any, s: any, p: Params, f: Flags) => void;
   /**
    * The fields the invariant reads, by path without indices (`cpu.mode`, `mmGen`, `cpu` for all of a
    * record). Partial-order reduction needs it (steps writing these fields are visible); without it,
@@ -31,7 +31,7 @@ export interface PropertyDef {
    */
   readonly reads?: readonly string[];
   /** Invariant: null when it holds, else why it fails. */
-  readonly check?: (s: any, g: any, p: Params) => string | null;
+  readonly check?: (s: any, g: any, p: Params, f: Flags) => string | null;
   /** Monitor: event name → handler. */
   readonly on?: Readonly<Record<string, EventHandler>>;
 }

@@ -79,15 +79,16 @@ function load(slot: Slot, at: string, g: Gen, into: string): string {
 
 function decode(d: Domain, i: string): string {
   if (d.kind === 'bool') return `${i}!==0`;
-  return d.lo === 0 ? i : `${i}+${d.lo}`;
+  return d.lo === 0 ? i : `${i}+(${d.lo})`;
 }
 
 function encodeAndStore(slot: Slot, at: string, g: Gen): string {
   const store = (i: string) => (slot.plain && g.tso ? `M.st(${at},${i});` : `${g.record ? `M.w(${at});` : ''}this.$[${at}]=${i};`);
   const d = slot.domain;
   if (d.kind === 'bool') return `if(v===true){${store('1')}}else if(v===false){${store('0')}}else M.oob(${at},v);`;
-  const i = d.lo === 0 ? 'v' : `v-${d.lo}`;
-  return `if(typeof v==='number'){const i=${i};if(i>=0&&i<${d.size}&&(i|0)===i){${store('i')}return;}}M.oob(${at},v);`;
+  // `e` (not `i`): the scalar-array setter's index is called `i`.
+  const e = d.lo === 0 ? 'v' : `v-(${d.lo})`;
+  return `if(typeof v==='number'){const e=${e};if(e>=0&&e<${d.size}&&(e|0)===e){${store('e')}return;}}M.oob(${at},v);`;
 }
 
 /** An array of scalars: get(i) / set(i, v) with the index checked. */

@@ -60,3 +60,8 @@ export function replay(prog: Program, steps: readonly CexStep[]): ReplayOutcome 
 function describeState(prog: Program, m: Machine): string[] {
   return prog.layout.slots.filter((s) => !s.path.startsWith('$')).map((s) => `${displayPath(prog, s.path)} = ${m.render(s.index)}`);
 }
+
+/** Replays transitions given by step id (as the explorer records them). */
+export function replayRaw(prog: Program, raw: readonly RawStep[]): ReplayOutcome {
+  return replay(prog, raw.map((r) => ({ actor: `${prog.steps[r.step].actorKind}${r.actor}`, procedure: prog.steps[r.step].proc, label: prog.steps[r.step].label, choice: r.choice })));
+}

@@ -1,0 +1,196 @@
+// Shrinking a counterexample to one a person can read: from a violating trace, (1) the shortest
+// length at which the same property fails, (2) among those, the fewest context switches between
+// actors (a breadth-first search bounded by preemptions, as in iterative context bounding), (3) no
+// step the violation does not depend on, and (4) the smallest params under which the property still
+// fails. Each search is bounded (maxStates); a bound that is hit leaves that criterion as it was and
+// says so. The result is a real, replayable trace of the same property.
+import { compile, type Program } from '../lang/compile.ts';
+import { ModelError } from '../lang/errors.ts';
+import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
+import type { ModelDef } from '../lang/model.ts';
+import type { PropertyDef } from '../lang/property.ts';
+import type { RawStep } from '../engine/bfs.ts';
+import { Machine } from '../engine/machine.ts';
+import { NO_PARENT, StateStore } from '../engine/store.ts';
+import { replayRaw } from './replay.ts';
+
+export interface ShrinkInput {
+  readonly model: ModelDef;
+  readonly properties: readonly PropertyDef[];
+  readonly options: InstanceOptions;
+  readonly property: string;
+  readonly trace: readonly RawStep[];
+}
+
+export interface ShrinkResult {
+  readonly program: Program;
+  readonly params: Readonly<Record<string, number>>;
+  readonly trace: readonly RawStep[];
+  /** Steps whose removal makes the violation disappear (all of them, for a shortest trace). */
+  readonly matters: readonly boolean[];
+  readonly from: { readonly length: number; readonly switches: number; readonly params: Readonly<Record<string, number>> };
+  readonly to: { readonly length: number; readonly switches: number };
+  /** Criteria that could not be decided within the bound. */
+  readonly incomplete: readonly string[];
+}
+
+export function switches(prog: Program, t: readonly RawStep[]): number {
+  let n = 0;
+  for (let i = 1; i < t.length; i++) if (actorCode(prog, t[i]) !== actorCode(prog, t[i - 1])) n++;
+  return n;
+}
+
+function actorCode(prog: Program, r: RawStep): number {
+  return prog.actorKinds.findIndex((k) => k.name === prog.steps[r.step].actorKind) * 256 + r.actor;
+}
+
+export function shrink(input: ShrinkInput, maxStates = 2_000_000): ShrinkResult {
+  const incomplete: string[] = [];
+  let prog = compile(instantiate(input.model, input.properties, input.options));
+  const fromParams = prog.instance.params;
+  let trace = removeIrrelevant(prog, input.property, input.trace);
+  const from = { length: input.trace.length, switches: switches(prog, input.trace), params: fromParams };
+
+  // (4) Smallest params first (a smaller scope makes the other searches cheaper): lower one param at
+  // a time while a bounded search still finds the property violated.
+  let params: Record<string, number> = { ...fromParams };
+  for (const [name, spec] of Object.entries(input.model.params)) {
+    for (let v = spec.min; v < params[name]; v++) {
+      const trial = { ...params, [name]: v };
+      let p: Program;
+      try {
+        p = compile(instantiate(input.model, input.properties, { ...input.options, params: trial }));
+      } catch {
+        continue;
+      }
+      const found = boundedSearch(p, input.property, Infinity, Infinity, maxStates);
+      if (found.trace) {
+        params = trial;
+        prog = p;
+        trace = found.trace;
+        break;
+      }
+    }
+  }
+
+  // (1) Shortest length, (2) then fewest switches at that length.
+  const shortest = boundedSearch(prog, input.property, trace.length, Infinity, maxStates);
+  if (shortest.trace) trace = shortest.trace;
+  else if (shortest.hitLimit) incomplete.push(`shortest length (search stopped at ${maxStates} states)`);
+  for (let k = 0; k < switches(prog, trace); k++) {
+    const r = boundedSearch(prog, input.property, trace.length, k, maxStates);
+    if (r.trace) {
+      trace = r.trace;
+      break;
+    }
+    if (r.hitLimit) {
+      incomplete.push(`fewest context switches (search stopped at ${maxStates} states)`);
+      break;
+    }
+  }
+  // (3) Drop steps the violation does not need (none remain in a shortest trace; kept for the bounded case).
+  trace = removeIrrelevant(prog, input.property, trace);
+  const matters = trace.map((_, i) => !violates(prog, input.property, [...trace.slice(0, i), ...trace.slice(i + 1)]));
+  return { program: prog, params, trace, matters, from, to: { length: trace.length, switches: switches(prog, trace) }, incomplete };
+}
+
+function violates(prog: Program, property: string, t: readonly RawStep[]): boolean {
+  const o = replayRaw(prog, t);
+  return o.status === 'violates' && o.property === property;
+}
+
+/** Greedy delta: remove single steps while the same property still fails (and the rest still applies). */
+function removeIrrelevant(prog: Program, property: string, t: readonly RawStep[]): RawStep[] {
+  let cur = [...t];
+  const o = replayRaw(prog, cur);
+  if (o.status === 'violates' && o.property === property) cur = cur.slice(0, o.at + 1);
+  for (let i = cur.length - 1; i >= 0; i--) {
+    const cand = [...cur.slice(0, i), ...cur.slice(i + 1)];
+    const r = replayRaw(prog, cand);
+    if (r.status === 'violates' && r.property === property) cur = cand.slice(0, r.at + 1);
+  }
+  return cur;
+}
+
+/**
+ * Breadth-first search for a violation of `property` within `maxDepth` steps and at most `maxSwitches`
+ * context switches; the state is extended with (last actor, switches) so that bounding is exact.
+ */
+export function boundedSearch(prog: Program, property: string, maxDepth: number, maxSwitches: number, maxStates: number): { trace?: RawStep[]; hitLimit: boolean } {
+  const propIndex = prog.instance.properties.findIndex((p) => p.name === property);
+  const W = prog.words + 1;
+  const store = new StateStore(W, 1 << 12);
+  const m = new Machine(prog);
+  const base = new Int32Array(m.cur.length);
+  const buf = new Uint32Array(W);
+  const NONE = 0xffff;
+  const pack = (last: number, sw: number) => {
+    prog.pack(m.cur, buf, 0);
+    buf[W - 1] = (sw << 16) | last;
+  };
+  m.init();
+  if (m.checkInvariants()?.prop === propIndex) return { trace: [], hitLimit: false };
+  pack(NONE, 0);
+  store.insert(buf, NO_PARENT, 0);
+  let depth = 0;
+  let levelEnd = 1;
+  for (let id = 0; id < store.count; id++) {
+    if (id === levelEnd) {
+      depth++;
+      levelEnd = store.count;
+    }
+    if (depth >= maxDepth) break;
+    if (store.count > maxStates) return { hitLimit: true };
+    prog.unpack(store.arena, id * W, base);
+    const extra = store.arena[id * W + W - 1];
+    const last = extra & 0xffff;
+    const sw = extra >>> 16;
+    for (let ki = 0; ki < prog.actorKinds.length; ki++) {
+      const k = prog.actorKinds[ki];
+      for (let a = 0; a < k.count; a++) {
+        const code = ki * 256 + a;
+        const nsw = last === NONE || last === code ? sw : sw + 1;
+        if (nsw > maxSwitches) continue;
+        for (const sid of k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]]) {
+          const st = prog.steps[sid];
+          for (let ch = 0; ch < st.choices; ch++) {
+            m.cur.set(base);
+            m.violation = null;
+            try {
+              if (!m.enabled(st, a, ch)) continue;
+              m.apply(st, a);
+            } catch (e) {
+              if (e instanceof ModelError) continue;
+              throw e;
+            }
+            const via = ((sid << 16) | (a << 8) | ch) >>> 0;
+            const v = m.violation !== null ? m.violation : m.checkInvariants();
+            const hit = v !== null && v.prop === propIndex;
+            pack(code, nsw);
+            const r = store.insert(buf, id, via);
+            if (hit) {
+              const sidx = r >= 0 ? r : -r - 1;
+              const out: RawStep[] = [];
+              for (let s = sidx; store.parent[s] !== NO_PARENT; s = store.parent[s]) {
+                const v = store.via[s];
+                out.push({ step: v >>> 16, actor: (v >>> 8) & 0xff, choice: v & 0xff });
+              }
+              if (r < 0 && store.parent[sidx] !== id) {
+                // The violating state was first reached another way without failing (a monitor):
+                // rebuild the path through this parent.
+                const head: RawStep[] = [];
+                for (let s = id; store.parent[s] !== NO_PARENT; s = store.parent[s]) {
+                  const v = store.via[s];
+                  head.push({ step: v >>> 16, actor: (v >>> 8) & 0xff, choice: v & 0xff });
+                }
+                return { trace: [...head.reverse(), { step: sid, actor: a, choice: ch }], hitLimit: false };
+              }
+              return { trace: out.reverse(), hitLimit: false };
+            }
+          }
+        }
+      }
+    }
+  }
+  return { hitLimit: false };
+}
