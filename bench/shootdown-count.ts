@@ -116,8 +116,18 @@ export function initialState(p: ShootdownParams): State {
   return { cpus, mmGen: 0, flushing: false };
 }
 
-/** Exhaustive BFS; explores everything (does not stop at the first violation). */
-export function countShootdown(p: ShootdownParams): CountResult {
+/** Reachable states of shootdown(N,G) with flushOnUnlazy=true, as measured by this BFS and
+ *  matched exactly by SPIN (-DNOREDUCE) and rumur (no symmetry); lazytlb must reproduce them. */
+export const EXPECTED_STATES: Record<string, number> = {
+  'shootdown(2,2)': 129,
+  'shootdown(3,3)': 2169,
+  'shootdown(4,3)': 20385,
+  'shootdown(5,5)': 1156893,
+  'shootdown(6,3)': 1789425,
+};
+
+/** Exhaustive BFS; with stopAtViolation it returns as soon as a violating state is found. */
+export function countShootdown(p: ShootdownParams, stopAtViolation = false): CountResult {
   const init = initialState(p);
   const seen = new Set<string>([encode(init)]);
   let frontier = [init];
@@ -130,7 +140,10 @@ export function countShootdown(p: ShootdownParams): CountResult {
         const k = encode(t);
         if (seen.has(k)) continue;
         seen.add(k);
-        if (!noStaleUser(t)) violation = true;
+        if (!noStaleUser(t)) {
+          violation = true;
+          if (stopAtViolation) return { states: seen.size, transitions, depth: depth + 1, violation };
+        }
         next.push(t);
       }
     if (next.length > 0) depth++;

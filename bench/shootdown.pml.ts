@@ -6,7 +6,10 @@
 //   process sits at its loop head: program counters never vary and the state vector is just the
 //   model's variables. There is no init process (all processes are `active`). Measured relation:
 //   states stored == reachable states (SPIN_EXTRA_STATES = 0), and pan's "transitions (=
-//   stored+matched)" == fired steps + 1 (it counts storing the initial state).
+//   stored+matched)" == fired steps + 1 (it counts storing the initial state). With an
+//   `init { run shootdown() }` process instead, pan stores exactly one extra state (the one
+//   before the run; init then stays alive at its end) and one extra transition, e.g. 1789426
+//   instead of 1789425 for (6,3).
 // - The CPU index is a literal: all per-CPU alternatives and every loop over CPUs (the IPI
 //   broadcast, flush_done's guard, the invariant) are unrolled at generation time, so no loop
 //   counter or _pid arithmetic enters the state vector.

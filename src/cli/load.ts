@@ -27,6 +27,7 @@ export async function findVariant(sm: ShippedModel, spec: string | undefined): P
   return loadVariantFile(spec, sm.model.name);
 }
 
+/** Loads a variant file for `modelName` ('*': for whichever model it names). */
 export async function loadVariantFile(file: string, modelName: string): Promise<VariantDef> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`variant file ${file} does not load: no such file`);
@@ -41,7 +42,7 @@ export async function loadVariantFile(file: string, modelName: string): Promise<
   if (!v || typeof v !== 'object' || typeof v.name !== 'string' || typeof v.model !== 'string') {
     throw new UsageError(`variant file ${file} does not load: its default export is not a variant (use defineVariant({ model, name, description, flags, edits }))`);
   }
-  if (v.model !== modelName) throw new UsageError(`variant file ${file} is for model '${v.model}', not '${modelName}'`);
+  if (modelName !== '*' && v.model !== modelName) throw new UsageError(`variant file ${file} is for model '${v.model}', not '${modelName}'`);
   return v;
 }
 

@@ -5,6 +5,8 @@ import { ModelError, UsageError } from '../lang/errors.ts';
 import { runCheck, checkOptions, type CheckArgs } from './commands/check.ts';
 import { runList } from './commands/list.ts';
 import { runReplay, type ReplayArgs } from './commands/replay.ts';
+import { runShrink, type ShrinkArgs } from './commands/shrink.ts';
+import { runRegress, type RegressArgs } from './commands/regress.ts';
 import { runSummary } from './commands/summary.ts';
 import { EXIT } from './exit.ts';
 import { processIo, type Io } from './io.ts';
@@ -26,10 +28,16 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('replay <file>', 'replay a stored counterexample on its variant, or on another with --variant', (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', { type: 'string' }).option('json', { type: 'boolean' }), async (a) => {
         code = await runReplay(a as unknown as ReplayArgs, io);
       })
+      .command('shrink <file>', 'shrink a stored counterexample: shortest, fewest context switches, smallest params', (y) => y.positional('file', { type: 'string', demandOption: true }).option('save', { type: 'boolean' }).option('force', { type: 'boolean' }).option('json', { type: 'boolean' }).option('max-states', { type: 'number' }), async (a) => {
+        code = await runShrink(a as unknown as ShrinkArgs, io);
+      })
+      .command('regress', 'replay every stored counterexample against a variant, then list its new violations', (y) => y.option('variant', { type: 'string', describe: 'a variant name (for every model that has it) or a variant file; default mainline' }).option('json', { type: 'boolean' }), async (a) => {
+        code = await runRegress(a as unknown as RegressArgs, io);
+      })
       .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }), (a) => {
         code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'] });
       })
-      .demandCommand(1, 'name a command: list, check, replay, summary')
+      .demandCommand(1, 'name a command: list, check, replay, shrink, regress, show, summary')
       .strict()
       .help()
       .version(false)

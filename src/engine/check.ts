@@ -2,10 +2,13 @@
 // for a violation the replayed trace. The CLI, the tests and the bench all call this one function.
 import { compile, type Program } from '../lang/compile.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
-import type { ModelDef, FlagValue } from '../lang/model.ts';
+import type { AnyModel, FlagValue } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
 import { buildTrace, type TraceRow } from '../trace/trace.ts';
 import { exploreBfs, type ExploreOptions, type RawStep } from './bfs.ts';
+import { simulate, type SimulateResult } from './simulate.ts';
+import { shrink } from '../trace/shrink.ts';
+import { replayRaw } from '../trace/replay.ts';
 
 export interface CheckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -33,18 +36,27 @@ export interface CheckResult {
   readonly reason?: string;
   readonly trace?: readonly TraceRow[];
   readonly rawTrace?: readonly RawStep[];
+  /** With --shrink: the trace before and after. */
+  readonly shrunk?: { readonly from: { length: number; switches: number; params: Readonly<Record<string, number>> }; readonly to: { length: number; switches: number }; readonly incomplete: readonly string[] };
+  /** With --simulate: how many walks, from which seed, and fast-check's path to the failing one. */
+  readonly simulation?: { readonly runs: number; readonly seed: number; readonly path?: string };
   /** Actor instances in column order (CPUs first). */
   readonly actors: readonly string[];
   readonly program: Program;
 }
 
-export function check(model: ModelDef, allProperties: readonly PropertyDef[], opts: InstanceOptions & ExploreOptions = {}): CheckResult {
+export interface CheckOptions extends InstanceOptions, ExploreOptions {
+  /** Random walks instead of an exhaustive search (for scopes too large to exhaust). */
+  readonly simulate?: { readonly runs: number; readonly depth: number; readonly seed: number };
+  /** Shrink a counterexample (shortest, fewest context switches, smallest params). */
+  readonly shrink?: boolean;
+}
+
+export function check(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions = {}): CheckResult {
+  const t0 = performance.now();
   const inst = instantiate(model, allProperties, opts);
   const prog = compile(inst);
-  const r = exploreBfs(prog, opts);
-  const actors = Object.entries(inst.actors)
-    .sort(([a], [b]) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0))
-    .flatMap(([k, n]) => Array.from({ length: n }, (_, i) => `${k}${i}`));
+  const r = opts.simulate ? fromSimulation(prog, simulate(prog, opts.simulate), t0) : exploreBfs(prog, opts);
   const base = {
     verdict: r.verdict,
     model: model.name,
@@ -61,19 +73,61 @@ export function check(model: ModelDef, allProperties: readonly PropertyDef[], op
     symmetry: r.symmetry,
     por: r.por,
     ampleStates: r.ampleStates,
-    actors,
+    actors: actorNames(prog),
     program: prog,
+    ...('runs' in r ? { simulation: { runs: r.runs, seed: opts.simulate!.seed, path: r.path } } : {}),
   };
   if (r.verdict === 'incomplete') return { ...base, limit: r.limit };
   if (!r.found) return base;
   const f = r.found;
   const prop = f.prop >= 0 ? inst.properties[f.prop] : null;
-  return {
+  const found = {
     ...base,
     property: prop ? prop.name : f.kind === 'deadlock' ? 'deadlock' : 'model-error',
     statement: prop ? prop.statement : f.kind === 'deadlock' ? 'Some step is always enabled, except in an allowed end state.' : '',
     reason: f.reason,
     trace: buildTrace(prog, r.trace ?? []),
     rawTrace: r.trace,
+  };
+  if (!opts.shrink || !prop || !r.trace) return found;
+  const sh = shrink({ model, properties: allProperties, options: opts, property: prop.name, trace: r.trace });
+  const end = replayRaw(sh.program, sh.trace);
+  return {
+    ...found,
+    params: sh.program.instance.params,
+    program: sh.program,
+    actors: actorNames(sh.program),
+    reason: end.status === 'violates' ? end.reason : found.reason,
+    trace: buildTrace(sh.program, sh.trace).map((row, i) => ({ ...row, matters: sh.matters[i] })),
+    rawTrace: sh.trace,
+    shrunk: { from: sh.from, to: sh.to, incomplete: sh.incomplete },
+  };
+}
+
+/** Actor instances in column order (CPUs first). */
+export function actorNames(prog: Program): string[] {
+  return Object.entries(prog.instance.actors)
+    .sort(([a], [b]) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0))
+    .flatMap(([k, n]) => Array.from({ length: n }, (_, i) => `${k}${i}`));
+}
+
+/** A simulation's outcome in the shape of an exploration's (states counts the steps walked). */
+function fromSimulation(prog: Program, s: SimulateResult, t0: number) {
+  const idx = prog.instance.properties.findIndex((p) => p.name === s.property);
+  return {
+    verdict: s.verdict,
+    states: s.steps,
+    transitions: s.steps,
+    depth: s.trace?.length ?? 0,
+    seconds: (performance.now() - t0) / 1000,
+    bytes: 0,
+    symmetry: false,
+    por: false,
+    ampleStates: 0,
+    runs: s.runs,
+    path: s.path,
+    limit: s.verdict === 'incomplete' ? `simulation of ${s.runs} random walks (not exhaustive)` : undefined,
+    found: s.verdict === 'violation' ? { kind: 'invariant' as const, prop: idx, reason: s.reason! } : s.verdict === 'error' ? { kind: 'error' as const, prop: -1 as const, reason: s.reason! } : undefined,
+    trace: s.trace,
   };
 }

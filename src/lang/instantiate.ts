@@ -2,7 +2,7 @@
 // params, flag values, edited procedures, bound properties). Everything the user typed is validated
 // here, so a bad name or value is a UsageError before any search starts.
 import { UsageError, unknownName } from './errors.ts';
-import type { FlagSpec, FlagValue, Flags, MemoryModel, ModelDef, Params, ProcedureDef, StepDef } from './model.ts';
+import type { AnyModel, FlagSpec, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
 import type { PropertyDef } from './property.ts';
 import type { RecordDecl } from './schema.ts';
 import type { Edit, VariantDef } from './variant.ts';
@@ -19,7 +19,7 @@ export interface InstanceOptions {
 }
 
 export interface Instance {
-  readonly model: ModelDef;
+  readonly model: AnyModel;
   readonly variant: VariantDef | null;
   readonly params: Params;
   readonly flags: Flags;
@@ -30,7 +30,7 @@ export interface Instance {
   readonly properties: readonly PropertyDef[];
 }
 
-export function instantiate(model: ModelDef, allProperties: readonly PropertyDef[], opts: InstanceOptions = {}): Instance {
+export function instantiate(model: AnyModel, allProperties: readonly PropertyDef[], opts: InstanceOptions = {}): Instance {
   const variant = opts.variant ?? null;
   if (variant && variant.model !== model.name) throw new UsageError(`variant '${variant.name}' is for model '${variant.model}', not '${model.name}'`);
   const params = resolveParams(model, { ...(variant?.params ?? {}), ...(opts.params ?? {}) });
@@ -51,7 +51,7 @@ function throwUnknown(what: string, name: string, accepted: readonly string[]): 
   throw unknownName(what, name, accepted);
 }
 
-function resolveParams(model: ModelDef, given: Readonly<Record<string, number | string>>): Params {
+function resolveParams(model: AnyModel, given: Readonly<Record<string, number | string>>): Params {
   const out: Record<string, number> = {};
   for (const [k, spec] of Object.entries(model.params)) out[k] = spec.default;
   for (const [k, raw] of Object.entries(given)) {
@@ -66,7 +66,7 @@ function resolveParams(model: ModelDef, given: Readonly<Record<string, number | 
   return out;
 }
 
-function resolveFlags(model: ModelDef, fromVariant: Record<string, FlagValue>, given: Readonly<Record<string, FlagValue>>): Flags {
+function resolveFlags(model: AnyModel, fromVariant: Record<string, FlagValue>, given: Readonly<Record<string, FlagValue>>): Flags {
   const out: Record<string, FlagValue> = {};
   for (const [k, spec] of Object.entries(model.flags)) out[k] = spec.default;
   for (const src of [fromVariant, given]) {

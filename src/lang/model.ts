@@ -96,12 +96,12 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly actors: (p: Params<P>) => Readonly<Record<string, number>>;
   readonly state: (p: Params<P>) => D;
   /** Sets the initial state (all fields start at the first value of their domain). */
-  readonly init?: (s: View<D>, p: Params<P>, f: Flags<F>) => void;
+  init?(s: View<D>, p: Params<P>, f: Flags<F>): void;
   /** Event names and the meaning of their arguments. */
   readonly events?: Readonly<Record<string, readonly string[]>>;
   readonly procedures: (p: Params<P>, f: Flags<F>) => readonly ProcedureDef<View<D>>[];
   /** States with no enabled step for which this holds are allowed ends, not deadlocks. */
-  readonly end?: (s: View<D>) => boolean;
+  end?(s: View<D>): boolean;
   /** Memory models this model supports (default: sc only). */
   readonly memory?: readonly MemoryModel[];
   /** Store-buffer depth per CPU under TSO (default 2). */
@@ -127,6 +127,9 @@ export interface SymmetrySpec {
  * weak: arm64/powerpc/riscv-like — store buffers that drain out of order across addresses
  * (store→store reordering); full fences drain them.
  */
+/** A model of any params, flags and state (what the pipeline takes). */
+export type AnyModel = ModelDef<any, any, any>;
+
 export type MemoryModel = 'sc' | 'tso' | 'weak';
 
 export type Params<P extends string = string> = { readonly [K in P]: number };

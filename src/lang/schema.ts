@@ -78,8 +78,10 @@ export interface ScalarArray<T> {
 
 type ScalarOf<D> = D extends BoolDomain ? boolean : number;
 
-/** The view a step sees of a declared state shape. */
-export type View<D> = D extends PlainDecl<infer X>
+/** The view a step sees of a declared state shape (`any` for a model of unknown shape). */
+export type View<D> = 0 extends 1 & D
+  ? any
+  : D extends PlainDecl<infer X>
   ? ScalarOf<X>
   : D extends Domain
     ? ScalarOf<D>

@@ -17,6 +17,7 @@ import { ModelError } from '../lang/errors.ts';
 import { instantiate, type Instance, type InstanceOptions } from '../lang/instantiate.ts';
 import type { ModelDef, StepCtx } from '../lang/model.ts';
 import type { EventHandler, MonitorCtx, PropertyDef } from '../lang/property.ts';
+import type { RecordDecl } from '../lang/schema.ts';
 import { collectFields, describeDomain, firstValue, inDomain, type Field, type Scalar } from './fields.ts';
 import { buildSteps, IDLE_PC, type RefStep } from './steps.ts';
 import { recordView, type Access } from './view.ts';
@@ -57,8 +58,12 @@ interface Path {
   readonly step: string;
 }
 
-export function exploreReference(model: ModelDef<any, any, any>, properties: readonly PropertyDef[], opts: ReferenceOptions = {}): ReferenceResult {
-  return exploreInstance(instantiate(model as ModelDef, properties, opts), opts);
+export function exploreReference<P extends string, F extends string, D extends RecordDecl>(
+  model: ModelDef<P, F, D>,
+  properties: readonly PropertyDef[],
+  opts: ReferenceOptions = {},
+): ReferenceResult {
+  return exploreInstance(instantiate(model as unknown as ModelDef, properties, opts), opts);
 }
 
 export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): ReferenceResult {
@@ -264,7 +269,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     for (let i = 0; i < inst.properties.length; i++) {
       const check = inst.properties[i].check;
       if (!check) continue;
-      const r = check(view, ghosts[i], inst.params);
+      const r = check(view, ghosts[i], inst.params, inst.flags);
       if (r !== null) return { prop: i, reason: r };
     }
     return null;
@@ -314,7 +319,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     cpu = -1;
     where = 'init';
     inst.model.init?.(view, inst.params, inst.flags);
-    inst.properties.forEach((p, i) => p.init?.(ghosts[i], view, inst.params));
+    inst.properties.forEach((p, i) => p.init?.(ghosts[i], view, inst.params, inst.flags));
     init = cur;
   } catch (e) {
     return errorAt(e, null);

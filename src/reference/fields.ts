@@ -13,11 +13,12 @@ export interface Field {
   readonly plain: boolean;
 }
 
-/** Every scalar field of `decl`, in declaration order, with paths under `prefix`. */
+/** Every scalar field of `decl`, in declaration order, with paths under `prefix` (`markPlain` false: none is plain). */
 export function collectFields(decl: RecordDecl, prefix: string, markPlain: boolean): Field[] {
   const out: Field[] = [];
   const walk = (d: Decl, path: string): void => {
-    if (isPlain(d)) out.push({ path, domain: d.domain, plain: markPlain });
+    // `own` marks a field for partial-order reduction only; just `plain` fields are store-buffered.
+    if (isPlain(d)) out.push({ path, domain: d.domain, plain: markPlain && d.kind === 'plain' });
     else if (isDomain(d)) out.push({ path, domain: d, plain: false });
     else if (isArray(d)) for (let i = 0; i < d.length; i++) walk(d.elem, `${path}[${i}]`);
     else for (const [name, sub] of Object.entries(d)) walk(sub, join(path, name));

@@ -22,7 +22,8 @@ export function renderText(t: RenderInput): string {
     const cell = `${r.procedure}:${r.label}${r.choiceText ? ` (${r.choiceText})` : ''}`;
     const col = Math.max(0, cols.indexOf(r.actor));
     const cells = cols.map((_, j) => (j === col ? pad(cell, COL) : pad('|', COL)));
-    lines.push([pad(String(i + 1), 5, ' ', true), ...cells].join('').trimEnd());
+    const mark = r.matters === true ? '*' : ' ';
+    lines.push([pad(`${mark}${i + 1}`, 5, ' ', true), ...cells].join('').trimEnd());
     const indent = ' '.repeat(5 + col * COL + 2);
     const visible = r.changes.filter((c) => !/\.(pc|sp|stack\[\d+\])$/.test(c.path) || c.path === 'error');
     for (const c of visible) lines.push(`${indent}${c.path === 'error' ? `model error: ${c.to}` : `${c.path}: ${c.from} -> ${c.to}`}`);

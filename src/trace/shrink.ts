@@ -7,7 +7,7 @@
 import { compile, type Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
-import type { ModelDef } from '../lang/model.ts';
+import type { AnyModel } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
 import type { RawStep } from '../engine/bfs.ts';
 import { Machine } from '../engine/machine.ts';
@@ -15,7 +15,7 @@ import { NO_PARENT, StateStore } from '../engine/store.ts';
 import { replayRaw } from './replay.ts';
 
 export interface ShrinkInput {
-  readonly model: ModelDef;
+  readonly model: AnyModel;
   readonly properties: readonly PropertyDef[];
   readonly options: InstanceOptions;
   readonly property: string;

@@ -24,6 +24,8 @@ export interface TraceRow {
   /** The choice rendered (`next=mm1`), or '' for a step without choices. */
   readonly choiceText: string;
   readonly changes: readonly Change[];
+  /** After shrinking: whether the violation depends on this step (removing it makes it disappear). */
+  readonly matters?: boolean;
 }
 
 /** Replays raw transitions from the initial state and records the visible changes of each. */

@@ -20,7 +20,7 @@ describe('scalar arrays and nullable references', () => {
     },
     procedures: () => [
       rules('w', 'cpu', [
-        step('W', 'a[1] = 4; r = mm1', {
+        step<any>('W', 'a[1] = 4; r = mm1', {
           when: (s) => !s.done,
           do: (s) => {
             s.a.set(1, 4);
@@ -63,8 +63,8 @@ describe('a monitor that fails on a transition into a state reached before', () 
     state: () => ({ x: bool() }),
     procedures: () => [
       rules('set', 'cpu', [
-        step('A', 'x = true', { when: (s) => !s.x, do: (s) => (s.x = true) }),
-        step('B', 'x = true, badly', {
+        step<any>('A', 'x = true', { when: (s) => !s.x, do: (s) => (s.x = true) }),
+        step<any>('B', 'x = true, badly', {
           when: (s) => !s.x,
           do: (s, _c, x) => {
             s.x = true;

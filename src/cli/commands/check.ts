@@ -29,6 +29,10 @@ export interface CheckArgs {
   save?: boolean;
   force?: boolean;
   'verify-footprints'?: boolean;
+  shrink?: boolean;
+  simulate?: number;
+  'walk-depth'?: number;
+  seed?: number;
 }
 
 export function checkOptions<T>(y: Argv<T>) {
@@ -43,6 +47,10 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-seconds', { type: 'number', describe: 'stop after this many seconds (verdict incomplete)' })
     .option('max-memory', { type: 'number', describe: 'stop when the state store exceeds this many MiB (verdict incomplete)' })
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
+    .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest context switches, smallest params' })
+    .option('simulate', { type: 'number', describe: 'N random walks instead of an exhaustive search (verdict violation or incomplete)' })
+    .option('walk-depth', { type: 'number', default: 200, describe: 'with --simulate: steps per walk at most' })
+    .option('seed', { type: 'number', describe: 'with --simulate: the random seed (default: from the clock, printed)' })
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
     .option('por', { type: 'boolean', default: false, describe: 'partial-order reduction (ample sets from the fields the model declares own)' })
@@ -67,6 +75,8 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     deadlock: a.deadlock,
     symmetry: a.symmetry,
     por: a.por,
+    shrink: a.shrink,
+    simulate: a.simulate !== undefined ? { runs: a.simulate, depth: a['walk-depth'] ?? 200, seed: a.seed ?? (Date.now() & 0x7fffffff) } : undefined,
     onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
   });
   if (live && r.seconds >= 1) io.err('\r\x1b[K');
@@ -113,6 +123,8 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}) },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
+    ...(r.simulation ? { simulation: r.simulation } : {}),
+    ...(r.shrunk ? { shrunk: r.shrunk } : {}),
     ...(r.trace ? { trace: r.trace } : {}),
   };
 }
@@ -123,8 +135,14 @@ export function headline(r: CheckResult): string {
 }
 
 function renderResult(r: CheckResult): string {
-  const stats = `${num(r.states)} states, ${num(r.transitions)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
+  const stats = r.simulation
+    ? `${num(r.simulation.runs)} random walks, ${num(r.states)} steps, seed ${r.simulation.seed}${r.simulation.path ? ` (path ${r.simulation.path})` : ''}, ${r.seconds.toFixed(2)} s`
+    : `${num(r.states)} states, ${num(r.transitions)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
   const lines = [headline(r)];
+  if (r.shrunk) {
+    const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
+    lines.push(`shrunk from ${r.shrunk.from.length} steps (${r.shrunk.from.switches} context switches, ${p(r.shrunk.from.params)}) to ${r.shrunk.to.length} steps (${r.shrunk.to.switches} context switches, ${p(r.params)}); * marks the steps the violation depends on${r.shrunk.incomplete.length ? `; not minimized: ${r.shrunk.incomplete.join(', ')}` : ''}`);
+  }
   if (r.verdict === 'ok') lines.push(`ok: no violation of ${r.properties.join(', ') || '(no properties)'}${r.properties.length ? '' : ''}; complete search: ${stats}`);
   else if (r.verdict === 'incomplete') lines.push(`incomplete: stopped at ${r.limit}; no violation in what was covered: ${stats}`);
   else {

@@ -1,0 +1,150 @@
+// Interrupts and NMIs (context-tracking.md section 4): the hardware delivery is a rule of the CPU
+// (an IRQ only while IRQs are on; an NMI at any instruction boundary, including inside ct_* bodies),
+// which saves a frame for its nesting level and calls the entry code; IRET restores the frame.
+// Events: IrqEntry (CTP-4), IntEnter / IntDone (CTP-3: a completed IRQ/NMI restores the counters).
+import { rules, seq, step } from '../../src/lang/model.ts';
+import { ids, reportQs, watching } from './state.ts';
+
+const M = ids.mode;
+
+function enterFrame(s: any, c: number, x: any): void {
+  const me = s.cpu[c];
+  const fr = me.frame[me.depth];
+  fr.mode = me.mode;
+  fr.irqs = me.irqsOn;
+  x.emit('IntEnter', c, me.depth);
+  me.depth = me.depth + 1;
+  me.irqsOn = false;
+  me.mode = M.kernel;
+}
+
+function iret(s: any, c: number, x: any): void {
+  const me = s.cpu[c];
+  const fr = me.frame[me.depth - 1];
+  me.mode = fr.mode;
+  me.irqsOn = fr.irqs;
+  fr.mode = M.kernel;
+  fr.irqs = false;
+  fr.exitRcu = false;
+  me.depth = me.depth - 1;
+  x.emit('IntDone', c, me.depth);
+  if (me.mode === M.user) x.emit('ReturnToUser', c);
+}
+
+export const irqProcedures = (p: { nesting: number }, f: { idleIrqAlwaysEntersRcu: boolean; nmiAnywhere: boolean }) => [
+  rules<any>('irq', 'cpu', [
+    step<any>('IRQ', 'an external interrupt is delivered (IRQs enabled): push the frame, IF cleared', {
+      when: (s, c) => s.cpu[c].irqsOn && s.cpu[c].depth < p.nesting,
+      do: (s, c, x) => {
+        x.emit('IrqEntry', c, s.cpu[c].mode === M.user ? 1 : 0);
+        enterFrame(s, c, x);
+        x.call('common_interrupt');
+      },
+    }),
+  ]),
+  rules<any>('nmi', 'cpu', [
+    step<any>('NMI', 'an NMI is delivered at any instruction boundary, IRQs on or off (NMIs blocked until IRET)', {
+      when: (s, c) => f.nmiAnywhere && !s.cpu[c].inNmi && s.cpu[c].depth < p.nesting,
+      do: (s, c, x) => {
+        enterFrame(s, c, x);
+        s.cpu[c].inNmi = true;
+        x.call('exc_nmi');
+      },
+    }),
+  ]),
+  // DEFINE_IDTENTRY_IRQ(common_interrupt) / sysvec: irqentry_enter, handler, irq_exit_rcu, irqentry_exit.
+  seq<any>('common_interrupt', 'cpu', [
+    step<any>('IE1', 'irqentry_enter(): user_mode(regs) ? irqentry_enter_from_user_mode() : is_idle_task(current) ? ct_irq_enter() [exit_rcu] : rcu_irq_enter_check_tick()', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const fr = me.frame[me.depth - 1];
+        if (fr.mode === M.user) return x.call('enter_from_user_mode');
+        // Mainline (0bf3924bfabd): the idle task always enters RCU, watching or not. v5.8-rc
+        // idtentry_enter_cond_rcu() entered RCU only if it was not watching (CT-1).
+        const enter = f.idleIrqAlwaysEntersRcu ? !me.runsTask : !watching(me.w);
+        if (enter) {
+          fr.exitRcu = true;
+          x.call('ct_nmi_enter');
+        }
+      },
+    }),
+    step<any>('IE2', 'handle_irq_event(): the scheduler tick (rcu_sched_clock_irq(user_mode(regs))) or a device interrupt (try_to_wake_up); irq_work_run()', {
+      choose: { name: 'irq', count: 2, of: null },
+      do: (s, c, x) => {
+        x.emit('Instr', c);
+        const me = s.cpu[c];
+        const fr = me.frame[me.depth - 1];
+        if (me.irqWork === ids.work.raised) me.irqWork = ids.work.none;
+        if (x.choice === 0) {
+          // rcu_sched_clock_irq(user): user || rcu_is_cpu_rrupt_from_idle() ⇒ rcu_qs().
+          // rcu_is_cpu_rrupt_from_idle(): nmi_nesting > 1 ⇒ false; else nesting == 0.
+          const fromIdle = me.nmiNesting <= 1 && me.nesting === 0;
+          if (fr.mode === M.user || fromIdle) reportQs(s, c);
+        } else {
+          if (s.task.state === ids.task.sleeping) s.task.state = ids.task.runnable;
+          me.needResched = true;
+        }
+      },
+    }),
+    step<any>('IE3', '__irq_exit_rcu(): if (!in_interrupt() && local_softirq_pending()) invoke_softirq()', {
+      choose: { name: 'softirq', count: 2, of: null },
+      when: (s, c, x) => x.choice === 0 || s.cpu[c].depth === 1,
+      do: (_s, _c, x) => {
+        if (x.choice === 1) x.call('__do_softirq');
+      },
+    }),
+    step<any>('IE4', 'irqentry_exit(): user_mode(regs) ? irqentry_exit_to_user_mode() : exit_rcu ? ct_irq_exit() : irqentry_exit_cond_resched()', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const fr = me.frame[me.depth - 1];
+        if (fr.mode === M.user) return x.call('exit_to_user_mode');
+        if (fr.exitRcu) return x.call('ct_nmi_exit');
+        // Preemptible only at the first level over a task with preempt_count() == 0 (the idle task
+        // runs with preemption disabled).
+        if (me.depth === 1 && me.runsTask && me.preemptCount === 0 && me.needResched) x.call('preempt_schedule_irq');
+      },
+    }),
+    step<any>('IE5', 'IRET: return to the interrupted context, restoring IF', { do: (s, c, x) => iret(s, c, x) }),
+  ]),
+  // preempt_schedule_irq(): local_irq_enable(); __schedule(SM_PREEMPT); local_irq_disable().
+  seq<any>('preempt_schedule_irq', 'cpu', [
+    step<any>('PS1', 'preempt_schedule_irq(): local_irq_enable(); __schedule(SM_PREEMPT)', {
+      do: (s, c, x) => {
+        s.cpu[c].irqsOn = true;
+        x.call('schedule');
+      },
+    }),
+    step<any>('PS2', 'local_irq_disable()', {
+      do: (s, c) => {
+        s.cpu[c].irqsOn = false;
+      },
+    }),
+  ]),
+  // __do_softirq(): softirq handlers run with IRQs enabled, inside the IRQ's RCU-watching region.
+  seq<any>('__do_softirq', 'cpu', [
+    step<any>('SQ1', '__local_bh_disable_ip(SOFTIRQ_OFFSET); local_irq_enable()', {
+      do: (s, c, x) => {
+        x.emit('Instr', c);
+        s.cpu[c].irqsOn = true;
+      },
+    }),
+    step<any>('SQ2', 'h->action(): a softirq handler with an RCU reader', { do: (_s, _c, x) => x.call('rcu_read_section') }),
+    step<any>('SQ3', 'local_irq_disable(); __local_bh_enable(SOFTIRQ_OFFSET)', {
+      do: (s, c) => {
+        s.cpu[c].irqsOn = false;
+      },
+    }),
+  ]),
+  // exc_nmi(): irqentry_nmi_enter(), the handler, irqentry_nmi_exit(), IRET.
+  seq<any>('exc_nmi', 'cpu', [
+    step<any>('NM1', 'irqentry_nmi_enter(): __nmi_enter(); ct_nmi_enter()', { do: (_s, _c, x) => x.call('ct_nmi_enter') }),
+    step<any>('NM2', 'the NMI handler (perf, watchdog): may use RCU', { do: (_s, c, x) => x.emit('Instr', c) }),
+    step<any>('NM3', 'irqentry_nmi_exit(): ct_nmi_exit(); __nmi_exit()', { do: (_s, _c, x) => x.call('ct_nmi_exit') }),
+    step<any>('NM4', 'IRET from the NMI (NMIs unblocked)', {
+      do: (s, c, x) => {
+        s.cpu[c].inNmi = false;
+        iret(s, c, x);
+      },
+    }),
+  ]),
+];

@@ -1,0 +1,57 @@
+// (Arrays of int scalars are declared as arrays of one-field records: ScalarArray.set() of an int
+// domain stores at the wrong index in this version of the language.)
+// State of the context-tracking model (context-tracking.md section 2 and 6): the per-CPU
+// `struct context_tracking` (ctx, the RCU-watching counter, nesting, nmi_nesting), the hardware mode
+// and IRQ flag, one frame per interrupt nesting level (what the entry code saved), the task that may
+// sleep and migrate, and the RCU grace-period state.
+import { bool, enumOf, int, setOf } from '../../src/lang/domain.ts';
+import { arrayOf, perCpu } from '../../src/lang/schema.ts';
+
+/** `enum ctx_state` low bits of `context_tracking.state`: CT_STATE_KERNEL, _IDLE, _USER, _GUEST. */
+export const Ctx = enumOf(['KERNEL', 'IDLE', 'USER', 'GUEST']);
+/** What the CPU executes: user instructions, kernel instructions, guest instructions (VMX non-root). */
+export const Mode = enumOf(['kernel', 'user', 'guest']);
+/** The user task T: running on `task.cpu`, sleeping in a syscall, or woken and waiting for a CPU. */
+export const TaskState = enumOf(['running', 'sleeping', 'runnable']);
+/** A deferred wakeup (irq_work) of this CPU: none, queued, or raised as a self-IPI (arch_irq_work_raise). */
+export const IrqWork = enumOf(['none', 'queued', 'raised']);
+/** The grace period of the updater: not started, waiting for quiescent states, completed (object freed). */
+export const GpPhase = enumOf(['idle', 'waiting', 'done']);
+
+/** CT_NESTING_IRQ_NONIDLE ("N" in the guide): nmi_nesting of non-EQS process context. Any value above 2·depth+1 behaves the same. */
+export const NONIDLE = 8;
+
+export const ids = { ctx: Ctx.ids, mode: Mode.ids, task: TaskState.ids, work: IrqWork.ids, gp: GpPhase.ids };
+
+export const watching = (w: number): boolean => (w & 1) === 1;
+
+export function ctState(p: { cpus: number; nesting: number }) {
+  return {
+    cpu: perCpu(p.cpus, {
+      // struct context_tracking
+      ctx: Ctx,
+      w: int(0, 3), // the CT_RCU_WATCHING counter mod 4: watching <=> odd
+      nesting: int(0, 2),
+      nmiNesting: int(0, NONIDLE + 2 * p.nesting),
+      active: bool(),
+      // hardware and scheduler state of the CPU
+      mode: Mode,
+      irqsOn: bool(),
+      depth: int(0, p.nesting), // IRQ/NMI frames on top of process context (hardirq + NMI count)
+      inNmi: bool(),
+      frame: arrayOf(p.nesting, { mode: Mode, irqs: bool(), exitRcu: bool(), incby: int(0, 2) }, null),
+      ctArg: Ctx, // argument of __ct_user_enter/exit, ct_kernel_exit/enter at process level (the EQS state)
+      runsTask: bool(), // current == T (else the idle task)
+      needResched: bool(),
+      preemptCount: int(0, 1), // process-level preempt_disable() (rcu_read_lock of a non-preemptible RCU)
+      irqWork: IrqWork,
+    }),
+    task: { state: TaskState, cpu: int(0, p.cpus - 1) },
+    rcu: { phase: GpPhase, qsmask: setOf('cpu', p.cpus), snapped: setOf('cpu', p.cpus), snap: arrayOf(p.cpus, { w: int(0, 3) }, 'cpu') },
+  };
+}
+
+/** rcu_qs() → rcu_report_qs_rdp(): this CPU passed a quiescent state for the current grace period. */
+export function reportQs(s: any, c: number): void {
+  if (s.rcu.phase === ids.gp.waiting) s.rcu.qsmask = s.rcu.qsmask & ~(1 << c);
+}

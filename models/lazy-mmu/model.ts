@@ -1,0 +1,63 @@
+// lazy-mmu(cpus, tasks, counts): lazy MMU mode (lazy-mmu.md): the v7.0 generic per-task layer
+// (enable_count, pause_count) or the older direct arch hooks, over the arm64, powerpc hash, sparc64
+// and Xen PV backends (flag `arch`), with preemption and migration between any two steps that do not
+// disable preemption, interrupts that update kernel PTEs, and the Xen PV context-switch hooks that
+// save and re-arm the per-CPU lazy mode. Tasks run a kernel-mapping section that may nest a section
+// or pause. Warm start: task 0 runs on CPU0, the other tasks are runnable.
+import { defineModel } from '../../src/lang/model.ts';
+import { cpuProcedures } from './switch.ts';
+import { ids, lazyMmuState } from './state.ts';
+import { taskProcedures } from './task.ts';
+
+export default defineModel({
+  name: 'lazy-mmu',
+  title: 'lazy MMU mode: nesting, pause/resume, arch backends, Xen PV context switch',
+  description:
+    'Generic enable/disable/pause/resume counters and arch hooks (arm64, powerpc, sparc, Xen PV) under preemption, migration and interrupts; Xen PV saves and re-arms the per-CPU lazy mode across context switches.',
+  params: {
+    cpus: { default: 1, min: 1, max: 2, doc: 'CPUs (2 for migration with per-CPU batches)' },
+    tasks: { default: 2, min: 1, max: 3, doc: 'tasks (one in a section, the others switch targets)' },
+    counts: { default: 2, min: 2, max: 3, doc: 'bound of enable_count and pause_count (u8 in the kernel)' },
+  },
+  flags: {
+    arch: { default: 'xen', values: ['xen', 'arm64', 'powerpc', 'sparc'], doc: 'the arch backend' },
+    layer: { default: 'generic', values: ['generic', 'directHooks'], doc: 'v7.0 generic counters, or callers calling the arch hooks directly (before v7.0)' },
+    xenNestingCounter: { default: false, doc: 'per-CPU xen_lazy_nesting (49147beb0ccb, reverted by c36549ff8d84; LMMU-1)' },
+    arm64NestedEnter: { default: 'tolerate', values: ['warn', 'tolerate'], doc: 'arm64 direct hooks: warn on a nested enter (5fdd05efa1cd) or tolerate it (1ef3095b1405; LMMU-2)' },
+    xenSwitchRearm: {
+      default: 'tifFlag',
+      values: ['tifFlag', 'taskCounters'],
+      doc: 'xen_end_context_switch re-arms from TIF_LAZY_MMU_UPDATES set by xen_start_context_switch, or from next\'s counters (291b3abed657; LMMU-3)',
+    },
+    nestedSections: { default: true, doc: 'callers nest sections (generic set_ptes(), DEBUG_PAGEALLOC); v6.15 made callers not nest' },
+  },
+  actors: (p) => ({ cpu: p.cpus, task: p.tasks }),
+  state: (p) => lazyMmuState(p),
+  init: (s, p, f) => {
+    s.arch = ids.arch[f.arch as keyof typeof ids.arch];
+    s.layer = ids.layer[f.layer as keyof typeof ids.layer];
+    for (let c = 0; c < p.cpus; c++) {
+      const me = s.cpu[c];
+      me.curr = c === 0 ? 0 : p.tasks; // the idle task is p.tasks
+      me.prev = p.tasks;
+      me.next = p.tasks;
+      me.mcOwner = p.tasks;
+      me.batchOwner = p.tasks;
+    }
+    for (let t = 0; t < p.tasks; t++) s.task[t].on = t === 0 ? 0 : p.cpus; // p.cpus: not running
+  },
+  events: {
+    ArchEnter: ['cpu or task owning the arch state', 'was lazy', 'nesting tolerated'],
+    ArchLeave: ['cpu or task owning the arch state', 'was lazy', 'nesting tolerated'],
+    BatchAdd: ['cpu', 'task', 'previous owner (tasks = none)'],
+    Flushed: ['task'],
+    CounterWarn: ['task', 'which (0 enable max, 1 enable zero, 2 pause max, 3 pause zero)'],
+    PauseBegin: ['task'],
+    ResumeEnd: ['task'],
+    Schedule: ['cpu', 'prev (tasks = idle)'],
+    Switched: ['cpu', 'prev (tasks = idle)'],
+    IrqPte: ['cpu', 'deferred'],
+  },
+  stackDepth: 5,
+  procedures: (p, f) => [...taskProcedures(p, f as any), ...cpuProcedures(p, f as any)],
+});

@@ -1,0 +1,103 @@
+// Names shared by the membarrier model's modules: the tasks and mms of the scope, the
+// mm->membarrier_state bits (include/linux/sched/mm.h), the commands (include/uapi/linux/membarrier.h),
+// return codes, and the helpers that emit the barrier events the properties observe.
+import { enumOf } from '../../src/lang/domain.ts';
+import type { StepCtx } from '../../src/lang/model.ts';
+import type { ArchTraits } from './arch.ts';
+
+// Tasks. Threads of one mm that wait on a runqueue are interchangeable, so SIBLING stands for "another
+// thread of the caller's mm, blocked in a syscall or preempted" (a pool: a switch SIBLING → SIBLING is
+// a switch to a different thread of the same mm). CALLER is the thread that issues membarrier on CPU0.
+// KTHREAD is a vhost/io_uring-style kernel thread (kthread_use_mm), OTHER the single thread of another
+// process (it may exit or exec), IDLE the idle task (a kernel thread without mm).
+export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE']);
+export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE } = Task.ids;
+export const TASKS = Task.names.length;
+/** NULL in a task reference (the extra value after the tasks). */
+export const NO_TASK = TASKS;
+
+// mms: M is the membarrier process (CALLER and SIBLING threads), N the other process, E the mm exec
+// installs. init_mm is NO_MM (a CPU whose active mm is init_mm has no user mm loaded).
+export const M = 0;
+export const N = 1;
+export const E = 2;
+export const MMS = 3;
+/** NULL (no mm / init_mm) in an mm reference: the extra value after the mms. */
+export const NO_MM = MMS;
+
+// mm->membarrier_state bits [src include/linux/sched/mm.h] (RSEQ bits not modeled).
+export const PRIVATE_EXPEDITED_READY = 1 << 0;
+export const PRIVATE_EXPEDITED = 1 << 1;
+export const GLOBAL_EXPEDITED_READY = 1 << 2;
+export const GLOBAL_EXPEDITED = 1 << 3;
+export const PRIVATE_EXPEDITED_SYNC_CORE_READY = 1 << 4;
+export const PRIVATE_EXPEDITED_SYNC_CORE = 1 << 5;
+export const STATE_BITS = 63;
+export const ALL_REGISTERED = STATE_BITS;
+
+// membarrier commands (one per run; registrations return at RG1 when already registered).
+export const Cmd = enumOf([
+  'GLOBAL',
+  'GLOBAL_EXPEDITED',
+  'PRIVATE_EXPEDITED',
+  'PRIVATE_EXPEDITED_SYNC_CORE',
+  'REGISTER_GLOBAL_EXPEDITED',
+  'REGISTER_PRIVATE_EXPEDITED',
+  'REGISTER_PRIVATE_EXPEDITED_SYNC_CORE',
+]);
+export const C = Cmd.ids;
+export const isRegister = (cmd: number): boolean => cmd >= C.REGISTER_GLOBAL_EXPEDITED;
+
+/** Registration: bits set at RG2 and READY bits set at RG8 (membarrier_register_*_expedited). */
+export function registerBits(cmd: number): { set: number; ready: number } {
+  if (cmd === C.REGISTER_GLOBAL_EXPEDITED) return { set: GLOBAL_EXPEDITED, ready: GLOBAL_EXPEDITED_READY };
+  if (cmd === C.REGISTER_PRIVATE_EXPEDITED) return { set: PRIVATE_EXPEDITED, ready: PRIVATE_EXPEDITED_READY };
+  return { set: PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_SYNC_CORE, ready: PRIVATE_EXPEDITED_READY | PRIVATE_EXPEDITED_SYNC_CORE_READY };
+}
+
+/** READY bit a private command checks at P1. */
+export const readyBitOf = (cmd: number): number =>
+  cmd === C.PRIVATE_EXPEDITED_SYNC_CORE ? PRIVATE_EXPEDITED_SYNC_CORE_READY : PRIVATE_EXPEDITED_READY;
+
+// Return codes of the syscall, as event arguments.
+export const RET_OK = 0;
+export const RET_EPERM = 1;
+export const RET_EINVAL = 2;
+
+// The kind of call queued on a CPU's call_single_queue (one broadcast at a time: membarrier_ipi_mutex).
+export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state']);
+
+
+/** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD and OTHER. */
+export function runnable(c: number, t: number): boolean {
+  if (t === SIBLING) return true;
+  if (t === CALLER) return false; // the caller, once switched out, has finished its program
+  if (c === 0) return false;
+  if (t === IDLE) return true;
+  return c === 1; // KTHREAD and OTHER live on CPU1
+}
+
+/** tsk->mm of a task (CALLER and SIBLING are threads of M; KTHREAD and OTHER have their own field). */
+export function mmOf(s: any, t: number): number {
+  if (t === CALLER || t === SIBLING) return M;
+  if (t === KTHREAD) return s.kthreadMm;
+  if (t === OTHER) return s.otherMm;
+  return NO_MM;
+}
+
+/** A full memory barrier on CPU c (smp_mb, a LOCKed RMW on x86, smp_mb__after_spinlock). */
+export function mb(x: StepCtx, c: number): void {
+  x.fence();
+  x.emit('Mb', c);
+}
+
+/** A core-serializing event on CPU c; on x86 a serializing instruction is also a full barrier. */
+export function ser(x: StepCtx, c: number, a: ArchTraits): void {
+  if (a.serIsMb) mb(x, c);
+  x.emit('Ser', c);
+}
+
+/** A void atomic RMW (atomic_or, atomic_inc): a full barrier on x86 only (LKMM: unordered). */
+export function voidAtomic(x: StepCtx, c: number, a: ArchTraits): void {
+  if (a.lockedRmwIsMb) mb(x, c);
+}

@@ -1,0 +1,86 @@
+// IPIs (membarrier.md 4.1 handler table) and the RCU grace period's quiescent states.
+// A csd queued by membarrier runs when the target has IRQs on; the handler returns through
+// irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
+import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
+import type { ArchTraits } from './arch.ts';
+import { IDLE, Ipi, M, mb, mmOf, ser } from './defs.ts';
+import { readState } from './mm.ts';
+import { resumeCurrent } from './sched.ts';
+
+const K = Ipi.ids;
+
+/** The function a membarrier csd runs on CPU c (from the IPI, or locally from on_each_cpu_mask). */
+export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTraits): void {
+  if (kind === K.ipi_mb) {
+    mb(x, c); // ipi_mb: smp_mb()
+  } else if (kind === K.ipi_sync_core) {
+    mb(x, c); // ipi_sync_core: smp_mb(); sync_core_before_usermode()
+    if (A.syncCoreBeforeUsermode) ser(x, c, A);
+  } else if (kind === K.ipi_sync_rq_state) {
+    // ipi_sync_rq_state(mm): if (current->mm != mm) return; rq->membarrier_state = mm state; smp_mb()
+    if (mmOf(s, s.cpu[c].curr) !== M) return;
+    s.cpu[c].rqmb = readState(s, x, M);
+    mb(x, c);
+  }
+}
+
+/** Text of the csd functions, for step descriptions. */
+export const csdText = 'ipi_mb: smp_mb() | ipi_sync_core: smp_mb(); sync_core_before_usermode() | ipi_sync_rq_state: rq->membarrier_state = mm->membarrier_state; smp_mb()';
+
+export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
+  return [
+    rules('irq', 'cpu', [
+      step('IRQ', 'the call-function IPI is taken (IRQs on): irqentry_enter', {
+        when: (s, c) => s.cpu[c].ipi !== K.none && s.cpu[c].irqsOn,
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          me.fromUser = me.inUser;
+          me.inUser = false;
+          me.irqsOn = false;
+          x.call('sysvec_call_function');
+        },
+      }),
+    ]),
+    seq('sysvec_call_function', 'cpu', [
+      step('IPI', `flush_smp_call_function_queue(): ${csdText}; csd_unlock()`, {
+        do: (s, c, x) => {
+          runCsd(s, c, x, s.cpu[c].ipi, A);
+          s.cpu[c].ipi = K.none;
+        },
+      }),
+      step('IRQX', 'irqentry_exit: to user mode, exit_to_user_mode_loop() may schedule() on need_resched; else IRET', {
+        choose: { name: 'need_resched', count: 2, of: null },
+        when: (s, c, x) => x.choice === 0 || s.cpu[c].fromUser,
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          if (x.choice === 1) {
+            me.fromUser = false;
+            return x.call('__schedule', 'IRQS');
+          }
+          // IRET (x86: serializing); ERET/rfid elsewhere; riscv SRET is not serializing.
+          if (A.returnToUser === 'always' || A.returnToUser === 'iret-only') ser(x, c, A);
+          me.inUser = me.fromUser;
+          me.fromUser = false;
+          me.irqsOn = true;
+          x.ret();
+        },
+      }),
+      step('IRQS', 'schedule() returned in another task: it returns from its own syscall (SYSRET possible)', {
+        do: (s, c, x) => resumeCurrent(s, c, x),
+      }),
+    ]),
+    // A CPU outside any IRQ-off / read-side region reports a quiescent state for the grace period in
+    // flight. The GP implies a full barrier on every CPU that was not in an extended quiescent state
+    // (idle, or user mode on a nohz_full CPU; context-tracking.md).
+    rules('rcu_qs', 'cpu', [
+      step('QS', 'rcu_qs(): this CPU passes a quiescent state (EQS: idle, nohz_full user mode)', {
+        when: (s, c) => (s.gp & (1 << c)) !== 0,
+        do: (s, c, x) => {
+          s.gp = s.gp & ~(1 << c);
+          const eqs = s.cpu[c].curr === IDLE || (p.nohzFull === 1 && c !== 0 && s.cpu[c].inUser);
+          if (!eqs) mb(x, c);
+        },
+      }),
+    ], { idleOnly: true }),
+  ];
+}

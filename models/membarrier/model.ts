@@ -1,0 +1,71 @@
+// membarrier(cpus): the membarrier system call (kernel/sched/membarrier.c) with the scheduler hooks it
+// relies on (kernel/sched/core.c), kthread_use_mm / kthread_unuse_mm, exit_mm and exec_mmap, for a
+// single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
+// same mm, a kernel thread that adopts the mm, and a thread of another process that may exit.
+// Reference: membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
+// lazy, is the TLB fresh (a nondeterministic choice)" (lazy-tlb.md 10.4).
+import { defineModel } from '../../src/lang/model.ts';
+import { ARCHS, archTraits } from './arch.ts';
+import { ipiProcedures } from './ipi.ts';
+import { mmTransitionProcedures } from './mm-transitions.ts';
+import { schedProcedures } from './sched.ts';
+import { declareState, initState } from './state.ts';
+import { syscallProcedures } from './syscall.ts';
+import { userProcedures } from './user.ts';
+
+export default defineModel({
+  name: 'membarrier',
+  title: 'membarrier: private/global expedited, SYNC_CORE, registration, and the scheduler barriers',
+  description:
+    'One membarrier call by a JIT-writer thread on CPU0 (command chosen per run) against context switches, IPI exits that reschedule, kthread_use_mm, exit and exec on the other CPUs; barriers (a)/(c), rq->curr sampling, rq->membarrier_state, core serialization per architecture.',
+  params: {
+    cpus: { default: 2, min: 2, max: 3, doc: 'CPUs (CPU0: the caller; CPU1: kthread, other process, sibling threads; CPU2: sibling threads)' },
+    calls: { default: 1, min: 1, max: 2, doc: 'membarrier calls by the caller (2: e.g. register, then the command)' },
+    registered: { default: 1, min: 0, max: 1, doc: 'the caller\'s mm starts registered for every expedited command (0: unregistered)' },
+    cpu0Siblings: { default: 1, min: 0, max: 1, doc: 'CPU0\'s runqueue holds other threads of the caller\'s mm (0: CPU0 runs only the caller)' },
+    kthread: { default: 1, min: 0, max: 1, doc: 'CPU1 runs a kernel thread that may kthread_use_mm the caller\'s mm' },
+    kthreadSleeps: { default: 0, min: 0, max: 1, doc: 'the kthread may schedule() while inside kthread_use_mm (vhost-style worker)' },
+    otherExits: { default: 1, min: 0, max: 1, doc: 'the other process\'s thread may exit (exit_mm, mmput, do_task_dead)' },
+    exec: { default: 0, min: 0, max: 1, doc: 'the other process\'s thread may exec (exec_mmap into a new mm)' },
+    nohzFull: { default: 0, min: 0, max: 1, doc: 'CPUs other than CPU0 are nohz_full (user mode is an RCU extended quiescent state)' },
+  },
+  flags: {
+    arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (membarrier.md 7)' },
+    syncCoreIncludesSelf: { default: true, doc: 'MB-1 fix e45cdc71d1fa: SYNC_CORE samples the calling CPU and uses on_each_cpu_mask; no P2 shortcut for SYNC_CORE' },
+    syncCoreIpiSerializes: { default: true, doc: 'MB-2 fix 758c9373d841: the SYNC_CORE IPI runs ipi_sync_core (sync_core_before_usermode), not ipi_mb' },
+    globalSource: { default: 'rqCopy', values: ['rqCopy', 'remoteMm'], doc: 'MB-5 fix 227a4aadc75b: GLOBAL_EXPEDITED filters on rq->membarrier_state, not p->mm->membarrier_state' },
+    globalSkipsPfKthread: { default: false, doc: 'MB-3 (v5.4–v5.9 shape): GLOBAL_EXPEDITED skips PF_KTHREAD tasks instead of tasks without mm' },
+    kthreadUseMmUpdatesRqState: { default: true, doc: 'MB-4 fix 618758ed3a4f: kthread_use_mm / kthread_unuse_mm call membarrier_update_current_mm' },
+    switchMmSameMmShortcut: { default: true, doc: 'mainline membarrier_switch_mm returns when prev->active_mm == next->mm, even if kthread_unuse_mm / exit_mm zeroed rq->membarrier_state (false: compare the states only — a candidate fix, not upstream)' },
+  },
+  actors: (p) => ({ cpu: p.cpus }),
+  state: (p) => declareState(p),
+  init: (s, p, f) => initState(s, p, f),
+  events: {
+    Mb: ['cpu'],
+    Ser: ['cpu'],
+    UserAccess: ['cpu', 'mm'],
+    CodeModified: [],
+    ExecuteNew: ['cpu'],
+    BarrierA: ['cpu', 'targets'],
+    BarrierC: ['cpu'],
+    ReadyCheck: ['cmd', 'ready'],
+    IpiQueued: ['cpu', 'kind'],
+    Target: ['cpu', 'task', 'mm'],
+    Return: ['cmd', 'ret', 'nohzFull'],
+    MmStateRead: ['mm'],
+  },
+  procedures: (p, f) => {
+    const A = archTraits(f.arch);
+    return [
+      ...syscallProcedures(p, f, A),
+      ...schedProcedures(p, f, A),
+      ...ipiProcedures(p, A),
+      ...mmTransitionProcedures(p, f, A),
+      ...userProcedures(),
+    ];
+  },
+  memory: ['sc', 'tso', 'weak'],
+  storeBufferDepth: 2,
+  stackDepth: 5,
+});

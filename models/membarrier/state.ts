@@ -1,0 +1,96 @@
+// State of the membarrier model (membarrier.md 3.3) and its warm start.
+import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
+import type { Params, Flags } from '../../src/lang/model.ts';
+import { perCpu, perMm, plain } from '../../src/lang/schema.ts';
+import { ARCHS } from './arch.ts';
+import { ALL_REGISTERED, CALLER, Cmd, Ipi, M, MMS, N, NO_MM, NO_TASK, OTHER, SIBLING, TASKS } from './defs.ts';
+
+export const ArchField = enumOf([...ARCHS]);
+
+export function declareState(p: Params) {
+  return {
+    cpu: perCpu(p.cpus, {
+      curr: plain(ref('task', TASKS)), // rq->curr (RCU-published plain store, SCH4)
+      rqmb: plain(int(0, 63)), // rq->membarrier_state (WRITE_ONCE / READ_ONCE)
+      activeMm: ref('mm', MMS, { extra: ['NULL'] }), // current->active_mm (NULL = init_mm)
+      loadedMm: ref('mm', MMS, { extra: ['NULL'] }), // the mm whose page tables the CPU uses (x86 cpu_tlbstate.loaded_mm)
+      lazy: bool(), // x86 cpu_tlbstate_shared.is_lazy
+      prevMm: ref('mm', MMS, { extra: ['NULL'] }), // rq->prev_mm
+      irqsOn: bool(),
+      inUser: bool(), // the CPU executes user code of curr
+      ipi: Ipi, // the csd queued on this CPU by the one membarrier broadcast in flight
+      icacheStale: plain(bool()), // riscv: this CPU's bit in M's icache_stale_mask
+      // Procedure locals (reset when the procedure is done).
+      prev: ref('task', TASKS, { extra: ['NULL'] }), // __schedule: prev
+      next: ref('task', TASKS, { extra: ['NULL'] }), // __schedule: next (set from SCH3 to the end of the switch)
+      finishMm: ref('mm', MMS, { extra: ['NULL'] }), // finish_task_switch: mm = rq->prev_mm
+      fromUser: bool(), // the IPI interrupted user mode
+      kuOld: ref('mm', MMS, { extra: ['NULL', 'UNSET'] }), // kthread_use_mm: old active_mm (UNSET outside KU4..KU8)
+      sawFlag: bool(), // the user thread observed the JIT's published flag (E1)
+    }),
+    mm: perMm(MMS, {
+      state: int(0, 63), // mm->membarrier_state
+      users: int(0, 2), // mm_users
+      count: int(0, 4), // mm_count
+      freed: bool(), // __mmdrop ran
+    }),
+    kthreadMm: plain(ref('mm', MMS, { extra: ['NULL'] })), // KTHREAD's tsk->mm (kthread_use_mm)
+    otherMm: plain(ref('mm', MMS, { extra: ['NULL'] })), // OTHER's tsk->mm (NULL after exit_mm)
+    otherDead: bool(),
+    codeReady: plain(bool()), // user memory: the JIT's "new code is ready" flag
+    caller: {
+      modified: bool(), // W1 done: the JIT wrote new code
+      calls: int(0, p.calls), // membarrier calls returned
+      syncOk: bool(), // the last call was PRIVATE_EXPEDITED_SYNC_CORE and returned 0
+    },
+    call: {
+      cmd: Cmd,
+      x: int(0, p.cpus), // the loop's CPU
+      p: ref('task', TASKS, { extra: ['NULL'] }), // p = rcu_dereference(cpu_rq(x)->curr)
+      mmp: ref('mm', MMS, { extra: ['NULL'] }), // p->mm (the pre-v5.4 global filter)
+      mask: setOf('cpu', p.cpus), // tmpmask
+      ret: int(0, 2),
+    },
+    gp: setOf('cpu', p.cpus), // CPUs the grace period in flight still waits for
+    /** The arch flag, mirrored as a constant so that variant steps (which see only the state) can read it. */
+    arch: ArchField,
+  };
+}
+
+export const UNSET_KU = MMS + 1; // the 'UNSET' extra value of cpu.kuOld
+
+export function initState(s: any, p: Params, f: Flags): void {
+  s.arch = ArchField.ids[f.arch as keyof typeof ArchField.ids];
+  const mstate = p.registered ? ALL_REGISTERED : 0;
+  s.mm[M].state = mstate;
+  s.mm[M].users = 2; // the caller and its sibling threads; M outlives the run
+  s.mm[N].users = 1; // OTHER is N's only user
+  s.mm[N].count = 1;
+  for (let c = 0; c < p.cpus; c++) {
+    const x = s.cpu[c];
+    x.irqsOn = true;
+    x.inUser = true;
+    x.kuOld = UNSET_KU;
+    x.prev = NO_TASK;
+    x.next = NO_TASK;
+    x.finishMm = NO_MM;
+    x.prevMm = NO_MM;
+    if (c === 1) {
+      // CPU1 runs OTHER, the only thread of the unregistered mm N.
+      x.curr = OTHER;
+      x.activeMm = N;
+      x.loadedMm = N;
+      x.rqmb = 0;
+    } else {
+      // CPU0 runs the caller; further CPUs run sibling threads of M.
+      x.curr = c === 0 ? CALLER : SIBLING;
+      x.activeMm = M;
+      x.loadedMm = M;
+      x.rqmb = mstate;
+    }
+  }
+  s.kthreadMm = NO_MM;
+  s.otherMm = N;
+  s.call.p = NO_TASK;
+  s.call.mmp = NO_MM;
+}

@@ -1,0 +1,311 @@
+// sys_membarrier as issued by the CALLER thread on CPU0 (kernel/sched/membarrier.c, membarrier.md
+// 4.1–4.4): the private and global expedited commands with barriers (a) and (c), the rq->curr
+// sampling loops, the IPI broadcast and wait, MEMBARRIER_CMD_GLOBAL (synchronize_rcu), and the
+// registrations with sync_runqueues_membarrier_state. The caller does not migrate during the call.
+import { type Flags, type Params, type ProcedureDef, seq, step, type StepCtx } from '../../src/lang/model.ts';
+import type { ArchTraits } from './arch.ts';
+import {
+  C, CALLER, Cmd, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
+} from './defs.ts';
+import { runCsd } from './ipi.ts';
+import { readState } from './mm.ts';
+
+const K = Ipi.ids;
+
+/** Queues the csd on every CPU of `targets` (smp_call_function_many: llist_add, a LOCKed op, then the IPI). */
+function queueCsd(s: any, c: number, x: StepCtx, targets: number, kind: number, A: ArchTraits): void {
+  for (let d = 0; d < s.cpu.length; d++) {
+    if (targets & (1 << d)) {
+      s.cpu[d].ipi = kind;
+      x.emit('IpiQueued', d, kind);
+    }
+  }
+  if (targets) voidAtomic(x, c, A);
+}
+
+/** csd_lock_wait: every queued csd has run. */
+function allDone(s: any, targets: number): boolean {
+  for (let d = 0; d < s.cpu.length; d++) if (targets & (1 << d) && s.cpu[d].ipi !== K.none) return false;
+  return true;
+}
+
+export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
+  const includeSelf = f.syncCoreIncludesSelf as boolean;
+  const rqCopy = f.globalSource === 'rqCopy';
+  const others = (c: number) => ((1 << p.cpus) - 1) & ~(1 << c);
+  const nextOther = (from: number, c: number) => (from === c ? from + 1 : from);
+  const isSyncCore = (s: any) => s.call.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE;
+  // The csd function of the private command: ipi_sync_core for SYNC_CORE since MB-2's fix.
+  const privateCsd = (s: any) => (isSyncCore(s) && f.syncCoreIpiSerializes ? K.ipi_sync_core : K.ipi_mb);
+  // SYNC_CORE uses on_each_cpu_mask (runs on the calling CPU too) since MB-1's fix.
+  const onEachCpu = (s: any) => isSyncCore(s) && includeSelf;
+
+  return [
+    seq('sys_membarrier', 'cpu', [
+      step('SYS', 'syscall entry: membarrier(cmd, 0, 0) — the user program picks cmd', {
+        choose: { name: 'cmd', count: Cmd.names.length, of: null },
+        when: (s, c, x) =>
+          c === 0 && s.cpu[c].curr === CALLER && s.cpu[c].inUser && s.caller.calls < p.calls &&
+          (x.choice === C.PRIVATE_EXPEDITED_SYNC_CORE) === s.caller.modified, // the JIT writer's program
+        do: (s, c, x) => {
+          s.cpu[c].inUser = false;
+          s.call.cmd = x.choice;
+          s.call.ret = RET_OK;
+          const proc = isRegister(x.choice)
+            ? 'membarrier_register'
+            : x.choice === C.GLOBAL
+              ? 'membarrier_global'
+              : x.choice === C.GLOBAL_EXPEDITED
+                ? 'membarrier_global_expedited'
+                : 'membarrier_private_expedited';
+          x.call(proc);
+        },
+      }),
+      step('SYSX', 'return ret; syscall_exit_to_user_mode()', {
+        do: (s, c, x) => {
+          const k = s.call;
+          x.emit('Return', k.cmd, k.ret, p.nohzFull);
+          s.caller.calls = s.caller.calls + 1;
+          s.caller.syncOk = k.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE && k.ret === RET_OK;
+          k.cmd = 0;
+          k.ret = 0;
+          k.x = 0;
+          k.mask = 0;
+          x.call('syscall_exit_to_user_mode');
+        },
+      }),
+    ], { entry: true }),
+
+    seq('membarrier_private_expedited', 'cpu', [
+      step('P1', 'READY bit of mm->membarrier_state missing → -EPERM; SYNC_CORE: prepare_sync_core_cmd(mm); P2: !SYNC_CORE && (mm_users == 1 || one CPU) → return 0', {
+        do: (s, c, x) => {
+          const ready = (readState(s, x, M) & readyBitOf(s.call.cmd)) !== 0;
+          x.emit('ReadyCheck', s.call.cmd, ready ? 1 : 0);
+          if (!ready) {
+            s.call.ret = RET_EPERM;
+            return x.ret();
+          }
+          if (isSyncCore(s) && A.icacheStaleMask) for (let d = 0; d < p.cpus; d++) s.cpu[d].icacheStale = true; // riscv: cpumask_setall
+          const shortcut = !isSyncCore(s) || !includeSelf;
+          if (shortcut && (s.mm[M].users === 1 || p.cpus === 1)) x.ret();
+        },
+      }),
+      step('P3', 'smp_mb() — barrier (a)', {
+        do: (s, c, x) => {
+          mb(x, c);
+          x.emit('BarrierA', c, 1 << M);
+          s.call.x = includeSelf ? 0 : nextOther(0, c);
+        },
+      }),
+      step('P5a', 'mutex_lock(&membarrier_ipi_mutex); rcu_read_lock(); p = rcu_dereference(cpu_rq(cpu)->curr)', {
+        do: (s, c) => { s.call.p = s.cpu[s.call.x].curr; },
+      }),
+      step('P5b', 'if (p && p->mm == mm) __cpumask_set_cpu(cpu, tmpmask)', {
+        do: (s, c, x) => {
+          const k = s.call;
+          const pm = mmOf(s, k.p);
+          if (pm === M) {
+            k.mask = k.mask | (1 << k.x);
+            x.emit('Target', k.x, k.p, pm);
+          }
+          k.p = NO_TASK;
+          const nx = includeSelf ? k.x + 1 : nextOther(k.x + 1, c);
+          if (nx < p.cpus) {
+            k.x = nx;
+            x.goto('P5a');
+          } else k.x = 0;
+        },
+      }),
+      step('P6', 'smp_call_function_many(tmpmask, ipi_func) [self skipped] or, SYNC_CORE, on_each_cpu_mask(tmpmask, ipi_sync_core): queue the remote csds', {
+        do: (s, c, x) => {
+          const remote = s.call.mask & others(c);
+          queueCsd(s, c, x, remote, privateCsd(s), A);
+          if (!(onEachCpu(s) && s.call.mask & (1 << c))) x.goto('P6w');
+        },
+      }),
+      step('P6b', 'on_each_cpu_mask: the calling CPU is in tmpmask — run ipi_sync_core() locally with IRQs off', {
+        do: (s, c, x) => runCsd(s, c, x, privateCsd(s), A),
+      }),
+      step('P6w', 'wait for every remote csd to complete; mutex_unlock', {
+        when: (s, c) => allDone(s, s.call.mask & others(c)),
+      }),
+      step('P8', 'smp_mb() — barrier (c)', {
+        do: (s, c, x) => {
+          mb(x, c);
+          x.emit('BarrierC', c);
+          s.call.mask = 0;
+        },
+      }),
+    ]),
+
+    seq('membarrier_global_expedited', 'cpu', [
+      step('G2', 'smp_mb() — barrier (a)', {
+        do: (s, c, x) => {
+          mb(x, c);
+          let targets = 0;
+          for (let m = 0; m < MMS; m++) if (!s.mm[m].freed && s.mm[m].state & GLOBAL_EXPEDITED_READY) targets |= 1 << m;
+          x.emit('BarrierA', c, targets);
+          s.call.x = nextOther(0, c);
+          if (!rqCopy) x.goto('G4b');
+        },
+      }),
+      step('G4a', 'if (!(READ_ONCE(cpu_rq(cpu)->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED)) continue', {
+        do: (s, c, x) => {
+          if (!(s.cpu[s.call.x].rqmb & GLOBAL_EXPEDITED)) advanceGlobal(s, c, x);
+        },
+      }),
+      step('G4b', 'p = rcu_dereference(cpu_rq(cpu)->curr)', {
+        do: (s) => { s.call.p = s.cpu[s.call.x].curr; },
+      }),
+      step('G4c', 'v5.10+: if (!p->mm) continue; v5.4–v5.9: if (p->flags & PF_KTHREAD) continue; ≤ v5.3: mm = p->mm', {
+        do: (s, c, x) => {
+          const k = s.call;
+          const pm = mmOf(s, k.p);
+          if (!rqCopy) {
+            if (pm === NO_MM) return advanceGlobal(s, c, x);
+            k.mmp = pm;
+            return x.goto('G4m');
+          }
+          const skip = f.globalSkipsPfKthread ? k.p === KTHREAD || k.p === IDLE : pm === NO_MM;
+          if (!skip) {
+            k.mask = k.mask | (1 << k.x);
+            x.emit('Target', k.x, k.p, pm);
+          }
+          advanceGlobal(s, c, x);
+        },
+      }),
+      step('G4m', '≤ v5.3: if (atomic_read(&p->mm->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED) __cpumask_set_cpu(cpu, tmpmask)', {
+        do: (s, c, x) => {
+          const k = s.call;
+          if (readState(s, x, k.mmp) & GLOBAL_EXPEDITED) {
+            k.mask = k.mask | (1 << k.x);
+            x.emit('Target', k.x, k.p, k.mmp);
+          }
+          advanceGlobal(s, c, x);
+        },
+      }),
+      step('G5', 'smp_call_function_many(tmpmask, ipi_mb, NULL, 1): queue the csds', {
+        do: (s, c, x) => {
+          queueCsd(s, c, x, s.call.mask, K.ipi_mb, A);
+        },
+      }),
+      step('G5w', 'wait for every csd to complete; mutex_unlock', {
+        when: (s) => allDone(s, s.call.mask),
+      }),
+      step('G7', 'smp_mb() — barrier (c)', {
+        do: (s, c, x) => {
+          mb(x, c);
+          x.emit('BarrierC', c);
+          s.call.mask = 0;
+        },
+      }),
+    ]),
+
+    seq('membarrier_global', 'cpu', [
+      step('GL1', 'tick_nohz_full_enabled() → -EINVAL; else synchronize_rcu() begins (the caller\'s full barrier)', {
+        do: (s, c, x) => {
+          if (p.nohzFull) {
+            s.call.ret = RET_EINVAL;
+            return x.ret();
+          }
+          mb(x, c);
+          x.emit('BarrierA', c, (1 << MMS) - 1);
+          s.gp = others(c);
+        },
+      }),
+      step('GL2', 'synchronize_rcu() returns: every CPU passed a quiescent state', {
+        when: (s) => s.gp === 0,
+        do: (s, c, x) => {
+          mb(x, c);
+          x.emit('BarrierC', c);
+        },
+      }),
+    ]),
+
+    seq('membarrier_register', 'cpu', [
+      step('RG1', 'if ((atomic_read(&mm->membarrier_state) & ready_state) == ready_state) return 0', {
+        do: (s, c, x) => {
+          const { ready } = registerBits(s.call.cmd);
+          if ((readState(s, x, M) & ready) === ready) x.ret();
+        },
+      }),
+      step('RG2', 'atomic_or(set_state, &mm->membarrier_state)', {
+        do: (s, c, x) => {
+          s.mm[M].state = s.mm[M].state | registerBits(s.call.cmd).set;
+          voidAtomic(x, c, A);
+        },
+      }),
+      step('RG3', 'sync_runqueues_membarrier_state: mm_users == 1 → this rq only; else synchronize_rcu() begins', {
+        do: (s, c, x) => {
+          const st = readState(s, x, M);
+          if (rqCopy && (s.mm[M].users === 1 || p.cpus === 1)) {
+            s.cpu[c].rqmb = st;
+            mb(x, c);
+            return x.goto('RG8');
+          }
+          mb(x, c);
+          s.gp = others(c);
+        },
+      }),
+      step('RG5', 'synchronize_rcu() returns', {
+        when: (s) => s.gp === 0,
+        do: (s, c, x) => {
+          mb(x, c);
+          s.call.x = 0;
+          if (!rqCopy) x.goto('RG8'); // ≤ v5.3: no runqueue copy to sync
+        },
+      }),
+      step('RG6a', 'mutex_lock; cpus_read_lock; rcu_read_lock; p = rcu_dereference(cpu_rq(cpu)->curr)', {
+        do: (s) => { s.call.p = s.cpu[s.call.x].curr; },
+      }),
+      step('RG6b', 'if (p->mm == mm) __cpumask_set_cpu(cpu, tmpmask)', {
+        do: (s, c, x) => {
+          const k = s.call;
+          if (mmOf(s, k.p) === M) {
+            k.mask = k.mask | (1 << k.x);
+            x.emit('Target', k.x, k.p, M);
+          }
+          k.p = NO_TASK;
+          if (k.x + 1 < p.cpus) {
+            k.x = k.x + 1;
+            x.goto('RG6a');
+          } else k.x = 0;
+        },
+      }),
+      step('RG7', 'on_each_cpu_mask(tmpmask, ipi_sync_rq_state, mm, true): queue the remote csds', {
+        do: (s, c, x) => {
+          queueCsd(s, c, x, s.call.mask & others(c), K.ipi_sync_rq_state, A);
+          if (!(s.call.mask & (1 << c))) x.goto('RG7w');
+        },
+      }),
+      step('RG7l', 'ipi_sync_rq_state(mm) on the calling CPU, IRQs off', {
+        do: (s, c, x) => runCsd(s, c, x, K.ipi_sync_rq_state, A),
+      }),
+      step('RG7w', 'wait for every remote csd; unlock', {
+        when: (s, c) => allDone(s, s.call.mask & others(c)),
+        do: (s) => { s.call.mask = 0; },
+      }),
+      step('RG8', 'atomic_or(ready_state, &mm->membarrier_state)', {
+        do: (s, c, x) => {
+          s.mm[M].state = s.mm[M].state | registerBits(s.call.cmd).ready;
+          voidAtomic(x, c, A);
+        },
+      }),
+    ]),
+  ];
+
+  /** for_each_online_cpu, skipping the caller's CPU: next CPU, or leave the loop for G5. */
+  function advanceGlobal(s: any, c: number, x: StepCtx): void {
+    const k = s.call;
+    k.p = NO_TASK;
+    k.mmp = NO_MM;
+    const nx = nextOther(k.x + 1, c);
+    if (nx < p.cpus) {
+      k.x = nx;
+      x.goto(rqCopy ? 'G4a' : 'G4b');
+    } else {
+      k.x = 0;
+      x.goto('G5');
+    }
+  }
+}

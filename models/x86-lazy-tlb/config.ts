@@ -1,0 +1,48 @@
+// Parameters, flags and events of the lazy-TLB model (lazy-tlb.md section 11 `LazyTlbVariant`). The
+// defaults are the mainline kernel at the default scope; the expensive parts are switchable.
+import type { FlagSpec, ParamSpec } from '../../src/lang/model.ts';
+import { warmStarts } from './warm.ts';
+
+export const lazyTlbParams = {
+  cpus: { default: 2, min: 1, max: 3, doc: 'CPUs' },
+  mms: { default: 2, min: 1, max: 3, doc: 'user mms (plus init_mm); with exec the last one is the new mm' },
+  gens: { default: 2, min: 1, max: 4, doc: 'bound on tlb_gen and page-table versions (PTE-change actions)' },
+  asids: { default: 2, min: 1, max: 3, doc: 'ASID slots per CPU (1 = no PCID: every CR3 write flushes)' },
+  changes: { default: 2, min: 1, max: 6, doc: 'scope: page-table changes (each followed by a flush) over all mms' },
+  switches: { default: 2, min: 1, max: 8, doc: 'scope: context switches per CPU (each run explores every interleaving of at most this many)' },
+  pages: { default: 1, min: 1, max: 2, doc: 'user pages per mm (2 = partial range flushes)' },
+} satisfies Record<string, ParamSpec>;
+
+export const lazyTlbFlags = {
+  lazyDesign: { default: 'mainline', values: ['A', 'B', 'C', 'D', 'E', 'mainline'], doc: 'shape of switch / lazy mode / flush handler (lazy-tlb.md section 4)' },
+  shapeA_clearPrevAfterCR3: { default: true, doc: 'shape A: clear prev\'s mm_cpumask bit after the CR3 write (831d52bc1539, TLB-1)' },
+  shouldFlushChecksSwitching: { default: true, doc: 'should_flush_tlb targets a CPU whose loaded_mm is LOADED_MM_SWITCHING (fea4e317f9e7, TLB-5)' },
+  fenceWhenMaskBitSet: { default: true, doc: 'SW3c: smp_mb() when the mm_cpumask bit is already set (fea4e317f9e7)' },
+  flushRangeFreedTables: { default: true, doc: 'flush_tlb_range passes freed_tables = true (3ef938c35035, TLB-4)' },
+  execIrqsOff: { default: true, doc: 'exec_mmap reads and replaces active_mm with IRQs off (d53c3dfb23c4, TLB-3)' },
+  lazyRefs: { default: 'refcount', values: ['refcount', 'shootdown'], doc: 'lazy mm references: REFCOUNT (x86) or SHOOTDOWN (powerpc radix, v6.2+)' },
+  trimCpumask: { default: true, doc: 'should_trim_cpumask is a nondeterministic choice per flush (v6.14+)' },
+  batchedFlush: { default: false, doc: 'model reclaim flushes: arch_tlbbatch_add_pending / arch_tlbbatch_flush' },
+  exitMm: { default: true, doc: 'model exit_mm -> mmput -> exit_mmap -> mmdrop' },
+  exec: { default: false, doc: 'model exec_mmap by a kernel thread, with preemption before its IRQs-off region (needs a spare mm)' },
+  kthreadUseMm: { default: false, doc: 'model kthread_use_mm / kthread_unuse_mm' },
+  hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable)' },
+  fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)' },
+  warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state of bugs.md' },
+} satisfies Record<string, FlagSpec>;
+
+export const lazyTlbEvents = {
+  FlushStart: ['cpu', 'mm', 'page'],
+  FlushSkip: ['cpu', 'mm', 'gen'],
+  FlushDone: ['cpu', 'mm'],
+  Flushed: ['cpu', 'mm'],
+  Cr3Write: ['cpu', 'mm', 'flush'],
+  UserAccess: ['cpu', 'mm', 'page'],
+  ReturnToUser: ['cpu', 'mm'],
+  TableFree: ['cpu', 'mm'],
+  MmDrop: ['cpu', 'mm'],
+  FinalDrop: ['cpu', 'mm'],
+  CleanupDone: ['cpu', 'mm'],
+  PgdFree: ['cpu', 'mm'],
+  Assert: ['cpu', 'kind'],
+} as const;

@@ -1,0 +1,358 @@
+// TLB flushing (lazy-tlb.md section 5): the caller's page-table change (F0), flush_tlb_mm_range
+// (F2-F7) with native_flush_tlb_multi and should_flush_tlb evaluated per target on the initiator,
+// the IPI wait, flush_tlb_func (T0-T10) as IPI handler and as local flush, the page-table free after
+// the flush returned, and batched reclaim flushes (arch_tlbbatch_add_pending / arch_tlbbatch_flush).
+import { Table } from './state.ts';
+import { Assert } from './switch.ts';
+import { bit, flushPcid, rules, seq, step, type Env } from './env.ts';
+
+/** Reset the initiator's flush_tlb_info and loop state (put_cpu; the info buffer is released). */
+function releaseInfo(me: any, e: Env): void {
+  me.fMm = e.NULL;
+  me.fBatch = false;
+  me.fPage = 0;
+  me.fFreed = false;
+  me.fGen = 0;
+  me.fTrim = false;
+  me.fSnap = 0;
+  me.fIter = 0;
+  me.fLm = e.NULL;
+}
+
+/** Whether any CPU still has a flush_tlb_func call queued or running for initiator `c`. */
+export function callsOutstanding(s: any, c: number, n: number): boolean {
+  for (let d = 0; d < n; d++) if (s.cpu[d].csd & bit(c)) return true;
+  return false;
+}
+
+/**
+ * Page-table changes by the running task of mm m (tsk->mm, also inside kthread_use_mm): change one PTE
+ * (flush_tlb_page / flush_tlb_mm_range over one page, freed_tables = false), unlink the lower-level
+ * table (khugepaged collapse_pte_mapped_thp -> pmdp_collapse_flush -> flush_tlb_range), or a
+ * reclaim unmap batched with arch_tlbbatch_add_pending.
+ */
+export function changePtes(e: Env) {
+  const { p, f } = e;
+  const X = p.pages;
+  // choices: 0..X-1 = change PTE of page x; X = unlink the table page; X+1 = reclaim (batched)
+  const ops = X + 1 + (f.batchedFlush ? 1 : 0);
+  return seq('change_ptes', 'cpu', [
+    step('F0', 'page-table store: PTE change of page x, PMD clear unlinking the table (collapse), or reclaim unmap', {
+      choose: { name: 'op', count: ops, of: null },
+      when: (s, c, x) => {
+        const me = s.cpu[c];
+        if (me.currMm >= e.M || !me.online || s.changes === 0) return false;
+        const m = s.mm[me.currMm];
+        if (m.tlbGen >= p.gens) return false;
+        if (x.choice < X) return m.ptv[x.choice].v < p.gens;
+        for (let y = 0; y < X; y++) if (m.ptv[y].v >= p.gens) return false;
+        if (x.choice === X) return m.table === Table.ids.linked;
+        return true;
+      },
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const m = s.mm[me.currMm];
+        s.changes = s.changes - 1;
+        if (x.choice < X) m.ptv[x.choice].v = m.ptv[x.choice].v + 1;
+        else for (let y = 0; y < X; y++) m.ptv[y].v = m.ptv[y].v + 1;
+        me.fMm = me.currMm;
+        if (x.choice < X) {
+          me.fPage = x.choice;
+        } else if (x.choice === X) {
+          m.table = Table.ids.unlinked;
+          me.fUnlink = true;
+          me.fPage = e.ALL;
+          // flush_tlb_range() passes freed_tables = true since 3ef938c35035 (TLB-4)
+          me.fFreed = f.flushRangeFreedTables;
+        } else {
+          me.fPage = e.ALL;
+          me.fBatch = true;
+        }
+        x.emit('FlushStart', c, me.currMm, me.fPage);
+        if (me.fBatch) x.goto('BA');
+        else x.call('flush_tlb_mm_range', 'FREE');
+      },
+    }),
+    step('BA', 'arch_tlbbatch_add_pending: inc_mm_tlb_gen(mm) [LOCK XADD]; batch->cpumask |= mm_cpumask(mm)', {
+      fence: true,
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const m = s.mm[me.fMm];
+        m.tlbGen = m.tlbGen + 1;
+        me.batchMask = me.batchMask | m.cpumask;
+        me.batchMm = me.fMm;
+        me.fMm = e.NULL;
+        me.fPage = 0;
+        x.call('arch_tlbbatch_flush', 'FREE');
+      },
+    }),
+    step('FREE', 'free the unlinked table page (tlb_remove_table / pte_free_defer, after the flush returned)', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        if (me.fUnlink) {
+          s.mm[me.currMm].table = Table.ids.freed;
+          x.emit('TableFree', c, me.currMm);
+        }
+        me.fUnlink = false;
+      },
+    }),
+  ], { entry: true });
+}
+
+/** should_flush_tlb(cpu, info) once loaded_mm(cpu) was read into fLm and is_lazy(cpu) is `lazy`. */
+function shouldFlush(s: any, i: number, lazy: boolean, e: Env): boolean {
+  const me = s.cpu[i];
+  if (lazy) return false;
+  if (me.fBatch) return true;
+  if (me.fLm === e.SWITCHING && e.f.shouldFlushChecksSwitching) return true;
+  if (me.fLm === me.fMm) return true;
+  return me.fTrim;
+}
+
+/** Does the initiator target every CPU of the snapshot (no per-CPU condition)? */
+function unconditional(s: any, c: number, e: Env): boolean {
+  const me = s.cpu[c];
+  return e.shape === 'A' || e.shape === 'B' || e.shape === 'C' || (me.fFreed && !me.fBatch);
+}
+
+/** Queue flush_tlb_func on target d (llist_add + IPI: a LOCKed op). */
+function enqueue(s: any, c: number, d: number): void {
+  s.cpu[d].csd = s.cpu[d].csd | bit(c);
+}
+
+/**
+ * The initiator's side once tlb_gen was bumped: F5 target selection over a snapshot of the mask,
+ * the per-target should_flush_tlb (SF1 loaded_mm, SF2 is_lazy), the local call, the wait, F7.
+ * Shared by flush_tlb_mm_range and arch_tlbbatch_flush.
+ */
+function flushMulti(e: Env) {
+  const { p, INIT } = e;
+  const N = p.cpus;
+  return [
+    step('F5', 'if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids) { trim = should_trim_cpumask(mm); flush_tlb_multi(); } else if (mm == loaded_mm) local flush', {
+      choose: { name: 'trim', count: e.f.trimCpumask && (e.shape === 'E' || e.shape === 'mainline') ? 2 : 1, of: null },
+      when: (s, c, x) => x.choice === 0 || (!s.cpu[c].fBatch && (s.mm[s.cpu[c].fMm].cpumask & ~bit(c)) !== 0),
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const mask = me.fBatch ? me.batchMask : s.mm[me.fMm].cpumask;
+        me.fTrim = x.choice === 1;
+        if ((mask & ~bit(c)) === 0) {
+          // F6: only this CPU: flush locally if the mm is loaded here (batched: always)
+          me.fSnap = 0;
+          if (me.fBatch || me.loadedMm === me.fMm) me.fSnap = bit(c);
+          x.goto('FL');
+          return;
+        }
+        me.fSnap = mask; // smp_call_function_many_cond copies the mask
+        me.fIter = 0;
+      },
+    }),
+    step('SF1', 'for each target cpu: should_flush_tlb: lm = per_cpu(cpu_tlbstate.loaded_mm, cpu)', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        let d = me.fIter;
+        while (d < N && (d === c || !(me.fSnap & bit(d)) || !s.cpu[d].online)) d++; // & cpu_online_mask
+        if (d >= N) {
+          x.goto('FL');
+          return;
+        }
+        me.fIter = d;
+        if (unconditional(s, c, e)) {
+          x.fence();
+          enqueue(s, c, d);
+          me.fIter = d + 1;
+          x.goto('SF1');
+        } else if (e.shape === 'D') {
+          // v4.20-v6.13: tlb_is_not_lazy(cpu)
+          if (!s.cpu[d].isLazy) {
+            x.fence();
+            enqueue(s, c, d);
+          } else x.emit('FlushSkip', d, me.fBatch ? me.batchMm : me.fMm, me.fGen);
+          me.fIter = d + 1;
+          x.goto('SF1');
+        } else me.fLm = s.cpu[d].loadedMm;
+      },
+    }),
+    step('SF2', 'should_flush_tlb: if (is_lazy(cpu)) skip; NULL mm, SWITCHING, lm == mm or trim: IPI [llist_add, LOCK]', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const d = me.fIter;
+        if (shouldFlush(s, c, s.cpu[d].isLazy, e)) {
+          x.fence();
+          enqueue(s, c, d);
+        } else x.emit('FlushSkip', d, me.fBatch ? me.batchMm : me.fMm, me.fGen);
+        me.fLm = e.NULL;
+        me.fIter = d + 1;
+        x.goto('SF1');
+      },
+    }),
+    step('FL', 'local: if this CPU passes the condition, local_irq_disable(); flush_tlb_func(info)', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        if (!(me.fSnap & bit(c))) return;
+        let run = unconditional(s, c, e) || me.fBatch;
+        if (!run && e.shape === 'D') run = !me.isLazy;
+        if (!run) {
+          me.fLm = me.loadedMm;
+          run = shouldFlush(s, c, me.isLazy, e);
+          me.fLm = e.NULL;
+        }
+        if (!run) {
+          if (me.loadedMm !== INIT) x.emit('FlushSkip', c, me.fBatch ? me.batchMm : me.fMm, me.fGen);
+          return;
+        }
+        me.irqsOn = false;
+        me.ftFrom = c;
+        x.call('flush_tlb_func');
+      },
+    }),
+    step('F7', 'csd_lock_wait: every queued flush_tlb_func has run (IRQs on meanwhile); flush complete; put_cpu()', {
+      when: (s, c) => !callsOutstanding(s, c, N),
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        x.emit('FlushDone', c, me.fBatch ? me.batchMm : me.fMm);
+        if (me.fBatch) {
+          me.batchMask = 0;
+          me.batchMm = e.NULL;
+        }
+        releaseInfo(me, e);
+      },
+    }),
+  ];
+}
+
+/** flush_tlb_mm_range(mm, start, end, stride, freed_tables): caller filled fMm, fPage, fFreed. */
+export function flushTlbMmRange(e: Env) {
+  return seq('flush_tlb_mm_range', 'cpu', [
+    step('F2', 'new_tlb_gen = inc_mm_tlb_gen(mm) [LOCK XADD]; fill flush_tlb_info', {
+      fence: true,
+      do: (s, c) => {
+        const me = s.cpu[c];
+        const m = s.mm[me.fMm];
+        m.tlbGen = m.tlbGen + 1;
+        me.fGen = e.gens ? m.tlbGen : 0;
+      },
+    }),
+    ...flushMulti(e),
+  ]);
+}
+
+/** arch_tlbbatch_flush(batch): info = { mm = NULL, full flush, TLB_GENERATION_INVALID } over batch->cpumask. */
+export function archTlbbatchFlush(e: Env) {
+  return seq('arch_tlbbatch_flush', 'cpu', [
+    step('BF', 'info = get_flush_tlb_info(NULL, 0, TLB_FLUSH_ALL, 0, false, TLB_GENERATION_INVALID)', {
+      do: (s, c) => {
+        const me = s.cpu[c];
+        me.fBatch = true;
+        me.fMm = e.NULL;
+        me.fPage = e.ALL;
+        me.fGen = 0;
+      },
+    }),
+    ...flushMulti(e).map((st) => ({ ...st })),
+  ]);
+}
+
+/**
+ * flush_tlb_func(info) on this CPU, IRQs off (IPI handler or local call). T1: decisions T0-T4 (a CPU
+ * that no longer has f->mm loaded clears its stale mask bit; a lazy CPU switches to init_mm); T9:
+ * T5-T10 in one step (the flush is serializing; only remote tlb_gen increments race with it).
+ */
+/** The end of flush_tlb_func: csd_unlock (an IPI: the initiator may stop waiting) and IRQs back on. */
+function funcDone(s: any, c: number, e: Env): void {
+  const me = s.cpu[c];
+  if (me.ftFrom !== c) me.csd = me.csd & ~bit(me.ftFrom);
+  me.ftFrom = e.NOCPU;
+  me.irqsOn = true;
+}
+
+export function flushTlbFunc(e: Env) {
+  const { shape, INIT, p } = e;
+  const info = (s: any, c: number) => s.cpu[s.cpu[c].ftFrom];
+  return seq('flush_tlb_func', 'cpu', [
+    step('T1', 'if (f->mm && f->mm != loaded_mm) { clear stale cpumask bit; return } if (loaded_mm == &init_mm) return; if (is_lazy) goto T4', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const f = info(s, c);
+        if (!f.fBatch && f.fMm !== me.loadedMm) {
+          // v6.14+: trim the stale bit (LOCK BTR); older shapes just return
+          if (shape === 'E' || shape === 'mainline') {
+            x.fence();
+            s.mm[f.fMm].cpumask = s.mm[f.fMm].cpumask & ~bit(c);
+          }
+          funcDone(s, c, e);
+          x.ret();
+          return;
+        }
+        if (me.loadedMm === INIT) {
+          funcDone(s, c, e);
+          x.ret();
+          return;
+        }
+        if (me.isLazy && shape !== 'B') x.goto('T4');
+      },
+    }),
+    step('T9', 'local = ctxs[asid].tlb_gen; mm_tlb_gen = mm->context.tlb_gen; partial (INVLPG) or full flush [serializing]; ctxs[asid].tlb_gen = mm_tlb_gen', {
+      fence: true,
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const f = info(s, c);
+        const a = me.loadedAsid;
+        if (!e.gens) {
+          flushPcid(s, c, me.cr3Asid, e.ALL, e);
+          x.emit('Flushed', c, me.loadedMm);
+          funcDone(s, c, e);
+          x.ret();
+          return;
+        }
+        const local = me.ctxs[a].tlbGen;
+        // T6 (v5.13+): this CPU already flushed past that generation
+        if ((shape === 'E' || shape === 'mainline') && f.fGen !== 0 && f.fGen <= local) {
+          funcDone(s, c, e);
+          x.ret();
+          return;
+        }
+        const mmGen = s.mm[me.loadedMm].tlbGen;
+        if (local > mmGen) x.emit('Assert', c, Assert.localGenAhead);
+        if (f.fGen > mmGen && !f.fBatch) x.emit('Assert', c, Assert.flushGenAhead);
+        if (local === mmGen) {
+          funcDone(s, c, e);
+          x.ret();
+          return;
+        }
+        const partial = f.fPage !== e.ALL && f.fGen === local + 1 && f.fGen === mmGen;
+        flushPcid(s, c, me.cr3Asid, partial ? f.fPage : e.ALL, e);
+        me.ctxs[a].tlbGen = mmGen;
+        x.emit('Flushed', c, me.loadedMm);
+        funcDone(s, c, e);
+        x.ret();
+      },
+    }),
+    step('T4', 'lazy: switch_mm_irqs_off(NULL, &init_mm, NULL) (shape A: leave_mm)', {
+      do: (s, c, x) => {
+        s.cpu[c].swNext = INIT;
+        x.call('switch_mm_irqs_off');
+      },
+    }),
+    step('DONE', 'csd_unlock (an IPI: the initiator may stop waiting); IRQs back on', {
+      do: (s, c) => funcDone(s, c, e),
+    }),
+  ]);
+  void p;
+}
+
+/** Interrupt delivery: a queued flush_tlb_func call runs on this CPU when IRQs are on. */
+export function flushIpi(e: Env) {
+  return rules('ipi', 'cpu', [
+    step('FLUSH', 'flush IPI taken (IRQs on): flush_tlb_func(info of the initiator)', {
+      choose: { name: 'from', count: e.p.cpus, of: 'cpu' },
+      when: (s, c, x) => s.cpu[c].irqsOn && (s.cpu[c].csd & bit(x.choice)) !== 0,
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        me.irqsOn = false;
+        me.ftFrom = x.choice;
+        x.call('flush_tlb_func');
+      },
+    }),
+  ]);
+}

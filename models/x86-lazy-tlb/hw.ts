@@ -1,0 +1,42 @@
+// Hardware actions and user code (README "TLB and paging-structure-cache fills"): the MMU may fill the
+// TLB and the paging-structure caches from the page tables CR3 points at, at any moment (kernel mode,
+// lazy mode, IRQs off, inside switch_mm_irqs_off); user code accesses its pages through the TLB.
+import { Table } from './state.ts';
+import { mmuFill, rules, step, type Env } from './env.ts';
+
+/** What a fill would add now: TLB entries for the pages not cached, and the table page if it is linked. */
+function fillable(s: any, c: number, e: Env): boolean {
+  const me = s.cpu[c];
+  if (me.cr3Mm >= e.M) return false;
+  const t = me.tlb[me.cr3Asid];
+  if (!t.psc && s.mm[me.cr3Mm].table === Table.ids.linked) return true;
+  for (let x = 0; x < e.p.pages; x++) if (t.ver[x].v === e.EMPTY) return true;
+  return false;
+}
+
+export function hardware(e: Env) {
+  return [
+    ...(e.f.fills === 'any'
+      ? [
+          rules('mmu', 'cpu', [
+            step('FILL', 'page walk from CR3: TLB entries at the current page-table version, PSC holds the linked table page', {
+              when: (s, c) => fillable(s, c, e),
+              do: (s, c) => mmuFill(s, c, e),
+            }),
+          ]),
+        ]
+      : []),
+    rules(
+      'user',
+      'cpu',
+      [
+        step('ACCESS', 'user code (or a kthread_use_mm uaccess) touches page x of its mm through the TLB', {
+          choose: { name: 'page', count: e.p.pages, of: null },
+          when: (s, c) => s.cpu[c].online && s.cpu[c].currMm < e.M && s.cpu[c].irqsOn,
+          do: (s, c, x) => x.emit('UserAccess', c, s.cpu[c].currMm, x.choice),
+        }),
+      ],
+      { idleOnly: true },
+    ),
+  ];
+}

@@ -1,0 +1,373 @@
+// mm lifetime and task-level mm transitions (lazy-tlb.md section 7): mmdrop / __mmdrop (pgd freed at
+// the last reference; SHOOTDOWN: cleanup_lazy_tlbs first), exit_mm -> mmput -> __mmput -> exit_mmap,
+// exec_mmap of a kernel thread (kernel_execve), kthread_use_mm / kthread_unuse_mm, CPU hotplug.
+import { Life, Table } from './state.ts';
+import { enterLazyTlb } from './switch.ts';
+import { bit, rules, seq, step, type Env } from './env.ts';
+
+/** mmdrop(mm) of the mm in mdMm: atomic_dec_and_test(&mm->mm_count); at 0 __mmdrop frees the pgd. */
+export function mmdrop(e: Env) {
+  const N = e.p.cpus;
+  const shootdown = e.f.lazyRefs === 'shootdown';
+  return seq('mmdrop', 'cpu', [
+    step('MD1', 'atomic_dec_and_test(&mm->mm_count) [LOCK]', {
+      fence: true,
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        if (me.csDrop !== e.NULL) {
+          me.mdMm = me.csDrop;
+          me.csDrop = e.NULL;
+        }
+        const m = s.mm[me.mdMm];
+        x.emit('MmDrop', c, me.mdMm);
+        if (m.count > 0) m.count = m.count - 1;
+        if (m.count > 0) {
+          me.mdMm = e.NULL;
+          x.ret();
+          return;
+        }
+        if (!shootdown) {
+          // __mmdrop -> mm_free_pgd (nothing another CPU does can intervene at count 0)
+          m.life = Life.ids.dead;
+          x.emit('PgdFree', c, me.mdMm);
+          me.mdMm = e.NULL;
+          x.ret();
+        }
+      },
+    }),
+    step('MD2', 'cleanup_lazy_tlbs(mm): on_each_cpu_mask(mm_cpumask(mm), do_shoot_lazy_tlb, mm, wait) [SHOOTDOWN]', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        const mask = s.mm[me.mdMm].cpumask;
+        x.emit('FinalDrop', c, me.mdMm);
+        x.fence();
+        for (let d = 0; d < N; d++) if (d !== c && s.cpu[d].online && mask & bit(d)) s.cpu[d].shootCsd = s.cpu[d].shootCsd | bit(c);
+        if (mask & bit(c)) {
+          me.irqsOn = false;
+          me.shFrom = c;
+          x.call('do_shoot_lazy_tlb');
+        }
+      },
+    }),
+    step('SDWAIT', 'wait for every do_shoot_lazy_tlb', {
+      when: (s, c) => {
+        for (let d = 0; d < N; d++) if (s.cpu[d].shootCsd & bit(c)) return false;
+        return true;
+      },
+      do: (s, c, x) => x.emit('CleanupDone', c, s.cpu[c].mdMm),
+    }),
+    step('MD3', '__mmdrop: mm_free_pgd(mm)', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        s.mm[me.mdMm].life = Life.ids.dead;
+        x.emit('PgdFree', c, me.mdMm);
+        me.mdMm = e.NULL;
+      },
+    }),
+  ]);
+}
+
+/** do_shoot_lazy_tlb(mm) on a CPU of the mask (SHOOTDOWN): a lazy user of mm switches to init_mm. */
+export function doShootLazyTlb(e: Env) {
+  return [
+    rules('ipi_shoot', 'cpu', [
+      step('SHOOT', 'do_shoot_lazy_tlb IPI taken (IRQs on)', {
+        choose: { name: 'from', count: e.p.cpus, of: 'cpu' },
+        when: (s, c, x) => s.cpu[c].irqsOn && (s.cpu[c].shootCsd & bit(x.choice)) !== 0,
+        do: (s, c, x) => {
+          s.cpu[c].irqsOn = false;
+          s.cpu[c].shFrom = x.choice;
+          x.call('do_shoot_lazy_tlb');
+        },
+      }),
+    ]),
+    seq('do_shoot_lazy_tlb', 'cpu', [
+      step('SH1', 'if (current->active_mm == mm) { current->active_mm = &init_mm; switch_mm(mm, &init_mm, current) }', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          if (me.activeMm === s.cpu[me.shFrom].mdMm) {
+            me.activeMm = e.INIT;
+            me.swNext = e.INIT;
+            x.call('switch_mm_irqs_off');
+          }
+        },
+      }),
+      step('SH2', 'csd_unlock; IRQs back on', {
+        do: (s, c) => {
+          const me = s.cpu[c];
+          if (me.shFrom !== c) me.shootCsd = me.shootCsd & ~bit(me.shFrom);
+          me.shFrom = e.NOCPU;
+          me.irqsOn = true;
+        },
+      }),
+    ]),
+  ];
+}
+
+/** Call mmdrop_lazy_tlb(mm) from a step: REFCOUNT: mmdrop; SHOOTDOWN: smp_mb() only. */
+function dropLazy(s: any, c: number, x: any, mm: number, e: Env): void {
+  if (mm >= e.M) return;
+  if (e.f.lazyRefs === 'shootdown') {
+    x.fence();
+    return;
+  }
+  s.cpu[c].mdMm = mm;
+  x.call('mmdrop');
+}
+
+/** exit_mm(): the exiting task keeps its mm as a lazy active_mm, then mmput(); the last user runs __mmput. */
+export function exitMm(e: Env) {
+  return [
+    seq(
+      'exit_mm',
+      'cpu',
+      [
+        // EM1-EM3 in one step: the mm_count increment commutes with everything but another mmdrop,
+        // and the task still holds an mm_users reference, so no other CPU can drop the last reference
+        step('EM3', 'mmgrab_lazy_tlb(mm) [LOCK] (EM1); local_irq_disable(); current->mm = NULL; enter_lazy_tlb(mm, current); local_irq_enable()', {
+          when: (s, c) => s.cpu[c].online && !s.cpu[c].currKthread && s.cpu[c].currMm < e.M,
+          fence: true,
+          do: (s, c) => {
+            const me = s.cpu[c];
+            me.putMm = me.currMm;
+            if (e.f.lazyRefs === 'refcount') s.mm[me.currMm].count = s.mm[me.currMm].count + 1;
+            me.currMm = e.NULL;
+            me.currKthread = true; // from here the dying task runs kernel code only, lazily on mm
+            enterLazyTlb(s, c, e);
+          },
+        }),
+        step('EM5', 'mmput(mm): atomic_dec_and_test(&mm->mm_users) [LOCK]; at 0 __mmput', {
+          fence: true,
+          do: (s, c, x) => {
+            const me = s.cpu[c];
+            const m = s.mm[me.putMm];
+            m.users = m.users - 1;
+            if (m.users > 0) me.putMm = e.NULL;
+            else x.call('exit_mmap');
+          },
+        }),
+      ],
+      { entry: true },
+    ),
+    seq('exit_mmap', 'cpu', [
+      step('EXM1', 'exit_mmap: unmap_vmas, free_pgtables: PTEs and the PMD cleared (tlb->freed_tables)', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          const m = s.mm[me.putMm];
+          for (let y = 0; y < e.p.pages; y++) m.ptv[y].v = m.ptv[y].v + 1;
+          const unlink = m.table === Table.ids.linked;
+          if (unlink) m.table = Table.ids.unlinked;
+          me.fMm = me.putMm;
+          me.fPage = e.ALL;
+          me.fFreed = true;
+          me.fUnlink = unlink;
+          x.emit('FlushStart', c, me.putMm, e.ALL);
+          x.call('flush_tlb_mm_range');
+        },
+      }),
+      step('EXM2', 'tlb_finish_mmu: the table page is freed after the flush; mmdrop(mm): the reference of all mm_users', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          if (me.fUnlink) {
+            s.mm[me.putMm].table = Table.ids.freed;
+            x.emit('TableFree', c, me.putMm);
+          }
+          me.fUnlink = false;
+          me.mdMm = me.putMm;
+          me.putMm = e.NULL;
+          x.call('mmdrop');
+        },
+      }),
+    ]),
+  ];
+}
+
+/** exec_mmap(mm) by a kernel thread (kernel_execve, e.g. a usermode helper): old_mm = NULL. */
+export function execMmap(e: Env) {
+  const irqsOffRead = e.f.execIrqsOff;
+  return seq(
+    'exec_mmap',
+    'cpu',
+    [
+      step('EX1', irqsOffRead ? 'old_mm = current->mm (NULL); task_lock(tsk)' : 'old_mm = current->mm (NULL); task_lock(tsk); active_mm = tsk->active_mm (preemptible)', {
+        when: (s, c) => {
+          const me = s.cpu[c];
+          if (!me.online || !me.currKthread || me.currMm < e.M) return false;
+          for (let m = 0; m < e.M; m++) if (s.mm[m].life === Life.ids.unborn) return true;
+          return false;
+        },
+        do: (s, c) => {
+          const me = s.cpu[c];
+          let n = 0;
+          while (s.mm[n].life !== Life.ids.unborn) n++;
+          // the new mm from bprm_mm_init: one user, one mm_count reference, its page tables
+          const m = s.mm[n];
+          m.life = Life.ids.live;
+          m.users = 1;
+          m.count = 1;
+          m.table = Table.ids.linked;
+          me.exNew = n;
+          if (!irqsOffRead) me.exOld = me.activeMm;
+          me.preemptible = true;
+        },
+      }),
+      step('EX3', irqsOffRead ? 'local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm' : 'tsk->active_mm = mm; tsk->mm = mm', {
+        do: (s, c) => {
+          const me = s.cpu[c];
+          me.preemptible = false;
+          me.irqsOn = false;
+          if (irqsOffRead) me.exOld = me.activeMm;
+          me.exHolds = true;
+          me.activeMm = me.exNew;
+          me.currMm = me.exNew;
+          me.currKthread = false;
+        },
+      }),
+      step('EX4', 'activate_mm(active_mm, mm): switch_mm_irqs_off', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          me.swNext = me.exNew;
+          me.exNew = e.NULL;
+          x.call('switch_mm_irqs_off');
+        },
+      }),
+      step('EX6', 'local_irq_enable(); task_unlock(tsk) (EX5); old_mm == NULL: mmdrop_lazy_tlb(active_mm)', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          me.irqsOn = true;
+          const old = me.exOld;
+          me.exOld = e.NULL;
+          me.exHolds = false;
+          dropLazy(s, c, x, old, e);
+        },
+      }),
+    ],
+    { entry: true },
+  );
+}
+
+/** kthread_use_mm(mm) / kthread_unuse_mm(mm) (kernel/kthread.c). */
+export function kthreadUseMm(e: Env) {
+  const refcount = e.f.lazyRefs === 'refcount';
+  return [
+    seq(
+      'kthread_use_mm',
+      'cpu',
+      [
+        step('KU1', 'mmgrab(mm) [LOCK]', {
+          choose: { name: 'mm', count: e.M, of: 'mm' },
+          when: (s, c, x) => {
+            const me = s.cpu[c];
+            return me.online && me.currKthread && me.currMm === e.NULL && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
+          },
+          fence: true,
+          do: (s, c, x) => {
+            s.mm[x.choice].count = s.mm[x.choice].count + 1;
+            s.cpu[c].kuMm = x.choice;
+          },
+        }),
+        step('KU4', 'task_lock; local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm', {
+          do: (s, c) => {
+            const me = s.cpu[c];
+            me.irqsOn = false;
+            me.kuOld = me.activeMm;
+            me.activeMm = me.kuMm;
+            me.currMm = me.kuMm;
+          },
+        }),
+        step('KU6', 'switch_mm_irqs_off(active_mm, mm, tsk)', {
+          do: (s, c, x) => {
+            s.cpu[c].swNext = s.cpu[c].kuMm;
+            x.call('switch_mm_irqs_off');
+          },
+        }),
+        step('KU8', 'local_irq_enable(); task_unlock(tsk) (KU7); mmdrop_lazy_tlb(active_mm)', {
+          do: (s, c, x) => {
+            const me = s.cpu[c];
+            me.irqsOn = true;
+            x.emit('ReturnToUser', c, me.kuMm);
+            const old = me.kuOld;
+            me.kuOld = e.NULL;
+            dropLazy(s, c, x, old, e);
+          },
+        }),
+      ],
+      { entry: true },
+    ),
+    seq(
+      'kthread_unuse_mm',
+      'cpu',
+      [
+        step('KN1', 'task_lock(tsk); smp_mb__after_spinlock()', {
+          when: (s, c) => s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm < e.M,
+          fence: true,
+        }),
+        step('KN2', 'local_irq_disable(); tsk->mm = NULL; mmgrab_lazy_tlb(mm) [LOCK]; enter_lazy_tlb(mm, tsk); local_irq_enable()', {
+          do: (s, c, x) => {
+            const me = s.cpu[c];
+            if (refcount) {
+              x.fence();
+              s.mm[me.kuMm].count = s.mm[me.kuMm].count + 1;
+            }
+            me.currMm = e.NULL;
+            enterLazyTlb(s, c, e);
+          },
+        }),
+        step('KN4', 'task_unlock(tsk); mmdrop(mm)', {
+          do: (s, c, x) => {
+            const me = s.cpu[c];
+            me.mdMm = me.kuMm;
+            me.kuMm = e.NULL;
+            x.call('mmdrop');
+          },
+        }),
+      ],
+      { entry: true },
+    ),
+  ];
+}
+
+/** CPU offlining (lazy-tlb.md 7.5): HP1 sched_force_init_mm on the dying CPU, then HP2 teardown. */
+export function cpuDown(e: Env) {
+  return seq(
+    'cpu_down',
+    'cpu',
+    [
+      step('HP1', 'sched_cpu_wait_empty -> sched_force_init_mm: mmgrab_lazy_tlb(&init_mm); local_irq_disable(); current->active_mm = &init_mm', {
+        when: (s, c) => c !== 0 && s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm === e.NULL && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
+        do: (s, c) => {
+          const me = s.cpu[c];
+          me.irqsOn = false;
+          me.kuOld = me.activeMm;
+          me.activeMm = e.INIT;
+        },
+      }),
+      step('HP1b', 'switch_mm_irqs_off(mm, &init_mm, current)', {
+        do: (s, c, x) => {
+          s.cpu[c].swNext = e.INIT;
+          x.call('switch_mm_irqs_off');
+        },
+      }),
+      step('HP1c', 'local_irq_enable(); mmdrop_lazy_tlb(mm)', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          me.irqsOn = true;
+          const old = me.kuOld;
+          me.kuOld = e.NULL;
+          dropLazy(s, c, x, old, e);
+        },
+      }),
+      step('HP2', 'take_cpu_down -> __cpu_disable (SHOOTDOWN/powerpc: clear this CPU from every mm_cpumask); the CPU is dead; finish_cpu drops the idle task\'s init_mm', {
+        fence: true,
+        when: (s, c) => s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
+        do: (s, c) => {
+          const me = s.cpu[c];
+          if (e.f.lazyRefs === 'shootdown') for (let m = 0; m < e.M; m++) s.mm[m].cpumask = s.mm[m].cpumask & ~bit(c);
+          me.online = false;
+          me.irqsOn = false;
+        },
+      }),
+    ],
+    { entry: true },
+  );
+}

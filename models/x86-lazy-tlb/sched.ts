@@ -1,0 +1,149 @@
+// context_switch() (lazy-tlb.md 3.1): the four prev/next cases with their lazy references, the
+// rq->prev_mm handoff to finish_task_switch, and preemption of a task in a preemptible window.
+import { Life } from './state.ts';
+import { enterLazyTlb } from './switch.ts';
+import { rules, seq, step, type Env } from './env.ts';
+
+/** CPUs running a user task of mm m (tasks of m = mm_users, one per thread). */
+function running(s: any, m: number, n: number): number {
+  let k = 0;
+  // a task in exit_mm keeps its mm_users reference until mmput (EM5)
+  for (let d = 0; d < n; d++) {
+    const x = s.cpu[d];
+    if ((x.online && !x.currKthread && x.currMm === m) || x.csNext === m || x.putMm === m) k++;
+  }
+  return k;
+}
+
+/** switch_to: `current` becomes next (a kernel thread borrows the previous active_mm). */
+export function switchCurrent(s: any, c: number, e: Env): void {
+  const me = s.cpu[c];
+  if (me.csNext === e.NULL) return;
+  if (me.csNext === e.KTHREAD) {
+    me.currKthread = true;
+    me.currMm = e.NULL;
+  } else {
+    me.currKthread = false;
+    me.currMm = me.csNext;
+    me.activeMm = me.csNext;
+  }
+  me.csNext = e.NULL;
+}
+
+export function contextSwitch(e: Env) {
+  const { p, f, INIT, KTHREAD } = e;
+  const N = p.cpus;
+  return seq(
+    'context_switch',
+    'cpu',
+    [
+      step('CS1', '__schedule: rq lock, IRQs off; rq->curr = next; to a user task: switch_mm_irqs_off(prev->active_mm, next->mm, next)', {
+        // next: a thread of user mm 0..M-1, or (choice M) a kernel thread
+        choose: { name: 'next', count: e.M + 1, of: null },
+        when: (s, c, x) => {
+          const me = s.cpu[c];
+          if (!me.online || me.switches === 0 || (me.currKthread && me.currMm < e.M)) return false; // not inside kthread_use_mm
+          if (me.csForceK) return x.choice === e.M;
+          if (x.choice === e.M) return true;
+          const m = s.mm[x.choice];
+          // another thread of m that is not running now
+          return m.life === Life.ids.live && m.users > running(s, x.choice, N);
+        },
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          me.irqsOn = false;
+          me.csForceK = false;
+          me.switches = me.switches - 1;
+          if (x.choice === e.M) {
+            me.csNext = KTHREAD;
+            x.goto('CS3k');
+            return;
+          }
+          me.csNext = x.choice;
+          me.swNext = x.choice;
+          x.call('switch_mm_irqs_off', 'CS6');
+        },
+      }),
+      step('CS3k', 'to a kernel thread: enter_lazy_tlb(prev->active_mm, next)', {
+        fence: e.shape === 'B',
+        do: (s, c, x) => {
+          // v4.14-v4.19 with PCID: enter_lazy_tlb switched to init_mm at once
+          if (e.shape === 'C' && p.asids > 1 && s.cpu[c].loadedMm !== INIT) {
+            s.cpu[c].swNext = INIT;
+            x.call('switch_mm_irqs_off');
+            return;
+          }
+          enterLazyTlb(s, c, e);
+        },
+      }),
+      step('CS4k', 'next->active_mm = prev->active_mm; if (prev->mm) mmgrab_lazy_tlb(prev->active_mm) [LOCK] else prev->active_mm = NULL', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          const fromUser = me.currMm < e.M;
+          if (fromUser && f.lazyRefs === 'refcount' && me.activeMm < e.M) {
+            x.fence();
+            s.mm[me.activeMm].count = s.mm[me.activeMm].count + 1;
+          }
+          // next->active_mm now holds the (lazy) reference: the per-CPU task fields become next's here
+          switchCurrent(s, c, e);
+        },
+      }),
+      step('CS6', 'if (!prev->mm) { rq->prev_mm = prev->active_mm; prev->active_mm = NULL } (CS4u); switch_to (CS5); finish_task_switch: mm = rq->prev_mm; rq->prev_mm = NULL; IRQs on; if (mm) mmdrop_lazy_tlb_sched(mm) (CS7)', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          if (me.csNext !== e.NULL && me.currMm === e.NULL) {
+            if (me.activeMm < e.M) me.prevMm = me.activeMm;
+            me.activeMm = e.NULL;
+          }
+          switchCurrent(s, c, e);
+          const mm = me.prevMm;
+          me.prevMm = e.NULL;
+          me.irqsOn = true;
+          if (mm === e.NULL) return;
+          if (f.lazyRefs === 'shootdown') {
+            // SHOOTDOWN: mmdrop_lazy_tlb_sched is only smp_mb() (kept for membarrier)
+            x.fence();
+            return;
+          }
+          // CS7 runs with IRQs on: an IPI may come first; csDrop carries the reference meanwhile
+          me.csDrop = mm;
+          x.call('mmdrop');
+        },
+      }),
+    ],
+    { entry: true },
+  );
+}
+
+/** Preemption of a task at a preemption point with IRQs on: switch to another task and back. */
+export function preemptSchedule() {
+  return [
+    rules('preempt', 'cpu', [
+      step('PREEMPT', 'preemption (IRQs on, in a preemptible window): schedule() to another task', {
+        when: (s, c) => s.cpu[c].irqsOn && s.cpu[c].preemptible,
+        do: (s, c, x) => {
+          s.cpu[c].preemptible = false;
+          x.call('preempt_schedule');
+        },
+      }),
+    ]),
+    seq('preempt_schedule', 'cpu', [
+      step('PS1', 'schedule(): the preempted kthread is switched out for a user task', {
+        do: (_s, _c, x) => {
+          x.call('context_switch');
+        },
+      }),
+      step('PS2', 'the user task runs and schedules back to the preempted kthread', {
+        do: (s, c, x) => {
+          s.cpu[c].csForceK = true;
+          x.call('context_switch');
+        },
+      }),
+      step('PS3', 'back in the preempted task', {
+        do: (s, c) => {
+          s.cpu[c].preemptible = true;
+        },
+      }),
+    ]),
+  ];
+}

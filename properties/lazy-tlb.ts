@@ -1,0 +1,235 @@
+// Properties of the x86 lazy-TLB protocol (shared/domain/lazy-tlb.md section 9): P1-P10 and the code
+// assertions the guide names (P7d, P7f, P8). Ghost state (completed-flush versions, skipped CPUs) lives
+// here; the model only emits events and exposes its state.
+import { int } from '../src/lang/domain.ts';
+import { property } from '../src/lang/property.ts';
+import { arrayOf, perCpu, perMm } from '../src/lang/schema.ts';
+import { Life, Shapes, Table } from '../models/x86-lazy-tlb/state.ts';
+import { Assert } from '../models/x86-lazy-tlb/switch.ts';
+
+const X86 = ['x86-lazy-tlb', 'xen-pv'];
+const sbEmpty = (s: any, c: number) => !s.$sb || s.$sb[c].n === 0;
+const mmName = (s: any, m: number) => (m < s.mm.length ? `mm${m}` : ['init_mm', 'SWITCHING', 'NULL', 'kthread'][m - s.mm.length]);
+
+/** mm_count references of m held for a reason (REFCOUNT scheme, lazy-tlb.md P5). */
+function holders(s: any, m: number, cpus: number): number {
+  const mm = s.mm[m];
+  let h = mm.users > 0 ? 1 : 0;
+  for (let c = 0; c < cpus; c++) {
+    const x = s.cpu[c];
+    if (x.putMm === m && mm.users === 0) h++; // __mmput in progress holds the users' reference
+    if (x.putMm === m && x.currMm === m) h++; // exit_mm's mmgrab_lazy_tlb before current->mm = NULL
+    // a kernel thread's lazy active_mm (kthread_use_mm and hotplug move it to kuOld first)
+    if (x.online && x.currKthread && x.currMm === s.mm.length + 2 && x.activeMm === m) h++;
+    if (x.prevMm === m) h++;
+    if (x.csDrop === m) h++;
+    if (x.mdMm === m && mm.count > 0) h++; // at 0 the argument of __mmdrop is no holder
+    if (x.kuMm === m) h++;
+    if (x.kuOld === m) h++;
+    if (x.exOld === m && x.exHolds) h++;
+  }
+  return h;
+}
+
+/** P2 at the point user code of m runs on c. */
+function checkSkipped(s: any, g: any, x: { fail(r: string): void }, c: number, m: number): void {
+  const me = s.cpu[c];
+  const slot = me.ctxs[me.loadedAsid];
+  const need = g.skipped[c].mm[m].gen;
+  if (slot.ctxId === m && slot.tlbGen < need) {
+    x.fail(`cpu${c} runs user code of mm${m} with its ASID slot at generation ${slot.tlbGen}, but a flush of generation ${need} skipped it`);
+  }
+}
+
+export default [
+  property({
+    name: 'P1',
+    statement: 'A user-mode access (or kthread_use_mm uaccess) never uses a TLB entry older than the last completed flush of that page.',
+    ref: 'lazy-tlb.md P1; flush_tlb_mm_range, flush_tlb_func (arch/x86/mm/tlb.c)',
+    models: X86,
+    ghost: (p) => ({
+      empty: int(0, 7),
+      doneVer: perMm(p.mms, { page: arrayOf(p.pages, { v: int(0, p.gens + 1) }) }),
+      pend: perCpu(p.cpus, { page: arrayOf(p.pages, { v: int(0, p.gens + 1) }) }),
+    }),
+    init: (g, _s, p) => {
+      g.empty = p.gens + 2;
+    },
+    on: {
+      FlushStart: (s, g, _x, c, m, page) => {
+        const n = s.mm[m].ptv.length;
+        for (let y = 0; y < n; y++) if (page === n || page === y) g.pend[c].page[y].v = s.mm[m].ptv[y].v;
+      },
+      FlushDone: (s, g, _x, c, m) => {
+        for (let y = 0; y < s.mm[m].ptv.length; y++) {
+          if (g.pend[c].page[y].v > g.doneVer[m].page[y].v) g.doneVer[m].page[y].v = g.pend[c].page[y].v;
+          g.pend[c].page[y].v = 0;
+        }
+      },
+      UserAccess: (s, g, x, c, m, page) => {
+        const me = s.cpu[c];
+        if (me.cr3Mm !== m) return x.fail(`cpu${c} runs code of mm${m} with CR3 on ${mmName(s, me.cr3Mm)}`);
+        const v = me.tlb[me.cr3Asid].ver[page].v;
+        const need = g.doneVer[m].page[page].v;
+        if (v !== g.empty && v < need) {
+          x.fail(`cpu${c} accesses page ${page} of mm${m} through a TLB entry of page-table version ${v}, but a flush covering version ${need} has completed`);
+        }
+      },
+    },
+  }),
+  property({
+    name: 'P2',
+    statement: 'A CPU skipped by a completed flush of mm m while caching m does not run user code of m before its ASID slot caught up with that generation.',
+    ref: 'lazy-tlb.md P2; should_flush_tlb, switch_mm_irqs_off (arch/x86/mm/tlb.c)',
+    models: ['x86-lazy-tlb'],
+    ghost: (p) => ({ skipped: perCpu(p.cpus, { mm: arrayOf(p.mms, { gen: int(0, p.gens + 1) }) }) }),
+    on: {
+      FlushSkip: (s, g, _x, c, m, gen) => {
+        const me = s.cpu[c];
+        let caches = false;
+        for (let a = 0; a < me.ctxs.length; a++) if (me.ctxs[a].ctxId === m) caches = true;
+        const need = gen || s.mm[m].tlbGen;
+        if (caches && need > g.skipped[c].mm[m].gen) g.skipped[c].mm[m].gen = need;
+      },
+      // user code of m runs: a user access, or kthread_use_mm(m) completing
+      UserAccess: (s, g, x, c, m) => checkSkipped(s, g, x, c, m),
+      ReturnToUser: (s, g, x, c, m) => checkSkipped(s, g, x, c, m),
+    },
+  }),
+  property({
+    name: 'P3',
+    statement: 'No CPU walks (through its current PCID\'s paging-structure cache) a page-table page that has been freed.',
+    ref: 'lazy-tlb.md P3; freed_tables, tlb_remove_table (arch/x86/mm/tlb.c, mm/mmu_gather.c)',
+    models: X86,
+    check: (s, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) {
+        const me = s.cpu[c];
+        if (me.cr3Mm < p.mms && s.mm[me.cr3Mm].table === Table.ids.freed && me.tlb[me.cr3Asid].psc) {
+          return `cpu${c} has CR3 on mm${me.cr3Mm} and its paging-structure cache still points into mm${me.cr3Mm}'s freed page-table page`;
+        }
+      }
+      return null;
+    },
+  }),
+  property({
+    name: 'P4',
+    statement: 'CR3 never references a freed pgd.',
+    ref: 'lazy-tlb.md P4; __mmdrop -> mm_free_pgd (kernel/fork.c)',
+    models: X86,
+    check: (s, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) {
+        const m = s.cpu[c].cr3Mm;
+        if (m < p.mms && s.mm[m].life === Life.ids.dead) return `cpu${c} has CR3 on mm${m}, whose pgd was freed`;
+      }
+      return null;
+    },
+  }),
+  property({
+    name: 'P5',
+    statement: 'REFCOUNT: every mm_count reference is held for a reason (no drop without one, no holder without one), and the pgd is freed only when none is left.',
+    ref: 'lazy-tlb.md P5; mmgrab_lazy_tlb, mmdrop, finish_task_switch (kernel/sched/core.c), exec_mmap (fs/exec.c)',
+    models: X86,
+    on: {
+      MmDrop: (s, _g, x, c, m) => {
+        if (s.refcount && s.mm[m].count === 0) x.fail(`cpu${c} drops a reference of mm${m} whose mm_count is already 0`);
+      },
+    },
+    check: (s, _g, p) => {
+      if (!s.refcount) return null;
+      for (let m = 0; m < p.mms; m++) {
+        if (s.mm[m].life !== Life.ids.live) continue;
+        const h = holders(s, m, p.cpus);
+        if (h !== s.mm[m].count) {
+          return h > s.mm[m].count
+            ? `mm${m} has ${h} reference holders but mm_count ${s.mm[m].count}: a reference was dropped twice`
+            : `mm${m} has mm_count ${s.mm[m].count} but only ${h} reference holders: a reference leaked`;
+        }
+      }
+      return null;
+    },
+  }),
+  property({
+    name: 'P6',
+    statement: 'SHOOTDOWN: at the final mmdrop every CPU lazy on the mm is in mm_cpumask, and after cleanup_lazy_tlbs no CPU uses the mm.',
+    ref: 'lazy-tlb.md P6; cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c)',
+    models: ['x86-lazy-tlb'],
+    on: {
+      FinalDrop: (s, _g, x, _c, m) => {
+        for (let d = 0; d < s.cpu.length; d++) {
+          const o = s.cpu[d];
+          if (o.online && o.activeMm === m && !(s.mm[m].cpumask & (1 << d))) x.fail(`final mmdrop of mm${m}: cpu${d} uses it as active_mm but is not in mm_cpumask`);
+        }
+      },
+      CleanupDone: (s, _g, x, _c, m) => {
+        for (let d = 0; d < s.cpu.length; d++) {
+          const o = s.cpu[d];
+          if (o.online && (o.activeMm === m || o.loadedMm === m)) x.fail(`after cleanup_lazy_tlbs(mm${m}) cpu${d} still uses it`);
+        }
+      },
+    },
+  }),
+  property({
+    name: 'P7',
+    statement: 'Bookkeeping: with IRQs on loaded_mm matches CR3 (P7a); is_lazy implies a user mm (P7b); since v6.14 mm_cpumask covers every CPU whose CR3 holds the mm (P7c); no ASID slot or flush is ahead of tlb_gen (P7d, P7f).',
+    ref: 'lazy-tlb.md P7; struct tlb_state_shared comment, flush_tlb_func warnings (arch/x86/mm/tlb.c)',
+    models: X86,
+    on: {
+      Assert: (_s, _g, x, c, kind) => {
+        if (kind === Assert.localGenAhead) x.fail(`P7d: cpu${c}: ctxs[asid].tlb_gen is ahead of mm->context.tlb_gen`);
+        if (kind === Assert.flushGenAhead) x.fail(`P7f: cpu${c}: f->new_tlb_gen is ahead of mm->context.tlb_gen`);
+      },
+    },
+    check: (s, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) {
+        const me = s.cpu[c];
+        if (!me.online || !sbEmpty(s, c)) continue;
+        const cr3 = me.xenCr3 ?? me.cr3Mm;
+        if (me.irqsOn && (cr3 !== me.loadedMm || (me.xenCr3 === undefined && me.cr3Asid !== me.loadedAsid))) {
+          return `P7a: cpu${c} has IRQs on with loaded_mm ${mmName(s, me.loadedMm)} but CR3 ${mmName(s, cr3)}`;
+        }
+        if (me.isLazy && me.loadedMm >= p.mms) return `P7b: cpu${c} is lazy on ${mmName(s, me.loadedMm)}`;
+        if ((s.shape === Shapes.ids.mainline || s.shape === Shapes.ids.E) && me.cr3Mm < p.mms && !(s.mm[me.cr3Mm].cpumask & (1 << c))) {
+          return `P7c: cpu${c} has CR3 on mm${me.cr3Mm} but is not in its mm_cpumask`;
+        }
+      }
+      return null;
+    },
+  }),
+  property({
+    name: 'P8',
+    statement: 'Code assertions hold: switch_mm_irqs_off runs with IRQs off, prev == next implies the CPU is in mm_cpumask(next), leave_mm runs only when lazy.',
+    ref: 'lazy-tlb.md P8; VM_WARN_ON_ONCE in switch_mm_irqs_off, WARN_ON in leave_mm (arch/x86/mm/tlb.c)',
+    models: X86,
+    on: {
+      Assert: (_s, _g, x, c, kind) => {
+        if (kind === Assert.switchIrqsOn) x.fail(`cpu${c} entered switch_mm_irqs_off with IRQs on`);
+        if (kind === Assert.sw2aMaskBit) x.fail(`cpu${c} switched to its loaded mm without being in its mm_cpumask (SW2a warning)`);
+        if (kind === Assert.leaveMmNotLazy) x.fail(`cpu${c} ran leave_mm while not lazy`);
+      },
+    },
+  }),
+  property({
+    name: 'P9',
+    statement: 'An NMI that finds nmi_uaccess_okay() (loaded_mm == current->mm) accesses user memory through CR3 of that mm.',
+    ref: 'lazy-tlb.md P9; nmi_uaccess_okay (arch/x86/include/asm/tlbflush.h), LOADED_MM_SWITCHING',
+    models: X86,
+    check: (s, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) {
+        const me = s.cpu[c];
+        // nmi_uaccess_okay() and LOADED_MM_SWITCHING exist since v4.19 (shape D on)
+        if (s.shape < Shapes.ids.D) return null;
+        if (me.online && me.currMm < p.mms && me.loadedMm === me.currMm && me.cr3Mm !== me.currMm && sbEmpty(s, c)) {
+          return `an NMI on cpu${c} finds loaded_mm == current->mm == mm${me.currMm} but CR3 is on ${mmName(s, me.cr3Mm)}`;
+        }
+      }
+      return null;
+    },
+  }),
+  property({
+    name: 'P10',
+    statement: 'Between rq->curr = next and next running user code there is a full barrier, and a core-serializing instruction if the user mm changed (membarrier coupling).',
+    ref: 'lazy-tlb.md P10, membarrier.md; finish_task_switch, membarrier_mm_sync_core_before_usermode',
+    // only when composed with the membarrier model
+    models: ['membarrier'],
+  }),
+];

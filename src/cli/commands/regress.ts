@@ -1,0 +1,88 @@
+// lazytlb regress [--variant NAME|FILE]: the regression corpus against a variant (default mainline).
+// Every stored counterexample is replayed on that variant (still violates / no longer reproduces /
+// not applicable, and why); then the variant's full check lists the properties it violates that
+// mainline does not. Exit 1 if the variant violates any property.
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { shipped, type ShippedModel } from '../../../models/index.ts';
+import { allProperties } from '../../../properties/index.ts';
+import { check } from '../../engine/check.ts';
+import type { VariantDef } from '../../lang/variant.ts';
+import { loadCounterexample } from '../../trace/cexfile.ts';
+import type { Io } from '../io.ts';
+import { findModel, findVariant, loadVariantFile } from '../load.ts';
+import { replayFile } from './replay.ts';
+
+export interface RegressArgs {
+  variant?: string;
+  json?: boolean;
+}
+
+interface Row {
+  file: string;
+  model: string;
+  stored: string;
+  outcome: 'still violates' | 'no longer reproduces' | 'not applicable' | 'violates another property';
+  detail: string;
+}
+
+function corpus(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? corpus(join(dir, e.name)) : e.name.endsWith('.json') ? [join(dir, e.name)] : []));
+}
+
+const isFile = (spec: string) => /[/\\]/.test(spec) || /\.(ts|js|mjs)$/.test(spec);
+
+export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
+  const spec = a.variant ?? 'mainline';
+  // The variant per model: a file names one model; a name applies to every model that has it.
+  const targets = new Map<string, { sm: ShippedModel; variant: VariantDef | null } | string>();
+  if (isFile(spec)) {
+    const probe = await loadVariantFile(spec, '*');
+    targets.set(probe.model, { sm: findModel(probe.model), variant: probe });
+  } else {
+    for (const sm of shipped) {
+      if (spec === 'mainline' || sm.variants.some((v) => v.name === spec)) targets.set(sm.model.name, { sm, variant: await findVariant(sm, spec) });
+      else targets.set(sm.model.name, `model ${sm.model.name} has no variant ${spec}`);
+    }
+  }
+  const rows: Row[] = [];
+  for (const file of corpus(join(process.cwd(), 'counterexamples')).sort()) {
+    const rel = relative(process.cwd(), file);
+    const c = loadCounterexample(rel);
+    const t = targets.get(c.model);
+    if (t === undefined || typeof t === 'string') {
+      rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'not applicable', detail: t ?? `the variant is for model ${[...targets.keys()].join(', ')}` });
+      continue;
+    }
+    const { outcome } = await replayFile(c, isFile(spec) ? spec : spec);
+    if (outcome.status === 'violates') rows.push({ file: rel, model: c.model, stored: c.property, outcome: outcome.property === c.property ? 'still violates' : 'violates another property', detail: `${outcome.property} after step ${outcome.at + 1}` });
+    else if (outcome.status === 'no-violation') rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'no longer reproduces', detail: `all ${outcome.steps} steps apply` });
+    else rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'not applicable', detail: `step ${outcome.at + 1}: ${outcome.why}` });
+  }
+  // The full check of the variant, property by property, against mainline.
+  const checks: { model: string; property: string; onMainline: boolean; steps: number }[] = [];
+  for (const [, t] of targets) {
+    if (typeof t === 'string') continue;
+    let remaining = allProperties.filter((p) => p.models.includes(t.sm.model.name)).map((p) => p.name);
+    while (remaining.length > 0) {
+      const r = check(t.sm.model, allProperties, { variant: t.variant, properties: remaining });
+      if (r.verdict !== 'violation' || !r.property || !remaining.includes(r.property)) break;
+      const main = t.variant ? check(t.sm.model, allProperties, { properties: [r.property], params: r.params }) : r;
+      checks.push({ model: t.sm.model.name, property: r.property, onMainline: main.verdict === 'violation', steps: r.trace?.length ?? 0 });
+      remaining = remaining.filter((p) => p !== r.property);
+    }
+  }
+  const violated = checks.length > 0;
+  if (a.json) io.out(JSON.stringify({ variant: spec, replays: rows, violations: checks }));
+  else {
+    const w = Math.max(10, ...rows.map((r) => r.file.length)) + 2;
+    const out = [`regression corpus against --variant ${spec}: ${rows.length} stored counterexamples`, ''];
+    for (const r of rows) out.push(`${r.file.padEnd(w)}${r.outcome.padEnd(27)}${r.detail}`);
+    out.push('');
+    if (!violated) out.push(`full check of ${spec}: no violation in ${[...targets.values()].filter((t) => typeof t !== 'string').length} model(s)`);
+    for (const c of checks) out.push(`full check of ${spec}: ${c.model} violates ${c.property} (${c.steps} steps)${c.onMainline ? ' — mainline violates it too' : ' — new compared to mainline'}`);
+    io.out(out.join('\n'));
+  }
+  return violated ? 1 : 0;
+}

@@ -1,0 +1,118 @@
+// The membarrier model: mainline verdicts, one test per bug-catalog entry MB-1 … MB-5 (shortest trace,
+// named property, the catalog's key steps), and the exit_lazy_tlb RFC checked as a patch.
+import { describe, expect, it } from 'vitest';
+import { check } from '../../src/engine/check.ts';
+import model from '../../models/membarrier/model.ts';
+import mb1 from '../../models/membarrier/variants/mb1-sync-core-skips-caller.ts';
+import mb2 from '../../models/membarrier/variants/mb2-sync-core-ipi-mb-only.ts';
+import mb3 from '../../models/membarrier/variants/mb3-global-skips-pf-kthread.ts';
+import mb4 from '../../models/membarrier/variants/mb4-kthread-use-mm-no-rq-update.ts';
+import mb5 from '../../models/membarrier/variants/mb5-global-reads-remote-mm.ts';
+import rfc from '../../models/membarrier/variants/rfc-exit-lazy-tlb.ts';
+import { allProperties } from '../../properties/index.ts';
+
+type Opts = Parameters<typeof check>[2];
+const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
+const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
+/** The trace contains these steps in this order (other steps may come in between). */
+function expectInOrder(r: ReturnType<typeof run>, wanted: string[]): void {
+  const got = steps(r);
+  let i = 0;
+  for (const w of wanted) {
+    while (i < got.length && !got[i].startsWith(w)) i++;
+    expect(i, `step '${w}' in order in:\n${got.join('\n')}`).toBeLessThan(got.length);
+    i++;
+  }
+}
+// The candidate fix for the mainline finding below (membarrier_switch_mm compares the states only).
+const fixed = { switchMmSameMmShortcut: false };
+
+describe('membarrier mainline', () => {
+  it('finding: after kthread_unuse_mm zeroes rq->membarrier_state, a same-mm switch keeps it 0 (MBP-1)', () => {
+    const r = run();
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-1');
+    expect(r.trace!.length).toBe(35);
+    expectInOrder(r, ['cpu1 kthread_use_mm:KU5', 'cpu1 kthread_unuse_mm:KN2', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 __schedule:SCH6u', 'cpu1 finish_task_switch:SCH10']);
+  });
+
+  it('with membarrier_switch_mm comparing states: ok, complete (regression pin)', () => {
+    const r = run({ flags: fixed });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(187619);
+  });
+
+  it('a kthread that sleeps inside kthread_use_mm: the RFC author\'s case misses the core sync (MBP-3)', () => {
+    const r = run({ flags: fixed, params: { kthreadSleeps: 1 } });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-3');
+    expectInOrder(r, ['cpu0 membarrier_private_expedited:P5b', 'cpu1 kthread_use_mm:KU4', 'cpu1 switch_mm_irqs_off:SW2f (tlb=0)', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 syscall_exit_to_user_mode:RET (via=0)', 'cpu1 user:E2']);
+  });
+});
+
+describe('membarrier bug catalog', () => {
+  it('MB-1: SYNC_CORE did not sync the calling CPU', () => {
+    const r = run({ variant: mb1 });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-3');
+    expect(r.trace!.length).toBe(27);
+    expectInOrder(r, ['cpu0 user:W1', 'cpu0 membarrier_private_expedited:P3', 'cpu0 membarrier_private_expedited:P8', 'cpu0 user:W3', 'cpu0 __schedule:SCH3 (next=task1', 'cpu0 switch_mm_irqs_off:SW1', 'cpu0 syscall_exit_to_user_mode:RET (via=0)', 'cpu0 user:E2']);
+  });
+
+  it('MB-2: SYNC_CORE relied on the IPI\'s IRET, but the exit-work loop rescheduled', () => {
+    const r = run({ variant: mb2 });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-3');
+    expect(r.trace!.length).toBe(47);
+    expectInOrder(r, ['cpu0 membarrier_private_expedited:P3', 'cpu0 membarrier_private_expedited:P6', 'cpu1 sysvec_call_function:IPI', 'cpu1 sysvec_call_function:IRQX (need_resched=1)', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 syscall_exit_to_user_mode:RET (via=0)', 'cpu1 user:E2']);
+  });
+
+  it('MB-3: GLOBAL_EXPEDITED skipped a kthread inside kthread_use_mm', () => {
+    const r = run({ variant: mb3 });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-2');
+    expect(r.trace!.length).toBe(27);
+    expectInOrder(r, ['cpu1 kthread_use_mm:KU4', 'cpu1 kthread_use_mm:KU8', 'cpu0 membarrier_global_expedited:G2', 'cpu0 membarrier_global_expedited:G4c', 'cpu0 membarrier_global_expedited:G7', 'cpu1 user:KA']);
+  });
+
+  it('MB-4: kthread_use_mm did not update rq->membarrier_state (MBP-1, and MBP-2)', () => {
+    const r = run({ variant: mb4 });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-1');
+    expect(r.trace!.length).toBe(18);
+    expectInOrder(r, ['cpu1 __schedule:SCH3 (next=task2', 'cpu1 kthread_use_mm:KU4', 'cpu1 kthread_use_mm:KU5', 'cpu1 kthread_use_mm:KU8']);
+    const r2 = run({ variant: mb4, properties: ['MBP-2'] });
+    expect(r2.verdict).toBe('violation');
+    expect(r2.property).toBe('MBP-2');
+    expectInOrder(r2, ['cpu1 kthread_use_mm:KU4', 'cpu0 membarrier_global_expedited:G2', 'cpu0 membarrier_global_expedited:G4a', 'cpu0 membarrier_global_expedited:G7']);
+  });
+
+  it('MB-5: GLOBAL_EXPEDITED read the remote task\'s freed mm', () => {
+    const r = run({ variant: mb5 });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-5');
+    expect(r.trace!.length).toBe(24);
+    expectInOrder(r, ['cpu0 membarrier_global_expedited:G4b', 'cpu0 membarrier_global_expedited:G4c', 'cpu1 do_exit:EM3', 'cpu1 do_exit:EM5', 'cpu1 finish_task_switch:SCH11b', 'cpu0 membarrier_global_expedited:G4m']);
+  });
+
+  it('the fixed flags pass in MB-2\'s configuration too (the default scope is pinned above)', () => {
+    const r = run({ flags: fixed, params: mb2.params as Record<string, number> });
+    expect(r.verdict).toBe('ok');
+  });
+});
+
+describe('RFC: x86 exit_lazy_tlb instead of membarrier_mm_sync_core_before_usermode', () => {
+  it('x86 keeps SYNC_CORE, including a kthread that sleeps inside kthread_use_mm', () => {
+    for (const kthreadSleeps of [0, 1]) {
+      const r = run({ variant: rfc, flags: fixed, params: { kthreadSleeps } });
+      expect(r.verdict, `kthreadSleeps=${kthreadSleeps}`).toBe('ok');
+    }
+  });
+
+  it('on a mainline riscv it drops the fence.i of finish_task_switch (MBP-3)', () => {
+    const r = run({ variant: rfc, flags: { ...fixed, arch: 'riscv' } });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-3');
+    expectInOrder(r, ['cpu1 __schedule:SCH3 (next=task2', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 __schedule:ELT', 'cpu1 finish_task_switch:SCH11b', 'cpu1 user:E2']);
+  });
+});
