@@ -76,7 +76,12 @@ export function cexPath(root: string, c: Counterexample): string {
 
 /** Writes the file; an existing different file is kept unless `force`. Returns the path written. */
 export function saveCounterexample(path: string, c: Counterexample, force: boolean, root = process.cwd()): string {
-  const text = JSON.stringify(c, null, 2) + '\n';
+  return writeJson(path, c, force, root);
+}
+
+/** Writes JSON; an existing different file is kept unless `force`. Returns the path written. */
+export function writeJson(path: string, data: unknown, force: boolean, root = process.cwd()): string {
+  const text = JSON.stringify(data, null, 2) + '\n';
   if (existsSync(path) && !force && readFileSync(path, 'utf8') !== text) {
     throw new UsageError(`${relative(root, path)} exists and differs; not overwritten (use --force)`);
   }

@@ -33,13 +33,13 @@ function agree(rm: RandomModel, memory: string, tally: Tally): boolean {
 }
 
 describe('fast and reference explorers agree on random models', () => {
-  it('under sequential consistency (200 models)', () => {
+  it('under sequential consistency (300 models)', () => {
     const tally: Tally = {};
     fc.assert(
       fc.property(arbModel, (rm) => {
         fc.pre(agree(rm, 'sc', tally));
       }),
-      { seed: SEED, numRuns: 200, maxSkipsPerRun: 100 },
+      { seed: SEED, numRuns: 300, maxSkipsPerRun: 100 },
     );
     // The random models reach every kind of outcome, so each comparison above means something.
     expect(tally['sc ok']).toBeGreaterThan(40);
@@ -50,7 +50,7 @@ describe('fast and reference explorers agree on random models', () => {
     expect(tally['sc states']).toBeGreaterThan(2000);
   });
 
-  it('under tso and weak store buffers (100 models with plain fields)', () => {
+  it('under tso and weak store buffers (150 models with plain fields)', () => {
     const tally: Tally = {};
     fc.assert(
       fc.property(
@@ -59,7 +59,7 @@ describe('fast and reference explorers agree on random models', () => {
           fc.pre(agree(rm, 'tso', tally) && agree(rm, 'weak', tally));
         },
       ),
-      { seed: SEED + 1, numRuns: 100, maxSkipsPerRun: 100 },
+      { seed: SEED + 1, numRuns: 150, maxSkipsPerRun: 100 },
     );
     for (const memory of ['tso', 'weak']) {
       expect(tally[`${memory} ok`]).toBeGreaterThan(20);

@@ -9,7 +9,8 @@ import { exitFor } from '../exit.ts';
 import { num, type Io } from '../io.ts';
 import { findModel, findVariant, parsePairs, variantRef } from '../load.ts';
 import { relative } from 'node:path';
-import { cexPath, saveCounterexample, toCounterexample } from '../../trace/cexfile.ts';
+import { cexPath, saveCounterexample, toCounterexample, writeJson } from '../../trace/cexfile.ts';
+import { toItf } from '../../trace/itf.ts';
 import { verifyFootprints } from '../../engine/verify.ts';
 
 export interface CheckArgs {
@@ -29,6 +30,7 @@ export interface CheckArgs {
   save?: boolean;
   force?: boolean;
   'verify-footprints'?: boolean;
+  format?: string;
   shrink?: boolean;
   simulate?: number;
   'walk-depth'?: number;
@@ -51,6 +53,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('simulate', { type: 'number', describe: 'N random walks instead of an exhaustive search (verdict violation or incomplete)' })
     .option('walk-depth', { type: 'number', default: 200, describe: 'with --simulate: steps per walk at most' })
     .option('seed', { type: 'number', describe: 'with --simulate: the random seed (default: from the clock, printed)' })
+    .option('format', { type: 'string', choices: ['lazytlb', 'itf'], default: 'lazytlb', describe: 'with --save: also write the Informal Trace Format (ITF) JSON next to the counterexample (itf)' })
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
     .option('por', { type: 'boolean', default: false, describe: 'partial-order reduction (ample sets from the fields the model declares own)' })
@@ -92,7 +95,12 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
       reason: r.reason!,
       trace: r.trace,
     });
-    saved = relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), cex), cex, Boolean(a.force)));
+    const path = cexPath(process.cwd(), cex);
+    saved = relative(process.cwd(), saveCounterexample(path, cex, Boolean(a.force)));
+    if (a.format === 'itf' && r.rawTrace) {
+      const itf = toItf(r.program, r.rawTrace, { model: r.model, variant: r.variant, property: r.property, reason: r.reason });
+      saved += `, ${relative(process.cwd(), writeJson(path.replace(/\.json$/, '.itf.json'), itf, Boolean(a.force)))}`;
+    }
   }
   const fp = a['verify-footprints'] ? verifyFootprints(r.program, { maxStates: a['max-states'], maxSeconds: a['max-seconds'] }) : null;
   const fpText = fp ? `\nfootprints: ${fp.problems.length === 0 ? 'respected' : 'VIOLATED'} on ${num(fp.transitions)} transitions of ${num(fp.states)} states${fp.complete ? '' : ' (incomplete)'}${fp.problems.map((x) => `\n  ${x}`).join('')}` : '';

@@ -15,6 +15,7 @@ import { replayFile } from './replay.ts';
 
 export interface RegressArgs {
   variant?: string;
+  model?: string;
   json?: boolean;
 }
 
@@ -41,7 +42,7 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
     const probe = await loadVariantFile(spec, '*');
     targets.set(probe.model, { sm: findModel(probe.model), variant: probe });
   } else {
-    for (const sm of shipped) {
+    for (const sm of a.model ? [findModel(a.model)] : shipped) {
       if (spec === 'mainline' || sm.variants.some((v) => v.name === spec)) targets.set(sm.model.name, { sm, variant: await findVariant(sm, spec) });
       else targets.set(sm.model.name, `model ${sm.model.name} has no variant ${spec}`);
     }
@@ -51,6 +52,7 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
     const rel = relative(process.cwd(), file);
     const c = loadCounterexample(rel);
     const t = targets.get(c.model);
+    if (a.model && c.model !== a.model) continue;
     if (t === undefined || typeof t === 'string') {
       rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'not applicable', detail: t ?? `the variant is for model ${[...targets.keys()].join(', ')}` });
       continue;
