@@ -7,6 +7,7 @@ import { runList } from './commands/list.ts';
 import { runReplay, type ReplayArgs } from './commands/replay.ts';
 import { runShrink, type ShrinkArgs } from './commands/shrink.ts';
 import { runRegress, type RegressArgs } from './commands/regress.ts';
+import { runShow, type ShowArgs } from './commands/show.ts';
 import { runSummary } from './commands/summary.ts';
 import { EXIT } from './exit.ts';
 import { processIo, type Io } from './io.ts';
@@ -33,6 +34,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       })
       .command('regress', 'replay every stored counterexample against a variant, then list its new violations', (y) => y.option('variant', { type: 'string', describe: 'a variant name (for every model that has it) or a variant file; default mainline' }).option('model', { type: 'string', describe: 'only this model' }).option('json', { type: 'boolean' }), async (a) => {
         code = await runRegress(a as unknown as RegressArgs, io);
+      })
+      .command('show <file>', 'print a stored counterexample, or write it as an HTML page with --html OUT', (y) => y.positional('file', { type: 'string', demandOption: true }).option('html', { type: 'string', describe: 'write a self-contained HTML page here' }).option('force', { type: 'boolean' }), async (a) => {
+        code = await runShow(a as unknown as ShowArgs, io);
       })
       .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }), (a) => {
         code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'] });

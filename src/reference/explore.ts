@@ -154,6 +154,12 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     },
   };
   const view = recordView(inst.decl, '', access);
+  if (buffered) {
+    // Properties ask whether a CPU's store buffer is empty through `s.$sb[c].n`, the number of
+    // buffered stores (the fast explorer's view shows its buffer fields under that name).
+    const sb = Array.from({ length: inst.actors.cpu }, (_, c) => Object.freeze({ get n() { return bufferOf(c).size; } }));
+    Object.defineProperty(view, '$sb', { value: Object.freeze(sb), enumerable: false });
+  }
   const ghosts = ghostDecls.map((d, i) => (d ? recordView(d, `#ghost${i}`, access) : null));
 
   const emit = (event: string, a = 0, b = 0, c = 0): void => {
