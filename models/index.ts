@@ -6,6 +6,8 @@ import shootdown from './bench/shootdown.ts';
 import shootdownNoFlushOnUnlazy from './bench/variants/no-flush-on-unlazy.ts';
 import x86LazyTlb from './x86-lazy-tlb/model.ts';
 import { x86LazyTlbVariants } from './x86-lazy-tlb/variants/index.ts';
+import xenPv from './xen-pv/model.ts';
+import { xenPvVariants } from './xen-pv/variants/index.ts';
 import contextTracking from './context-tracking/model.ts';
 import { contextTrackingVariants } from './context-tracking/variants/index.ts';
 import lazyMmu from './lazy-mmu/model.ts';
@@ -20,12 +22,36 @@ export interface ShippedModel {
   readonly summary: boolean;
   /** Variants shown in the summary (historical kernels that show a real counterexample). */
   readonly summaryVariants?: readonly string[];
+  /**
+   * Violations the model finds in mainline itself, not known to be fixed upstream: the summary shows
+   * them (a violation is the honest result), and checks the candidate fix (flag settings) as ok.
+   */
+  readonly openFindings?: readonly OpenFinding[];
+}
+
+export interface OpenFinding {
+  readonly property: string;
+  readonly summary: string;
+  readonly fix: Readonly<Record<string, boolean | number | string>>;
 }
 
 export const shipped: readonly ShippedModel[] = [
   { model: shootdown, variants: [shootdownNoFlushOnUnlazy], summary: true, summaryVariants: ['no-flush-on-unlazy'] },
   { model: x86LazyTlb, variants: x86LazyTlbVariants, summary: true, summaryVariants: ['v6.14'] },
+  { model: xenPv, variants: xenPvVariants, summary: true },
   { model: contextTracking, variants: contextTrackingVariants, summary: true },
   { model: lazyMmu, variants: lazyMmuVariants, summary: true },
-  { model: membarrier, variants: membarrierVariants, summary: true },
+  {
+    model: membarrier,
+    variants: membarrierVariants,
+    summary: true,
+    openFindings: [
+      {
+        property: 'MBP-1',
+        summary:
+          'kthread_unuse_mm / exit_mm set rq->membarrier_state to 0 while the CPU stays lazy on the mm; a switch to a thread of that mm then returns early from membarrier_switch_mm (prev_mm == next_mm) and GLOBAL_EXPEDITED skips the CPU',
+        fix: { switchMmSameMmShortcut: false },
+      },
+    ],
+  },
 ];

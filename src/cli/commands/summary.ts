@@ -9,14 +9,24 @@ interface Row {
   readonly r: CheckResult;
   readonly expected: string;
   readonly asExpected: boolean;
+  /** `open finding`, or the flags of a candidate fix. */
+  readonly note?: string;
 }
 
 export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }): number {
   const rows: Row[] = [];
   for (const sm of shipped.filter((s) => s.summary)) {
+    const findings = sm.openFindings ?? [];
     for (const memory of sm.model.memory ?? ['sc']) {
       const r = check(sm.model, allProperties, { memory, maxSeconds: opts.maxSeconds });
-      rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok' });
+      const finding = findings.find((f) => f.property === r.property);
+      const expected = findings.length ? `ok or open finding (${findings.map((f) => f.property).join('|')})` : 'ok';
+      rows.push({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
+      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
+    }
+    for (const f of findings) {
+      const r = check(sm.model, allProperties, { flags: f.fix, maxSeconds: opts.maxSeconds });
+      rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
     for (const name of sm.summaryVariants ?? []) {
@@ -30,25 +40,28 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
   }
   const good = rows.filter((x) => x.asExpected).length;
   if (opts.json) {
-    io.out(JSON.stringify(rows.map(({ r, expected, asExpected }) => ({ model: r.model, variant: r.variant, params: r.params, memory: r.memory, verdict: r.verdict, property: r.property ?? null, states: r.states, depth: r.depth, seconds: Number(r.seconds.toFixed(3)), expected, asExpected }))));
+    io.out(JSON.stringify(rows.map(({ r, expected, asExpected, note }) => ({ model: r.model, variant: r.variant, flags: r.flags, params: r.params, memory: r.memory, verdict: r.verdict, property: r.property ?? null, states: r.states, depth: r.depth, seconds: Number(r.seconds.toFixed(3)), expected, asExpected, note: note ?? null }))));
   } else {
-    io.out([header(), ...rows.map(line), '', `${good} of ${rows.length} results as expected${good === rows.length ? '' : ' — see the rows marked !'}`].join('\n'));
-    const firstCex = rows.find((x) => x.r.verdict === 'violation');
+    const notes = shipped.flatMap((sm) => (sm.openFindings ?? []).map((f) => `open finding in ${sm.model.name} mainline (${f.property}): ${f.summary}. Candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}.`));
+    io.out([header(), ...rows.map(line), '', `${good} of ${rows.length} results as expected${good === rows.length ? '' : ' — see the rows marked !'}`, ...notes.map((n) => `\n${n}`)].join('\n'));
+    // Point at a historical kernel of a real protocol model first, the calibration model last.
+    const firstCex = [...rows].reverse().find((x) => x.r.verdict === 'violation' && x.r.variant !== null && x.r.model !== 'shootdown') ?? rows.find((x) => x.r.verdict === 'violation');
     if (firstCex) io.out(`\nsee a counterexample: npx lazytlb check ${firstCex.r.model}${firstCex.r.variant ? ` --variant ${firstCex.r.variant}` : ''}`);
   }
   return good === rows.length ? 0 : 1;
 }
 
-const W = [16, 22, 18, 5, 30, 12, 6, 8];
+const W = [18, 20, 6, 30, 12, 6, 8, 30];
 
 function header(): string {
-  return cells(['model', 'variant', 'params', 'mem', 'verdict', 'states', 'depth', 'seconds']) + '\n' + W.map((w) => '-'.repeat(w - 1)).join(' ');
+  return cells(['model', 'variant', 'mem', 'verdict', 'states', 'depth', 'seconds', 'params']) + '\n' + W.map((w) => '-'.repeat(w - 1)).join(' ');
 }
 
-function line({ r, asExpected }: Row): string {
+function line({ r, asExpected, note }: Row): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(',');
   const verdict = r.verdict === 'violation' ? `violation ${r.property}` : r.verdict;
-  return cells([r.model, r.variant ?? 'mainline', params, r.memory, `${asExpected ? '' : '! '}${verdict}`, num(r.states), String(r.depth), r.seconds.toFixed(2)]);
+  const variant = note?.startsWith('candidate fix') ? 'mainline+fix' : (r.variant ?? 'mainline');
+  return cells([r.model, variant, r.memory, `${asExpected ? '' : '! '}${verdict}${note === 'open finding' ? ' (open)' : ''}`, num(r.states).padStart(W[4] - 2), String(r.depth).padStart(W[5] - 2), r.seconds.toFixed(2).padStart(W[6] - 2), params]);
 }
 
 function cells(xs: string[]): string {
