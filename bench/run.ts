@@ -21,16 +21,18 @@ import { GNU_TIME, haveCommand, measure, type BenchRow } from './measure.ts';
 import { runSpin } from './shootdown.pml.ts';
 import { runRumur } from './shootdown.m.ts';
 import { EXPECTED_STATES, type ShootdownParams } from './shootdown-count.ts';
+import { modelRows, modelTable, reductionTargets, type ModelRow } from './models.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** lazytlb via its CLI; a missing or failing CLI yields an 'n/a' row instead of an error. */
-function runLazytlb(p: ShootdownParams): BenchRow {
+function runLazytlb(p: ShootdownParams, reduction: { por: boolean; symmetry: boolean } = { por: false, symmetry: false }): BenchRow {
   const config = `shootdown(${p.cpus},${p.gens})`;
   const bin = process.env.BENCH_LAZYTLB ?? 'bin/lazytlb.mjs'; // override only to test the runner
   const args = [bin, 'check', 'shootdown', '--param', `cpus=${p.cpus}`, '--param', `gens=${p.gens}`,
-    '--no-por', '--no-symmetry', '--json'];
-  const row: BenchRow = { tool: 'lazytlb', config, verdict: 'n/a', states: null, seconds: null, peakMiB: null,
+    reduction.por ? '--por' : '--no-por', reduction.symmetry ? '--symmetry' : '--no-symmetry', '--json'];
+  const tool = reduction.por && reduction.symmetry ? 'lazytlb (POR+symmetry)' : reduction.por ? 'lazytlb (POR)' : reduction.symmetry ? 'lazytlb (symmetry)' : 'lazytlb';
+  const row: BenchRow = { tool, config, verdict: 'n/a', states: null, seconds: null, peakMiB: null,
     command: `node ${args.join(' ')}` };
   if (!existsSync(resolve(ROOT, bin)) || (!process.env.BENCH_LAZYTLB && !existsSync(join(ROOT, 'src/cli/main.ts'))))
     return { ...row, note: 'lazytlb CLI not present yet' };
@@ -105,6 +107,16 @@ function targets(rows: BenchRow[], config: string): { line: string; pass: boolea
   return { line: `targets ${config}: ${parts.join('; ')}`, pass: checks.every(([, r, limit]) => r !== null && r <= limit) };
 }
 
+/** Issue target: lazytlb with symmetry at least as fast as rumur with symmetry, with the same orbit count. */
+function symmetryTarget(rows: BenchRow[], config: string): string {
+  const lt = rows.find((r) => r.tool === 'lazytlb (symmetry)' && r.config === config);
+  const ru = rows.find((r) => r.tool === 'rumur (symmetry)' && r.config === config);
+  if (!lt || !ru || lt.seconds === null || ru.seconds === null) return `target ${config} symmetry: n/a`;
+  const t = ratio(lt.seconds, ru.seconds);
+  const same = lt.states === ru.states ? `same orbit count ${lt.states}` : `!!! ORBIT-COUNT MISMATCH lazytlb=${lt.states} rumur=${ru.states}`;
+  return `target ${config} symmetry: time <= rumur (symmetry): ${t !== null && t <= 1 ? 'PASS' : 'FAIL'} (${fmt(t)}x); ${same}`;
+}
+
 /** Counts that must agree: states of SPIN NOREDUCE (after the SPIN_EXTRA_STATES correction),
  *  rumur without symmetry, lazytlb without POR/symmetry and the reference count when known;
  *  likewise their fired-transition counts. */
@@ -156,6 +168,9 @@ function main(argv: string[]): number {
       ['rumur', () => runRumur(p, { symmetry: 'off' })],
       ['rumur (symmetry)', () => runRumur(p, { symmetry: 'exhaustive' })],
       ['lazytlb', () => runLazytlb(p)],
+      ['lazytlb (POR)', () => runLazytlb(p, { por: true, symmetry: false })],
+      ['lazytlb (symmetry)', () => runLazytlb(p, { por: false, symmetry: true })],
+      ['lazytlb (POR+symmetry)', () => runLazytlb(p, { por: true, symmetry: true })],
     ];
     for (const [tool, run] of runs) {
       if (!json) process.stderr.write(`bench: ${tool} ${cfg} ...\n`);
@@ -175,12 +190,20 @@ function main(argv: string[]): number {
   log('"compile s"); peak MiB = max RSS from /usr/bin/time -f %M; every tool single-threaded, one at a time.');
   const t = configs.map((p) => targets(rows, `shootdown(${p.cpus},${p.gens})`));
   for (const x of t) log(x.line);
+  for (const p of configs) log(symmetryTarget(rows, `shootdown(${p.cpus},${p.gens})`));
+  let models: ModelRow[] = [];
+  if (!argv.includes('--shootdown-only')) {
+    log('');
+    models = modelRows(600, (s) => (json ? undefined : process.stderr.write(s + '\n')));
+    modelTable(models, log);
+    for (const x of reductionTargets(models)) log(x);
+  }
   const bad = configs.flatMap((p) => mismatches(rows, `shootdown(${p.cpus},${p.gens})`));
   for (const m of bad) log(m);
   const failed = rows.filter((r) => r.verdict === 'error' || r.verdict === 'violation');
   for (const r of failed) log(`!!! ${r.tool} ${r.config}: ${r.verdict}${r.note ? ` — ${r.note}` : ''}`);
   for (const r of rows.filter((x) => x.verdict === 'n/a')) log(`note: ${r.tool} ${r.config}: n/a (${r.note})`);
-  if (json) console.log(JSON.stringify({ rows, targets: t, mismatches: bad }, null, 2));
+  if (json) console.log(JSON.stringify({ rows, targets: t, mismatches: bad, models }, null, 2));
   return bad.length > 0 || failed.length > 0 ? 1 : 0;
 }
 
