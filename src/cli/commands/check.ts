@@ -110,7 +110,8 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
 }
 
 function progressLine(p: Progress): string {
-  return `${num(p.states)} states, depth ${p.depth}, ${num(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, ${(p.bytes / 2 ** 20).toFixed(0)} MiB`;
+  const rss = process.memoryUsage.rss() / 2 ** 20;
+  return `${num(p.states)} states, depth ${p.depth}, ${num(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, store ${(p.bytes / 2 ** 20).toFixed(0)} MiB, process ${rss.toFixed(0)} MiB`;
 }
 
 /** The --json object (the CLI contract). */
