@@ -1,8 +1,9 @@
 // The visited-state store: packed states in one growing Uint32Array arena (state id = insertion
 // order, which is also the BFS queue order), an open-addressing hash table, and parent links (parent
-// id + the transition taken) from which a trace is rebuilt. A table entry holds the 32-bit hash, the
-// id and the first KEY packed words inline, so most probes (and every probe of a state of at most KEY
-// words) touch one cache line; longer states compare the rest in the arena. The store is exact: no
+// id + the transition taken) from which a trace is rebuilt. A state of at most KEY words is kept whole
+// in its table entry (id + 1, then the words: a probe touches one cache line and never the arena, and
+// the hash is recomputed from the key when the table grows); a longer state's entry holds its 32-bit
+// hash, its id and its first KEY words, and the rest is compared in the arena. The store is exact: no
 // state is ever mistaken for another. Nothing is allocated per state; arrays double when full.
 
 export const NO_PARENT = 0xffffffff;
@@ -15,11 +16,16 @@ export class StateStore {
   parent: Uint32Array;
   via: Uint32Array;
   count = 0;
-  /** Entries of `stride` words: hash, id + 1 (0 marks empty), then the first `key` packed words. */
+  /** Entries of `stride` words: [hash,] id + 1 (0 marks empty), then the first `key` packed words. */
   private table: Uint32Array;
   private mask: number;
   private readonly key: number;
   private readonly stride: number;
+  /** Whether entries store the hash (states longer than KEY words). */
+  private readonly hashed: boolean;
+  /** Offsets of the id and the key words within an entry. */
+  private readonly idAt: number;
+  private readonly keyAt: number;
 
   constructor(readonly words: number, initialCapacity = 1 << 16) {
     const cap = Math.max(16, initialCapacity);
@@ -28,7 +34,10 @@ export class StateStore {
     this.via = new Uint32Array(cap);
     const size = 1 << Math.ceil(Math.log2(cap * 2));
     this.key = Math.min(words, KEY);
-    this.stride = 2 + this.key;
+    this.hashed = words > KEY;
+    this.idAt = this.hashed ? 1 : 0;
+    this.keyAt = this.idAt + 1;
+    this.stride = this.keyAt + this.key;
     this.table = new Uint32Array(size * this.stride);
     this.mask = size - 1;
   }
@@ -38,42 +47,47 @@ export class StateStore {
     return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.table.byteLength;
   }
 
+  /** The table slot holding the packed state in `buf`, or the empty slot where it belongs (as -slot - 1). */
+  private probe(buf: Uint32Array, h: number): number {
+    const W = this.words;
+    const table = this.table;
+    const S = this.stride;
+    const K = this.key;
+    const ID = this.idAt;
+    const KA = this.keyAt;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const t = i * S;
+      const e = table[t + ID];
+      if (e === 0) return -i - 1;
+      if (this.hashed && table[t] !== h) continue;
+      let k = 0;
+      while (k < K && table[t + KA + k] === buf[k]) k++;
+      if (k < K) continue;
+      const off = (e - 1) * W;
+      while (k < W && this.arena[off + k] === buf[k]) k++;
+      if (k === W) return i;
+    }
+  }
+
   /**
    * Inserts the packed state in `buf[0..words)`: returns its new id, or -(id + 1) of the equal state
    * already stored.
    */
   insert(buf: Uint32Array, parent: number, via: number): number {
     const W = this.words;
-    const h = hashWords(buf, W);
-    const arena = this.arena;
-    const table = this.table;
-    const S = this.stride;
-    const K = this.key;
-    let i = h & this.mask;
-    for (;;) {
-      const t = i * S;
-      const e = table[t + 1];
-      if (e === 0) break;
-      if (table[t] === h) {
-        let k = 0;
-        while (k < K && table[t + 2 + k] === buf[k]) k++;
-        if (k === K) {
-          const off = (e - 1) * W;
-          while (k < W && arena[off + k] === buf[k]) k++;
-          if (k === W) return -e;
-        }
-      }
-      i = (i + 1) & this.mask;
-    }
+    const h = hashWords(buf, W, 0);
+    const slot = this.probe(buf, h);
+    if (slot >= 0) return -this.table[slot * this.stride + this.idAt];
+    const i = -slot - 1;
     const id = this.count;
-    if ((id + 1) * W > arena.length) this.growArena();
+    if ((id + 1) * W > this.arena.length) this.growArena();
     this.arena.set(buf.subarray(0, W), id * W);
     this.parent[id] = parent;
     this.via[id] = via;
-    const t = i * S;
-    table[t] = h;
-    table[t + 1] = id + 1;
-    for (let k = 0; k < K; k++) table[t + 2 + k] = buf[k];
+    const t = i * this.stride;
+    if (this.hashed) this.table[t] = h;
+    this.table[t + this.idAt] = id + 1;
+    for (let k = 0; k < this.key; k++) this.table[t + this.keyAt + k] = buf[k];
     this.count = id + 1;
     if (this.count * 10 > this.mask * 7) this.growTable(); // load factor at most 0.7
     return id;
@@ -81,23 +95,8 @@ export class StateStore {
 
   /** The id of the packed state in `buf` if it is stored, else -1. */
   find(buf: Uint32Array): number {
-    const W = this.words;
-    const h = hashWords(buf, W);
-    const table = this.table;
-    const S = this.stride;
-    const K = this.key;
-    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
-      const t = i * S;
-      const e = table[t + 1];
-      if (e === 0) return -1;
-      if (table[t] !== h) continue;
-      let k = 0;
-      while (k < K && table[t + 2 + k] === buf[k]) k++;
-      if (k < K) continue;
-      const off = (e - 1) * W;
-      while (k < W && this.arena[off + k] === buf[k]) k++;
-      if (k === W) return e - 1;
-    }
+    const slot = this.probe(buf, hashWords(buf, this.words, 0));
+    return slot >= 0 ? this.table[slot * this.stride + this.idAt] - 1 : -1;
   }
 
   private growArena(): void {
@@ -120,9 +119,11 @@ export class StateStore {
     const mask = size - 1;
     const old = this.table;
     for (let j = 0; j <= this.mask; j++) {
-      if (old[j * S + 1] === 0) continue;
-      let i = old[j * S] & mask;
-      while (table[i * S + 1] !== 0) i = (i + 1) & mask;
+      const e = old[j * S + this.idAt];
+      if (e === 0) continue;
+      const h = this.hashed ? old[j * S] : hashWords(old, this.words, j * S + this.keyAt);
+      let i = h & mask;
+      while (table[i * S + this.idAt] !== 0) i = (i + 1) & mask;
       for (let k = 0; k < S; k++) table[i * S + k] = old[j * S + k];
     }
     this.table = table;
@@ -130,11 +131,11 @@ export class StateStore {
   }
 }
 
-/** A 32-bit hash of the first `n` words (murmur3-style mixing). */
-export function hashWords(buf: Uint32Array, n: number): number {
+/** A 32-bit hash of the `n` words at `off` (murmur3-style mixing). */
+export function hashWords(buf: Uint32Array, n: number, off: number): number {
   let h = 0x9747b28c ^ n;
   for (let k = 0; k < n; k++) {
-    let w = Math.imul(buf[k], 0xcc9e2d51);
+    let w = Math.imul(buf[off + k], 0xcc9e2d51);
     w = (w << 15) | (w >>> 17);
     h ^= Math.imul(w, 0x1b873593);
     h = (h << 13) | (h >>> 19);
