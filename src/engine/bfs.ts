@@ -116,25 +116,23 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     const real = canon ? violationAtEnd(prog, t) : v;
     return done('violation', { found: { kind, ...(real ?? v) }, trace: t });
   };
-  // The transition being executed, for the trace of a model error.
-  let atId = NO_PARENT;
-  let atVia = 0;
-  let expanding = 0;
+  // The state being expanded; the transition being tried is in the machine's step context (set before
+  // its guard runs), so a model error raised by a guard or an effect is traced to that transition.
+  let expanding = NO_PARENT;
   let stopped: ExploreResult | null = null;
   const onSucc = (step: number, actor: number, choice: number): boolean => {
-    atId = expanding;
-    atVia = encodeVia(step, actor, choice);
+    const via = encodeVia(step, actor, choice);
     transitions++;
     if (canon) {
       rep.set(cur);
       canon.canon(rep);
       prog.pack(rep, tmp, 0);
     }
-    const r = store.insert(tmp, expanding, atVia);
+    const r = store.insert(tmp, expanding, via);
     if (m.violation !== null) {
       // The failing transition itself ends the trace, also when it leads to a state stored before
       // (reached then by another transition, on which the monitor did not fail).
-      const t = r >= 0 ? trace(r, true) : canon ? realTrace(prog, store, canon, pathTo(store, expanding), true, tmp) : [...traceTo(store, expanding), decodeVia(atVia)];
+      const t = r >= 0 ? trace(r, true) : canon ? realTrace(prog, store, canon, pathTo(store, expanding), true, tmp) : [...traceTo(store, expanding), decodeVia(via)];
       stopped = violationFound('monitor', m.violation, t);
       return true;
     }
@@ -194,7 +192,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     }
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    const t = atId === NO_PARENT ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, atId)) : [...traceTo(store, atId), decodeVia(atVia)];
+    const x = m.ctx;
+    const failing = { step: x.step?.id ?? 0, actor: x.actor, choice: x.choice };
+    const t = expanding === NO_PARENT || x.step === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), failing];
     return done('error', { found: { kind: 'error', prop: -1, reason: e.message }, trace: t });
   }
   return done('ok');

@@ -7,7 +7,7 @@ import { ModelError } from './errors.ts';
 import type { Instance } from './instantiate.ts';
 import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
 import type { Effect, Guard, ProcedureDef } from './model.ts';
-import { arrayOf, type RecordDecl } from './schema.ts';
+import { arrayOf, unmarked, type RecordDecl } from './schema.ts';
 
 export const IDLE = 0;
 
@@ -109,7 +109,7 @@ export function compile(inst: Instance): Program {
   const ghostNames = inst.properties.map((_, i) => `p${i}`);
   const ghost: Record<string, RecordDecl> = {};
   inst.properties.forEach((p, i) => {
-    if (p.ghost) ghost[ghostNames[i]] = p.ghost(inst.params);
+    if (p.ghost) ghost[ghostNames[i]] = unmarked(p.ghost(inst.params)) as RecordDecl;
   });
   if (Object.keys(ghost).length > 0) full.$ghost = ghost;
   const layout = buildLayout(full);

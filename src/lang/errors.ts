@@ -24,7 +24,7 @@ export function closeMatches(name: string, accepted: readonly string[]): string[
   const lower = name.toLowerCase();
   return accepted
     .map((a) => ({ a, d: a.toLowerCase().startsWith(lower) || lower.startsWith(a.toLowerCase()) ? 0 : editDistance(lower, a.toLowerCase()) }))
-    .filter((x) => x.d <= 2)
+    .filter((x) => x.d <= (name.length <= 3 ? 1 : 2))
     .sort((x, y) => x.d - y.d)
     .slice(0, 3)
     .map((x) => x.a);

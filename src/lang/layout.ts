@@ -2,6 +2,7 @@
 // words. A value never straddles two words. Records are laid out contiguously, so every element of a
 // per-CPU array has the same field offsets (one view class serves all CPUs).
 import { bitsFor, type Domain, type ObjKind } from './domain.ts';
+import { ModelError } from './errors.ts';
 import { isArray, isDomain, isPlain, type Decl, type RecordDecl } from './schema.ts';
 
 export interface Slot {
@@ -30,6 +31,8 @@ export interface Layout {
   readonly words: number;
   readonly root: LayoutNode & { kind: 'record' };
 }
+
+const RESERVED = new Set(['constructor', '__proto__', 'prototype']);
 
 interface Draft {
   index: number;
@@ -82,7 +85,10 @@ function walk(d: Decl, path: string, owners: { of: ObjKind; index: number }[], o
   const base = out.length;
   const fields = new Map<string, LayoutNode>();
   for (const [name, sub] of Object.entries(d as RecordDecl)) {
-    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) throw new Error(`field name '${name}' at ${path || 'state'} is not an identifier`);
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) throw new ModelError(`field name '${name}' at ${path || 'state'} is not an identifier`);
+    // Names starting with '$' are the language's own (control, store buffers, ghost state at the root).
+    const internal = path === '' && (name === '$ctl' || name === '$sb' || name === '$ghost');
+    if ((name.startsWith('$') && !internal) || RESERVED.has(name)) throw new ModelError(`field name '${name}' at ${path || 'state'} is reserved; rename the field`);
     fields.set(name, walk(sub, path ? `${path}.${name}` : name, owners, out));
   }
   return { kind: 'record', base, size: out.length - base, fields };

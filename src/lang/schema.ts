@@ -69,6 +69,14 @@ export function isArray(d: Decl): d is ArrayDecl {
   return (d as { kind?: unknown }).kind === 'array';
 }
 
+/** The declaration with `plain` and `own` marks removed (ghost state is never buffered nor owned). */
+export function unmarked(d: Decl): Decl {
+  if (isPlain(d)) return d.domain;
+  if (isDomain(d)) return d;
+  if (isArray(d)) return { ...d, elem: unmarked(d.elem) };
+  return Object.fromEntries(Object.entries(d as RecordDecl).map(([k, v]) => [k, unmarked(v)]));
+}
+
 /** An array of scalars: read with get(i), written with set(i, v). */
 export interface ScalarArray<T> {
   readonly length: number;

@@ -44,7 +44,7 @@ function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: G
   for (const [name, f] of node.fields) {
     const rel = relBase(f) - node.base;
     if (f.kind === 'scalar') {
-      accessors.push(scalarAccessors(name, f.slot, `this.b+${f.slot.index - node.base}`, tso));
+      accessors.push(scalarAccessors(name, f.slot, `this.$$b+${f.slot.index - node.base}`, tso));
     } else if (f.kind === 'record') {
       kids.push(classFor(f, mem, tso));
       ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel});`);
@@ -58,7 +58,7 @@ function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: G
       ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel});`);
     }
   }
-  const src = `return class{constructor($,b){this.$=$;this.b=b;${ctor.join('')}}${accessors.join('')}}`;
+  const src = `return class{constructor($,b){this.$$s=$;this.$$b=b;${ctor.join('')}}${accessors.join('')}}`;
   return new Function('K', 'M', src)(kids, mem) as Ctor;
 }
 
@@ -74,7 +74,7 @@ function scalarAccessors(name: string, slot: Slot, at: string, tso: Gen): string
 
 function load(slot: Slot, at: string, g: Gen, into: string): string {
   if (slot.plain && g.tso) return `${into}M.ld(${at});`;
-  return `${g.record ? `M.r(${at});` : ''}${into}this.$[${at}];`;
+  return `${g.record ? `M.r(${at});` : ''}${into}this.$$s[${at}];`;
 }
 
 function decode(d: Domain, i: string): string {
@@ -83,7 +83,7 @@ function decode(d: Domain, i: string): string {
 }
 
 function encodeAndStore(slot: Slot, at: string, g: Gen): string {
-  const store = (i: string) => (slot.plain && g.tso ? `M.st(${at},${i});` : `${g.record ? `M.w(${at});` : ''}this.$[${at}]=${i};`);
+  const store = (i: string) => (slot.plain && g.tso ? `M.st(${at},${i});` : `${g.record ? `M.w(${at});` : ''}this.$$s[${at}]=${i};`);
   const d = slot.domain;
   if (d.kind === 'bool') return `if(v===true){${store('1')}}else if(v===false){${store('0')}}else M.oob(${at},v);`;
   // `e` (not `i`): the scalar-array setter's index is called `i`.
@@ -98,9 +98,9 @@ function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory,
   if (!first) return new Function(`return class{constructor(){this.length=0}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`)() as Ctor;
   const path = first.slot.path.replace(/\[0\]$/, '');
   const check = `if(!(i>=0&&i<${n}&&(i|0)===i))M.badIndex(${JSON.stringify(path)},i);`;
-  const at = 'this.b+i';
+  const at = 'this.$$b+i';
   const src =
-    `return class{constructor($,b){this.$=$;this.b=b;this.length=${n};}` +
+    `return class{constructor($,b){this.$$s=$;this.$$b=b;this.length=${n};}` +
     `get(i){${check}${load(first.slot, at, tso, 'const x=')}return ${decode(first.slot.domain, 'x')};}` +
     `set(i,v){${check}${encodeAndStore(first.slot, at, tso)}}}`;
   return new Function('M', src)(mem) as Ctor;

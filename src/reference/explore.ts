@@ -9,9 +9,17 @@
 //   `#pc.cpu[0]`, `#stack.cpu[0]`     pc (`proc:label` or 'idle') and return stack (a List of pcs) of an
 //                                     actor whose kind has seq or idle-only procedures
 //   `#sb.cpu[0]`                      under tso/weak: the CPU's store buffer, a List of [path, value]
-//                                     Lists, oldest first
+//                                     Lists, oldest first (only `plain` model fields are buffered;
+//                                     ghost state is never memory, so never buffered)
 // Every model field starts at the first value of its domain, then model.init runs, then each
 // property's init. Two states are the same when their Maps are equal (Immutable value equality).
+//
+// Transitions are tried in the language's order: actor kinds as declared, instances by index, at
+// each actor's pc the seq step there (or, when idle, the first step of each entry procedure and the
+// idle-only rules), then every other rule, the store-buffer drain last; choices in order. A monitor
+// failure is reported with the failing transition (also when it leads to a stored state), an
+// invariant is checked on each new state, a state without enabled transitions is a deadlock unless
+// the model's `end` holds, and a ModelError is reported with the transition that raised it.
 import { List, Map as IMap, Set as ISet } from 'immutable';
 import { ModelError } from '../lang/errors.ts';
 import { instantiate, type Instance, type InstanceOptions } from '../lang/instantiate.ts';
@@ -111,7 +119,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   const stackKey = (kind: string, a: number) => `#stack.${kind}[${a}]`;
   const bufferOf = (c: number) => cur.get(sbKey(c)) as List<Entry>;
 
-  /** The oldest-but-j entry of CPU c's buffer reaches memory. */
+  /** Entry j (0 = oldest) of CPU c's buffer reaches memory; the younger entries move up. */
   const drainEntry = (c: number, j: number): void => {
     const buf = bufferOf(c);
     const e = buf.get(j)!;
@@ -157,11 +165,18 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   if (buffered) {
     // Properties ask whether a CPU's store buffer is empty through `s.$sb[c].n`, the number of
     // buffered stores (the fast explorer's view shows its buffer fields under that name).
-    const sb = Array.from({ length: inst.actors.cpu }, (_, c) => Object.freeze({ get n() { return bufferOf(c).size; } }));
+    const sb = Array.from({ length: inst.actors.cpu }, (_, c) =>
+      Object.freeze({
+        get n() {
+          return bufferOf(c).size;
+        },
+      }),
+    );
     Object.defineProperty(view, '$sb', { value: Object.freeze(sb), enumerable: false });
   }
   const ghosts = ghostDecls.map((d, i) => (d ? recordView(d, `#ghost${i}`, access) : null));
 
+  /** Handlers see the state as the emitting CPU does (its own buffered stores included). */
   const emit = (event: string, a = 0, b = 0, c = 0): void => {
     const hs = handlers.get(event);
     if (!hs) throw new ModelError(`${where}: emits undeclared event '${event}'`);

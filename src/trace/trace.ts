@@ -4,6 +4,7 @@
 import type { Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
 import { Machine } from '../engine/machine.ts';
+import { ModelError } from '../lang/errors.ts';
 import type { RawStep } from '../engine/bfs.ts';
 
 export interface Change {
@@ -31,7 +32,12 @@ export interface TraceRow {
 /** Replays raw transitions from the initial state and records the visible changes of each. */
 export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
   const m = new Machine(prog);
-  m.init();
+  try {
+    m.init();
+  } catch (e) {
+    if (e instanceof ModelError) return []; // the initial state itself is the error (reported as the reason)
+    throw e;
+  }
   const before = new Int32Array(m.cur.length);
   const rows: TraceRow[] = [];
   for (const r of raw) {

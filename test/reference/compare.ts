@@ -7,18 +7,6 @@ import type { PropertyDef } from '../../src/lang/property.ts';
 import type { RecordDecl } from '../../src/lang/schema.ts';
 import { exploreReference, type ReferenceResult } from '../../src/reference/explore.ts';
 
-/**
- * Known bugs of the fast explorer, each pinned by an `it.fails` test; the comparison skips exactly the
- * part of the result each one breaks. Set a flag to false once its bug is fixed.
- */
-export const FAST_BUGS = {
-  /**
-   * A model error is reported with the trace of the last transition that completed, not the one that
-   * raised it (test/lang/domain.test.ts). The offending step is still compared, through the message.
-   */
-  staleModelErrorTrace: true,
-};
-
 /** The fast explorer's trace in the reference's notation: `cpu0 proc:label`, ` [choice]` when it chooses. */
 export function fastTrace(f: CheckResult): string[] {
   return (f.rawTrace ?? []).map((r) => {
@@ -62,9 +50,7 @@ export function differences({ fast, ref }: Pair): string[] {
   }
   if (ref.verdict === 'violation') same('reason', fast.reason, ref.reason);
   if (ref.verdict === 'error') same('offending step', stepOf(fast.reason), stepOf(ref.reason));
-  const skipTrace =
-    FAST_BUGS.staleModelErrorTrace && ref.verdict === 'error';
-  if (!skipTrace && ref.verdict !== 'ok') {
+  if (ref.verdict !== 'ok') {
     same('trace length', fast.rawTrace?.length, ref.traceLength);
     same('trace', fastTrace(fast), ref.trace);
   }

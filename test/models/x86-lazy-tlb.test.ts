@@ -1,0 +1,129 @@
+// The x86 lazy-TLB model: mainline verdicts under SC and TSO (regression pins), one test per catalog
+// entry TLB-1 … TLB-5 (the buggy kernel violates the catalog's property with a shortest trace through
+// the catalog's interleaving; the fixed kernel is ok from the same start), and the TSO handshake H2.
+import { describe, expect, it } from 'vitest';
+import { check } from '../../src/engine/check.ts';
+import model from '../../models/x86-lazy-tlb/model.ts';
+import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
+import { allProperties } from '../../properties/index.ts';
+
+type Opts = Parameters<typeof check>[2];
+const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
+const variant = (name: string) => x86LazyTlbVariants.find((v) => v.name === name)!;
+const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
+/** The trace contains these steps in this order (other steps may come in between). */
+function expectInOrder(r: ReturnType<typeof run>, wanted: string[]): void {
+  const got = steps(r);
+  let i = 0;
+  for (const w of wanted) {
+    while (i < got.length && !got[i].startsWith(w)) i++;
+    expect(i, `step '${w}' in order in:\n${got.join('\n')}`).toBeLessThan(got.length);
+    i++;
+  }
+}
+
+describe('x86-lazy-tlb mainline', () => {
+  it('default scope under SC: ok, complete', () => {
+    const r = run();
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(207605);
+  });
+
+  it('default scope under TSO: ok, complete', () => {
+    const r = run({ memory: 'tso' });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(365211);
+  });
+
+  it('every property of the family is bound, with the ids of the domain guide', () => {
+    const r = run({ params: { changes: 0, switches: 0 } });
+    expect(r.properties).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9']);
+  });
+});
+
+describe('bugs.md catalog', () => {
+  it('TLB-1: shape A cleared prev\'s mm_cpumask bit before the CR3 write (P3); 831d52bc1539 fixes it', () => {
+    const r = run({ variant: variant('v2.6.39') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P3');
+    expect(r.trace!.length).toBe(11);
+    expectInOrder(r, ['cpu0 context_switch:CS1 (next=1)', 'cpu0 switch_mm_irqs_off:CLRPREV', 'cpu1 change_ptes:F0 (op=1)', 'cpu1 flush_tlb_mm_range:F2', 'cpu1 flush_tlb_mm_range:F5', 'cpu1 flush_tlb_mm_range:F7', 'cpu1 change_ptes:FREE']);
+    expect(steps(r).some((s) => s.startsWith('cpu0 switch_mm_irqs_off:R1'))).toBe(false);
+    expect(run({ variant: variant('v3.0') }).verdict).toBe('ok');
+  });
+
+  it('TLB-2: v4.13 lazy CPUs left mm_cpumask and got no flush before a table was freed (P3); v4.14 fixes that race', () => {
+    const r = run({ variant: variant('v4.13') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P3');
+    expect(r.trace!.length).toBe(8);
+    expectInOrder(r, ['cpu0 change_ptes:F0 (op=1)', 'cpu0 flush_tlb_mm_range:F2', 'cpu0 flush_tlb_mm_range:F5', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE']);
+    expect(steps(r).some((s) => s.startsWith('cpu1'))).toBe(false);
+    // v4.14 with the lazy CPU staying put: the flush reaches it (T4 switches it to init_mm)
+    expect(run({ variant: variant('v4.14'), params: { switches: 0 } }).verdict).toBe('ok');
+  });
+
+  it('finding: v4.14-v6.13 clear prev\'s bit before the CR3 write again (the TLB-1 window, P3)', () => {
+    const r = run({ variant: variant('v4.14') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P3');
+    expect(r.trace!.length).toBe(11);
+    expectInOrder(r, ['cpu1 context_switch:CS1', 'cpu1 switch_mm_irqs_off:CLRPREV', 'cpu0 flush_tlb_mm_range:F5', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE']);
+  });
+
+  it('TLB-3: exec_mmap read active_mm before a preemption that dropped it (P5); d53c3dfb23c4 fixes it', () => {
+    const r = run({ variant: variant('v5.9') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P5');
+    expect(r.trace!.length).toBe(20);
+    expectInOrder(r, ['cpu0 exec_mmap:EX1', 'cpu0 preempt:PREEMPT', 'cpu0 context_switch:CS1 (next=1)', 'cpu0 context_switch:CS6', 'cpu0 mmdrop:MD1', 'cpu0 context_switch:CS1 (next=3)', 'cpu0 context_switch:CS4k', 'cpu0 exec_mmap:EX3']);
+    expect(run({ variant: variant('v5.10') }).verdict).toBe('ok');
+  });
+
+  it('TLB-4: flush_tlb_range without freed_tables skipped a lazy CPU before the table was freed (P3); 3ef938c35035 fixes it', () => {
+    const r = run({ variant: variant('pre-3ef938c35035') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P3');
+    expect(r.trace!.length).toBe(10);
+    expectInOrder(r, ['cpu0 change_ptes:F0 (op=1)', 'cpu0 flush_tlb_mm_range:F2', 'cpu0 flush_tlb_mm_range:SF1', 'cpu0 flush_tlb_mm_range:SF2', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE']);
+    const fixed = run({ variant: variant('3ef938c35035') });
+    expect(fixed.verdict).toBe('ok');
+    expect(fixed.states).toBe(228389);
+    // v6.13 (shape D, tlb_is_not_lazy) has the same bug
+    const d = run({ variant: variant('v6.13') });
+    expect([d.verdict, d.property, d.trace!.length]).toEqual(['violation', 'P3', 9]);
+  });
+
+  it('TLB-5: should_flush_tlb skipped a CPU in the LOADED_MM_SWITCHING window (P1); fea4e317f9e7 fixes it', () => {
+    const r = run({ variant: variant('pre-fea4e317f9e7') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P1');
+    expect(r.trace!.length).toBe(18);
+    expectInOrder(r, [
+      'cpu0 change_ptes:F0 (op=0)',
+      'cpu1 switch_mm_irqs_off:SW3b',
+      'cpu1 switch_mm_irqs_off:SW3c',
+      'cpu1 switch_mm_irqs_off:SW3d',
+      'cpu0 flush_tlb_mm_range:F2',
+      'cpu0 flush_tlb_mm_range:SF1',
+      'cpu0 flush_tlb_mm_range:SF2',
+      'cpu0 flush_tlb_mm_range:F7',
+      'cpu1 switch_mm_irqs_off:R1',
+      'cpu1 switch_mm_irqs_off:R2',
+      'cpu1 user:ACCESS',
+    ]);
+    const fixed = run({ variant: variant('fea4e317f9e7') });
+    expect(fixed.verdict).toBe('ok');
+    expect(fixed.states).toBe(196769);
+  });
+});
+
+describe('memory model', () => {
+  it('H2 needs the smp_mb() on the already-set branch of SW3c only under TSO', () => {
+    expect(run({ variant: variant('no-sw3c-fence') }).verdict).toBe('ok');
+    const r = run({ variant: variant('no-sw3c-fence'), memory: 'tso' });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P1');
+    expectInOrder(r, ['cpu1 switch_mm_irqs_off:SW3b', 'cpu1 switch_mm_irqs_off:SW3d', 'cpu0 flush_tlb_mm_range:SF1', 'cpu0 flush_tlb_mm_range:F7', 'cpu1 user:ACCESS']);
+  });
+});

@@ -1,0 +1,57 @@
+// The Xen PV model: mainline verdicts under SC and TSO (regression pins) and the catalog entry XEN-1
+// (the 2.6.23 drop mask misses a vCPU whose CR3 switch is still queued; 9f79991d4186 fixes it).
+import { describe, expect, it } from 'vitest';
+import { check } from '../../src/engine/check.ts';
+import model from '../../models/xen-pv/model.ts';
+import { xenPvVariants } from '../../models/xen-pv/variants/index.ts';
+import { allProperties } from '../../properties/index.ts';
+
+type Opts = Parameters<typeof check>[2];
+const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
+const variant = (name: string) => xenPvVariants.find((v) => v.name === name)!;
+const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
+function expectInOrder(r: ReturnType<typeof run>, wanted: string[]): void {
+  const got = steps(r);
+  let i = 0;
+  for (const w of wanted) {
+    while (i < got.length && !got[i].startsWith(w)) i++;
+    expect(i, `step '${w}' in order in:\n${got.join('\n')}`).toBeLessThan(got.length);
+    i++;
+  }
+}
+
+describe('xen-pv mainline', () => {
+  it('default scope under SC: ok, complete', () => {
+    const r = run();
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(44113);
+    expect(r.properties).toEqual(expect.arrayContaining(['X1', 'X2', 'X3', 'X4', 'P3', 'P4', 'P7']));
+  });
+
+  it('default scope under TSO: ok, complete', () => {
+    const r = run({ memory: 'tso' });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(75809);
+  });
+});
+
+describe('bugs.md catalog', () => {
+  it('XEN-1: unpin while a vCPU\'s hypervisor CR3 still references the pgd (X1); 9f79991d4186 fixes it', () => {
+    const r = run({ variant: variant('v2.6.23') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('X1');
+    expect(r.trace!.length).toBe(17);
+    expectInOrder(r, ['cpu0 exit_mm:EM5', 'cpu1 context_switch:CS1 (next=1)', 'cpu1 switch_mm_irqs_off:CLRPREV', 'cpu0 exit_mmap:XD3', 'cpu0 exit_mmap:XD6']);
+    // the vCPU is still inside its context switch: the CR3 hypercall has not been issued
+    expect(steps(r).some((s) => s.startsWith('cpu1 context_switch:CS6'))).toBe(false);
+    expect(run({ variant: variant('v2.6.24') }).verdict).toBe('ok');
+  });
+
+  it('XEN-1 on the mainline skeleton: a drop mask from xen_cr3 / loaded_mm misses the queued switch (X1)', () => {
+    const r = run({ variant: variant('linux-view') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('X1');
+    expectInOrder(r, ['cpu1 context_switch:CS1 (next=1)', 'cpu1 switch_mm_irqs_off:R1', 'cpu0 exit_mmap:XD3', 'cpu0 exit_mmap:XD6']);
+    expect(r.trace!.length).toBe(21);
+  });
+});
