@@ -1,8 +1,8 @@
-// Shrinking a counterexample to one a person can read: from a violating trace, (1) the shortest
-// length at which the same property fails, (2) among those, the fewest context switches between
-// actors (a breadth-first search bounded by preemptions, as in iterative context bounding), (3) no
+// Shrinking a counterexample to one a person can read, criteria in this order: (1) the shortest
+// length at which the same property fails, (2) the fewest context switches between actors at that
+// length (a breadth-first search bounded by preemptions, as in iterative context bounding), (3) no
 // step the violation does not depend on, and (4) the smallest params under which the property still
-// fails. Each search is bounded (maxStates); a bound that is hit leaves that criterion as it was and
+// fails within that length. Each search is bounded (maxStates); a bound that is hit leaves that criterion as it was and
 // says so. The result is a real, replayable trace of the same property.
 import { compile, type Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
@@ -51,32 +51,31 @@ export function shrink(input: ShrinkInput, maxStates = 2_000_000): ShrinkResult 
   let trace = removeIrrelevant(prog, input.property, input.trace);
   const from = { length: input.trace.length, switches: switches(prog, input.trace), params: fromParams };
 
-  // (4) Smallest params first (a smaller scope makes the other searches cheaper): lower one param at
-  // a time while a bounded search still finds the property violated.
+  // (1) Shortest length at the given params.
+  const shortest = boundedSearch(prog, input.property, trace.length, Infinity, maxStates);
+  if (shortest.trace) trace = shortest.trace;
+  else if (shortest.hitLimit) incomplete.push(`shortest length (search stopped at ${maxStates} states)`);
+  // (4) Smallest params that keep that length: lower one param at a time while a search bounded by the
+  // current length still finds the property violated (criteria are ordered: length before params).
   let params: Record<string, number> = { ...fromParams };
   for (const [name, spec] of Object.entries(input.model.params)) {
     for (let v = spec.min; v < params[name]; v++) {
-      const trial = { ...params, [name]: v };
       let p: Program;
       try {
-        p = compile(instantiate(input.model, input.properties, { ...input.options, params: trial }));
+        p = compile(instantiate(input.model, input.properties, { ...input.options, params: { ...params, [name]: v } }));
       } catch {
         continue;
       }
-      const found = boundedSearch(p, input.property, Infinity, Infinity, maxStates);
+      const found = boundedSearch(p, input.property, trace.length, Infinity, maxStates);
       if (found.trace) {
-        params = trial;
+        params = { ...params, [name]: v };
         prog = p;
         trace = found.trace;
         break;
       }
     }
   }
-
-  // (1) Shortest length, (2) then fewest switches at that length.
-  const shortest = boundedSearch(prog, input.property, trace.length, Infinity, maxStates);
-  if (shortest.trace) trace = shortest.trace;
-  else if (shortest.hitLimit) incomplete.push(`shortest length (search stopped at ${maxStates} states)`);
+  // (2) Fewest context switches at that length.
   for (let k = 0; k < switches(prog, trace); k++) {
     const r = boundedSearch(prog, input.property, trace.length, k, maxStates);
     if (r.trace) {
