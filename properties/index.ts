@@ -2,8 +2,9 @@
 import type { PropertyDef } from '../src/lang/property.ts';
 import shootdown from './shootdown.ts';
 import lazyTlb from './lazy-tlb.ts';
+import xenPv from './xen-pv.ts';
 import contextTracking from './context-tracking.ts';
 import lazyMmu from './lazy-mmu.ts';
 import membarrier from './membarrier.ts';
 
-export const allProperties: readonly PropertyDef[] = [...shootdown, ...lazyTlb, ...contextTracking, ...lazyMmu, ...membarrier];
+export const allProperties: readonly PropertyDef[] = [...shootdown, ...lazyTlb, ...xenPv, ...contextTracking, ...lazyMmu, ...membarrier];

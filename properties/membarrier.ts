@@ -45,6 +45,9 @@ export default [
     statement: 'Outside a context switch (SCH3–SCH10) and kthread_use_mm (KU4–KU8), a CPU whose rq->curr runs an mm whose GLOBAL_EXPEDITED registration has returned has GLOBAL_EXPEDITED in rq->membarrier_state.',
     ref: 'membarrier.md MBP-1; membarrier_switch_mm, membarrier_update_current_mm, sync_runqueues_membarrier_state',
     models,
+    // the exemptions (next, kuOld, the CPU's store-buffer fill), rq->curr and the tsk->mm it names, the
+    // mm's registration and the rq copy
+    reads: ['cpu.next', 'cpu.kuOld', '$sb.n', 'cpu.curr', 'kthreadMm', 'otherMm', 'mm.state', 'cpu.rqmb'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const x = s.cpu[c];

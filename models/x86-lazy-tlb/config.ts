@@ -8,8 +8,9 @@ export const lazyTlbParams = {
   mms: { default: 2, min: 1, max: 3, doc: 'user mms (plus init_mm); with exec the last one is the new mm' },
   gens: { default: 2, min: 1, max: 4, doc: 'bound on tlb_gen and page-table versions (PTE-change actions)' },
   asids: { default: 2, min: 1, max: 3, doc: 'ASID slots per CPU (1 = no PCID: every CR3 write flushes)' },
-  changes: { default: 2, min: 1, max: 6, doc: 'scope: page-table changes (each followed by a flush) over all mms' },
-  switches: { default: 2, min: 1, max: 8, doc: 'scope: context switches per CPU (each run explores every interleaving of at most this many)' },
+  changes: { default: 1, min: 0, max: 6, doc: 'scope: page-table changes (each followed by a flush) over all mms' },
+  exits: { default: 1, min: 0, max: 4, doc: 'scope: task exits (exit_mm -> mmput) over all mms' },
+  switches: { default: 2, min: 0, max: 8, doc: 'scope: context switches per CPU (each run explores every interleaving of at most this many)' },
   pages: { default: 1, min: 1, max: 2, doc: 'user pages per mm (2 = partial range flushes)' },
 } satisfies Record<string, ParamSpec>;
 
@@ -33,7 +34,7 @@ export const lazyTlbFlags = {
 
 export const lazyTlbEvents = {
   FlushStart: ['cpu', 'mm', 'page'],
-  FlushSkip: ['cpu', 'mm', 'gen'],
+  FlushSkip: ['initiator', 'cpu', 'mm'],
   FlushDone: ['cpu', 'mm'],
   Flushed: ['cpu', 'mm'],
   Cr3Write: ['cpu', 'mm', 'flush'],

@@ -1,7 +1,7 @@
 // The configuration every building block of the lazy-TLB model reads: parameters, flags, the value
 // encoding of mm references, and the hardware hooks the Xen PV model replaces (lazy-tlb.md section 11).
 import { Table } from './state.ts';
-import { rules as mkRules, seq as mkSeq, step as mkStep, type Flags, type Params, type ProcedureDef, type StepDef } from '../../src/lang/model.ts';
+import { rules as mkRules, seq as mkSeq, step as mkStep, type Flags, type Params, type ProcedureDef, type StepCtx, type StepDef } from '../../src/lang/model.ts';
 
 /** Shapes of the switch / lazy mode / flush handler (lazy-tlb.md section 4). */
 export type Shape = 'A' | 'B' | 'C' | 'D' | 'E' | 'mainline';
@@ -36,7 +36,7 @@ export interface Hardware {
    * R1 `load_new_mm_cr3`: the CR3 write (native: serializing, takes effect now; Xen: `xen_write_cr3`,
    * queued in lazy-CPU mode). `flush` = without the no-flush bit.
    */
-  writeCr3(s: any, c: number, mm: number, asid: number, flush: boolean, e: Env): void;
+  writeCr3(s: any, c: number, mm: number, asid: number, flush: boolean, e: Env, x: StepCtx): void;
 }
 
 export function makeEnv(p: Params, f: Flags, hw: Hardware): Env {

@@ -128,6 +128,14 @@ function enqueue(s: any, c: number, d: number): void {
 function flushMulti(e: Env) {
   const { p, INIT } = e;
   const N = p.cpus;
+  /** The next online CPU of the snapshot other than self, from `from` on: SF1 for it, else the local call. */
+  const nextTarget = (s: any, c: number, from: number, x: any): void => {
+    const me = s.cpu[c];
+    let d = from;
+    while (d < N && (d === c || !(me.fSnap & bit(d)) || !s.cpu[d].online)) d++; // & cpu_online_mask
+    me.fIter = d < N ? d : 0;
+    x.goto(d < N ? 'SF1' : 'FL');
+  };
   return [
     step('F5', 'if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids) { trim = should_trim_cpumask(mm); flush_tlb_multi(); } else if (mm == loaded_mm) local flush', {
       choose: { name: 'trim', count: e.f.trimCpumask && (e.shape === 'E' || e.shape === 'mainline') ? 2 : 1, of: null },
@@ -144,33 +152,27 @@ function flushMulti(e: Env) {
           return;
         }
         me.fSnap = mask; // smp_call_function_many_cond copies the mask
-        me.fIter = 0;
+        nextTarget(s, c, 0, x);
       },
     }),
     step('SF1', 'for each target cpu: should_flush_tlb: lm = per_cpu(cpu_tlbstate.loaded_mm, cpu)', {
       do: (s, c, x) => {
         const me = s.cpu[c];
-        let d = me.fIter;
-        while (d < N && (d === c || !(me.fSnap & bit(d)) || !s.cpu[d].online)) d++; // & cpu_online_mask
-        if (d >= N) {
-          x.goto('FL');
-          return;
-        }
-        me.fIter = d;
+        const d = me.fIter;
         if (unconditional(s, c, e)) {
           x.fence();
           enqueue(s, c, d);
-          me.fIter = d + 1;
-          x.goto('SF1');
         } else if (e.shape === 'D') {
           // v4.20-v6.13: tlb_is_not_lazy(cpu)
           if (!s.cpu[d].isLazy) {
             x.fence();
             enqueue(s, c, d);
-          } else x.emit('FlushSkip', d, me.fBatch ? me.batchMm : me.fMm, me.fGen);
-          me.fIter = d + 1;
-          x.goto('SF1');
-        } else me.fLm = s.cpu[d].loadedMm;
+          } else x.emit('FlushSkip', c, d, me.fBatch ? me.batchMm : me.fMm);
+        } else {
+          me.fLm = s.cpu[d].loadedMm;
+          return;
+        }
+        nextTarget(s, c, d + 1, x);
       },
     }),
     step('SF2', 'should_flush_tlb: if (is_lazy(cpu)) skip; NULL mm, SWITCHING, lm == mm or trim: IPI [llist_add, LOCK]', {
@@ -180,10 +182,9 @@ function flushMulti(e: Env) {
         if (shouldFlush(s, c, s.cpu[d].isLazy, e)) {
           x.fence();
           enqueue(s, c, d);
-        } else x.emit('FlushSkip', d, me.fBatch ? me.batchMm : me.fMm, me.fGen);
+        } else x.emit('FlushSkip', c, d, me.fBatch ? me.batchMm : me.fMm);
         me.fLm = e.NULL;
-        me.fIter = d + 1;
-        x.goto('SF1');
+        nextTarget(s, c, d + 1, x);
       },
     }),
     step('FL', 'local: if this CPU passes the condition, local_irq_disable(); flush_tlb_func(info)', {
@@ -198,7 +199,7 @@ function flushMulti(e: Env) {
           me.fLm = e.NULL;
         }
         if (!run) {
-          if (me.loadedMm !== INIT) x.emit('FlushSkip', c, me.fBatch ? me.batchMm : me.fMm, me.fGen);
+          if (me.loadedMm !== INIT) x.emit('FlushSkip', c, c, me.fBatch ? me.batchMm : me.fMm);
           return;
         }
         me.irqsOn = false;
@@ -267,7 +268,7 @@ function funcDone(s: any, c: number, e: Env): void {
 }
 
 export function flushTlbFunc(e: Env) {
-  const { shape, INIT, p } = e;
+  const { shape, INIT } = e;
   const info = (s: any, c: number) => s.cpu[s.cpu[c].ftFrom];
   return seq('flush_tlb_func', 'cpu', [
     step('T1', 'if (f->mm && f->mm != loaded_mm) { clear stale cpumask bit; return } if (loaded_mm == &init_mm) return; if (is_lazy) goto T4', {
@@ -338,7 +339,6 @@ export function flushTlbFunc(e: Env) {
       do: (s, c) => funcDone(s, c, e),
     }),
   ]);
-  void p;
 }
 
 /** Interrupt delivery: a queued flush_tlb_func call runs on this CPU when IRQs are on. */

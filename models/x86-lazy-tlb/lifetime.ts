@@ -125,10 +125,11 @@ export function exitMm(e: Env) {
         // EM1-EM3 in one step: the mm_count increment commutes with everything but another mmdrop,
         // and the task still holds an mm_users reference, so no other CPU can drop the last reference
         step('EM3', 'mmgrab_lazy_tlb(mm) [LOCK] (EM1); local_irq_disable(); current->mm = NULL; enter_lazy_tlb(mm, current); local_irq_enable()', {
-          when: (s, c) => s.cpu[c].online && !s.cpu[c].currKthread && s.cpu[c].currMm < e.M,
+          when: (s, c) => s.exits > 0 && s.cpu[c].online && !s.cpu[c].currKthread && s.cpu[c].currMm < e.M,
           fence: true,
           do: (s, c) => {
             const me = s.cpu[c];
+            s.exits = s.exits - 1;
             me.putMm = me.currMm;
             if (e.f.lazyRefs === 'refcount') s.mm[me.currMm].count = s.mm[me.currMm].count + 1;
             me.currMm = e.NULL;
@@ -258,12 +259,13 @@ export function kthreadUseMm(e: Env) {
           choose: { name: 'mm', count: e.M, of: 'mm' },
           when: (s, c, x) => {
             const me = s.cpu[c];
-            return me.online && me.currKthread && me.currMm === e.NULL && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
+            return me.online && me.switches > 0 && me.currKthread && me.currMm === e.NULL && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
           },
           fence: true,
           do: (s, c, x) => {
             s.mm[x.choice].count = s.mm[x.choice].count + 1;
             s.cpu[c].kuMm = x.choice;
+            s.cpu[c].switches = s.cpu[c].switches - 1; // an mm switch: counts against the scope bound
           },
         }),
         step('KU4', 'task_lock; local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm', {

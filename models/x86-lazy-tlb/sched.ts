@@ -7,10 +7,10 @@ import { rules, seq, step, type Env } from './env.ts';
 /** CPUs running a user task of mm m (tasks of m = mm_users, one per thread). */
 function running(s: any, m: number, n: number): number {
   let k = 0;
-  // a task in exit_mm keeps its mm_users reference until mmput (EM5)
+  // a task in exit_mm keeps its mm_users reference until mmput (EM5); exec's new mm belongs to the exec'ing task
   for (let d = 0; d < n; d++) {
     const x = s.cpu[d];
-    if ((x.online && !x.currKthread && x.currMm === m) || x.csNext === m || x.putMm === m) k++;
+    if ((x.online && !x.currKthread && x.currMm === m) || x.csNext === m || x.putMm === m || x.exNew === m) k++;
   }
   return k;
 }
@@ -27,7 +27,6 @@ export function switchCurrent(s: any, c: number, e: Env): void {
     me.currMm = me.csNext;
     me.activeMm = me.csNext;
   }
-  me.csNext = e.NULL;
 }
 
 export function contextSwitch(e: Env) {
@@ -91,11 +90,12 @@ export function contextSwitch(e: Env) {
       step('CS6', 'if (!prev->mm) { rq->prev_mm = prev->active_mm; prev->active_mm = NULL } (CS4u); switch_to (CS5); finish_task_switch: mm = rq->prev_mm; rq->prev_mm = NULL; IRQs on; if (mm) mmdrop_lazy_tlb_sched(mm) (CS7)', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          if (me.csNext !== e.NULL && me.currMm === e.NULL) {
+          if (me.csNext < e.M && me.currMm === e.NULL) {
             if (me.activeMm < e.M) me.prevMm = me.activeMm;
             me.activeMm = e.NULL;
           }
           switchCurrent(s, c, e);
+          me.csNext = e.NULL;
           const mm = me.prevMm;
           me.prevMm = e.NULL;
           me.irqsOn = true;

@@ -30,6 +30,8 @@ export function lazyTlbState(p: Params) {
     refcount: bool(),
     // scope bound: page-table changes (PTE change, table unlink, reclaim) still allowed, all mms together
     changes: int(0, p.changes),
+    // scope bound: task exits (exit_mm) still allowed
+    exits: int(0, p.exits),
     cpu: perCpu(N, {
       online: bool(),
       // scope bound: context switches this CPU may still do

@@ -165,7 +165,7 @@ export function switchMmIrqsOff(e: Env) {
           me.ctxs[me.swAsid].ctxId = me.swNext;
           me.ctxs[me.swAsid].tlbGen = me.swGen;
         }
-        e.hw.writeCr3(s, c, me.swNext, me.swAsid, me.swFlush, e);
+        e.hw.writeCr3(s, c, me.swNext, me.swAsid, me.swFlush, e, x);
         x.emit('Cr3Write', c, me.swNext, me.swFlush ? 1 : 0);
       },
     }),

@@ -70,12 +70,15 @@ export function initState(s: any, e: Env): void {
   s.shape = Shapes.ids[e.shape];
   s.refcount = f.lazyRefs === 'refcount';
   s.changes = p.changes;
+  s.exits = p.exits;
   for (let c = 0; c < p.cpus; c++) idle(s, c, e);
   for (let m = 0; m < e.M; m++) {
     const mm = s.mm[m];
     // exec's new mm is the last one when exec is modeled
     mm.life = f.exec && m === e.M - 1 ? Life.ids.unborn : Life.ids.live;
-    mm.users = mm.life === Life.ids.live ? 2 : 0;
+    // mm0 has one thread (its exit is the last: __mmput, exit_mmap, the final mmdrop), the others two
+    // (two CPUs can run the same mm)
+    mm.users = mm.life !== Life.ids.live ? 0 : m === 0 ? 1 : 2;
     mm.count = mm.life === Life.ids.live ? 1 : 0;
     mm.table = Table.ids.linked;
   }
@@ -91,6 +94,7 @@ export function initState(s: any, e: Env): void {
     case 'bothOnA': // TLB-1: C1 runs user A with P in its PSC; C0 runs a thread of A
       user(s, 0, A, 0, e);
       user(s, 1, A, 0, e);
+      s.mm[A].users = 2;
       return;
     case 'userAcachedB': {
       // TLB-5: C1 runs user A; its second ASID slot holds B at generation 1 (entries at version 1) and

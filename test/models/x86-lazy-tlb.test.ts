@@ -26,13 +26,13 @@ describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
     const r = run();
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(207605);
+    expect(r.states).toBe(174279);
   });
 
   it('default scope under TSO: ok, complete', () => {
     const r = run({ memory: 'tso' });
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(365211);
+    expect(r.states).toBe(293831);
   });
 
   it('every property of the family is bound, with the ids of the domain guide', () => {
@@ -88,7 +88,7 @@ describe('bugs.md catalog', () => {
     expectInOrder(r, ['cpu0 change_ptes:F0 (op=1)', 'cpu0 flush_tlb_mm_range:F2', 'cpu0 flush_tlb_mm_range:SF1', 'cpu0 flush_tlb_mm_range:SF2', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE']);
     const fixed = run({ variant: variant('3ef938c35035') });
     expect(fixed.verdict).toBe('ok');
-    expect(fixed.states).toBe(228389);
+    expect(fixed.states).toBe(256781);
     // v6.13 (shape D, tlb_is_not_lazy) has the same bug
     const d = run({ variant: variant('v6.13') });
     expect([d.verdict, d.property, d.trace!.length]).toEqual(['violation', 'P3', 9]);
@@ -115,6 +115,15 @@ describe('bugs.md catalog', () => {
     const fixed = run({ variant: variant('fea4e317f9e7') });
     expect(fixed.verdict).toBe('ok');
     expect(fixed.states).toBe(196769);
+  });
+});
+
+describe('lazy mm reference schemes', () => {
+  it('SHOOTDOWN on the x86 skeleton: a lazy CPU that T4 moved to init_mm loses its mask bit (T1), so the final mmdrop misses it (P6)', () => {
+    const r = run({ flags: { lazyRefs: 'shootdown' } });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P6');
+    expectInOrder(r, ['cpu0 context_switch:CS4k', 'cpu0 flush_tlb_func:T4', 'cpu0 flush_tlb_func:T1', 'cpu1 exit_mmap:EXM2', 'cpu1 mmdrop:MD1', 'cpu1 mmdrop:MD2']);
   });
 });
 

@@ -13,5 +13,6 @@ import preFea4 from './pre-fea4e317f9e7.ts';
 import fea4 from './fea4e317f9e7.ts';
 import pre3ef9 from './pre-3ef938c35035.ts';
 import fix3ef9 from './3ef938c35035.ts';
+import noSw3cFence from './no-sw3c-fence.ts';
 
-export const x86LazyTlbVariants: readonly VariantDef[] = [v2_6_39, v3_0, v4_13, v4_14, v5_9, v5_10, v6_13, v6_14, preFea4, fea4, pre3ef9, fix3ef9];
+export const x86LazyTlbVariants: readonly VariantDef[] = [v2_6_39, v3_0, v4_13, v4_14, v5_9, v5_10, v6_13, v6_14, preFea4, fea4, pre3ef9, fix3ef9, noSw3cFence];
