@@ -30,7 +30,8 @@ export interface ShippedModel {
 }
 
 export interface OpenFinding {
-  readonly property: string;
+  /** The properties it breaks (the first is the one a full check reports). */
+  readonly properties: readonly string[];
   readonly summary: string;
   readonly fix: Readonly<Record<string, boolean | number | string>>;
 }
@@ -47,7 +48,7 @@ export const shipped: readonly ShippedModel[] = [
     summary: true,
     openFindings: [
       {
-        property: 'MBP-1',
+        properties: ['MBP-1', 'MBP-2'],
         summary:
           'kthread_unuse_mm / exit_mm set rq->membarrier_state to 0 while the CPU stays lazy on the mm; a switch to a thread of that mm then returns early from membarrier_switch_mm (prev_mm == next_mm) and GLOBAL_EXPEDITED skips the CPU',
         fix: { switchMmSameMmShortcut: false },

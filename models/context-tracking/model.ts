@@ -23,10 +23,10 @@ export default defineModel({
     nesting: { default: 2, min: 1, max: 3, doc: 'IRQ/NMI frames on top of process context' },
   },
   flags: {
-    active: { default: true, doc: 'context_tracking.active: the CPUs are nohz_full (RCU EQS in user mode)' },
+    active: { default: true, doc: 'context_tracking.active: the CPUs are nohz_full (RCU EQS in user mode)', scope: true },
     idleIrqAlwaysEntersRcu: { default: true, doc: 'irqentry_enter: the idle task calls ct_irq_enter() unconditionally (0bf3924bfabd, CT-1)' },
     syscallTrackBeforeIrqEnable: { default: true, doc: 'syscall entry: __ct_user_exit(USER) before local_irq_enable() (x86-64 since v4.3, CT-2)' },
-    nmiAnywhere: { default: true, doc: 'NMIs may arrive between any two steps' },
+    nmiAnywhere: { default: true, doc: 'NMIs may arrive between any two steps', scope: true },
   },
   actors: (p) => ({ cpu: p.cpus, gp: 1 }),
   state: (p) => ctState(p),

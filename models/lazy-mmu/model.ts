@@ -20,7 +20,7 @@ export default defineModel({
     counts: { default: 2, min: 2, max: 3, doc: 'bound of enable_count and pause_count (u8 in the kernel)' },
   },
   flags: {
-    arch: { default: 'xen', values: ['xen', 'arm64', 'powerpc', 'sparc'], doc: 'the arch backend' },
+    arch: { default: 'xen', values: ['xen', 'arm64', 'powerpc', 'sparc'], doc: 'the arch backend', scope: true },
     layer: { default: 'generic', values: ['generic', 'directHooks'], doc: 'v7.0 generic counters, or callers calling the arch hooks directly (before v7.0)' },
     xenNestingCounter: { default: false, doc: 'per-CPU xen_lazy_nesting (49147beb0ccb, reverted by c36549ff8d84; LMMU-1)' },
     arm64NestedEnter: { default: 'tolerate', values: ['warn', 'tolerate'], doc: 'arm64 direct hooks: warn on a nested enter (5fdd05efa1cd) or tolerate it (1ef3095b1405; LMMU-2)' },

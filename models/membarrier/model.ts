@@ -30,7 +30,7 @@ export default defineModel({
     nohzFull: { default: 0, min: 0, max: 1, doc: 'CPUs other than CPU0 are nohz_full (user mode is an RCU extended quiescent state)' },
   },
   flags: {
-    arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (membarrier.md 7)' },
+    arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (membarrier.md 7)', scope: true },
     syncCoreIncludesSelf: { default: true, doc: 'MB-1 fix e45cdc71d1fa: SYNC_CORE samples the calling CPU and uses on_each_cpu_mask; no P2 shortcut for SYNC_CORE' },
     syncCoreIpiSerializes: { default: true, doc: 'MB-2 fix 758c9373d841: the SYNC_CORE IPI runs ipi_sync_core (sync_core_before_usermode), not ipi_mb' },
     globalSource: { default: 'rqCopy', values: ['rqCopy', 'remoteMm'], doc: 'MB-5 fix 227a4aadc75b: GLOBAL_EXPEDITED filters on rq->membarrier_state, not p->mm->membarrier_state' },

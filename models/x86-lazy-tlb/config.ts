@@ -23,13 +23,13 @@ export const lazyTlbFlags = {
   execIrqsOff: { default: true, doc: 'exec_mmap reads and replaces active_mm with IRQs off (d53c3dfb23c4, TLB-3)' },
   lazyRefs: { default: 'refcount', values: ['refcount', 'shootdown'], doc: 'lazy mm references: REFCOUNT (x86) or SHOOTDOWN (powerpc radix, v6.2+)' },
   trimCpumask: { default: true, doc: 'should_trim_cpumask is a nondeterministic choice per flush (v6.14+)' },
-  batchedFlush: { default: false, doc: 'model reclaim flushes: arch_tlbbatch_add_pending / arch_tlbbatch_flush' },
-  exitMm: { default: true, doc: 'model exit_mm -> mmput -> exit_mmap -> mmdrop' },
-  exec: { default: false, doc: 'model exec_mmap by a kernel thread, with preemption before its IRQs-off region (needs a spare mm)' },
-  kthreadUseMm: { default: false, doc: 'model kthread_use_mm / kthread_unuse_mm' },
-  hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable)' },
-  fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)' },
-  warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state of bugs.md' },
+  batchedFlush: { default: false, doc: 'model reclaim flushes: arch_tlbbatch_add_pending / arch_tlbbatch_flush', scope: true },
+  exitMm: { default: true, doc: 'model exit_mm -> mmput -> exit_mmap -> mmdrop', scope: true },
+  exec: { default: false, doc: 'model exec_mmap by a kernel thread, with preemption before its IRQs-off region (needs a spare mm)', scope: true },
+  kthreadUseMm: { default: false, doc: 'model kthread_use_mm / kthread_unuse_mm', scope: true },
+  hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable)', scope: true },
+  fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)', scope: true },
+  warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state of bugs.md', scope: true },
 } satisfies Record<string, FlagSpec>;
 
 export const lazyTlbEvents = {

@@ -1,6 +1,7 @@
 // Initial states (lazy-tlb.md 10.2, bugs.md "warm" pre-states). Every start is a reachable state that
 // satisfies the invariants: each is what a few setup steps from `cold` produce. A warm start puts a
 // catalogued race a few steps away; the fixed configuration is checked from the same start.
+import { ModelError } from '../../src/lang/errors.ts';
 import { Life, Shapes, Table } from './state.ts';
 import { bit, type Env } from './env.ts';
 
@@ -67,6 +68,12 @@ function lazy(s: any, c: number, m: number, e: Env): void {
 
 export function initState(s: any, e: Env): void {
   const { p, f } = e;
+  // The CPUs and mms each warm start places tasks on (below).
+  const needs: Record<string, [number, number]> = { lazyOnA: [2, 1], bothOnA: [2, 1], userAcachedB: [2, 2], execKthread: [1, 2], xenLazyOnA: [2, 2] };
+  const [cpus, mms] = needs[f.warm] ?? [1, 1];
+  if (p.cpus < cpus || p.mms < mms) {
+    throw new ModelError(`warm start '${f.warm}' needs --param cpus=${cpus} and --param mms=${mms} or more (or --set warm=cold)`);
+  }
   s.shape = Shapes.ids[e.shape];
   s.refcount = f.lazyRefs === 'refcount';
   s.changes = p.changes;

@@ -3,7 +3,7 @@
 // allocates nothing per state: it unpacks into `base`, tries each candidate step on `cur` (restored from
 // `base` after a step changed it), packs successors into one scratch buffer and inserts them.
 import type { Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError, isOutOfMemory } from '../lang/errors.ts';
 import { genExpand } from './expand.ts';
 import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
 import { AmpleSets } from './por.ts';
@@ -190,8 +190,10 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         if (!m.isEnd()) return done('violation', { found: { kind: 'deadlock', prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' }, trace: trace(id) });
       }
     }
-  } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
+  } catch (err) {
+    if (isOutOfMemory(err)) return done('incomplete', { limit: `memory exhausted (${Math.round(store.bytes / 2 ** 20)} MiB in the state store)` });
+    const e = asModelError(err);
+    if (e === null) throw err;
     const x = m.ctx;
     const failing = { step: x.step?.id ?? 0, actor: x.actor, choice: x.choice };
     const t = expanding === NO_PARENT || x.step === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), failing];

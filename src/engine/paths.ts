@@ -4,7 +4,7 @@
 // initial state by finding, at each step, an enabled transition whose successor has the next stored
 // representative. Every step of such a trace is enabled where it is taken, by construction.
 import type { Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, type StateStore } from './store.ts';
@@ -32,7 +32,7 @@ function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: numb
           try {
             m.apply(st, a);
           } catch (e) {
-            if (!(e instanceof ModelError)) throw e;
+            if (asModelError(e) === null) throw e;
             threw = true;
           }
           if (f(id, a, threw ? -1 - ch : ch)) return true;

@@ -7,7 +7,7 @@
 // conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is used only if all
 // its successors are new states; otherwise the state is expanded fully.
 import type { Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError } from '../lang/errors.ts';
 import { Footprints } from './footprint.ts';
 import { Machine } from './machine.ts';
 import type { StateStore } from './store.ts';
@@ -58,7 +58,7 @@ export class AmpleSets {
               rec.reset();
               rm.apply(st, a);
             } catch (e) {
-              if (e instanceof ModelError) continue actors; // the full expansion reports it
+              if (asModelError(e) !== null) continue actors; // the full expansion reports it
               throw e;
             }
             if (rec.observed || rm.violation !== null || !this.ownOnly(ki, a, true)) continue actors;

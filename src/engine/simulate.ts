@@ -4,7 +4,7 @@
 // sequence before the trace shrinker takes over.
 import fc from 'fast-check';
 import type { Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
 
@@ -64,8 +64,9 @@ export function walk(prog: Program, choices: readonly number[]): { trace: RawSte
       if (v) return { trace, prop: v.prop, reason: v.reason };
     }
   } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    return { trace, error: e.message };
+    const me = asModelError(e);
+    if (me === null) throw e;
+    return { trace, error: me.message };
   }
   return { trace };
 }

@@ -3,7 +3,7 @@
 // partial-order reduction relies on: no step of one actor touches a field another actor owns, and no
 // invariant reads a field outside its declared `reads`. A step that strays is a model error.
 import type { Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError } from '../lang/errors.ts';
 import { exploreBfs, type ExploreOptions } from './bfs.ts';
 import { Footprints, matchesAny } from './footprint.ts';
 import { Machine } from './machine.ts';
@@ -44,7 +44,7 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
                 rm.apply(st, a);
               }
             } catch (e) {
-              if (!(e instanceof ModelError)) throw e;
+              if (asModelError(e) === null) throw e;
             }
             const touched = [...rec.reads.subarray(0, rec.nr), ...rec.writes.subarray(0, rec.nw)];
             for (const s of touched) {

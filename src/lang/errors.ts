@@ -43,3 +43,22 @@ function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/**
+ * An exception thrown while running a model's own code (init, a guard, an effect, a property) is a
+ * model error, reported with the trace that reached it: a ModelError as it is, a TypeError or the like
+ * (a bug in the model, or a scope the model was not written for) with its message. Anything else is
+ * not the model's: null.
+ */
+export function asModelError(e: unknown): ModelError | null {
+  if (e instanceof ModelError) return e;
+  if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError || e instanceof SyntaxError) {
+    return new ModelError(`${e.name} in the model's code: ${e.message}`);
+  }
+  return null;
+}
+
+/** The JavaScript heap or a typed array could not grow: the search ran out of memory. */
+export function isOutOfMemory(e: unknown): boolean {
+  return e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Invalid array length/.test(e.message);
+}

@@ -36,7 +36,7 @@ export function instantiate(model: AnyModel, allProperties: readonly PropertyDef
   const params = resolveParams(model, { ...(variant?.params ?? {}), ...(opts.params ?? {}) });
   const flags = resolveFlags(model, { ...(variant?.flags ?? {}) }, opts.flags ?? {});
   const memories = model.memory ?? ['sc'];
-  const memory = (opts.memory ?? 'sc') as MemoryModel;
+  const memory = (opts.memory ?? variant?.memory ?? 'sc') as MemoryModel;
   if (!memories.includes(memory)) throw new UsageError(`model '${model.name}' has no memory model '${opts.memory}'; accepted: ${memories.join(', ')}`);
   const bound = allProperties.filter((p) => p.models.includes(model.name));
   let properties = bound;

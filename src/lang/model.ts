@@ -29,6 +29,12 @@ export interface FlagSpec {
   readonly values?: readonly string[];
   readonly min?: number;
   readonly max?: number;
+  /**
+   * A scope flag sets the scenario (which warm start, which parts of the protocol are modeled, which
+   * architecture) rather than the kernel's behaviour. Replaying a counterexample against another
+   * variant keeps the counterexample's scope flags and takes only the kernel's behaviour from the target.
+   */
+  readonly scope?: boolean;
 }
 
 /** What a step's guard and effect may do besides reading and writing the state. */

@@ -3,7 +3,7 @@
 //   replace('switch_mm_irqs_off:SW3c', step(…)), insertAfter('context_switch:CS6', step(…)),
 //   remove('flush_tlb_func:T4'), move('switch_mm_irqs_off:SW3b', { after: 'switch_mm_irqs_off:SW3d' }).
 // Historical kernels are variants of the mainline model (models/<model>/variants/).
-import type { FlagValue, ProcedureDef, StepDef } from './model.ts';
+import type { FlagValue, MemoryModel, ProcedureDef, StepDef } from './model.ts';
 
 export type Edit =
   | { readonly op: 'replace'; readonly at: string; readonly steps: readonly StepDef[] }
@@ -22,6 +22,8 @@ export interface VariantDef {
   /** Default parameter values for this variant (the command line still overrides them). */
   readonly params?: Readonly<Record<string, number>>;
   readonly edits?: readonly Edit[];
+  /** The memory model this variant is checked under by default (the command line still overrides it). */
+  readonly memory?: MemoryModel;
   /** Properties this variant is known to violate (historical bugs), for the regression corpus. */
   readonly violates?: readonly string[];
 }

@@ -3,33 +3,38 @@
 // that no longer exists, an actor the scope does not have, a step whose guard is false or whose
 // procedure is not at that point — and what the state is there.
 import type { Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError } from '../lang/errors.ts';
 import { Machine } from '../engine/machine.ts';
 import type { RawStep } from '../engine/bfs.ts';
 import type { CexStep } from './cexfile.ts';
 import { displayPath } from './trace.ts';
 
 export type ReplayOutcome =
-  | { readonly status: 'violates'; readonly property: string; readonly reason: string; readonly at: number; readonly raw: readonly RawStep[] }
-  | { readonly status: 'no-violation'; readonly steps: number }
+  | { readonly status: 'violates'; readonly property: string; readonly reason: string; readonly at: number; readonly raw: readonly RawStep[]; readonly skipped: number }
+  | { readonly status: 'no-violation'; readonly steps: number; readonly skipped: number }
   | { readonly status: 'not-applicable'; readonly at: number; readonly why: string; readonly state: readonly string[] };
 
 /**
  * Replays `steps` from the initial state. `at` is the 0-based index of the step where the outcome
  * was decided (for a violation: the step after which it showed; -1 for the initial state).
  */
-export function replay(prog: Program, steps: readonly CexStep[]): ReplayOutcome {
+export function replay(prog: Program, steps: readonly CexStep[], opts: { skipMissing?: boolean } = {}): ReplayOutcome {
   const m = new Machine(prog);
   const props = prog.instance.properties;
   const raw: RawStep[] = [];
+  let skipped = 0;
   const stop = (at: number, why: string): ReplayOutcome => ({ status: 'not-applicable', at, why, state: describeState(prog, m) });
   try {
     m.init();
     const v0 = m.checkInvariants();
-    if (v0) return { status: 'violates', property: props[v0.prop].name, reason: v0.reason, at: -1, raw };
+    if (v0) return { status: 'violates', property: props[v0.prop].name, reason: v0.reason, at: -1, raw, skipped };
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
       const st = prog.steps.find((x) => x.proc === s.procedure && x.label === s.label);
+      if (!st && opts.skipMissing) {
+        skipped++;
+        continue;
+      }
       if (!st) {
         const inProc = prog.steps.some((x) => x.proc === s.procedure);
         return stop(i, inProc ? `step ${s.procedure}:${s.label} no longer exists` : `procedure ${s.procedure} no longer exists`);
@@ -45,15 +50,16 @@ export function replay(prog: Program, steps: readonly CexStep[]): ReplayOutcome 
       if (!m.enabled(st, actor, s.choice)) return stop(i, `${st.name} is not enabled on ${s.actor} here: its guard is false`);
       m.apply(st, actor);
       raw.push({ step: st.id, actor, choice: s.choice });
-      if (m.violation) return { status: 'violates', property: props[m.violation.prop].name, reason: m.violation.reason, at: i, raw };
+      if (m.violation) return { status: 'violates', property: props[m.violation.prop].name, reason: m.violation.reason, at: i, raw, skipped };
       const v = m.checkInvariants();
-      if (v) return { status: 'violates', property: props[v.prop].name, reason: v.reason, at: i, raw };
+      if (v) return { status: 'violates', property: props[v.prop].name, reason: v.reason, at: i, raw, skipped };
     }
   } catch (e) {
-    if (!(e instanceof ModelError)) throw e;
-    return stop(raw.length, `model error: ${e.message}`);
+    const me = asModelError(e);
+    if (me === null) throw e;
+    return stop(raw.length, `model error: ${me.message}`);
   }
-  return { status: 'no-violation', steps: steps.length };
+  return { status: 'no-violation', steps: steps.length, skipped };
 }
 
 /** The model's fields (not the language's control state) as `path = value`. */

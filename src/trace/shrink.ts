@@ -5,7 +5,7 @@
 // fails within that length. Each search is bounded (maxStates); a bound that is hit leaves that criterion as it was and
 // says so. The result is a real, replayable trace of the same property.
 import { compile, type Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError, UsageError } from '../lang/errors.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
 import type { AnyModel } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
@@ -60,13 +60,16 @@ export function shrink(input: ShrinkInput, maxStates = 2_000_000): ShrinkResult 
   let params: Record<string, number> = { ...fromParams };
   for (const [name, spec] of Object.entries(input.model.params)) {
     for (let v = spec.min; v < params[name]; v++) {
+      // A scope the model cannot be built or started in (a usage or model error) is skipped.
       let p: Program;
+      let found: ReturnType<typeof boundedSearch>;
       try {
         p = compile(instantiate(input.model, input.properties, { ...input.options, params: { ...params, [name]: v } }));
-      } catch {
-        continue;
+        found = boundedSearch(p, input.property, trace.length, Infinity, maxStates);
+      } catch (e) {
+        if (e instanceof UsageError || asModelError(e) !== null) continue;
+        throw e;
       }
-      const found = boundedSearch(p, input.property, trace.length, Infinity, maxStates);
       if (found.trace) {
         params = { ...params, [name]: v };
         prog = p;
@@ -159,7 +162,7 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
               if (!m.enabled(st, a, ch)) continue;
               m.apply(st, a);
             } catch (e) {
-              if (e instanceof ModelError) continue;
+              if (asModelError(e)) continue;
               throw e;
             }
             const via = ((sid << 16) | (a << 8) | ch) >>> 0;

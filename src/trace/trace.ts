@@ -4,7 +4,7 @@
 import type { Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
 import { Machine } from '../engine/machine.ts';
-import { ModelError } from '../lang/errors.ts';
+import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from '../engine/bfs.ts';
 
 export interface Change {
@@ -35,7 +35,7 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
   try {
     m.init();
   } catch (e) {
-    if (e instanceof ModelError) return []; // the initial state itself is the error (reported as the reason)
+    if (asModelError(e) !== null) return []; // the initial state itself is the error (reported as the reason)
     throw e;
   }
   const before = new Int32Array(m.cur.length);

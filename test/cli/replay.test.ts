@@ -111,11 +111,11 @@ describe('regress', () => {
     await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
     const main = await run('regress', '--model', 'shootdown');
     expect(main.code).toBe(0);
-    expect(main.out).toMatch(/counterexamples\/shootdown\/no-flush-on-unlazy\/no-stale-user\.json\s+no longer reproduces\s+all 6 steps apply/);
+    expect(main.out).toMatch(/counterexamples\/shootdown\/no-flush-on-unlazy\/no-stale-user\.json\s+no longer reproduces\s+no-stale-user holds in its scenario \(2169 states\); all 6 steps apply/);
     expect(main.out).toContain('full check of mainline: no violation in 1 model(s)');
     const bug = await run('regress', '--model', 'shootdown', '--variant', 'no-flush-on-unlazy');
     expect(bug.code).toBe(1);
-    expect(bug.out).toMatch(/no-stale-user\.json\s+still violates\s+no-stale-user after step 6/);
+    expect(bug.out).toMatch(/no-stale-user\.json\s+still violates\s+the same trace: no-stale-user after step 6/);
     expect(bug.out).toContain('full check of no-flush-on-unlazy: shootdown violates no-stale-user (6 steps) — new compared to mainline');
   });
 });

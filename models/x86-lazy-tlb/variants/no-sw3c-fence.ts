@@ -8,5 +8,6 @@ export default defineVariant({
   name: 'no-sw3c-fence',
   description: 'mainline without smp_mb() when the mm_cpumask bit is already set (SW3c): ok under SC, P1 under --memory tso',
   flags: { fenceWhenMaskBitSet: false, warm: 'userAcachedB' },
+  memory: 'tso',
   violates: ['P1'],
 });

@@ -17,14 +17,20 @@ export interface ReplayArgs {
   json?: boolean;
 }
 
-/** Replays a counterexample; with `variantSpec` against that variant instead of the file's own. */
-export async function replayFile(c: Counterexample, variantSpec: string | undefined) {
+/**
+ * Replays a counterexample; with `variantSpec` against that variant instead of the file's own. Against
+ * another variant the scenario stays the counterexample's (its scope flags, params and memory model)
+ * and the kernel's behaviour is the target's; with `skipMissing`, steps the target does not have are
+ * skipped (a patch that removed a step) and counted.
+ */
+export async function replayFile(c: Counterexample, variantSpec: string | undefined, skipMissing = false, set: Readonly<Record<string, string>> = {}) {
   const sm = findModel(c.model);
   const own = variantSpec === undefined;
   const variant = own ? await variantOfCex(sm, c.variant) : await findVariant(sm, variantSpec);
-  const inst = instantiate(sm.model, allProperties, { variant, params: c.params, memory: c.memory, flags: own ? c.variant.set : {} });
+  const scope = Object.fromEntries(Object.entries(c.flags).filter(([k]) => sm.model.flags[k]?.scope));
+  const inst = instantiate(sm.model, allProperties, { variant, params: c.params, memory: c.memory, flags: own ? c.variant.set : { ...set, ...scope } });
   const prog = compile(inst);
-  return { prog, outcome: replay(prog, c.steps), variant: variant?.name ?? 'mainline' };
+  return { prog, outcome: replay(prog, c.steps, { skipMissing }), variant: variant?.name ?? 'mainline' };
 }
 
 export async function runReplay(a: ReplayArgs, io: Io): Promise<number> {

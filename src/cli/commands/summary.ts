@@ -19,8 +19,8 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
     const findings = sm.openFindings ?? [];
     for (const memory of sm.model.memory ?? ['sc']) {
       const r = check(sm.model, allProperties, { memory, maxSeconds: opts.maxSeconds });
-      const finding = findings.find((f) => f.property === r.property);
-      const expected = findings.length ? `ok or open finding (${findings.map((f) => f.property).join('|')})` : 'ok';
+      const finding = findings.find((f) => f.properties.includes(r.property ?? ''));
+      const expected = findings.length ? `ok or open finding (${findings.flatMap((f) => f.properties).join('|')})` : 'ok';
       rows.push({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
@@ -42,7 +42,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
   if (opts.json) {
     io.out(JSON.stringify(rows.map(({ r, expected, asExpected, note }) => ({ model: r.model, variant: r.variant, flags: r.flags, params: r.params, memory: r.memory, verdict: r.verdict, property: r.property ?? null, states: r.states, depth: r.depth, seconds: Number(r.seconds.toFixed(3)), expected, asExpected, note: note ?? null }))));
   } else {
-    const notes = shipped.flatMap((sm) => (sm.openFindings ?? []).map((f) => `open finding in ${sm.model.name} mainline (${f.property}): ${f.summary}. Candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}.`));
+    const notes = shipped.flatMap((sm) => (sm.openFindings ?? []).map((f) => `open finding in ${sm.model.name} mainline (${f.properties.join(', ')}): ${f.summary}. Candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}.`));
     io.out([header(), ...rows.map(line), '', `${good} of ${rows.length} results as expected${good === rows.length ? '' : ' — see the rows marked !'}`, ...notes.map((n) => `\n${n}`)].join('\n'));
     // Point at a historical kernel of a real protocol model first, the calibration model last.
     const firstCex = [...rows].reverse().find((x) => x.r.verdict === 'violation' && x.r.variant !== null && x.r.model !== 'shootdown') ?? rows.find((x) => x.r.verdict === 'violation');
