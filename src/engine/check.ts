@@ -7,7 +7,7 @@ import type { PropertyDef } from '../lang/property.ts';
 import { buildTrace, type TraceRow } from '../trace/trace.ts';
 import { exploreBfs, type ExploreOptions, type RawStep } from './bfs.ts';
 import { simulate, type SimulateResult } from './simulate.ts';
-import { shrink } from '../trace/shrink.ts';
+import { boundedSearch, shrink } from '../trace/shrink.ts';
 import { replayRaw } from '../trace/replay.ts';
 
 export interface CheckResult {
@@ -89,6 +89,15 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     trace: buildTrace(prog, r.trace ?? []),
     rawTrace: r.trace,
   };
+  if (!opts.shrink && prop && r.trace && r.por) {
+    // Partial-order reduction may find a longer path than the shortest: search the unreduced graph up
+    // to that length for a shortest trace of the same property (bounded; kept as found otherwise).
+    const shortest = boundedSearch(prog, prop.name, r.trace.length - 1, Infinity, 2_000_000).trace;
+    if (shortest) {
+      const end = replayRaw(prog, shortest);
+      return { ...found, reason: end.status === 'violates' ? end.reason : found.reason, trace: buildTrace(prog, shortest), rawTrace: shortest };
+    }
+  }
   if (!opts.shrink || !prop || !r.trace) return found;
   const sh = shrink({ model, properties: allProperties, options: opts, property: prop.name, trace: r.trace });
   const end = replayRaw(sh.program, sh.trace);
