@@ -56,6 +56,18 @@ describe('lazytlb check shootdown', () => {
     expect(json.states).toBeLessThan(20385);
   });
 
+  it('says incomplete at the memory and time limits', async () => {
+    const mem = await runJson('check', 'shootdown', '--param', 'cpus=5', '--param', 'gens=5', '--max-memory', '8');
+    expect(mem.code).toBe(3);
+    expect(mem.json.verdict).toBe('incomplete');
+    expect(mem.json.limit).toBe('max-memory 8 MiB');
+    expect(mem.json.states).toBeLessThan(1156893);
+    const time = await runJson('check', 'shootdown', '--param', 'cpus=6', '--param', 'gens=3', '--max-seconds', '0.05');
+    expect(time.code).toBe(3);
+    expect(time.json.limit).toBe('max-seconds 0.05');
+    expect(time.json.states).toBeLessThan(1789425);
+  });
+
   it('checks only the named properties', async () => {
     const { json } = await runJson('check', 'shootdown', '--property', 'no-stale-user', '--param', 'cpus=2');
     expect(json.properties).toEqual(['no-stale-user']);
