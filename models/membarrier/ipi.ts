@@ -31,7 +31,8 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
   return [
     rules('irq', 'cpu', [
       step('IRQ', 'the call-function IPI is taken (IRQs on): irqentry_enter', {
-        when: (s, c) => s.cpu[c].ipi !== K.none && s.cpu[c].irqsOn,
+        // IRQs off first: a CPU inside an IRQ-off region does not look at its csd queue at all
+        when: (s, c) => s.cpu[c].irqsOn && s.cpu[c].ipi !== K.none,
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.fromUser = me.inUser;

@@ -86,7 +86,7 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
     // The OTHER process's only thread exits: exit_mm, mmput (the last user: exit_mmap), do_task_dead.
     seq('do_exit', 'cpu', [
       step('EM1', 'exit(): mmap_read_lock(mm); mmgrab_lazy_tlb(mm)', {
-        when: (s, c) => s.cpu[c].curr === OTHER && s.cpu[c].inUser && s.otherMm !== NO_MM && p.otherExits === 1,
+        when: (s, c) => p.otherExits === 1 && s.cpu[c].inUser && s.cpu[c].curr === OTHER && s.otherMm !== NO_MM,
         do: (s, c, x) => {
           s.cpu[c].inUser = false;
           mmgrab(s, s.otherMm);
@@ -124,7 +124,7 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
     // The OTHER process execs: a new mm E replaces N (exec_mmap).
     seq('exec_mmap', 'cpu', [
       step('EX1', 'execve(): bprm->mm = mm_alloc(); exec_mmap: old_mm = current->mm; mmap_read_lock(old_mm)', {
-        when: (s, c) => s.cpu[c].curr === OTHER && s.cpu[c].inUser && s.otherMm !== NO_MM && s.otherMm === N && p.exec === 1,
+        when: (s, c) => p.exec === 1 && s.cpu[c].inUser && s.cpu[c].curr === OTHER && s.otherMm !== NO_MM && s.otherMm === N,
         do: (s, c) => {
           s.cpu[c].inUser = false;
           s.mm[E].users = 1;

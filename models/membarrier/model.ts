@@ -39,6 +39,10 @@ export default defineModel({
     switchMmSameMmShortcut: { default: true, doc: 'mainline membarrier_switch_mm returns when prev->active_mm == next->mm, even if kthread_unuse_mm / exit_mm zeroed rq->membarrier_state (false: compare the states only — a candidate fix, not upstream)' },
   },
   actors: (p) => ({ cpu: p.cpus }),
+  // No symmetry is declared: nothing in this scope is interchangeable. CPU0 is the caller (SYS tests
+  // c === 0, the loops skip it), CPU1 alone runs KTHREAD and OTHER (runnable), CPU2 only siblings; the
+  // tasks each have their own role; the mms too (M is the caller's, N execs into E: EX1, EX6), and
+  // MBP-2 keeps sets of mms as plain bitmasks in its ghost state, which a permutation would not rename.
   state: (p) => declareState(p),
   init: (s, p, f) => initState(s, p, f),
   events: {

@@ -22,9 +22,20 @@ export function canPick(s: any, p: Params, c: number, t: number): boolean {
   if (!runnable(c, t)) return false;
   if (t === SIBLING && c === 0 && !p.cpu0Siblings) return false;
   if (t === KTHREAD && !p.kthread) return false;
-  if (t === s.cpu[c].curr && t !== SIBLING) return false; // SIBLING → SIBLING: another thread of M
+  if (t !== SIBLING && t === s.cpu[c].curr) return false; // SIBLING → SIBLING: another thread of M
   if (t === OTHER && s.otherDead) return false;
   return true;
+}
+
+/**
+ * The task switch_mm_irqs_off(prev, next, tsk) switches to, on CPU c. context_switch passes next, its
+ * own local: rq->curr == next from SCH4 to SCH10 (only SCH4 stores rq->curr), so the value is the same,
+ * but reading the local keeps the step off rq->curr, which the membarrier caller samples remotely.
+ * kthread_use_mm and exec_mmap pass current (next is NULL outside __schedule).
+ */
+export function switchTask(s: any, c: number): number {
+  const me = s.cpu[c];
+  return me.next !== NO_TASK ? me.next : me.curr;
 }
 
 export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
@@ -148,7 +159,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
       step('SW1', 'prev = loaded_mm; was_lazy = is_lazy; is_lazy = false; prev == next?', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          const next = mmOf(s, me.curr);
+          const next = mmOf(s, switchTask(s, c));
           const wasLazy = me.lazy;
           me.lazy = false;
           if (me.loadedMm !== next) return x.goto('SW3c');
@@ -167,7 +178,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
       }),
       step('SW3c', 'x86: cpumask_set_cpu (LOCK) or smp_mb(); powerpc/riscv: membarrier_arch_switch_mm()', {
         do: (s, c, x) => {
-          const next = mmOf(s, s.cpu[c].curr);
+          const next = mmOf(s, switchTask(s, c));
           if (A.cr3WriteOnSwitch) mb(x, c);
           else if (A.archSwitchMmBarrier && readState(s, x, next) & (PRIVATE_EXPEDITED | GLOBAL_EXPEDITED)) mb(x, c);
         },
@@ -175,7 +186,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
       step('R1', 'x86: load_new_mm_cr3() (serializing); riscv: flush_icache_deferred() (fence.i if stale); loaded_mm = next', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          const next = mmOf(s, me.curr);
+          const next = mmOf(s, switchTask(s, c));
           if (A.cr3WriteOnSwitch) ser(x, c, A);
           if (A.icacheStaleMask && next === M && me.icacheStale) {
             me.icacheStale = false; // cpumask_test_and_clear_cpu: value-returning, a full barrier

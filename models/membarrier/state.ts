@@ -1,7 +1,7 @@
 // State of the membarrier model (membarrier.md 3.3) and its warm start.
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params, Flags } from '../../src/lang/model.ts';
-import { perCpu, perMm, plain } from '../../src/lang/schema.ts';
+import { own, perCpu, perMm, plain } from '../../src/lang/schema.ts';
 import { ARCHS } from './arch.ts';
 import { ALL_REGISTERED, CALLER, Cmd, Ipi, M, MMS, N, NO_MM, NO_TASK, OTHER, SIBLING, TASKS } from './defs.ts';
 
@@ -9,24 +9,34 @@ export const ArchField = enumOf([...ARCHS]);
 
 export function declareState(p: Params) {
   return {
+    // Fields another CPU reads or writes are shared: rq->curr and rq->membarrier_state (sampled by the
+    // membarrier caller's loops, P5a/G4a/G4b/RG6a), the csd queued on the CPU (written by the caller's
+    // smp_call_function_many, polled by csd_lock_wait) and the riscv icache_stale_mask bit (set for
+    // every CPU by prepare_sync_core_cmd). Every other field is `own`: only the CPU's own steps
+    // (scheduler, IRQ entry, mm transitions, user events) read or write it.
     cpu: perCpu(p.cpus, {
       curr: plain(ref('task', TASKS)), // rq->curr (RCU-published plain store, SCH4)
       rqmb: plain(int(0, 63)), // rq->membarrier_state (WRITE_ONCE / READ_ONCE)
-      activeMm: ref('mm', MMS, { extra: ['NULL'] }), // current->active_mm (NULL = init_mm)
-      loadedMm: ref('mm', MMS, { extra: ['NULL'] }), // the mm whose page tables the CPU uses (x86 cpu_tlbstate.loaded_mm)
-      lazy: bool(), // x86 cpu_tlbstate_shared.is_lazy
-      prevMm: ref('mm', MMS, { extra: ['NULL'] }), // rq->prev_mm
-      irqsOn: bool(),
-      inUser: bool(), // the CPU executes user code of curr
+      // own: current->active_mm is only used by this CPU's context_switch, kthread_use_mm, exit_mm and
+      // exec_mmap; membarrier samples rq->curr and tsk->mm, never the active mm.
+      activeMm: own(ref('mm', MMS, { extra: ['NULL'] })), // current->active_mm (NULL = init_mm)
+      // own: cpu_tlbstate.loaded_mm / is_lazy are read remotely only by TLB shootdowns, which this
+      // model abstracts away; here only this CPU's switch_mm_irqs_off and enter_lazy_tlb use them.
+      loadedMm: own(ref('mm', MMS, { extra: ['NULL'] })), // the mm whose page tables the CPU uses (x86 cpu_tlbstate.loaded_mm)
+      lazy: own(bool()), // x86 cpu_tlbstate_shared.is_lazy
+      prevMm: own(ref('mm', MMS, { extra: ['NULL'] })), // rq->prev_mm: context_switch → finish_task_switch, under this rq's lock
+      irqsOn: own(bool()), // local_irq_disable / local_irq_enable act on this CPU only
+      inUser: own(bool()), // the CPU executes user code of curr (only this CPU's entry/exit steps change it)
       ipi: Ipi, // the csd queued on this CPU by the one membarrier broadcast in flight
       icacheStale: plain(bool()), // riscv: this CPU's bit in M's icache_stale_mask
-      // Procedure locals (reset when the procedure is done).
-      prev: ref('task', TASKS, { extra: ['NULL'] }), // __schedule: prev
-      next: ref('task', TASKS, { extra: ['NULL'] }), // __schedule: next (set from SCH3 to the end of the switch)
-      finishMm: ref('mm', MMS, { extra: ['NULL'] }), // finish_task_switch: mm = rq->prev_mm
-      fromUser: bool(), // the IPI interrupted user mode
-      kuOld: ref('mm', MMS, { extra: ['NULL', 'UNSET'] }), // kthread_use_mm: old active_mm (UNSET outside KU4..KU8)
-      sawFlag: bool(), // the user thread observed the JIT's published flag (E1)
+      // Procedure locals (reset when the procedure is done): own, the stack frame of this CPU's
+      // __schedule, finish_task_switch, sysvec_call_function and kthread_use_mm.
+      prev: own(ref('task', TASKS, { extra: ['NULL'] })), // __schedule: prev
+      next: own(ref('task', TASKS, { extra: ['NULL'] })), // __schedule: next (set from SCH3 to the end of the switch)
+      finishMm: own(ref('mm', MMS, { extra: ['NULL'] })), // finish_task_switch: mm = rq->prev_mm
+      fromUser: own(bool()), // the IPI interrupted user mode (irqentry_enter's state)
+      kuOld: own(ref('mm', MMS, { extra: ['NULL', 'UNSET'] })), // kthread_use_mm: old active_mm (UNSET outside KU4..KU8)
+      sawFlag: own(bool()), // the user thread on this CPU observed the JIT's published flag (E1): a register of that thread
     }),
     mm: perMm(MMS, {
       state: int(0, 63), // mm->membarrier_state

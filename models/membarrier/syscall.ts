@@ -45,7 +45,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       step('SYS', 'syscall entry: membarrier(cmd, 0, 0) — the user program picks cmd', {
         choose: { name: 'cmd', count: Cmd.names.length, of: null },
         when: (s, c, x) =>
-          c === 0 && s.cpu[c].curr === CALLER && s.cpu[c].inUser && s.caller.calls < p.calls &&
+          c === 0 && s.cpu[c].inUser && s.cpu[c].curr === CALLER && s.caller.calls < p.calls &&
           (x.choice === C.PRIVATE_EXPEDITED_SYNC_CORE) === s.caller.modified, // the JIT writer's program
         do: (s, c, x) => {
           s.cpu[c].inUser = false;

@@ -2,6 +2,9 @@
 // named property, the catalog's key steps), and the exit_lazy_tlb RFC checked as a patch.
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/engine/check.ts';
+import { verifyFootprints } from '../../src/engine/verify.ts';
+import { compile } from '../../src/lang/compile.ts';
+import { instantiate } from '../../src/lang/instantiate.ts';
 import model from '../../models/membarrier/model.ts';
 import mb1 from '../../models/membarrier/variants/mb1-sync-core-skips-caller.ts';
 import mb2 from '../../models/membarrier/variants/mb2-sync-core-ipi-mb-only.ts';
@@ -114,5 +117,35 @@ describe('RFC: x86 exit_lazy_tlb instead of membarrier_mm_sync_core_before_userm
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('MBP-3');
     expectInOrder(r, ['cpu1 __schedule:SCH3 (next=task2', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 __schedule:ELT', 'cpu1 finish_task_switch:SCH11b', 'cpu1 user:E2']);
+  });
+});
+
+describe('membarrier reductions', () => {
+  it('footprints: no step touches another CPU\'s own fields, MBP-1 reads only what it declares (complete search)', () => {
+    const r = verifyFootprints(compile(instantiate(model, allProperties, { flags: fixed })));
+    expect(r.complete).toBe(true);
+    expect(r.states).toBe(187619);
+    expect(r.problems).toEqual([]);
+  });
+
+  it('partial-order reduction (and symmetry, of which the model declares none) keeps every verdict', () => {
+    // [name, options, verdict, property, states unreduced, states with por + symmetry]
+    const cases: [string, Opts, string, string | undefined, number, number][] = [
+      ['mainline', {}, 'violation', 'MBP-1', 45754, 44921],
+      ['mainline, fixed flags', { flags: fixed }, 'ok', undefined, 187619, 184717],
+      ['mainline, tso', { memory: 'tso' }, 'violation', 'MBP-1', 83953, 83381],
+      ['MB-1', { variant: mb1 }, 'violation', 'MBP-3', 22772, 22316],
+      ['MB-2', { variant: mb2 }, 'violation', 'MBP-3', 23210, 22823],
+      ['MB-3', { variant: mb3 }, 'violation', 'MBP-2', 19910, 19521],
+      ['MB-4', { variant: mb4 }, 'violation', 'MBP-1', 6339, 6239],
+      ['MB-5', { variant: mb5 }, 'violation', 'MBP-5', 13989, 13823],
+    ];
+    for (const [name, opts, verdict, property, full, reduced] of cases) {
+      const a = run(opts);
+      const b = run({ ...opts, por: true, symmetry: true });
+      expect([a.verdict, a.property, a.states], name).toEqual([verdict, property, full]);
+      expect([b.verdict, b.property, b.states], `${name}, por + symmetry`).toEqual([verdict, property, reduced]);
+      expect([b.por, b.symmetry], name).toEqual([true, false]);
+    }
   });
 });
