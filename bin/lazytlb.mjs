@@ -4,6 +4,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// Output piped into a reader that stops early (`lazytlb list | head`): stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist/cli.mjs`;
 
