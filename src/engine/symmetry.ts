@@ -9,7 +9,9 @@
 // signatures, the image with the smallest packed words is the representative. That set of images is
 // the same for every state of an orbit, so the representative is exact: one per orbit. When a group
 // of equal signatures is too large to enumerate, the sorted image alone is used (still sound: every
-// stored state is a member of its orbit; only the reduction is smaller).
+// stored state is a member of its orbit; only the reduction is smaller). With two or more kinds
+// (CPUs and mms), the kinds are canonicalized one after the other: sound, but the representative is
+// then not always unique per orbit of the product group.
 import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
 import type { SymmetrySpec } from '../lang/model.ts';
@@ -183,6 +185,18 @@ export class Canonicalizer {
         v = e - pi * sb.valueRange;
         x = owner < 0 || isFixed(k, owner) ? 3 + target : owner === i ? 1 : 2;
         y = owner < 0 || isFixed(k, owner) ? 0 : k.posOf[target] + 1;
+        // The buffered value itself may name members (a reference or a set): self/other, as above.
+        const r = indexOf(k.refSlots, target);
+        if (r >= 0) {
+          const val = v + k.refLo[r];
+          if (val >= 0 && val < k.n && !isFixed(k, val)) v = val === i ? -2 : -3;
+        } else if (indexOf(k.setSlots, target) >= 0) {
+          const self = (v >>> i) & 1;
+          let movable = 0;
+          let fixed = 0;
+          for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) isFixed(k, b) ? (fixed |= 1 << b) : movable++;
+          v = (fixed << 6) | (self << 5) | (movable - self);
+        }
       }
       out[3 * j] = v;
       out[3 * j + 1] = x;

@@ -13,6 +13,21 @@
 // procedure as an interrupt; nondeterministic choices; fences; invariants that sometimes fail; a
 // monitor with ghost state fed by an event; out-of-domain stores (model errors); blocking guards
 // (deadlocks) and allowed ends.
+//
+// Two further modes (the default mode draws exactly as before) give models that keep the promises
+// the reductions rely on:
+// - 'footprints': two or three CPUs; most non-plain per-CPU fields are declared own, and only their
+//   own CPU's steps touch them (no other CPU, no non-CPU actor, no monitor handler); some CPU steps
+//   (and some rules procedures as a whole) are private, touching their own fields only, without
+//   fences or events; every invariant declares `reads`, the fields its expression names (paths
+//   without indices), and mostly leaves own fields alone.
+// - 'symmetric' (footprints too): every CPU runs the same code; steps name only their own CPU's
+//   record (`self`) and global fields; no constant names a particular CPU (CPU refs hold `self`,
+//   NONE or a copy; CPU sets are tested for `self`, empty or full; refs are never ordered or
+//   incremented; the array is never indexed by `self`; the monitor is not told who emitted); the
+//   initial state treats CPUs alike (CPU refs are nullable, starting at NONE; per-CPU init runs for
+//   every CPU); invariants, monitor conditions and the end predicate name per-CPU fields only inside
+//   quantifiers ("every CPU…", "two CPUs…"). Such a model declares symmetry over its CPUs.
 import fc from 'fast-check';
 import { bool, enumOf, int, ref, setOf, type Domain } from '../../src/lang/domain.ts';
 import { defineModel, rules, seq, step, type ModelDef, type ProcedureDef, type StepCtx, type StepDef } from '../../src/lang/model.ts';
@@ -45,7 +60,11 @@ export type Expr =
   | { e: 'add1'; x: Expr }
   | { e: 'num'; x: Expr }
   | { e: 'actor' }
-  | { e: 'choice' };
+  | { e: 'choice' }
+  /** Every CPU satisfies x (with `self` bound to it). */
+  | { e: 'all'; x: Expr }
+  /** At least two distinct CPUs satisfy x. */
+  | { e: 'two'; x: Expr };
 export type Action =
   | { a: 'assign'; loc: Loc; value: Expr }
   | { a: 'inc'; loc: Loc; mode: 'bounded' | 'wrap' | 'unbounded' }
@@ -56,7 +75,9 @@ export type Action =
   | { a: 'fence' }
   | { a: 'goto'; label: string }
   | { a: 'call'; proc: string; returnTo?: string }
-  | { a: 'ret' };
+  | { a: 'ret' }
+  /** Init only: the actions once per CPU, with `self` bound to it. */
+  | { a: 'each'; then: Action[] };
 export interface StepSpec {
   label: string;
   guard: Expr | null;
@@ -94,7 +115,14 @@ export interface ModelSpec {
   end: Expr | null;
   sbDepth: number;
   stackDepth: number;
+  /** Invariants declare their reads (drawn in the footprints and symmetric modes). */
+  footprints?: boolean;
+  /** The model declares symmetry over its CPUs (drawn in the symmetric mode). */
+  symmetric?: boolean;
 }
+
+/** How specs are drawn: see the header. */
+export type DrawMode = 'default' | 'footprints' | 'symmetric';
 
 export interface RandomModel {
   readonly spec: ModelSpec;
@@ -150,11 +178,44 @@ interface LocInfo {
   dom: DomSpec;
 }
 
+/**
+ * Where an expression or action is drawn: a CPU's step, a CPU's private step (its own fields only,
+ * no fence, no event: the steps partial-order reduction can take alone), the non-CPU actor's step, a
+ * monitor handler (run inside the emitting step), init/invariant/end (no step), inside a quantifier
+ * over CPUs (in a handler: `hquant`, where own fields stay out of reach), an each-CPU init block. The
+ * default mode ignores it.
+ */
+type Where = 'cpu' | 'own' | 'aux' | 'handler' | 'global' | 'quant' | 'hquant' | 'each';
+
+/** Symmetric mode: the kinds of value that may be compared or copied into each other. */
+type Cls = 'bool' | 'num' | 'cref' | 'set';
+const clsOf = (d: DomSpec): Cls => (d.k === 'bool' ? 'bool' : d.k === 'set' ? 'set' : d.k === 'ref' ? 'cref' : 'num');
+
 class Drawer {
+  where: Where = 'global';
+  /** Footprints: the invariants being drawn read no own field (private steps stay invisible). */
+  ownHidden = false;
   constructor(
     private readonly t: Tape,
     private readonly cpus: number,
+    private readonly mode: DrawMode = 'default',
   ) {}
+
+  /** Symmetric mode: `self` names a CPU here. */
+  private selfOk(): boolean {
+    return this.where === 'cpu' || this.where === 'own' || this.where === 'quant' || this.where === 'hquant' || this.where === 'each';
+  }
+
+  /** Runs `f` with `where` set, then restores it. */
+  at<T>(where: Where, f: () => T): T {
+    const was = this.where;
+    this.where = where;
+    try {
+      return f();
+    } finally {
+      this.where = was;
+    }
+  }
 
   dom(): DomSpec {
     switch (this.t.int(0, 4)) {
@@ -167,7 +228,8 @@ class Drawer {
       case 2:
         return { k: 'enum', n: this.t.int(2, 3) };
       case 3:
-        return { k: 'ref', nullable: this.t.chance(60) };
+        // Symmetric mode: a non-nullable CPU ref starts at CPU 0, which would tell CPUs apart.
+        return { k: 'ref', nullable: this.mode === 'symmetric' || this.t.chance(60) };
       default:
         return { k: 'set' };
     }
@@ -178,19 +240,65 @@ class Drawer {
   }
 
   who(): Who {
+    if (this.mode === 'symmetric') return 'self';
     return this.t.pick<Who>(['self', 'next', 0, this.cpus - 1]);
   }
 
   /** Locations a guard or an effect may name. Guards only index the scalar array by constants. */
   locs(m: ModelSpec, forGuard: boolean): LocInfo[] {
     const out: LocInfo[] = [];
-    for (const g of m.globals) out.push({ loc: { l: 'g', f: g.name }, dom: g.dom });
-    for (const f of m.perCpu) out.push({ loc: { l: 'c', who: this.who(), f: f.name }, dom: f.dom });
-    if (m.arr) {
-      const idx: number | 'choice' | 'self' = forGuard ? this.t.int(0, m.arr.len - 1) : this.t.pick<number | 'choice' | 'self'>([0, 'choice', 'self', m.arr.len - 1]);
+    if (this.mode === 'default') {
+      for (const g of m.globals) out.push({ loc: { l: 'g', f: g.name }, dom: g.dom });
+      for (const f of m.perCpu) out.push({ loc: { l: 'c', who: this.who(), f: f.name }, dom: f.dom });
+      if (m.arr) {
+        const idx: number | 'choice' | 'self' = forGuard ? this.t.int(0, m.arr.len - 1) : this.t.pick<number | 'choice' | 'self'>([0, 'choice', 'self', m.arr.len - 1]);
+        out.push({ loc: { l: 'arr', idx }, dom: m.arr.dom });
+      }
+      return out;
+    }
+    const sym = this.mode === 'symmetric';
+    if (this.where === 'own') {
+      for (const f of m.perCpu) if (f.own) out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
+      return out;
+    }
+    // An each-CPU init block writes only its CPU's record (its CPUs run one after another).
+    if (this.where !== 'each') for (const g of m.globals) out.push({ loc: { l: 'g', f: g.name }, dom: g.dom });
+    for (const f of m.perCpu) {
+      if (f.own && this.ownHidden) continue;
+      if (sym) {
+        // A handler runs inside another CPU's step: it reads no CPU's own fields.
+        if (this.selfOk() && !(f.own && this.where === 'hquant')) out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
+      } else if (!f.own) {
+        out.push({ loc: { l: 'c', who: this.who(), f: f.name }, dom: f.dom });
+      } else if (this.where === 'cpu') {
+        out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom }); // own: only its CPU's steps
+      } else if (this.where === 'global') {
+        out.push({ loc: { l: 'c', who: this.who(), f: f.name }, dom: f.dom }); // init, invariants, end: no step
+      }
+    }
+    if (m.arr && this.where !== 'each') {
+      // The array is not indexed by CPU: a symmetric model never indexes it by `self`.
+      const idxs: (number | 'choice' | 'self')[] = sym ? [0, 'choice', m.arr.len - 1] : [0, 'choice', 'self', m.arr.len - 1];
+      const idx = forGuard ? this.t.int(0, m.arr.len - 1) : this.t.pick(idxs);
       out.push({ loc: { l: 'arr', idx }, dom: m.arr.dom });
     }
     return out;
+  }
+
+  /** Symmetric mode: a location whose domain passes `ok`. */
+  private locWhere(m: ModelSpec, forGuard: boolean, ok: (d: DomSpec) => boolean): LocInfo | null {
+    const all = this.locs(m, forGuard).filter((l) => ok(l.dom));
+    return all.length === 0 ? null : this.t.pick(all);
+  }
+
+  /** Symmetric mode: a constant of `d` naming no particular CPU (null for a non-nullable CPU ref where `self` is meaningless). */
+  private symConst(d: DomSpec): Expr | null {
+    if (d.k === 'set') return { e: 'const', v: this.t.chance(50) ? (1 << this.cpus) - 1 : 0 };
+    if (d.k === 'ref') {
+      if (d.nullable && (!this.selfOk() || this.t.chance(50))) return { e: 'const', v: -1 };
+      return this.selfOk() ? { e: 'actor' } : null;
+    }
+    return this.constOf(d);
   }
 
   loc(m: ModelSpec, forGuard: boolean, ty?: Ty): LocInfo | null {
@@ -204,6 +312,7 @@ class Drawer {
   }
 
   boolExpr(m: ModelSpec, depth: number, forGuard: boolean): Expr {
+    if (this.mode === 'symmetric') return this.boolExprSym(m, depth, forGuard);
     const c = this.t.int(0, depth > 0 ? 7 : 5);
     switch (c) {
       case 0: {
@@ -238,8 +347,82 @@ class Drawer {
     }
   }
 
+  /** Symmetric mode: conditions that treat CPUs alike; quantifiers over CPUs where `self` means nothing. */
+  private boolExprSym(m: ModelSpec, depth: number, forGuard: boolean): Expr {
+    const quantOk = (this.where === 'global' || this.where === 'handler') && m.perCpu.length > 0;
+    const c = this.t.int(0, depth > 0 ? (quantOk ? 8 : 7) : 5);
+    switch (c) {
+      case 0: {
+        const l = this.loc(m, forGuard, 'bool');
+        return l ? { e: 'read', loc: l.loc } : { e: 'const', v: true };
+      }
+      case 1: {
+        const l = this.locWhere(m, forGuard, (d) => d.k === 'int' || d.k === 'enum' || d.k === 'ref');
+        const k = l && this.symConst(l.dom);
+        return l && k ? { e: 'eq', x: { e: 'read', loc: l.loc }, y: k } : { e: 'const', v: false };
+      }
+      case 2: {
+        // CPU refs are never ordered.
+        const l = this.locWhere(m, forGuard, (d) => d.k === 'int' || d.k === 'enum');
+        return l ? { e: 'lt', x: { e: 'read', loc: l.loc }, y: this.constOf(l.dom) } : { e: 'const', v: true };
+      }
+      case 3: {
+        const l = this.loc(m, forGuard, 'set');
+        if (!l) return { e: 'const', v: true };
+        if (this.selfOk() && this.t.chance(60)) return { e: 'has', loc: l.loc, who: 'self' };
+        return { e: 'eq', x: { e: 'read', loc: l.loc }, y: this.symConst(l.dom)! };
+      }
+      case 4: {
+        const l = this.loc(m, forGuard, 'bool');
+        return l ? { e: 'not', x: { e: 'read', loc: l.loc } } : { e: 'const', v: false };
+      }
+      case 5: {
+        const a = this.loc(m, forGuard);
+        const b = a && this.locWhere(m, forGuard, (d) => clsOf(d) === clsOf(a.dom));
+        return a && b ? { e: 'eq', x: { e: 'read', loc: a.loc }, y: { e: 'read', loc: b.loc } } : { e: 'const', v: true };
+      }
+      case 6:
+        return { e: 'not', x: this.boolExprSym(m, depth - 1, forGuard) };
+      case 7:
+        return { e: this.t.chance(50) ? 'or' : 'and', x: this.boolExprSym(m, depth - 1, forGuard), y: this.boolExprSym(m, depth - 1, forGuard) };
+      default: {
+        const body = this.at(this.where === 'handler' ? 'hquant' : 'quant', () => this.boolExprSym(m, depth - 1, forGuard));
+        return { e: this.t.chance(50) ? 'all' : 'two', x: body };
+      }
+    }
+  }
+
+  /** Symmetric mode: a number for a store into `d` that names no particular CPU. */
+  private numExprSym(m: ModelSpec, d: DomSpec, risky: boolean): Expr {
+    const same = () => this.locWhere(m, false, (x) => JSON.stringify(x) === JSON.stringify(d));
+    const fallback = (): Expr => {
+      const l = same();
+      return l ? { e: 'read', loc: l.loc } : { e: 'const', v: d.k === 'set' ? 0 : loOf(d) };
+    };
+    const c = this.t.int(0, risky ? 3 : 1);
+    switch (c) {
+      case 0:
+        return this.symConst(d) ?? fallback();
+      case 1:
+        return fallback();
+      case 2:
+        // Out of the domain (a model error), naming no CPU.
+        return { e: 'const', v: d.k === 'set' ? 1 << this.cpus : hiOf(d, this.cpus) + 1 };
+      default: {
+        if (d.k === 'ref') return this.symConst(d) ?? fallback();
+        if (d.k === 'set') return fallback();
+        const l = this.locWhere(m, false, (x) => x.k === 'int' || x.k === 'enum');
+        const r = this.t.int(0, 2);
+        if (r === 0 && l) return { e: 'read', loc: l.loc };
+        if (r === 1) return { e: 'choice' };
+        return { e: 'num', x: this.boolExprSym(m, 0, false) };
+      }
+    }
+  }
+
   /** A number for a store into `d`: mostly inside the domain; `risky` allows values that may leave it. */
   numExpr(m: ModelSpec, d: DomSpec, risky: boolean): Expr {
+    if (this.mode === 'symmetric') return this.numExprSym(m, d, risky);
     const c = this.t.int(0, risky ? 5 : 1);
     switch (c) {
       case 0:
@@ -269,6 +452,7 @@ class Drawer {
     // model error, drawn only now and then.
     const hasSeq = ctl.procs.some((p) => p.kind === 'seq');
     const flow = seqProc ? 2 : hasSeq ? 1 : 0.1;
+    const priv = this.where === 'own';
     // Weights: state changes are frequent, control flow and fences less so, out-of-domain stores rare.
     const c = this.t.weighted<string>([
       ['assign', 4],
@@ -276,8 +460,8 @@ class Drawer {
       ['toggle', 3],
       ['bit', 2],
       ['if', init || depth <= 0 ? 0 : 2],
-      ['emit', !init && m.monitor ? 4 : 0],
-      ['fence', init ? 0 : 1],
+      ['emit', !init && !priv && m.monitor ? 4 : 0],
+      ['fence', init || priv ? 0 : 1],
       ['goto', seqProc ? 2 : 0],
       ['call', init ? 0 : flow],
       ['ret', init ? 0 : flow / 2],
@@ -292,7 +476,8 @@ class Drawer {
         return { a: 'assign', loc: l.loc, value: this.numExpr(m, l.dom, !init && this.t.chance(10)) };
       }
       case 'inc': {
-        const l = this.loc(m, false, 'num');
+        // Symmetric mode: CPU refs are never incremented.
+        const l = this.mode === 'symmetric' ? this.locWhere(m, false, (d) => d.k === 'int' || d.k === 'enum') : this.loc(m, false, 'num');
         if (!l) return this.change(m);
         const mode = !init && this.t.chance(8) ? 'unbounded' : this.t.pick(['wrap', 'bounded'] as const);
         return { a: 'inc', loc: l.loc, mode };
@@ -303,11 +488,14 @@ class Drawer {
       }
       case 'bit': {
         const l = this.loc(m, false, 'set');
+        if (this.mode === 'symmetric' && !this.selfOk()) return this.change(m);
         return l ? { a: 'bit', loc: l.loc, on: this.t.chance(50), who: this.who() } : this.change(m);
       }
       case 'if':
         return { a: 'if', cond: this.boolExpr(m, 1, false), then: [this.action(m, ctl, depth - 1)] };
       case 'emit':
+        // Symmetric mode: the monitor is not told which CPU emitted (it would tell CPUs apart).
+        if (this.mode === 'symmetric') return { a: 'emit', arg: this.numExpr(m, { k: 'int', lo: 0, hi: 2 }, true) };
         return { a: 'emit', arg: this.t.chance(50) ? { e: 'actor' } : this.numExpr(m, { k: 'int', lo: 0, hi: 2 }, true) };
       case 'fence':
         return { a: 'fence' };
@@ -333,6 +521,13 @@ class Drawer {
   /** A change that stays in the domain of whatever field it picks. */
   change(m: ModelSpec): Action {
     const l = this.loc(m, false)!;
+    if (this.mode === 'symmetric') {
+      const cls = clsOf(l.dom);
+      if (cls === 'bool') return { a: 'toggle', loc: l.loc };
+      if (cls === 'num') return { a: 'inc', loc: l.loc, mode: 'wrap' };
+      if (cls === 'set' && this.selfOk()) return { a: 'bit', loc: l.loc, on: this.t.chance(50), who: 'self' };
+      return { a: 'assign', loc: l.loc, value: this.numExprSym(m, l.dom, false) };
+    }
     const ty = tyOf(l.dom);
     if (ty === 'bool') return { a: 'toggle', loc: l.loc };
     if (ty === 'set') return { a: 'bit', loc: l.loc, on: this.t.chance(50), who: this.who() };
@@ -341,16 +536,26 @@ class Drawer {
 
   /** An invariant: mostly "these two conditions never hold together", which an initial state rarely breaks. */
   invariant(m: ModelSpec): Expr {
+    if (this.mode === 'symmetric' && m.perCpu.length > 0 && this.t.chance(60)) {
+      // "No two CPUs…", "no CPU…", "every CPU…".
+      const body = this.at('quant', () => (this.t.chance(50) ? this.boolExpr(m, 0, true) : { e: 'and' as const, x: this.boolExpr(m, 0, true), y: this.boolExpr(m, 0, true) }));
+      const form = this.t.int(0, 2);
+      if (form === 0) return { e: 'not', x: { e: 'two', x: body } };
+      if (form === 1) return { e: 'all', x: { e: 'not', x: body } };
+      return { e: 'all', x: body };
+    }
     if (this.t.chance(15)) return this.boolExpr(m, 2, true);
     const both: Expr = { e: 'and', x: this.boolExpr(m, 0, true), y: this.boolExpr(m, 0, true) };
     return { e: 'not', x: this.t.chance(50) ? both : { e: 'and', x: both, y: this.boolExpr(m, 0, true) } };
   }
 }
 
-export function drawSpec(tape: readonly number[]): ModelSpec {
+export function drawSpec(tape: readonly number[], mode: DrawMode = 'default'): ModelSpec {
   const t = new Tape(tape);
-  const cpus = t.int(1, 3);
-  const d = new Drawer(t, cpus);
+  const sym = mode === 'symmetric';
+  // Two CPUs at least with footprints (one CPU has nothing to reorder, nor to swap).
+  const cpus = mode !== 'default' ? t.int(2, 3) : t.int(1, 3);
+  const d = new Drawer(t, cpus, mode);
   const m: ModelSpec = {
     cpus,
     globals: [],
@@ -364,13 +569,15 @@ export function drawSpec(tape: readonly number[]): ModelSpec {
     end: null,
     sbDepth: t.int(1, 3),
     stackDepth: t.int(1, 3),
+    ...(mode === 'default' ? {} : { footprints: true }),
+    ...(sym ? { symmetric: true } : {}),
   };
   const nGlobals = t.int(1, 3);
   for (let i = 0; i < nGlobals; i++) m.globals.push(d.field(`g${i}`, 35));
-  const nPerCpu = t.int(0, cpus === 3 ? 1 : 2);
+  const nPerCpu = mode !== 'default' ? t.int(1, cpus === 3 ? 1 : 2) : t.int(0, cpus === 3 ? 1 : 2);
   for (let i = 0; i < nPerCpu; i++) {
     const f = d.field(`f${i}`, 35);
-    if (!f.plain && t.chance(30)) f.own = true;
+    if (!f.plain && t.chance(mode === 'default' ? 30 : 75)) f.own = true;
     m.perCpu.push(f);
   }
   if (t.chance(30)) {
@@ -396,7 +603,7 @@ export function drawSpec(tape: readonly number[]): ModelSpec {
           acts.push({ m: 'failIfCount' });
           break;
         default:
-          acts.push({ m: 'failIfState', cond: d.boolExpr(m, 1, true) });
+          acts.push({ m: 'failIfState', cond: d.at('handler', () => d.boolExpr(m, 1, true)) });
       }
     }
     m.monitor = { bound: t.int(1, 3), actions: acts, ghostInvariant: t.chance(30), initCount: t.int(0, 1) };
@@ -404,7 +611,9 @@ export function drawSpec(tape: readonly number[]): ModelSpec {
 
   // Procedures: their names and labels first (goto and call targets), then their steps.
   const nSeq = t.int(0, 2);
-  const nRules = t.int(nSeq === 0 ? 1 : 0, 2);
+  // Footprints: fewer rules (every rule is a candidate at every pc, and one that is not private
+  // leaves its CPU no ample set).
+  const nRules = t.int(nSeq === 0 ? 1 : 0, mode === 'default' ? 2 : 1);
   let labelNo = 0;
   for (let i = 0; i < nSeq; i++) {
     const n = t.int(1, 4);
@@ -431,11 +640,17 @@ export function drawSpec(tape: readonly number[]): ModelSpec {
   if (m.aux) {
     m.procs.push({ name: 'aux', actor: 'aux', kind: 'rules', entry: false, idleOnly: false, steps: [{ label: `X${labelNo++}`, guard: null, actions: [], choices: 1, fence: false }] });
   }
+  const hasOwn = m.perCpu.some((f) => f.own);
   for (const p of m.procs) {
+    // Footprints: some CPU steps are private (own fields only), the steps ample sets are made of;
+    // some rules procedures are private as a whole.
+    const privProc = mode !== 'default' && p.kind === 'rules' && p.actor === 'cpu' && hasOwn && t.chance(60);
     for (const s of p.steps) {
+      const priv = privProc || (mode !== 'default' && p.actor === 'cpu' && hasOwn && t.chance(55));
+      d.where = p.actor === 'aux' ? 'aux' : priv ? 'own' : 'cpu';
       s.guard = t.chance(50) ? d.boolExpr(m, 1, true) : null;
       s.choices = t.chance(20) ? t.int(2, 3) : 1;
-      s.fence = t.chance(15);
+      s.fence = t.chance(15) && !priv;
       const n = t.int(1, 3);
       const ctl = { kind: p.actor === 'aux' ? ('rules' as const) : p.kind, proc: p, procs: m.procs };
       for (let i = 0; i < n; i++) {
@@ -447,16 +662,25 @@ export function drawSpec(tape: readonly number[]): ModelSpec {
     }
   }
 
+  d.where = 'global';
   const nInit = t.int(0, 2);
-  for (let i = 0; i < nInit; i++) m.init.push(d.action(m, { kind: 'init', proc: null, procs: m.procs }, 0));
+  for (let i = 0; i < nInit; i++) {
+    const draw = () => d.action(m, { kind: 'init', proc: null, procs: m.procs }, 0);
+    // Symmetric mode: per-CPU fields are initialized alike on every CPU.
+    if (sym && t.chance(50)) m.init.push({ a: 'each', then: [d.at('each', draw)] });
+    else m.init.push(draw());
+  }
   // Invariants mostly hold initially (a few redraws), so that most violations need some steps.
   const first = initialState(m);
   const nInv = t.int(0, 2);
+  // Footprints: mostly, the invariants leave own fields alone, so that private steps are invisible.
+  d.ownHidden = mode !== 'default' && t.chance(70);
   for (let i = 0; i < nInv; i++) {
     let inv = d.invariant(m);
     for (let k = 0; k < 3 && !evalExpr(inv, { s: first, a: 0, x: null, cpus, arrLen: m.arr?.len ?? 0 }); k++) inv = d.invariant(m);
     m.invariants.push(inv);
   }
+  d.ownHidden = false;
   if (t.chance(40)) m.end = t.chance(50) ? { e: 'const', v: true } : d.boolExpr(m, 1, true);
   return m;
 }
@@ -550,6 +774,14 @@ function evalExpr(e: Expr, env: Env): any {
       return env.a;
     case 'choice':
       return env.x?.choice ?? 0;
+    case 'all':
+      for (let c = 0; c < env.cpus; c++) if (!evalExpr(e.x, { ...env, a: c })) return false;
+      return true;
+    case 'two': {
+      let n = 0;
+      for (let c = 0; c < env.cpus; c++) if (evalExpr(e.x, { ...env, a: c })) n++;
+      return n >= 2;
+    }
   }
 }
 
@@ -606,6 +838,9 @@ function runActions(acts: readonly Action[], env: Env, spec: ModelSpec): void {
       case 'ret':
         env.x!.ret();
         break;
+      case 'each':
+        for (let c = 0; c < env.cpus; c++) runActions(act.then, { ...env, a: c }, spec);
+        break;
     }
   }
 }
@@ -652,6 +887,7 @@ export function buildModel(spec: ModelSpec): RandomModel {
     memory: hasPlain ? ['sc', 'tso', 'weak'] : ['sc'],
     storeBufferDepth: spec.sbDepth,
     stackDepth: spec.stackDepth,
+    ...(spec.symmetric ? { symmetry: () => [{ of: 'cpu' }] } : {}),
   }) as unknown as ModelDef;
 
   const properties: PropertyDef[] = spec.invariants.map((inv, i) =>
@@ -661,11 +897,14 @@ export function buildModel(spec: ModelSpec): RandomModel {
       ref: 'test',
       models: [MODEL_NAME],
       check: (s) => (evalExpr(inv, env(s, 0, null)) ? null : `inv${i} fails`),
+      ...(spec.footprints ? { reads: readsOf(inv) } : {}),
     }),
   );
   const mon = spec.monitor;
   if (mon) {
-    properties.push(
+    // Drawn with footprints, the monitor comes first, so that its ghost record is `$ghost.p0` in every
+    // subset of the properties that includes it (its invariant's reads name that path).
+    properties[spec.footprints ? 'unshift' : 'push'](
       property({
         name: 'mon',
         statement: 'a random monitor',
@@ -676,6 +915,7 @@ export function buildModel(spec: ModelSpec): RandomModel {
           g.cnt = mon.initCount;
         },
         ...(mon.ghostInvariant ? { check: (_s: any, g: any) => (g.cnt < mon.bound ? null : `cnt reached ${g.cnt}`) } : {}),
+        ...(mon.ghostInvariant && spec.footprints ? { reads: ['$ghost.p0.cnt'] } : {}),
         on: {
           Ev: (s, g, x, v) => {
             for (const act of mon.actions) {
@@ -693,8 +933,29 @@ export function buildModel(spec: ModelSpec): RandomModel {
   return { spec, model, properties, hasPlain };
 }
 
+/** The fields an expression names, as paths without indices (an invariant's `reads`). */
+export function readsOf(e: Expr): string[] {
+  const out = new Set<string>();
+  const loc = (l: Loc) => out.add(l.l === 'g' ? l.f : l.l === 'c' ? `cpu.${l.f}` : 'arr');
+  const walk = (x: Expr): void => {
+    if (x.e === 'read' || x.e === 'has') loc(x.loc);
+    if ('x' in x) walk(x.x);
+    if ('y' in x) walk(x.y);
+  };
+  walk(e);
+  return [...out].sort();
+}
+
 /** Random small models, printed as their spec when a property fails. */
 export const arbModel: fc.Arbitrary<RandomModel> = fc.array(fc.noBias(fc.nat({ max: 9999 })), { minLength: 300, maxLength: 300 }).map((tape) => {
   const rm = buildModel(drawSpec(tape));
   return Object.assign(rm, { [fc.toStringMethod]: () => JSON.stringify(rm.spec) });
 });
+
+/** Random small models drawn in a mode (see the header); `arbModelIn('default')` draws as `arbModel`. */
+export function arbModelIn(mode: DrawMode): fc.Arbitrary<RandomModel> {
+  return fc.array(fc.noBias(fc.nat({ max: 9999 })), { minLength: 300, maxLength: 300 }).map((tape) => {
+    const rm = buildModel(drawSpec(tape, mode));
+    return Object.assign(rm, { [fc.toStringMethod]: () => JSON.stringify(rm.spec) });
+  });
+}
