@@ -6,7 +6,7 @@ describe('lazytlb check shootdown', () => {
   it('reaches exactly the states the SPIN and Murphi twins reach', async () => {
     // Counts measured with SPIN (-DNOREDUCE) and rumur on the twins in bench/.
     for (const [cpus, gens, states] of [[2, 2, 129], [3, 3, 2169], [4, 3, 20385]]) {
-      const { code, json } = await runJson('check', 'shootdown', '--param', `cpus=${cpus}`, '--param', `gens=${gens}`);
+      const { code, json } = await runJson('check', 'shootdown', '--param', `cpus=${cpus}`, '--param', `gens=${gens}`, '--no-por', '--no-symmetry');
       expect(code).toBe(0);
       expect(json.verdict).toBe('ok');
       expect(json.states).toBe(states);
@@ -14,14 +14,17 @@ describe('lazytlb check shootdown', () => {
   });
 
   it('prints the --json object of the CLI contract', async () => {
-    const { json } = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2');
+    const { json } = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2', '--no-por', '--no-symmetry');
     expect(json).toMatchObject({ verdict: 'ok', model: 'shootdown', variant: null, params: { cpus: 2, gens: 2 }, states: 129, transitions: 422, depth: 10 });
     expect(typeof json.seconds).toBe('number');
     expect(json.reductions).toEqual({ por: false, symmetry: false });
+    // By default both reductions are on: one state per orbit of the interchangeable CPUs.
+    const reduced = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2');
+    expect(reduced.json).toMatchObject({ verdict: 'ok', states: 72, reductions: { por: true, symmetry: true, ampleStates: 0 } });
   });
 
   it('finds a shortest counterexample without the flush on unlazy', async () => {
-    const { code, json } = await runJson('check', 'shootdown', '--set', 'flushOnUnlazy=false');
+    const { code, json } = await runJson('check', 'shootdown', '--set', 'flushOnUnlazy=false', '--no-por', '--no-symmetry');
     expect(code).toBe(1);
     expect(json.verdict).toBe('violation');
     expect(json.property).toBe('no-stale-user');
@@ -34,6 +37,10 @@ describe('lazytlb check shootdown', () => {
       'cpu0 switch_to_user:U',
       'flusher0 flush_done:D',
     ]);
+    // With the reductions (the default) the counterexample is as short.
+    const reduced = await runJson('check', 'shootdown', '--set', 'flushOnUnlazy=false');
+    expect(reduced.json.property).toBe('no-stale-user');
+    expect(reduced.json.trace).toHaveLength(6);
   });
 
   it('renders a violation as one column per CPU with the property and the reason', async () => {
@@ -48,7 +55,7 @@ describe('lazytlb check shootdown', () => {
   });
 
   it('says incomplete, never ok, when a limit stops the search', async () => {
-    const { code, json } = await runJson('check', 'shootdown', '--param', 'cpus=4', '--max-states', '2000');
+    const { code, json } = await runJson('check', 'shootdown', '--param', 'cpus=4', '--max-states', '2000', '--no-symmetry');
     expect(code).toBe(3);
     expect(json.verdict).toBe('incomplete');
     expect(json.limit).toBe('max-states 2000');
@@ -57,12 +64,12 @@ describe('lazytlb check shootdown', () => {
   });
 
   it('says incomplete at the memory and time limits', async () => {
-    const mem = await runJson('check', 'shootdown', '--param', 'cpus=5', '--param', 'gens=5', '--max-memory', '8');
+    const mem = await runJson('check', 'shootdown', '--param', 'cpus=5', '--param', 'gens=5', '--max-memory', '8', '--no-symmetry');
     expect(mem.code).toBe(3);
     expect(mem.json.verdict).toBe('incomplete');
     expect(mem.json.limit).toBe('max-memory 8 MiB');
     expect(mem.json.states).toBeLessThan(1156893);
-    const time = await runJson('check', 'shootdown', '--param', 'cpus=6', '--param', 'gens=3', '--max-seconds', '0.05');
+    const time = await runJson('check', 'shootdown', '--param', 'cpus=6', '--param', 'gens=3', '--max-seconds', '0.05', '--no-symmetry');
     expect(time.code).toBe(3);
     expect(time.json.limit).toBe('max-seconds 0.05');
     expect(time.json.states).toBeLessThan(1789425);
