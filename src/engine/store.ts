@@ -81,7 +81,8 @@ export class StateStore {
     const i = -slot - 1;
     const id = this.count;
     if ((id + 1) * W > this.arena.length) this.growArena();
-    this.arena.set(buf.subarray(0, W), id * W);
+    const arena = this.arena;
+    for (let k = 0, off = id * W; k < W; k++) arena[off + k] = buf[k];
     this.parent[id] = parent;
     this.via[id] = via;
     const t = i * this.stride;
