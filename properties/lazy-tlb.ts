@@ -83,7 +83,8 @@ export default [
     ref: 'lazy-tlb.md P2; should_flush_tlb, switch_mm_irqs_off (arch/x86/mm/tlb.c)',
     models: ['x86-lazy-tlb'],
     ghost: (p) => ({
-      skipped: perCpu(p.cpus, { mm: arrayOf(p.mms, { gen: int(0, p.gens + 1) }) }),
+      // indexed by mm (not a plain index): it moves with the mms under symmetry reduction
+      skipped: perCpu(p.cpus, { mm: perMm(p.mms, { gen: int(0, p.gens + 1) }) }),
       // per initiator: CPUs its flush in flight skipped while they cached the mm, and its generation
       pend: perCpu(p.cpus, { cpus: setOf('cpu', p.cpus), gen: int(0, p.gens + 1) }),
     }),
@@ -113,6 +114,7 @@ export default [
     statement: 'No CPU walks (through its current PCID\'s paging-structure cache) a page-table page that has been freed.',
     ref: 'lazy-tlb.md P3; freed_tables, tlb_remove_table (arch/x86/mm/tlb.c, mm/mmu_gather.c)',
     models: X86,
+    reads: ['cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.tlb.psc', 'mm.table'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
@@ -128,6 +130,7 @@ export default [
     statement: 'CR3 never references a freed pgd.',
     ref: 'lazy-tlb.md P4; __mmdrop -> mm_free_pgd (kernel/fork.c)',
     models: X86,
+    reads: ['cpu.cr3Mm', 'mm.life'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const m = s.cpu[c].cr3Mm;
@@ -146,6 +149,7 @@ export default [
         if (s.refcount && s.mm[m].count === 0) x.fail(`cpu${c} drops a reference of mm${m} whose mm_count is already 0`);
       },
     },
+    reads: ['refcount', 'mm.life', 'mm.users', 'mm.count', 'cpu.online', 'cpu.currKthread', 'cpu.currMm', 'cpu.activeMm', 'cpu.prevMm', 'cpu.csDrop', 'cpu.mdMm', 'cpu.kuMm', 'cpu.kuOld', 'cpu.exOld', 'cpu.exHolds', 'cpu.putMm'],
     check: (s, _g, p) => {
       if (!s.refcount) return null;
       for (let m = 0; m < p.mms; m++) {
@@ -191,6 +195,8 @@ export default [
         if (kind === Assert.flushGenAhead) x.fail(`P7f: cpu${c}: f->new_tlb_gen is ahead of mm->context.tlb_gen`);
       },
     },
+    // cpu.xenCr3: Linux's view of CR3 in the Xen form of P7a (xen-pv only)
+    reads: ['shape', 'cpu.online', '$sb.n', 'cpu.irqsOn', 'cpu.loadedMm', 'cpu.loadedAsid', 'cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.xenCr3', 'cpu.isLazy', 'mm.cpumask'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
@@ -225,6 +231,7 @@ export default [
     statement: 'An NMI that finds nmi_uaccess_okay() (loaded_mm == current->mm) accesses user memory through CR3 of that mm.',
     ref: 'lazy-tlb.md P9; nmi_uaccess_okay (arch/x86/include/asm/tlbflush.h), LOADED_MM_SWITCHING',
     models: X86,
+    reads: ['shape', 'cpu.online', 'cpu.currMm', 'cpu.loadedMm', 'cpu.cr3Mm', '$sb.n'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];

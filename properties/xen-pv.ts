@@ -39,6 +39,7 @@ export default [
     statement: 'A vCPU\'s queued multicalls are issued before it runs with IRQs on (interrupt context never batches), and with an empty batch xen_current_cr3 is the hypervisor\'s CR3.',
     ref: 'xen-pv.md X3 and P7a (Xen form); xen_mc_flush, xen_get_lazy_mode (arch/x86/xen/multicalls.h)',
     models: XEN,
+    reads: ['cpu.online', 'cpu.irqsOn', 'cpu.mcCr3', 'cpu.xenCurrentCr3', 'cpu.cr3Mm'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
@@ -59,6 +60,7 @@ export default [
         x.fail(kind === XenBug.enterLazyNotNone ? `vcpu${c} enters XEN_LAZY_CPU while another lazy mode is active (BUG_ON)` : `vcpu${c} leaves XEN_LAZY_CPU while it is not the current lazy mode (BUG_ON)`);
       },
     },
+    reads: ['cpu.xenLazy', 'cpu.csNext'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];

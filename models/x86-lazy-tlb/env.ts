@@ -18,7 +18,7 @@ export interface Env {
   readonly NULL: number;
   /** csNext value naming "a kernel thread". */
   readonly KTHREAD: number;
-  /** No CPU (ftFrom, shFrom). */
+  /** No CPU (ftFrom, shFrom, fIter). */
   readonly NOCPU: number;
   /** flush_tlb_info.end = TLB_FLUSH_ALL: the page index `pages`. */
   readonly ALL: number;

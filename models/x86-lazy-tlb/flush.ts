@@ -15,7 +15,7 @@ function releaseInfo(me: any, e: Env): void {
   me.fGen = 0;
   me.fTrim = false;
   me.fSnap = 0;
-  me.fIter = 0;
+  me.fIter = e.NOCPU;
   me.fLm = e.NULL;
 }
 
@@ -133,7 +133,7 @@ function flushMulti(e: Env) {
     const me = s.cpu[c];
     let d = from;
     while (d < N && (d === c || !(me.fSnap & bit(d)) || !s.cpu[d].online)) d++; // & cpu_online_mask
-    me.fIter = d < N ? d : 0;
+    me.fIter = d < N ? d : e.NOCPU;
     x.goto(d < N ? 'SF1' : 'FL');
   };
   return [

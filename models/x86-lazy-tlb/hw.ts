@@ -4,14 +4,16 @@
 import { Table } from './state.ts';
 import { mmuFill, rules, step, type Env } from './env.ts';
 
-/** What a fill would add now: TLB entries for the pages not cached, and the table page if it is linked. */
+/**
+ * What a fill would add now: TLB entries for the pages not cached, and the table page if it is linked.
+ * The CPU's own CR3 and TLB are tested before the shared page tables (the same answer, fewer shared reads).
+ */
 function fillable(s: any, c: number, e: Env): boolean {
   const me = s.cpu[c];
   if (me.cr3Mm >= e.M) return false;
   const t = me.tlb[me.cr3Asid];
-  if (!t.psc && s.mm[me.cr3Mm].table === Table.ids.linked) return true;
   for (let x = 0; x < e.p.pages; x++) if (t.ver[x].v === e.EMPTY) return true;
-  return false;
+  return !t.psc && s.mm[me.cr3Mm].table === Table.ids.linked;
 }
 
 export function hardware(e: Env) {
@@ -32,7 +34,8 @@ export function hardware(e: Env) {
       [
         step('ACCESS', 'user code (or a kthread_use_mm uaccess) touches page x of its mm through the TLB', {
           choose: { name: 'page', count: e.p.pages, of: null },
-          when: (s, c) => s.cpu[c].online && s.cpu[c].currMm < e.M && s.cpu[c].irqsOn,
+          // the CPU's own IRQ flag first: with IRQs off the guard reads nothing another CPU writes
+          when: (s, c) => s.cpu[c].irqsOn && s.cpu[c].online && s.cpu[c].currMm < e.M,
           do: (s, c, x) => x.emit('UserAccess', c, s.cpu[c].currMm, x.choice),
         }),
       ],

@@ -259,7 +259,7 @@ export function kthreadUseMm(e: Env) {
           choose: { name: 'mm', count: e.M, of: 'mm' },
           when: (s, c, x) => {
             const me = s.cpu[c];
-            return me.online && me.switches > 0 && me.currKthread && me.currMm === e.NULL && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
+            return me.switches > 0 && me.online && me.currKthread && me.currMm === e.NULL && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
           },
           fence: true,
           do: (s, c, x) => {

@@ -7,6 +7,7 @@ import { lazyTlbFlags, lazyTlbParams, lazyTlbEvents } from './config.ts';
 import { makeEnv, nativeHardware } from './env.ts';
 import { lazyTlbProcedures } from './procedures.ts';
 import { lazyTlbState } from './state.ts';
+import { lazyTlbSymmetry } from './symmetry.ts';
 import { initState } from './warm.ts';
 
 export default defineModel({
@@ -24,5 +25,6 @@ export default defineModel({
   state: (p) => lazyTlbState(p),
   init: (s, p, f) => initState(s, makeEnv(p, f, nativeHardware)),
   procedures: (p, f) => lazyTlbProcedures(makeEnv(p, f, nativeHardware)),
+  symmetry: (p, f) => lazyTlbSymmetry(p, f),
   end: () => true,
 });

@@ -41,7 +41,8 @@ export function contextSwitch(e: Env) {
         choose: { name: 'next', count: e.M + 1, of: null },
         when: (s, c, x) => {
           const me = s.cpu[c];
-          if (!me.online || me.switches === 0 || (me.currKthread && me.currMm < e.M)) return false; // not inside kthread_use_mm
+          // own scope bound first, then the shared task state; not inside kthread_use_mm
+          if (me.switches === 0 || !me.online || (me.currKthread && me.currMm < e.M)) return false;
           if (me.csForceK) return x.choice === e.M;
           if (x.choice === e.M) return true;
           const m = s.mm[x.choice];

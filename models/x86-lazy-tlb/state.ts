@@ -3,7 +3,7 @@
 // the CPU as initiator, per-mm `mm_struct` fields, and the locals of the procedures in flight.
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params } from '../../src/lang/model.ts';
-import { arrayOf, perCpu, perMm, plain } from '../../src/lang/schema.ts';
+import { arrayOf, own, perCpu, perMm, plain } from '../../src/lang/schema.ts';
 
 /** What happened to an mm's lower-level page-table page (one per mm) — lazy-tlb.md 2.6 `tablePage.state`. */
 export const Table = enumOf(['linked', 'unlinked', 'freed']);
@@ -32,67 +32,96 @@ export function lazyTlbState(p: Params) {
     changes: int(0, p.changes),
     // scope bound: task exits (exit_mm) still allowed
     exits: int(0, p.exits),
+    // Fields another CPU's steps read or write are shared: cpu_online_mask, the running task (rq->curr,
+    // tsk->mm: what context_switch's choice of a runnable thread and exit_mm's user count look at),
+    // cpu_tlbstate.loaded_mm and cpu_tlbstate_shared.is_lazy (should_flush_tlb, SF1/SF2), the queued
+    // call_single_queue entries (llist_add by the initiator, csd_lock_wait), the initiator's
+    // flush_tlb_info (read by flush_tlb_func on every target) and the mmdrop / mmput arguments that
+    // do_shoot_lazy_tlb and xen_exit_mmap's drop_mm_ref_this_cpu read. Every `own` field is touched
+    // only by this CPU's own steps (a property may still read it; a step of another CPU never does).
     cpu: perCpu(N, {
       online: bool(),
-      // scope bound: context switches this CPU may still do
-      switches: int(0, p.switches),
-      irqsOn: bool(),
+      // own: scope bound on this CPU's context switches, consulted only by its own __schedule (CS1)
+      // and kthread_use_mm (KU1)
+      switches: own(int(0, p.switches)),
+      // own: local_irq_disable / local_irq_enable act on this CPU only; a flush IPI's delivery
+      // (sysvec_call_function) tests the target's own flag
+      irqsOn: own(bool()),
       // the running task (rq->curr): PF_KTHREAD, tsk->mm, tsk->active_mm; and rq->prev_mm
       currKthread: bool(),
       currMm: userMmOrNull(),
       activeMm: mmOrNull(),
-      prevMm: userMmOrNull(),
+      // own: rq->prev_mm is handed from context_switch to finish_task_switch on the same CPU
+      prevMm: own(userMmOrNull()),
       // cpu_tlbstate / cpu_tlbstate_shared
       loadedMm: plain(loaded()),
-      loadedAsid: asid(),
+      // own: cpu_tlbstate.loaded_mm_asid is read only by this CPU (switch_mm_irqs_off, flush_tlb_func)
+      loadedAsid: own(asid()),
       isLazy: plain(bool()),
-      nextAsid: asid(),
+      // own: cpu_tlbstate.next_asid, the round-robin cursor of this CPU's choose_new_asid
+      nextAsid: own(asid()),
+      // cpu_tlbstate.ctxs[] is private to the CPU in the kernel, but P2's monitor reads the skipped
+      // CPU's ctxs[] when the initiator emits FlushSkip (in the initiator's step), so it is not own
       ctxs: arrayOf(p.asids, { ctxId: mmOrNull(), tlbGen: int(0, G + 1) }, 'asid'),
-      // hardware: CR3 (pgd, PCID), TLB entries as page-table versions (gens+2 = none), PSC holds the table page
-      cr3Mm: mm(),
-      cr3Asid: asid(),
-      tlb: arrayOf(p.asids, { ver: arrayOf(p.pages, { v: int(0, G + 2) }), psc: bool() }, 'asid'),
+      // hardware: CR3 (pgd, PCID), TLB entries as page-table versions (gens+2 = none), PSC holds the table page.
+      // own: only this CPU's CR3 write (load_new_mm_cr3), its flush_tlb_func (INVLPG / invpcid) and its
+      // MMU walk touch them; native TLB shootdowns are IPIs, never remote invalidations
+      cr3Mm: own(mm()),
+      cr3Asid: own(asid()),
+      tlb: arrayOf(p.asids, { ver: arrayOf(p.pages, { v: own(int(0, G + 2)) }), psc: own(bool()) }, 'asid'),
       // queued flush_tlb_func calls (call_single_queue), one bit per initiating CPU
       csd: setOf('cpu', N),
       // SHOOTDOWN scheme: queued do_shoot_lazy_tlb calls, one bit per initiator
       shootCsd: setOf('cpu', N),
-      // this CPU as flush initiator: its flush_tlb_info and loop state
+      // this CPU as flush initiator: its flush_tlb_info (mm, range, new_tlb_gen: read by the targets'
+      // flush_tlb_func) and the loop state of native_flush_tlb_multi (own: locals of the initiator)
       fMm: userMmOrNull(),
       fBatch: bool(),
       fPage: int(0, p.pages),
-      fFreed: bool(),
+      // own: info->freed_tables is tested only on the initiator (should_flush_tlb's caller, FL)
+      fFreed: own(bool()),
       fGen: int(0, G + 1),
-      fTrim: bool(),
-      fUnlink: bool(),
-      fSnap: setOf('cpu', N),
-      fIter: int(0, N),
-      fLm: loaded(),
-      batchMask: setOf('cpu', N),
-      batchMm: userMmOrNull(),
-      // flush_tlb_func in progress: the initiator whose info it reads (NULL: none)
-      ftFrom: cpuOrNull(),
-      // switch_mm_irqs_off locals
-      swNext: mm(),
-      swPrev: loaded(),
-      swPrevAsid: asid(),
-      swWasLazy: bool(),
-      swGen: int(0, G + 1),
-      swAsid: asid(),
-      swFlush: bool(),
-      // context_switch: the next task (a user task of mm, or KTHREAD), the mm finish_task_switch drops
+      // own: should_trim_cpumask()'s result, a local of flush_tlb_mm_range
+      fTrim: own(bool()),
+      // own: the caller's "a table page was unlinked" (freed after the flush returned)
+      fUnlink: own(bool()),
+      // own: smp_call_function_many_cond's copy of the mask, and its iterator (none: not iterating)
+      fSnap: own(setOf('cpu', N)),
+      fIter: own(cpuOrNull()),
+      // own: should_flush_tlb's local copy of the target's loaded_mm
+      fLm: own(loaded()),
+      // own: this CPU's arch_tlbflush_unmap_batch (current->tlb_ubc), used only by its own reclaim
+      batchMask: own(setOf('cpu', N)),
+      batchMm: own(userMmOrNull()),
+      // own: flush_tlb_func in progress on this CPU: the initiator whose info it reads (none: not running)
+      ftFrom: own(cpuOrNull()),
+      // own: switch_mm_irqs_off locals (prev, prev_asid, was_lazy, next_tlb_gen, new_asid, need_flush)
+      swNext: own(mm()),
+      swPrev: own(loaded()),
+      swPrevAsid: own(asid()),
+      swWasLazy: own(bool()),
+      swGen: own(int(0, G + 1)),
+      swAsid: own(asid()),
+      swFlush: own(bool()),
+      // context_switch: the next task (a user task of mm, or KTHREAD) is rq->curr, read by other CPUs'
+      // schedule decisions; the mm finish_task_switch drops is a local of this CPU (own)
       csNext: mmRef(),
-      csDrop: userMmOrNull(),
-      csForceK: bool(),
-      preemptible: bool(),
-      // mmdrop argument; exec_mmap, kthread_use_mm, exit_mm / mmput locals
+      csDrop: own(userMmOrNull()),
+      // own: preempt_schedule's "switch back to the preempted kthread", and its preemptible window
+      csForceK: own(bool()),
+      preemptible: own(bool()),
+      // mmdrop argument (read by do_shoot_lazy_tlb on the CPUs it IPIs); exec_mmap and kthread_use_mm
+      // locals (own: old_mm / active_mm of this CPU's task); exit_mm / mmput's mm and exec's new mm
+      // (tasks of that mm: counted by other CPUs' context_switch, read by xen_exit_mmap's handler)
       mdMm: userMmOrNull(),
-      exOld: mmOrNull(),
-      exHolds: bool(),
-      kuMm: userMmOrNull(),
-      kuOld: mmOrNull(),
+      exOld: own(mmOrNull()),
+      exHolds: own(bool()),
+      kuMm: own(userMmOrNull()),
+      kuOld: own(mmOrNull()),
       putMm: userMmOrNull(),
       exNew: userMmOrNull(),
-      shFrom: cpuOrNull(),
+      // own: do_shoot_lazy_tlb in progress on this CPU: the initiator whose mm it drops
+      shFrom: own(cpuOrNull()),
     }),
     mm: perMm(M, {
       life: Life,

@@ -27,6 +27,7 @@ function idle(s: any, c: number, e: Env): void {
   for (const k of ['fMm', 'fLm', 'csNext', 'csDrop', 'mdMm', 'exOld', 'kuMm', 'kuOld', 'putMm', 'exNew', 'batchMm']) me[k] = e.NULL;
   me.ftFrom = e.NOCPU;
   me.shFrom = e.NOCPU;
+  me.fIter = e.NOCPU;
   me.swNext = e.INIT;
   me.swPrev = e.INIT;
 }

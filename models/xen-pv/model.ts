@@ -4,6 +4,7 @@
 import { defineModel } from '../../src/lang/model.ts';
 import { lazyTlbEvents, lazyTlbFlags, lazyTlbParams } from '../x86-lazy-tlb/config.ts';
 import { makeEnv } from '../x86-lazy-tlb/env.ts';
+import { lazyTlbSymmetry } from '../x86-lazy-tlb/symmetry.ts';
 import { initState } from '../x86-lazy-tlb/warm.ts';
 import { xenHardware } from './hypervisor.ts';
 import { xenPvProcedures } from './procedures.ts';
@@ -46,5 +47,6 @@ export default defineModel({
     for (let m = 0; m < p.mms; m++) s.mm[m].pinned = true;
   },
   procedures: (p, f) => xenPvProcedures(makeEnv(p, f, xenHardware)),
+  symmetry: (p, f) => lazyTlbSymmetry(p, f),
   end: () => true,
 });

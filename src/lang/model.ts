@@ -120,7 +120,7 @@ export interface ModelDef<P extends string = string, F extends string = string, 
    * except the `fixed` ones (e.g. init_mm). Arrays indexed by the kind, references to it and sets of
    * it are permuted together; an actor kind of the same name is permuted with them.
    */
-  readonly symmetry?: (p: Params<P>) => readonly SymmetrySpec[];
+  readonly symmetry?: (p: Params<P>, f: Flags<F>) => readonly SymmetrySpec[];
 }
 
 export interface SymmetrySpec {

@@ -99,7 +99,7 @@ function storedStates(prog: Program, opts: ExploreOptions): string[] {
  */
 function orbitsOf(prog: Program): { images: (state: string) => string[]; canon: (state: string) => string } {
   const { slots, root } = prog.layout;
-  const specs = prog.instance.model.symmetry?.(prog.instance.params) ?? [];
+  const specs = prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? [];
   const at = addresses(root);
   const members = new Map<string, number>(specs.map((s) => [s.of, 0]));
   const grow = (of: string, n: number) => members.has(of) && members.set(of, Math.max(members.get(of)!, n));
@@ -229,7 +229,7 @@ function expectTracesReplay(r: CheckResult, own: ExploreResult, at: string): voi
  * disagreements below), or [] if it should.
  */
 function knownInexact(prog: Program): string[] {
-  const specs = prog.instance.model.symmetry?.(prog.instance.params) ?? [];
+  const specs = prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? [];
   const kinds = new Set(specs.map((s) => s.of));
   const out: string[] = [];
   if (specs.length > 1) out.push('several object kinds are canonicalized one after the other');
@@ -556,7 +556,7 @@ describe('pinned disagreements (symmetry reduction is not exact)', () => {
 function reductionsDeclared(model: ModelDef): { own: boolean; symmetric: boolean } | null {
   try {
     const prog = compile(instantiate(model, allProperties, {}));
-    return { own: prog.layout.slots.some((s) => s.own), symmetric: (model.symmetry?.(prog.instance.params) ?? []).length > 0 };
+    return { own: prog.layout.slots.some((s) => s.own), symmetric: (model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []).length > 0 };
   } catch {
     return null;
   }
@@ -586,7 +586,7 @@ describe('reductions agree with the full search on the shipped models (default s
             model: model as ModelDef,
             properties: allProperties,
             opts,
-            symmetric: (model.symmetry?.(prog.instance.params) ?? []).length > 0,
+            symmetric: (model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []).length > 0,
             symmetricInit: false,
             reference: full.states <= MAX_REFERENCE_STATES,
             exact: true,

@@ -1,0 +1,24 @@
+// Interchangeable objects of the lazy-TLB models (symmetry reduction).
+//
+// CPUs: every per-CPU field, reference to a CPU (the initiator of a queued call) and set of CPUs
+// (mm_cpumask, the call queues, the flush snapshot) is permuted together. Two things tell CPUs apart:
+// - smp_call_function_many_cond visits the targets in CPU order (SF1/SF2 over fIter): with three CPUs
+//   an initiator's loop state is not symmetric; with two it has at most one remote target;
+// - with the hotplug scope, CPU 0 (the boot CPU) is never offlined (HP1).
+// So CPUs are interchangeable with at most two CPUs and without hotplug (with one, there is nothing
+// to permute).
+//
+// User mms: no step, guard or property tells one user mm from another. init_mm, LOADED_MM_SWITCHING
+// and NULL are values beyond the user mms, never permuted. The warm starts give mm0 and mm1 different
+// tasks, but only the initial state differs, and a permutation of a reachable state behaves like it.
+// exec_mmap takes the first unborn mm, and at most one mm (the last) is ever unborn.
+//
+// Only one kind is declared: two interchangeable CPUs, else the user mms. With both,
+// the representative of a state is not unique per orbit (the kinds are put in order one after the
+// other), and from a warm start the search stores more states than without reduction.
+import type { Flags, Params, SymmetrySpec } from '../../src/lang/model.ts';
+
+export function lazyTlbSymmetry(p: Params, f: Flags): SymmetrySpec[] {
+  const cpus = f.hotplug === false && p.cpus === 2;
+  return cpus ? [{ of: 'cpu' }] : [{ of: 'mm' }];
+}
