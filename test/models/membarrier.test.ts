@@ -13,20 +13,10 @@ import mb4 from '../../models/membarrier/variants/mb4-kthread-use-mm-no-rq-updat
 import mb5 from '../../models/membarrier/variants/mb5-global-reads-remote-mm.ts';
 import rfc from '../../models/membarrier/variants/rfc-exit-lazy-tlb.ts';
 import { allProperties } from '../../properties/index.ts';
+import { expectInOrder } from '../helpers/trace-steps.ts';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
-const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
-/** The trace contains these steps in this order (other steps may come in between). */
-function expectInOrder(r: ReturnType<typeof run>, wanted: string[]): void {
-  const got = steps(r);
-  let i = 0;
-  for (const w of wanted) {
-    while (i < got.length && !got[i].startsWith(w)) i++;
-    expect(i, `step '${w}' in order in:\n${got.join('\n')}`).toBeLessThan(got.length);
-    i++;
-  }
-}
 // The candidate fix for the mainline finding below (membarrier_switch_mm compares the states only).
 const fixed = { switchMmSameMmShortcut: false };
 

@@ -11,21 +11,11 @@ import { instantiate } from '../../src/lang/instantiate.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
+import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
 const variant = (name: string) => x86LazyTlbVariants.find((v) => v.name === name)!;
-const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
-/** The trace contains these steps in this order (other steps may come in between). */
-function expectInOrder(r: ReturnType<typeof run>, wanted: string[]): void {
-  const got = steps(r);
-  let i = 0;
-  for (const w of wanted) {
-    while (i < got.length && !got[i].startsWith(w)) i++;
-    expect(i, `step '${w}' in order in:\n${got.join('\n')}`).toBeLessThan(got.length);
-    i++;
-  }
-}
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {

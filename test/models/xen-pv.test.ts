@@ -10,20 +10,11 @@ import { instantiate } from '../../src/lang/instantiate.ts';
 import model from '../../models/xen-pv/model.ts';
 import { xenPvVariants } from '../../models/xen-pv/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
+import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
 const variant = (name: string) => xenPvVariants.find((v) => v.name === name)!;
-const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
-function expectInOrder(r: ReturnType<typeof run>, wanted: string[]): void {
-  const got = steps(r);
-  let i = 0;
-  for (const w of wanted) {
-    while (i < got.length && !got[i].startsWith(w)) i++;
-    expect(i, `step '${w}' in order in:\n${got.join('\n')}`).toBeLessThan(got.length);
-    i++;
-  }
-}
 
 describe('xen-pv mainline', () => {
   it('default scope under SC: ok, complete', () => {
