@@ -11,6 +11,7 @@ import { instantiate } from '../../src/lang/instantiate.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
+import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 
 type Opts = Parameters<typeof check>[2];
@@ -141,7 +142,7 @@ describe('reductions', () => {
 
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
-  const table: [string, string, string | undefined, number, number][] = [
+  const table: ReductionRow[] = [
     ['mainline', 'ok', undefined, 174279, 87142],
     ['v2.6.39', 'violation', 'P3', 2491, 1327],
     ['v3.0', 'ok', undefined, 89657, 44943],
@@ -157,14 +158,5 @@ describe('reductions', () => {
     ['3ef938c35035', 'ok', undefined, 256781, 166706],
     ['no-sw3c-fence', 'violation', 'P1', 22365, 20357],
   ];
-  for (const [name, verdict, property, full, reduced] of table) {
-    it(`${name}: partial-order and symmetry reduction reach the full search's verdict (${verdict}${property ? ` ${property}` : ''})`, () => {
-      const v = name === 'mainline' ? undefined : variant(name);
-      const f = run({ variant: v });
-      expect([f.verdict, f.property, f.states]).toEqual([verdict, property, full]);
-      const r = run({ variant: v, por: true, symmetry: true });
-      expect([r.verdict, r.property, r.states]).toEqual([verdict, property, reduced]);
-      if (verdict === 'violation') expect(r.trace!.length).toBe(f.trace!.length);
-    });
-  }
+  itReducesSoundly(model, x86LazyTlbVariants, table);
 });

@@ -10,6 +10,7 @@ import { instantiate } from '../../src/lang/instantiate.ts';
 import model from '../../models/xen-pv/model.ts';
 import { xenPvVariants } from '../../models/xen-pv/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
+import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 
 type Opts = Parameters<typeof check>[2];
@@ -63,20 +64,11 @@ describe('reductions', () => {
 
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
-  const table: [string, string, string | undefined, number, number][] = [
+  const table: ReductionRow[] = [
     ['mainline', 'ok', undefined, 44113, 31132],
     ['v2.6.23', 'violation', 'X1', 1538, 1299],
     ['v2.6.24', 'ok', undefined, 5562, 4009],
     ['linux-view', 'violation', 'X1', 2275, 1866],
   ];
-  for (const [name, verdict, property, full, reduced] of table) {
-    it(`${name}: partial-order and symmetry reduction reach the full search's verdict (${verdict}${property ? ` ${property}` : ''})`, () => {
-      const v = name === 'mainline' ? undefined : variant(name);
-      const f = run({ variant: v });
-      expect([f.verdict, f.property, f.states]).toEqual([verdict, property, full]);
-      const r = run({ variant: v, por: true, symmetry: true });
-      expect([r.verdict, r.property, r.states]).toEqual([verdict, property, reduced]);
-      if (verdict === 'violation') expect(r.trace!.length).toBe(f.trace!.length);
-    });
-  }
+  itReducesSoundly(model, xenPvVariants, table);
 });
