@@ -77,8 +77,6 @@ export interface TsoLayout {
   readonly plainSlots: Int32Array;
   /** Entries encode plainIndex * valueRange + value. */
   readonly valueRange: number;
-  /** TSO drains oldest first; the weak level drains any entry with no older entry for its address. */
-  readonly fifo: boolean;
 }
 
 export function compile(inst: Instance): Program {
@@ -182,7 +180,6 @@ function firstSlot(n: LayoutNode): number {
 }
 
 interface TsoPlan {
-  fifo: boolean;
   depth: number;
   entries: number;
   plainPaths: string[];
@@ -196,7 +193,7 @@ function planTso(inst: Instance): TsoPlan {
   const plain = probe.slots.filter((s) => s.plain);
   if (plain.length === 0) throw new ModelError(`--memory ${inst.memory}: the model declares no plain shared fields`);
   const valueRange = Math.max(...plain.map((s) => s.domain.size));
-  return { fifo: inst.memory === 'tso', depth: inst.model.storeBufferDepth ?? 2, entries: plain.length * valueRange, plainPaths: plain.map((s) => s.path), valueRange };
+  return { depth: inst.model.storeBufferDepth ?? 2, entries: plain.length * valueRange, plainPaths: plain.map((s) => s.path), valueRange };
 }
 
 function tsoLayout(layout: Layout, plan: TsoPlan): TsoLayout {
@@ -209,7 +206,7 @@ function tsoLayout(layout: Layout, plan: TsoPlan): TsoLayout {
     plainIndex[slot.index] = i;
     plainSlots[i] = slot.index;
   });
-  return { depth: plan.depth, base: sb.base, stride: sb.stride, plainIndex, plainSlots, valueRange: plan.valueRange, fifo: plan.fifo };
+  return { depth: plan.depth, base: sb.base, stride: sb.stride, plainIndex, plainSlots, valueRange: plan.valueRange };
 }
 
 /**

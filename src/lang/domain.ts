@@ -127,14 +127,6 @@ export function renderValue(d: Domain, v: number | boolean): string {
   }
 }
 
-/** The stored index of a value, or -1 if the value lies outside the domain. */
-export function encodeValue(d: Domain, v: unknown): number {
-  if (d.kind === 'bool') return v === true ? 1 : v === false ? 0 : -1;
-  if (typeof v !== 'number' || !Number.isInteger(v)) return -1;
-  const i = v - d.lo;
-  return i >= 0 && i < d.size ? i : -1;
-}
-
 export function decodeValue(d: Domain, i: number): number | boolean {
   return d.kind === 'bool' ? i !== 0 : i + d.lo;
 }

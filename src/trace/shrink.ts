@@ -9,7 +9,7 @@ import { asModelError, UsageError } from '../lang/errors.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
 import type { AnyModel } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
-import type { RawStep } from '../engine/bfs.ts';
+import { encodeVia, traceTo, type RawStep } from '../engine/bfs.ts';
 import { Machine } from '../engine/machine.ts';
 import { NO_PARENT, StateStore } from '../engine/store.ts';
 import { replayRaw } from './replay.ts';
@@ -165,30 +165,11 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
               if (asModelError(e)) continue;
               throw e;
             }
-            const via = ((sid << 16) | (a << 8) | ch) >>> 0;
             const v = m.violation !== null ? m.violation : m.checkInvariants();
-            const hit = v !== null && v.prop === propIndex;
+            // The trace is the path to the state being expanded, then the transition that failed.
+            if (v !== null && v.prop === propIndex) return { trace: [...traceTo(store, id), { step: sid, actor: a, choice: ch }], hitLimit: false };
             pack(code, nsw);
-            const r = store.insert(buf, id, via);
-            if (hit) {
-              const sidx = r >= 0 ? r : -r - 1;
-              const out: RawStep[] = [];
-              for (let s = sidx; store.parent[s] !== NO_PARENT; s = store.parent[s]) {
-                const v = store.via[s];
-                out.push({ step: v >>> 16, actor: (v >>> 8) & 0xff, choice: v & 0xff });
-              }
-              if (r < 0 && store.parent[sidx] !== id) {
-                // The violating state was first reached another way without failing (a monitor):
-                // rebuild the path through this parent.
-                const head: RawStep[] = [];
-                for (let s = id; store.parent[s] !== NO_PARENT; s = store.parent[s]) {
-                  const v = store.via[s];
-                  head.push({ step: v >>> 16, actor: (v >>> 8) & 0xff, choice: v & 0xff });
-                }
-                return { trace: [...head.reverse(), { step: sid, actor: a, choice: ch }], hitLimit: false };
-              }
-              return { trace: out.reverse(), hitLimit: false };
-            }
+            store.insert(buf, id, encodeVia(sid, a, ch));
           }
         }
       }

@@ -2,6 +2,7 @@
 // variant (or another variant) and says whether the violation still happens, or where the trace
 // stops applying and what the state is there.
 import { allProperties } from '../../../properties/index.ts';
+import { actorNames } from '../../engine/check.ts';
 import { compile } from '../../lang/compile.ts';
 import { instantiate } from '../../lang/instantiate.ts';
 import { loadCounterexample, type Counterexample } from '../../trace/cexfile.ts';
@@ -49,7 +50,7 @@ function describe(c: Counterexample, variant: string, o: ReplayOutcome, prog: Re
     const s = c.steps[o.at];
     return [head, `not applicable at step ${o.at + 1} (${s.actor} ${s.procedure}:${s.label}): ${o.why}`, 'state there:', ...o.state.map((x) => `  ${x}`)].join('\n');
   }
-  const actors = Object.entries(prog.instance.actors).sort(([a], [b]) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0)).flatMap(([k, n]) => Array.from({ length: n }, (_, i) => `${k}${i}`));
+  const actors = actorNames(prog);
   const prop = prog.instance.properties.find((p) => p.name === o.property)!;
   return [
     head,

@@ -11,6 +11,7 @@ import { shrink } from '../../trace/shrink.ts';
 import { buildTrace } from '../../trace/trace.ts';
 import type { Io } from '../io.ts';
 import { findModel, variantOfCex } from '../load.ts';
+import { replayFile } from './replay.ts';
 
 export interface ShrinkArgs {
   file: string;
@@ -24,7 +25,6 @@ export async function runShrink(a: ShrinkArgs, io: Io): Promise<number> {
   const c = loadCounterexample(a.file);
   const sm = findModel(c.model);
   const variant = await variantOfCex(sm, c.variant);
-  const { replayFile } = await import('./replay.ts');
   const { outcome } = await replayFile(c, undefined);
   if (outcome.status !== 'violates') throw new UsageError(`${a.file}: the trace does not violate ${c.property} on its own variant (${outcome.status}); nothing to shrink`);
   const options = { variant, params: c.params, memory: c.memory, flags: c.variant.set };
