@@ -49,8 +49,8 @@ export class Canonicalizer {
   private readonly best: Int32Array;
   private readonly words: Uint32Array;
   private readonly bestWords: Uint32Array;
-  private readonly order: number[] = [];
   private readonly ord: Int32Array;
+  private readonly gs: Int32Array;
   private readonly perm: Int32Array;
   /** Whether any state was canonicalized by the sorted image only (an inexact but sound reduction). */
   heuristic = 0;
@@ -65,6 +65,7 @@ export class Canonicalizer {
     const maxN = Math.max(0, ...this.kinds.map((k) => k.n));
     this.perm = new Int32Array(maxN);
     this.ord = new Int32Array(maxN);
+    this.gs = new Int32Array(maxN + 1);
   }
 
   /** Replaces `s` (unpacked slots) by the representative of its orbit. */
@@ -96,42 +97,40 @@ export class Canonicalizer {
       return;
     }
     for (let a = 0; a < m; a++) this.signature(k, s, k.movable[a], sigs[a]);
-    const order = this.order;
-    order.length = m;
-    for (let a = 0; a < m; a++) order[a] = a;
-    order.sort((x, y) => compare(sigs[x], sigs[y]));
-    // Groups of equal signatures: permutations within them give the candidate images.
-    let candidates = 1;
-    {
-      let run = 1;
-      for (let a = 1; a <= m; a++) {
-        if (a < m && compare(sigs[order[a - 1]], sigs[order[a]]) === 0) run++;
-        else {
-          for (let f = 2; f <= run; f++) candidates *= f;
-          run = 1;
-        }
+    // Members in signature order (stable insertion sort: equal signatures stay in ascending order).
+    const ord = this.ord;
+    for (let a = 0; a < m; a++) {
+      let b = a;
+      while (b > 0 && compare(sigs[ord[b - 1]], sigs[a]) > 0) {
+        ord[b] = ord[b - 1];
+        b--;
       }
+      ord[b] = a;
+    }
+    // Groups of equal signatures, [gs[g], gs[g + 1]) in ord: permutations within them give the
+    // candidate images.
+    const gs = this.gs;
+    let ng = 0;
+    let candidates = 1;
+    gs[0] = 0;
+    for (let a = 1; a <= m; a++) {
+      if (a < m && compare(sigs[ord[a - 1]], sigs[ord[a]]) === 0) continue;
+      for (let f = 2; f <= a - gs[ng]; f++) candidates *= f;
+      gs[++ng] = a;
     }
     for (let i = 0; i < k.n; i++) perm[i] = i;
+    if (candidates > MAX_PERMUTATIONS) this.heuristic++;
     if (candidates === 1 || candidates > MAX_PERMUTATIONS) {
-      if (candidates > MAX_PERMUTATIONS) this.heuristic++;
-      for (let a = 0; a < m; a++) perm[k.movable[order[a]]] = k.movable[a];
+      for (let a = 0; a < m; a++) perm[k.movable[ord[a]]] = k.movable[a];
       this.permute(k, s, perm, this.tmp);
       s.set(this.tmp);
       return;
     }
-    // Enumerate every permutation within the groups (Heap's algorithm per group, odometer across).
-    const groups: number[][] = [];
-    for (let a = 0; a < m; ) {
-      let b = a + 1;
-      while (b < m && compare(sigs[order[a]], sigs[order[b]]) === 0) b++;
-      groups.push(order.slice(a, b));
-      a = b;
-    }
+    // Every combination of permutations within the groups (an odometer of next-permutation steps),
+    // keeping the image with the smallest packed words.
     let have = false;
-    const visit = () => {
-      let pos = 0;
-      for (const g of groups) for (const a of g) perm[k.movable[a]] = k.movable[pos++];
+    for (;;) {
+      for (let a = 0; a < m; a++) perm[k.movable[ord[a]]] = k.movable[a];
       this.permute(k, s, perm, this.tmp);
       this.prog.pack(this.tmp, this.words, 0);
       if (!have || lessWords(this.words, this.bestWords)) {
@@ -139,12 +138,10 @@ export class Canonicalizer {
         this.bestWords.set(this.words);
         this.best.set(this.tmp);
       }
-    };
-    const rec = (gi: number) => {
-      if (gi === groups.length) return visit();
-      permutations(groups[gi], () => rec(gi + 1));
-    };
-    rec(0);
+      let g = ng - 1;
+      while (g >= 0 && !nextPermutation(ord, gs[g], gs[g + 1])) g--;
+      if (g < 0) break;
+    }
     s.set(this.best);
   }
 
@@ -346,21 +343,24 @@ function lessWords(a: Uint32Array, b: Uint32Array): boolean {
   return false;
 }
 
-/** Calls `f` once for each ordering of `xs` (permuting `xs` in place, Heap's algorithm). */
-function permutations(xs: number[], f: () => void): void {
-  const c = new Array(xs.length).fill(0);
-  f();
-  let i = 1;
-  while (i < xs.length) {
-    if (c[i] < i) {
-      const j = i % 2 === 0 ? 0 : c[i];
-      [xs[j], xs[i]] = [xs[i], xs[j]];
-      f();
-      c[i]++;
-      i = 1;
-    } else {
-      c[i] = 0;
-      i++;
-    }
+/**
+ * Rearranges xs[lo..hi) into the next permutation in ascending order; at the last one, back to the
+ * first (ascending) and returns false.
+ */
+function nextPermutation(xs: Int32Array, lo: number, hi: number): boolean {
+  let i = hi - 2;
+  while (i >= lo && xs[i] >= xs[i + 1]) i--;
+  if (i >= lo) {
+    let j = hi - 1;
+    while (xs[j] <= xs[i]) j--;
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
   }
+  for (let l = i + 1, r = hi - 1; l < r; l++, r--) {
+    const t = xs[l];
+    xs[l] = xs[r];
+    xs[r] = t;
+  }
+  return i >= lo;
 }
