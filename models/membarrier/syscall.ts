@@ -29,6 +29,13 @@ function allDone(s: any, targets: number): boolean {
   return true;
 }
 
+/** Barrier (c), the call's last full barrier after every IPI completed; the call's target mask is done. */
+function barrierC(s: any, c: number, x: StepCtx): void {
+  mb(x, c);
+  x.emit('BarrierC', c);
+  s.call.mask = 0;
+}
+
 export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
   const includeSelf = f.syncCoreIncludesSelf as boolean;
   const rqCopy = f.globalSource === 'rqCopy';
@@ -130,11 +137,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         when: (s, c) => allDone(s, s.call.mask & others(c)),
       }),
       step('P8', 'smp_mb() — barrier (c)', {
-        do: (s, c, x) => {
-          mb(x, c);
-          x.emit('BarrierC', c);
-          s.call.mask = 0;
-        },
+        do: barrierC,
       }),
     ]),
 
@@ -193,11 +196,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         when: (s) => allDone(s, s.call.mask),
       }),
       step('G7', 'smp_mb() — barrier (c)', {
-        do: (s, c, x) => {
-          mb(x, c);
-          x.emit('BarrierC', c);
-          s.call.mask = 0;
-        },
+        do: barrierC,
       }),
     ]),
 
