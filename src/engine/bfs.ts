@@ -171,7 +171,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       cur.set(base);
       expanding = id;
       let enabled: number;
-      if (ample !== null && ample.select(base, store)) {
+      if (ample !== null && ample.select(base, store, levelEnd)) {
         // Only the ample set: the same transitions the full expansion would take, fewer of them.
         enabled = ample.count;
         for (let j = 0; j < ample.count; j++) {

@@ -63,6 +63,7 @@ class Ctx implements StepCtx {
     }
   }
   fence(): void {
+    if (this.m.rec) this.m.rec.fenced = true;
     if (this.cpu >= 0 && this.m.tso) this.m.drainAll(this.cpu);
   }
   /** Store-buffer drain (the built-in step store_buffer:drain): may entry j drain now? */
@@ -90,10 +91,17 @@ export class Recorder {
   nw = 0;
   /** An event some property observes was emitted (the transition is visible). */
   observed = false;
+  /** Plain stores in program order (under TSO they reach memory later, at a drain). */
+  stores: Int32Array = new Int32Array(64);
+  ns = 0;
+  /** The transition ran a full fence (a `fence: true` step or `x.fence()`). */
+  fenced = false;
   reset(): void {
     this.nr = 0;
     this.nw = 0;
+    this.ns = 0;
     this.observed = false;
+    this.fenced = false;
   }
   read(slot: number): void {
     if (this.nr === this.reads.length) this.reads = grow(this.reads);
@@ -102,6 +110,10 @@ export class Recorder {
   write(slot: number): void {
     if (this.nw === this.writes.length) this.writes = grow(this.writes);
     this.writes[this.nw++] = slot;
+  }
+  store(slot: number): void {
+    if (this.ns === this.stores.length) this.stores = grow(this.stores);
+    this.stores[this.ns++] = slot;
   }
 }
 
@@ -193,6 +205,7 @@ export class Machine {
       },
       st(slot: number, i: number): void {
         const cpu = m.ctx.cpu;
+        if (m.rec) m.rec.store(slot);
         if (cpu < 0) {
           if (m.rec) m.rec.write(slot);
           m.cur[slot] = i;
@@ -282,6 +295,7 @@ export class Machine {
 
   /** The full fence of a `fence: true` step: drains the executing CPU's store buffer. */
   fence(): void {
+    if (this.rec) this.rec.fenced = true;
     if (this.tso && this.ctx.cpu >= 0) this.drainAll(this.ctx.cpu);
   }
 

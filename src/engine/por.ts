@@ -5,7 +5,8 @@
 // slot an invariant reads and emit no observed event. Such transitions commute with every transition
 // of every other actor and are invisible, so exploring only them loses no reachable violation (the
 // conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is used only if all
-// its successors are new states; otherwise the state is expanded fully.
+// its successors lie in the next BFS layer (new, or first reached from this layer): reduced edges then
+// always go one layer deeper, so every cycle of the reduced graph has a fully expanded state.
 import type { Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Footprints } from './footprint.ts';
@@ -34,8 +35,11 @@ export class AmpleSets {
     this.chosen = new Int32Array(3 * most);
   }
 
-  /** Looks for an ample set in `base`; on success fills `chosen`/`count` and returns true. */
-  select(base: Int32Array, store: StateStore): boolean {
+  /**
+   * Looks for an ample set in `base`; on success fills `chosen`/`count` and returns true. States with
+   * ids from `nextLayer` on are in the BFS layer after `base`'s.
+   */
+  select(base: Int32Array, store: StateStore, nextLayer: number): boolean {
     if (!this.fp.invariantsDeclared) return false;
     const { prog, rm } = this;
     const rec = rm.rec!;
@@ -62,11 +66,12 @@ export class AmpleSets {
               throw e;
             }
             if (rec.observed || rm.violation !== null || !this.ownOnly(ki, a, true)) continue actors;
-            // C3: every successor must be new.
+            // C3: every successor must be in the next layer.
             this.rep.set(rm.cur);
             this.canon?.canon(this.rep);
             prog.pack(this.rep, this.words, 0);
-            if (store.find(this.words) >= 0) continue actors;
+            const seen = store.find(this.words);
+            if (seen >= 0 && seen < nextLayer) continue actors;
             this.chosen[3 * this.count] = st.id;
             this.chosen[3 * this.count + 1] = a;
             this.chosen[3 * this.count + 2] = ch;

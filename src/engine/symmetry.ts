@@ -10,8 +10,10 @@
 // the same for every state of an orbit, so the representative is exact: one per orbit. When a group
 // of equal signatures is too large to enumerate, the sorted image alone is used (still sound: every
 // stored state is a member of its orbit; only the reduction is smaller). With two or more kinds
-// (CPUs and mms), the kinds are canonicalized one after the other: sound, but the representative is
-// then not always unique per orbit of the product group.
+// (CPUs and mms), every permutation of the smaller kinds is tried and the largest kind is
+// canonicalized as above in each image; the smallest result is the representative. Permutations of
+// different kinds commute, so that set of results is the same for every state of an orbit of the
+// product group: exact again.
 import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
 import type { SymmetrySpec } from '../lang/model.ts';
@@ -55,9 +57,31 @@ export class Canonicalizer {
   /** Whether any state was canonicalized by the sorted image only (an inexact but sound reduction). */
   heuristic = 0;
 
+  /** The kind canonicalized by sorting (the one with the most movable members), and the others. */
+  private readonly inner: number;
+  private readonly outer: KindPlan[];
+  private readonly outerOrd: Int32Array[];
+  private readonly outerPerm: Int32Array[];
+  private readonly outerImages: number;
+  private readonly img: Int32Array;
+  private readonly spare: Int32Array;
+  private readonly imgBest: Int32Array;
+  private readonly imgWords: Uint32Array;
+  private readonly imgBestWords: Uint32Array;
+
   constructor(private readonly prog: Program, specs: readonly SymmetrySpec[]) {
     const n = prog.layout.slots.length;
-    this.kinds = specs.map((s) => plan(prog, s));
+    this.kinds = specs.map((s) => plan(prog, s)).filter((k) => k.movable.length >= 2);
+    this.inner = this.kinds.reduce((best, k, i) => (k.movable.length > this.kinds[best].movable.length ? i : best), 0);
+    this.outer = this.kinds.filter((_, i) => i !== this.inner);
+    this.outerOrd = this.outer.map((k) => Int32Array.from(k.movable.keys()));
+    this.outerPerm = this.outer.map((k) => new Int32Array(k.n));
+    this.outerImages = this.outer.reduce((x, k) => x * factorial(k.movable.length), 1);
+    this.img = new Int32Array(n);
+    this.spare = new Int32Array(n);
+    this.imgBest = new Int32Array(n);
+    this.imgWords = new Uint32Array(prog.words);
+    this.imgBestWords = new Uint32Array(prog.words);
     this.tmp = new Int32Array(n);
     this.best = new Int32Array(n);
     this.words = new Uint32Array(prog.words);
@@ -70,7 +94,43 @@ export class Canonicalizer {
 
   /** Replaces `s` (unpacked slots) by the representative of its orbit. */
   canon(s: Int32Array): void {
-    for (const k of this.kinds) this.canonKind(k, s);
+    const inner = this.kinds[this.inner];
+    if (this.outer.length === 0) {
+      if (inner) this.canonKind(inner, s);
+      return;
+    }
+    if (this.outerImages > MAX_PERMUTATIONS) {
+      // Too many images to enumerate: each kind in turn (sound, not exact).
+      this.heuristic++;
+      for (const k of this.kinds) this.canonKind(k, s);
+      return;
+    }
+    // Every combination of permutations of the outer kinds (odometer), the inner kind canonical in each.
+    const { outer, outerOrd, outerPerm, img, spare } = this;
+    let have = false;
+    for (;;) {
+      img.set(s);
+      for (let o = 0; o < outer.length; o++) {
+        const k = outer[o];
+        const perm = outerPerm[o];
+        const ord = outerOrd[o];
+        for (let i = 0; i < k.n; i++) perm[i] = i;
+        for (let a = 0; a < k.movable.length; a++) perm[k.movable[ord[a]]] = k.movable[a];
+        this.permute(k, img, perm, spare);
+        img.set(spare);
+      }
+      this.canonKind(inner, img);
+      this.prog.pack(img, this.imgWords, 0);
+      if (!have || lessWords(this.imgWords, this.imgBestWords)) {
+        have = true;
+        this.imgBestWords.set(this.imgWords);
+        this.imgBest.set(img);
+      }
+      let o = outer.length - 1;
+      while (o >= 0 && !nextPermutation(outerOrd[o], 0, outer[o].movable.length)) o--;
+      if (o < 0) break;
+    }
+    s.set(this.imgBest);
   }
 
   private canonKind(k: KindPlan, s: Int32Array): void {
@@ -310,6 +370,10 @@ function plan(prog: Program, spec: SymmetrySpec): KindPlan {
     sigs: Array.from({ length: n }, () => new Int32Array(3 * len)),
     sbEntry,
   };
+}
+
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
 }
 
 function isFixed(k: KindPlan, i: number): boolean {

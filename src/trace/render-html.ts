@@ -1,10 +1,12 @@
 // The HTML view of a counterexample: a self-contained page (no external resources) with one lane per
 // CPU and actor, one box per atomic step (`function:STEP`, what it did, what it changed), an arrow
 // wherever a step writes another CPU's state (an IPI being raised, a flag another CPU waits on), fence
-// steps marked, the whole state after each step on hover, and the violated property at the end.
+// steps marked and a dashed arrow between fences that pair (fences.ts), the whole state after each
+// step on hover, and the violated property at the end.
 import type { Program } from '../lang/compile.ts';
 import type { RawStep } from '../engine/bfs.ts';
 import { Machine } from '../engine/machine.ts';
+import { fencePairs } from './fences.ts';
 import { displayPath, type TraceRow } from './trace.ts';
 
 export interface HtmlInput {
@@ -62,6 +64,15 @@ export function renderHtml(t: HtmlInput): string {
       svg.push(`<line class="msg" x1="${from}" y1="${y + ROW / 2}" x2="${to}" y2="${y + ROW / 2 + 18}" marker-end="url(#arrow)"/>`);
     }
   });
+  // Fence pairing: from the earlier fence to the later one, with the fields they order.
+  for (const p of fencePairs(t.program, t.raw)) {
+    const a = laneOf(t.rows[p.first].actor);
+    const b = laneOf(t.rows[p.second].actor);
+    const x1 = LEFT + a * LANE + (b > a ? LANE - 14 : 14);
+    const x2 = LEFT + b * LANE + (b > a ? 14 : LANE - 14);
+    const what = `step ${p.first + 1} (${t.rows[p.first].procedure}:${t.rows[p.first].label}) pairs with step ${p.second + 1} (${t.rows[p.second].procedure}:${t.rows[p.second].label}) over ${p.fields.join(', ')}`;
+    svg.push(`<line class="pair" x1="${x1}" y1="${TOP + p.first * ROW + ROW / 2 - 6}" x2="${x2}" y2="${TOP + p.second * ROW + ROW / 2 - 6}" marker-end="url(#pair)"><title>${esc(what)}</title></line>`);
+  }
   const vy = TOP + t.rows.length * ROW + 10;
   svg.push(`<g class="violation"><rect x="${LEFT}" y="${vy}" width="${lanes.length * LANE - 8}" height="60" rx="6"/>` +
     `<text x="${LEFT + 12}" y="${vy + 24}">violated: ${esc(t.property)}</text>` +
@@ -83,6 +94,7 @@ svg text { font-family: ui-monospace, monospace; font-size: 12px; }
 .num { text-anchor: end; fill: #5f6368; }
 .label { font-weight: bold; } .changes { fill: #5f6368; font-size: 11px; }
 .msg { stroke: #e37400; stroke-width: 2; }
+.pair { stroke: #8e44ad; stroke-width: 2; stroke-dasharray: 6 4; }
 .violation rect { fill: #d93025; } .violation text { fill: #ffffff; font-weight: bold; font-size: 14px; } .violation .why { font-weight: normal; font-size: 12px; }
 #state { min-width: 320px; max-width: 420px; font: 12px/1.5 ui-monospace, monospace; white-space: pre; background: #f8f9fa; border: 1px solid #dadce0; padding: 8px; border-radius: 6px; }
 #state .ch { background: #fff4cc; }
@@ -92,7 +104,7 @@ svg text { font-family: ui-monospace, monospace; font-size: 12px; }
 <p class="sub">${esc(t.subtitle)} — ${esc(t.property)}: ${esc(t.statement)}</p>
 <div class="wrap">
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#e37400"/></marker></defs>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#e37400"/></marker><marker id="pair" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#8e44ad"/></marker></defs>
 ${svg.join('\n')}
 </svg>
 <div id="state">hover a step to see the state after it</div>

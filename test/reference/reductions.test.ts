@@ -224,20 +224,6 @@ function expectTracesReplay(r: CheckResult, own: ExploreResult, at: string): voi
 // ---------------------------------------------------------------------------------------------
 // One search, full and reduced
 
-/**
- * Why symmetry reduction is known not to store exactly one state per orbit here (the two pinned
- * disagreements below), or [] if it should.
- */
-function knownInexact(prog: Program): string[] {
-  const specs = prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? [];
-  const kinds = new Set(specs.map((s) => s.of));
-  const out: string[] = [];
-  if (specs.length > 1) out.push('several object kinds are canonicalized one after the other');
-  const named = prog.layout.slots.some((s) => s.plain && (s.domain.kind === 'ref' || s.domain.kind === 'set') && kinds.has(s.domain.of));
-  if (prog.tso && named) out.push('store buffers hold values that name permuted objects');
-  return out;
-}
-
 interface Search {
   readonly model: ModelDef;
   readonly properties: readonly PropertyDef[];
@@ -274,7 +260,6 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
     return false;
   }
   const prog = full.program;
-  const exactOrbits = x.symmetric && knownInexact(prog).length === 0;
   if (x.reference) {
     const ref = exploreReference(x.model, x.properties, x.opts);
     expect(differences({ fast: full, ref }), `${x.what}: full search vs reference`).toEqual([]);
@@ -304,10 +289,8 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
       count(tally, 'reduced traces replayed');
       continue;
     }
-    if (red.symmetry && !exactOrbits && !x.symmetricInit) {
-      // Several stored states per orbit, none of them necessarily reachable: may exceed the full count.
-      if (r.states > full.states) count(tally, 'symmetry: more states than the full search (known)');
-    } else expect(r.states, `${at}: states`).toBeLessThanOrEqual(full.states);
+    // One state per orbit of a reachable state: never more than the full search.
+    expect(r.states, `${at}: states`).toBeLessThanOrEqual(full.states);
     if (r.states < full.states) count(tally, `${nameOf(red)}: fewer states`);
     if (!reachable) continue;
     const stored = storedStates(prog, { deadlock, ...red });
@@ -318,14 +301,11 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
     }
     if (red.symmetry) {
       // Every stored state is in the orbit of a reachable state; exactly one per orbit (with
-      // partial-order reduction too: at most one). Where the canonical form is known to be inexact
-      // (see the pinned disagreements), at least one.
+      // partial-order reduction too: at most one).
       expect(stored.find((k) => !orbits!.has(orbit!.canon(k))), `${at}: a stored state outside every reachable orbit`).toBeUndefined();
       const n = orbits!.size;
-      if (exactOrbits && red.por) expect(r.states, `${at}: at most one state per orbit`).toBeLessThanOrEqual(n);
-      else if (exactOrbits) expect(r.states, `${at}: one state per orbit`).toBe(n);
-      else if (!red.por) expect(r.states, `${at}: at least one state per orbit`).toBeGreaterThanOrEqual(n);
-      if (!red.por && r.states > n) count(tally, 'symmetry: more states than orbits (known)');
+      if (red.por) expect(r.states, `${at}: at most one state per orbit`).toBeLessThanOrEqual(n);
+      else expect(r.states, `${at}: one state per orbit`).toBe(n);
     }
   }
   return true;
@@ -446,9 +426,9 @@ describe('a reduced search may meet another violation first (not a bug)', () => 
 });
 
 // ---------------------------------------------------------------------------------------------
-// Disagreements found by the tests above, minimized, pinned until fixed. Both are about exactness,
-// not soundness: every state a symmetric search stores is in the orbit of a reachable state, and no
-// verdict differs; but src/engine/symmetry.ts promises one stored state per orbit, and stores more.
+// Disagreements found by the tests above, minimized, pinned (both fixed since). Both were about
+// exactness, not soundness: every state a symmetric search stored was in the orbit of a reachable
+// state, and no verdict differed; but src/engine/symmetry.ts promises one stored state per orbit.
 //
 // 1. Buffered stores of values that name CPUs (found on random models under tso; fast-check's
 //    shrunk model, then by hand). Two CPUs, one plain global `g0: setOf('cpu', 2)`, one entry step
@@ -457,26 +437,20 @@ describe('a reduced search may meet another violation first (not a bug)', () => 
 //    to the other):
 //      g0 = {cpu0}, cpu0's buffer [g0 := {cpu0}], cpu1's buffer [g0 := {cpu1}]
 //      g0 = {cpu1}, cpu0's buffer [g0 := {cpu0}], cpu1's buffer [g0 := {cpu1}]
-//    A CPU's signature describes a buffered store by its raw value, so `{self}` reads 1 on cpu0 and
-//    2 on cpu1: the signatures depend on the CPUs' names, both states keep the identity order, and
-//    neither is mapped to the other. The same with a plain CPU ref (`g1 := self`).
+//    A CPU's signature described a buffered store by its raw value, so `{self}` read 1 on cpu0 and
+//    2 on cpu1: the signatures depended on the CPUs' names. The same with a plain CPU ref
+//    (`g1 := self`). Signatures now describe buffered refs and sets as self/other.
 //
 // 2. Several symmetric kinds (found on the shipped lazy-TLB models, which declare CPUs and mms; then
-//    by hand). Two CPUs and two mms, per-CPU `cur: ref('mm', 2, nullable)` and `x: bool`, symmetry
+//    by hand; fixed since: every permutation of the smaller kind is tried, the larger one sorted in
+//    each image). Two CPUs and two mms, per-CPU `cur: ref('mm', 2, nullable)` and `x: bool`, symmetry
 //    over both kinds, one rule that sets `cur` to a chosen mm and one that toggles `x`: 36 states in
-//    13 orbits, the symmetric search stores 14. These two are one orbit (swap the CPUs, then the mms):
+//    13 orbits; canonicalizing each kind in turn stored 14. These two are one orbit (swap the CPUs,
+//    then the mms):
 //      cpu0 = {cur: mm1, x: false}, cpu1 = {cur: mm0, x: true}
 //      cpu0 = {cur: mm1, x: true},  cpu1 = {cur: mm0, x: false}
-//    Each kind is canonicalized in turn (CPUs first, then mms, given the CPU order): the best mm
-//    renaming after a CPU sort is not the best over the product of the two groups. On the shipped
-//    x86-lazy-tlb fea4e317f9e7 (sc) this stores 196925 states where the full search has 196769 (every
-//    reachable state its own orbit); xen-pv v2.6.24 (sc) stores 4080 for 4009 orbits. With the CPUs
-//    or the mms alone both are exact.
 //
-// The comparisons above therefore require only "at least one per orbit" in those two cases (see
-// knownInexact), and, where the initial state is not symmetric (shipped models), allow a symmetric
-// search to store more states than the full one.
-describe('pinned disagreements (symmetry reduction is not exact)', () => {
+describe('pinned cases of symmetry reduction (found inexact, fixed)', () => {
   const orbitCount = (prog: Program) => new Set(storedStates(prog, {}).map(orbitsOf(prog).canon)).size;
 
   const spec = {
@@ -543,7 +517,7 @@ describe('pinned disagreements (symmetry reduction is not exact)', () => {
     }
   });
 
-  it.fails('2: one state per orbit with two symmetric kinds (stores 14 for 13 orbits)', () => {
+  it('2: one state per orbit with two symmetric kinds (13 orbits)', () => {
     const both = twoKinds([{ of: 'cpu' }, { of: 'mm' }]);
     expect(check(both, [], { symmetry: true }).states).toBe(orbitCount(check(both, [], {}).program));
   });
