@@ -24,6 +24,10 @@ export default defineModel({
   flags: {
     flushOnUnlazy: { default: true, doc: 'a CPU leaving lazy mode catches up with the mm generation (switch_mm_irqs_off tlb_gen check)' },
   },
+  scopes: {
+    // 8 CPUs, generations up to 8: 4,863,751 states with symmetry (one per orbit), under a minute.
+    wide: { doc: '8 CPUs, 8 generations', params: { cpus: 8, gens: 8 } },
+  },
   actors: (p) => ({ cpu: p.cpus, flusher: 1 }),
   // The CPUs are interchangeable: no step treats one CPU differently from another.
   symmetry: () => [{ of: 'cpu' }],

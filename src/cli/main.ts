@@ -38,8 +38,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('show <file>', 'print a stored counterexample, or write it as an HTML page with --html OUT', (y) => y.positional('file', { type: 'string', demandOption: true }).option('html', { type: 'string', describe: 'write a self-contained HTML page here' }).option('force', { type: 'boolean' }), async (a) => {
         code = await runShow(a as unknown as ShowArgs, io);
       })
-      .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }), (a) => {
-        code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'] });
+      .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }).option('scope', { type: 'string', describe: 'check every model that declares this scope (e.g. wide) at it instead' }), (a) => {
+        code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'], scope: a.scope });
       })
       .demandCommand(1, 'name a command: list, check, replay, shrink, regress, show, summary')
       .strict()

@@ -14,6 +14,8 @@ export interface CheckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
   readonly model: string;
   readonly variant: string | null;
+  /** The named scope (`--scope`), or null for the default one. */
+  readonly scope: string | null;
   readonly params: Readonly<Record<string, number>>;
   readonly flags: Readonly<Record<string, FlagValue>>;
   readonly memory: string;
@@ -61,6 +63,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     verdict: r.verdict,
     model: model.name,
     variant: inst.variant?.name ?? null,
+    scope: inst.scope,
     params: inst.params,
     flags: inst.flags,
     memory: inst.memory,

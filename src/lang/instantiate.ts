@@ -2,7 +2,7 @@
 // params, flag values, edited procedures, bound properties). Everything the user typed is validated
 // here, so a bad name or value is a UsageError before any search starts.
 import { UsageError, unknownName } from './errors.ts';
-import type { AnyModel, FlagSpec, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
+import type { AnyModel, FlagSpec, ScopeDef, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
 import type { PropertyDef } from './property.ts';
 import type { RecordDecl } from './schema.ts';
 import type { Edit, VariantDef } from './variant.ts';
@@ -13,6 +13,8 @@ export interface InstanceOptions {
   /** Flag values (typed, or strings from the command line); applied after the variant's. */
   readonly flags?: Readonly<Record<string, FlagValue>>;
   readonly variant?: VariantDef | null;
+  /** A named scope of the model (its params and flags come after the variant's, before `params`/`flags`). */
+  readonly scope?: string;
   readonly memory?: string;
   /** Names of the properties to check; default: every property bound to the model. */
   readonly properties?: readonly string[];
@@ -21,6 +23,8 @@ export interface InstanceOptions {
 export interface Instance {
   readonly model: AnyModel;
   readonly variant: VariantDef | null;
+  /** The named scope, or null for the default one. */
+  readonly scope: string | null;
   readonly params: Params;
   readonly flags: Flags;
   readonly memory: MemoryModel;
@@ -33,8 +37,11 @@ export interface Instance {
 export function instantiate(model: AnyModel, allProperties: readonly PropertyDef[], opts: InstanceOptions = {}): Instance {
   const variant = opts.variant ?? null;
   if (variant && variant.model !== model.name) throw new UsageError(`variant '${variant.name}' is for model '${variant.model}', not '${model.name}'`);
-  const params = resolveParams(model, { ...(variant?.params ?? {}), ...(opts.params ?? {}) });
-  const flags = resolveFlags(model, { ...(variant?.flags ?? {}) }, opts.flags ?? {});
+  const scope = opts.scope === undefined || opts.scope === 'default' ? null : opts.scope;
+  const scopes = model.scopes ?? {};
+  const sc: ScopeDef = scope === null ? { doc: 'default' } : Object.hasOwn(scopes, scope) ? scopes[scope] : throwUnknown('scope', scope, ['default', ...Object.keys(scopes)]);
+  const params = resolveParams(model, { ...(variant?.params ?? {}), ...(sc.params ?? {}), ...(opts.params ?? {}) });
+  const flags = resolveFlags(model, { ...(variant?.flags ?? {}), ...(sc.flags ?? {}) }, opts.flags ?? {});
   const memories = model.memory ?? ['sc'];
   const memory = (opts.memory ?? variant?.memory ?? 'sc') as MemoryModel;
   if (!memories.includes(memory)) throw new UsageError(`model '${model.name}' has no memory model '${opts.memory}'; accepted: ${memories.join(', ')}`);
@@ -44,7 +51,7 @@ export function instantiate(model: AnyModel, allProperties: readonly PropertyDef
     properties = opts.properties.map((n) => bound.find((p) => p.name === n) ?? throwUnknown('property', n, bound.map((p) => p.name)));
   }
   const procedures = applyEdits(model.procedures(params, flags), variant?.edits ?? []);
-  return { model, variant, params, flags, memory, actors: model.actors(params), decl: model.state(params), procedures, properties };
+  return { model, variant, scope, params, flags, memory, actors: model.actors(params), decl: model.state(params), procedures, properties };
 }
 
 function throwUnknown(what: string, name: string, accepted: readonly string[]): never {

@@ -22,6 +22,16 @@ export interface ParamSpec {
 
 export type FlagValue = boolean | number | string;
 
+/**
+ * A named scope: params and scope flags that widen (or narrow) the default one, e.g. `wide` (3 CPUs,
+ * more generations), selected with `--scope NAME`; `--param` and `--set` still apply on top.
+ */
+export interface ScopeDef {
+  readonly doc: string;
+  readonly params?: Readonly<Record<string, number>>;
+  readonly flags?: Readonly<Record<string, FlagValue>>;
+}
+
 export interface FlagSpec {
   readonly default: FlagValue;
   readonly doc: string;
@@ -121,6 +131,8 @@ export interface ModelDef<P extends string = string, F extends string = string, 
    * it are permuted together; an actor kind of the same name is permuted with them.
    */
   readonly symmetry?: (p: Params<P>, f: Flags<F>) => readonly SymmetrySpec[];
+  /** Named scopes besides the default one (`--scope wide`). */
+  readonly scopes?: Readonly<Record<string, ScopeDef>>;
 }
 
 export interface SymmetrySpec {

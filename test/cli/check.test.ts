@@ -75,6 +75,17 @@ describe('lazytlb check shootdown', () => {
     expect(time.json.states).toBeLessThan(1789425);
   });
 
+  it('--scope applies a named scope of the model; --param still applies on top', async () => {
+    const wide = await runJson('check', 'shootdown', '--scope', 'wide', '--max-states', '1000');
+    expect(wide.json.scope).toBe('wide');
+    expect(wide.json.params).toEqual({ cpus: 8, gens: 8 });
+    expect(wide.json.verdict).toBe('incomplete');
+    const over = await runJson('check', 'shootdown', '--scope', 'wide', '--param', 'gens=2');
+    expect(over.json.params).toEqual({ cpus: 8, gens: 2 });
+    expect(over.json.verdict).toBe('ok');
+    expect((await runJson('check', 'shootdown', '--scope', 'default')).json.params).toEqual({ cpus: 3, gens: 3 });
+  });
+
   it('checks only the named properties', async () => {
     const { json } = await runJson('check', 'shootdown', '--property', 'no-stale-user', '--param', 'cpus=2');
     expect(json.properties).toEqual(['no-stale-user']);
@@ -92,6 +103,9 @@ describe('bad input: one line, exit 2, no stack trace', () => {
     [['check', 'shootdown', '--param', 'cpus=two'], /^lazytlb: param cpus=two is outside its range/],
     [['check', 'shootdown', '--param', 'cpu=2'], /^lazytlb: unknown param 'cpu' \(did you mean cpus\?\); accepted: cpus, gens/],
     [['check', 'shootdown', '--property', 'P1'], /^lazytlb: unknown property 'P1'; accepted: no-stale-user/],
+    [['check', 'shootdown', '--scope', 'wdie'], /^lazytlb: unknown scope 'wdie' \(did you mean wide\?\); accepted: default, wide/],
+    [['check', 'shootdown', '--scope', 'constructor'], /^lazytlb: unknown scope 'constructor'; accepted: default, wide/],
+    [['summary', '--scope', 'nope'], /^lazytlb: no shipped model declares the scope 'nope'; scopes: .*wide/],
     [['check', 'shootdown', '--memory', 'tso'], /^lazytlb: model 'shootdown' has no memory model 'tso'; accepted: sc/],
     [['check', 'shootdown', '--variant', './does-not-exist.ts'], /^lazytlb: variant file \.\/does-not-exist\.ts does not load: no such file/],
     [['check', 'shootdown', '--variant', 'test/fixtures/throwing-variant.ts'], /^lazytlb: variant file test\/fixtures\/throwing-variant\.ts does not load: the patch is malformed/],

@@ -16,6 +16,7 @@ import { verifyFootprints } from '../../engine/verify.ts';
 export interface CheckArgs {
   model: string;
   variant?: string;
+  scope?: string;
   set?: string[];
   param?: string[];
   property?: string[];
@@ -40,6 +41,7 @@ export interface CheckArgs {
 export function checkOptions<T>(y: Argv<T>) {
   return y
     .option('variant', { type: 'string', describe: 'a named variant of the model (see list) or a variant file' })
+    .option('scope', { type: 'string', describe: "a named scope of the model (see list), e.g. wide; --param and --set apply on top" })
     .option('set', { type: 'string', array: true, describe: 'flag=value (repeatable)' })
     .option('param', { type: 'string', array: true, describe: 'param=value (repeatable)' })
     .option('property', { type: 'string', array: true, describe: 'check only these properties (repeatable)' })
@@ -68,6 +70,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
   const set = parsePairs('set', a.set);
   const r = check(sm.model, allProperties, {
     variant,
+    scope: a.scope,
     params: parsePairs('param', a.param),
     flags: set,
     memory: a.memory,
@@ -120,6 +123,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     verdict: r.verdict,
     model: r.model,
     variant: r.variant,
+    scope: r.scope,
     params: r.params,
     flags: r.flags,
     memory: r.memory,
@@ -140,7 +144,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
 
 export function headline(r: CheckResult): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  return `${r.model}${r.variant ? ` --variant ${r.variant}` : ''} (${params}, memory ${r.memory})`;
+  return `${r.model}${r.variant ? ` --variant ${r.variant}` : ''}${r.scope ? ` --scope ${r.scope}` : ''} (${params}, memory ${r.memory})`;
 }
 
 function renderResult(r: CheckResult): string {

@@ -10,6 +10,7 @@ export function runList(io: Io, json: boolean): number {
     params: Object.fromEntries(Object.entries(model.params).map(([k, p]) => [k, { default: p.default, min: p.min, max: p.max, doc: p.doc }])),
     flags: Object.fromEntries(Object.entries(model.flags).map(([k, f]) => [k, { default: f.default, doc: f.doc, ...(f.values ? { values: f.values } : {}) }])),
     memory: model.memory ?? ['sc'],
+    scopes: Object.fromEntries(Object.entries(model.scopes ?? {}).map(([k, sc]) => [k, { doc: sc.doc, params: sc.params ?? {}, flags: sc.flags ?? {} }])),
     variants: variants.map((v) => ({ name: v.name, description: v.description, violates: v.violates ?? [] })),
     properties: allProperties.filter((p) => p.models.includes(model.name)).map((p) => ({ name: p.name, statement: p.statement, ref: p.ref })),
   }));
@@ -22,6 +23,10 @@ export function runList(io: Io, json: boolean): number {
     out.push(`${m.name} — ${m.title}`);
     out.push(`  params:     ${Object.entries(m.params).map(([k, p]) => `${k}=${p.default} (${p.min}..${p.max})`).join(', ')}`);
     out.push(`  memory:     ${m.memory.join(', ')}`);
+    for (const [k, sc] of Object.entries(m.scopes)) {
+      const settings = [...Object.entries(sc.params).map(([p, v]) => `${p}=${v}`), ...Object.entries(sc.flags).map(([f, v]) => `${f}=${String(v)}`)].join(' ');
+      out.push(`  scope ${k}: ${settings}  ${sc.doc}`);
+    }
     out.push('  flags:');
     for (const [k, f] of Object.entries(m.flags)) out.push(`    ${k}=${String(f.default)}  ${f.doc}`);
     out.push('  variants:');

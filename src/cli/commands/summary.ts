@@ -1,8 +1,10 @@
 // lazytlb summary (npm start): every shipped model's mainline at its default scope, under each memory
 // model it supports, plus the historical variants chosen to show a real counterexample; one table.
+// With --scope NAME (e.g. wide): the mainline of every model that declares that scope, at that scope.
 import { allProperties } from '../../../properties/index.ts';
 import { shipped } from '../../../models/index.ts';
 import { check, type CheckResult } from '../../engine/check.ts';
+import { UsageError } from '../../lang/errors.ts';
 import { num, type Io } from '../io.ts';
 
 /** The summary checks as `lazytlb check` does by default: with both reductions. */
@@ -16,23 +18,27 @@ interface Row {
   readonly note?: string;
 }
 
-export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }): number {
+export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; scope?: string }): number {
   const rows: Row[] = [];
-  for (const sm of shipped.filter((s) => s.summary)) {
+  const scope = opts.scope === 'default' ? undefined : opts.scope;
+  const models = shipped.filter((s) => s.summary && (scope === undefined || Object.hasOwn(s.model.scopes ?? {}, scope)));
+  if (models.length === 0) throw new UsageError(`no shipped model declares the scope '${scope}'; scopes: ${[...new Set(shipped.flatMap((s) => Object.keys(s.model.scopes ?? {})))].join(', ') || '(none)'}`);
+  for (const sm of models) {
     const findings = sm.openFindings ?? [];
     for (const memory of sm.model.memory ?? ['sc']) {
-      const r = check(sm.model, allProperties, { memory, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
+      const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
       const finding = findings.find((f) => f.properties.includes(r.property ?? ''));
       const expected = findings.length ? `ok or open finding (${findings.flatMap((f) => f.properties).join('|')})` : 'ok';
       rows.push({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
     for (const f of findings) {
-      const r = check(sm.model, allProperties, { flags: f.fix, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
+      const r = check(sm.model, allProperties, { flags: f.fix, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
-    for (const name of sm.summaryVariants ?? []) {
+    // The historical counterexamples are shown at the default scope.
+    for (const name of scope === undefined ? (sm.summaryVariants ?? []) : []) {
       const v = sm.variants.find((x) => x.name === name)!;
       const r = check(sm.model, allProperties, { variant: v, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
@@ -43,7 +49,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number }
   }
   const good = rows.filter((x) => x.asExpected).length;
   if (opts.json) {
-    io.out(JSON.stringify(rows.map(({ r, expected, asExpected, note }) => ({ model: r.model, variant: r.variant, flags: r.flags, params: r.params, memory: r.memory, verdict: r.verdict, property: r.property ?? null, states: r.states, depth: r.depth, seconds: Number(r.seconds.toFixed(3)), expected, asExpected, note: note ?? null }))));
+    io.out(JSON.stringify(rows.map(({ r, expected, asExpected, note }) => ({ model: r.model, variant: r.variant, scope: r.scope, flags: r.flags, params: r.params, memory: r.memory, verdict: r.verdict, property: r.property ?? null, states: r.states, depth: r.depth, seconds: Number(r.seconds.toFixed(3)), expected, asExpected, note: note ?? null }))));
   } else {
     const notes = shipped.flatMap((sm) => (sm.openFindings ?? []).map((f) => `open finding in ${sm.model.name} mainline (${f.properties.join(', ')}): ${f.summary}. Candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}.`));
     io.out([header(), ...rows.map(line), '', `${good} of ${rows.length} results as expected${good === rows.length ? '' : ' — see the rows marked !'}`, ...notes.map((n) => `\n${n}`)].join('\n'));
