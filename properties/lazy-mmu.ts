@@ -127,7 +127,7 @@ export default [
   }),
   property({
     name: 'L8',
-    statement: 'powerpc / sparc: no context switch away from a task inside a lazy section (preemption stays disabled).',
+    statement: 'powerpc / sparc: no context switch away from a task inside a lazy section (preemption stays disabled): neither a preemption nor a blocking schedule() from a call that sleeps.',
     ref: 'lazy-mmu.md L8',
     models: MODELS,
     ghost: () => failed,

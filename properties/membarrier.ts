@@ -1,19 +1,18 @@
-// Properties of the membarrier model (membarrier.md section 6: MBP-0 … MBP-6; MBP-4, RSEQ, is not
-// modeled). Monitors keep their ghost state here; the model only emits events.
+// Properties of the membarrier model (membarrier.md section 6: MBP-0 … MBP-6). Monitors keep their
+// ghost state here; the model only emits events.
 import { bool, int } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
 import { perCpu } from '../src/lang/schema.ts';
-import { C, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK } from '../models/membarrier/defs.ts';
+import { C, Cmd, cpuIdOf, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK } from '../models/membarrier/defs.ts';
 import { UNSET_KU } from '../models/membarrier/state.ts';
 
 const models = ['membarrier'];
-const isPrivate = (cmd: number) => cmd === C.PRIVATE_EXPEDITED || cmd === C.PRIVATE_EXPEDITED_SYNC_CORE;
 const bits = (set: number, n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => set & (1 << i));
 
 export default [
   property({
     name: 'MBP-0',
-    statement: 'A private expedited command returns 0 only if its READY bit was set at P1; without it the call returns -EPERM with no barrier (a) and no IPI; GLOBAL under nohz_full returns -EINVAL.',
+    statement: 'A private expedited command (PRIVATE_EXPEDITED, _SYNC_CORE, _RSEQ) returns 0 only if its READY bit was set at P1; without it the call returns -EPERM with no barrier (a) and no IPI; GLOBAL under nohz_full returns -EINVAL.',
     ref: 'membarrier.md MBP-0; membarrier_private_expedited, membarrier_global',
     models,
     ghost: () => ({ checked: bool(), ready: bool() }),
@@ -30,7 +29,7 @@ export default [
       },
       Return: (_s, g, x, cmd, ret, nohz) => {
         if (isPrivate(cmd)) {
-          if (ret === RET_OK && !(g.checked && g.ready)) x.fail(`${cmd === C.PRIVATE_EXPEDITED ? 'PRIVATE_EXPEDITED' : 'PRIVATE_EXPEDITED_SYNC_CORE'} returned 0 without its READY bit at P1`);
+          if (ret === RET_OK && !(g.checked && g.ready)) x.fail(`${Cmd.names[cmd]} returned 0 without its READY bit at P1`);
           if (g.checked && !g.ready && ret !== RET_EPERM) x.fail('an unregistered private command did not return -EPERM');
         }
         if (cmd === C.GLOBAL && nohz === 1 && ret !== RET_EINVAL) x.fail('MEMBARRIER_CMD_GLOBAL returned 0 while nohz_full is enabled');
@@ -65,7 +64,7 @@ export default [
 
   property({
     name: 'MBP-2',
-    statement: 'After a successful expedited (or GLOBAL) membarrier, no CPU accessed a target mm in a barrier-free window that began before barrier (a) and is still open at barrier (c), nor accesses it afterwards before its next full barrier.',
+    statement: 'After a successful expedited (or GLOBAL) membarrier, no CPU (with MEMBARRIER_CMD_FLAG_CPU: CPU cpu_id) accessed a target mm in a barrier-free window that began before barrier (a) and is still open at barrier (c), nor accesses it afterwards before its next full barrier.',
     ref: 'membarrier.md MBP-2 (window monitor, conservative for weak memory); barrier pairing table section 5',
     models,
     ghost: (p) => ({
@@ -89,6 +88,9 @@ export default [
       BarrierA: (s, g, _x, c, targets) => {
         g.targets = targets;
         g.preA = ((1 << s.cpu.length) - 1) & ~(1 << c);
+        // MEMBARRIER_CMD_FLAG_CPU: only the thread running on cpu_id is a target of the command.
+        const id = cpuIdOf(s.call.cmd);
+        if (id >= 0) g.preA = g.preA & (1 << id);
       },
       BarrierC: (s, g, x) => {
         for (const c of bits(g.preA, s.cpu.length)) {
@@ -116,6 +118,43 @@ export default [
       },
       ExecuteNew: (_s, g, x, c) => {
         if (g.needSync & (1 << c)) x.fail(`cpu${c} executes the new code of mm${M} without a core-serializing instruction since it was modified`);
+      },
+    },
+  }),
+
+  property({
+    name: 'MBP-4',
+    statement: 'After MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ returns 0, no thread of the mm commits an rseq critical section that was in progress at barrier (a) on a CPU the command targets (every CPU, or cpu_id with MEMBARRIER_CMD_FLAG_CPU): it is aborted and restarted at its abort handler.',
+    ref: 'membarrier.md 4.8 and MBP-4; ipi_rseq, rseq_preempt, rseq_handle_notify_resume',
+    models,
+    ghost: (p) => ({
+      live: int(0, (1 << p.cpus) - 1), // CPUs whose current user thread is inside a critical section (RS1 … commit or abort)
+      preA: int(0, (1 << p.cpus) - 1), // the call in flight: CPUs whose user thread was inside a critical section at barrier (a)
+      owed: int(0, (1 << p.cpus) - 1), // the same, for RSEQ calls that returned 0: these sections must not commit
+    }),
+    on: {
+      RseqBegin: (_s, g, _x, c) => {
+        g.live = g.live | (1 << c);
+      },
+      BarrierA: (s, g) => {
+        g.preA = 0;
+        if (!isRseq(s.call.cmd)) return;
+        const id = cpuIdOf(s.call.cmd);
+        g.preA = id < 0 ? g.live : g.live & (1 << id);
+      },
+      RseqAbort: (_s, g, _x, c) => {
+        g.live = g.live & ~(1 << c);
+        g.preA = g.preA & ~(1 << c);
+        g.owed = g.owed & ~(1 << c);
+      },
+      RseqCommit: (_s, g, x, c) => {
+        if (g.owed & (1 << c)) x.fail(`cpu${c} commits an rseq critical section that was in progress when PRIVATE_EXPEDITED_RSEQ executed barrier (a), after the command returned 0`);
+        g.live = g.live & ~(1 << c);
+        g.preA = g.preA & ~(1 << c);
+      },
+      Return: (_s, g, _x, cmd, ret) => {
+        if (isRseq(cmd) && ret === RET_OK) g.owed = g.owed | g.preA;
+        g.preA = 0;
       },
     },
   }),

@@ -16,6 +16,7 @@ export interface LazyFlags {
   arm64NestedEnter: string;
   xenSwitchRearm: string;
   nestedSections: boolean;
+  sleepingCallback: boolean;
 }
 
 /** enter_lazy(mode) (arch/x86/xen/enlighten_pv.c); with xen_lazy_nesting (49147beb0ccb) the same mode nests. */

@@ -30,6 +30,7 @@ export default defineModel({
       doc: 'xen_end_context_switch re-arms from TIF_LAZY_MMU_UPDATES set by xen_start_context_switch, or from next\'s counters (291b3abed657; LMMU-3)',
     },
     nestedSections: { default: true, doc: 'callers nest sections (generic set_ptes(), DEBUG_PAGEALLOC); v6.15 made callers not nest' },
+    sleepingCallback: { default: false, doc: 'constructed (no kernel shape in the catalog): generic code sleeps inside a section (a GFP_KERNEL allocation in an apply_to_page_range() callback); mainline: only arm64 code may (L8)' },
   },
   actors: (p) => ({ cpu: p.cpus, task: p.tasks }),
   state: (p) => lazyMmuState(p),

@@ -46,6 +46,8 @@ export function lazyMmuState(p: { cpus: number; tasks: number; counts: number })
         tifPending: bool(), // arm64 TIF_LAZY_MMU_PENDING: deferred dsb(ishst); isb
         tifLazyMmuUpdates: bool(), // Xen TIF_LAZY_MMU_UPDATES set by xen_start_context_switch
         preemptCount: int(0, 2),
+        sleeping: bool(), // blocked in schedule() (mutex_lock, GFP_KERNEL allocation): current until its CPU switches away
+
       },
       'task',
     ),

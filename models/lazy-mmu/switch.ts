@@ -2,7 +2,8 @@
 // PV hooks xen_start_context_switch(prev) at CS2 and xen_end_context_switch(next) in __switch_to()
 // before `current` changes), migration (a runnable task is picked by whichever CPU schedules), and
 // interrupts whose kernel PTE updates bypass lazy mode.
-// Events: Schedule (cpu, prev) for L8, Switched (cpu, prev) for L5, IrqPte (cpu, deferred) for L4.
+// A task that blocks inside a section (might_sleep_callback) is switched out by CS1 whatever its
+// preempt count. Events: Schedule (cpu, prev) for L8, Switched (cpu, prev) for L5, IrqPte (cpu, deferred) for L4.
 // The idle task is task number p.tasks (the extra value of the task references).
 import { rules, seq, step } from '../../src/lang/model.ts';
 import { archEnter, archLeave, xenEnterLazy, xenLeaveLazy, xenMcFlush, type LazyFlags } from './arch.ts';
@@ -18,13 +19,15 @@ export const cpuProcedures = (p: { cpus: number; tasks: number }, f: LazyFlags) 
       'context_switch',
       'cpu',
       [
-        step<any>('CS1', '__schedule(): preempt current (preempt_count() == 0) and pick next (a runnable task, or idle)', {
+        step<any>('CS1', '__schedule(): preempt current (preempt_count() == 0), or current blocks (schedule() from a sleeping call, whatever its preempt_count: "scheduling while atomic" if > 0); pick next (a runnable task, or idle)', {
           choose: { name: 'next', count: p.tasks + 1, of: null },
           when: (s, c, x) => {
             const me = s.cpu[c];
-            if (me.curr !== IDLE && s.task[me.curr].preemptCount > 0) return false;
+            const blocks = me.curr !== IDLE && s.task[me.curr].sleeping;
+            if (me.curr !== IDLE && s.task[me.curr].preemptCount > 0 && !blocks) return false;
             if (x.choice < p.tasks) return s.task[x.choice].on === noCpu(s);
-            return me.curr !== IDLE && p.cpus > 1; // go idle: lets another CPU take the task (migration)
+            // go idle: lets another CPU take the task (migration), or the current task blocks
+            return me.curr !== IDLE && (p.cpus > 1 || blocks);
           },
           do: (s, c, x) => {
             const me = s.cpu[c];
@@ -70,7 +73,12 @@ export const cpuProcedures = (p: { cpus: number; tasks: number }, f: LazyFlags) 
         step<any>('CS6', 'finish_task_switch(): current = next; prev is runnable on any CPU', {
           do: (s, c, x) => {
             const me = s.cpu[c];
-            if (me.prev !== IDLE) s.task[me.prev].on = noCpu(s);
+            if (me.prev !== IDLE) {
+              s.task[me.prev].on = noCpu(s);
+              // A task that blocked is runnable again (its wakeup at any later time is covered by
+              // the scheduler not picking it until then).
+              s.task[me.prev].sleeping = false;
+            }
             x.emit('Switched', c, me.prev);
             me.curr = me.next;
             me.prev = IDLE;

@@ -13,7 +13,7 @@ const C = ids.call;
 
 /** The CPU task t runs on. */
 export const onCpu = (s: any, t: number): number => s.task[t].on;
-const running = (s: any, t: number): boolean => s.task[t].on !== noCpu(s) && !s.cpu[s.task[t].on].switching;
+const running = (s: any, t: number): boolean => s.task[t].on !== noCpu(s) && !s.cpu[s.task[t].on].switching && !s.task[t].sleeping;
 
 /** A task step: enabled only while the task is current and its CPU is not switching. */
 function ts(d: StepDef): StepDef {
@@ -127,18 +127,31 @@ export const taskProcedures = (p: { counts: number }, f: LazyFlags) => {
       })),
       ts(step<any>('P3', 'lazy_mmu_mode_resume()', { do: (_s, _t, x) => x.call('lazy_mmu_mode_resume') })),
     ]),
+    // A callback that may sleep inside the section: on arm64 split_kernel_leaf_mapping() takes a mutex
+    // inside one (the arch keeps its lazy state in the task, so it may); generic code must not
+    // (lazy-mmu.md section 3) — flag sleepingCallback, a constructed shape: a GFP_KERNEL allocation
+    // in an apply_to_page_range() callback.
+    seq<any>('might_sleep_callback', 'task', [
+      ts(step<any>('SL1', 'mutex_lock() / __get_free_page(GFP_KERNEL) has to wait: set_current_state(TASK_UNINTERRUPTIBLE); schedule()', {
+        do: (s, t) => {
+          s.task[t].sleeping = true;
+        },
+      })),
+      ts(step<any>('SL2', 'woken up and switched back in (possibly on another CPU): the call returns inside the section', {})),
+    ]),
     seq<any>(
       'apply_to_page_range',
       'task',
       [
         ts(step<any>('S1', `apply_to_pte_range(): ${enable}()`, { do: (_s, _t, x) => x.call(enable) })),
         ts(step<any>('S2', 'set_pte_at() of a kernel mapping', { do: (_s, _t, x) => x.call('set_pte_at') })),
-        ts(step<any>('S3', 'inside the section: nothing more, a nested section (set_ptes / __kernel_map_pages), or a pause (kasan)', {
-          choose: { name: 'then', count: 3, of: null },
-          when: (_s, _t, x) => x.choice === 0 || (x.choice === 1 && f.nestedSections) || (x.choice === 2 && generic),
+        ts(step<any>('S3', 'inside the section: nothing more, a nested section (set_ptes / __kernel_map_pages), a pause (kasan), or a callback that may sleep (arm64 split_kernel_leaf_mapping)', {
+          choose: { name: 'then', count: 4, of: null },
+          when: (_s, _t, x) => x.choice === 0 || (x.choice === 1 && f.nestedSections) || (x.choice === 2 && generic) || (x.choice === 3 && (f.arch === 'arm64' || f.sleepingCallback)),
           do: (_s, _t, x) => {
             if (x.choice === 1) x.call('nested_section');
             else if (x.choice === 2) x.call('paused_section');
+            else if (x.choice === 3) x.call('might_sleep_callback');
           },
         })),
         ts(step<any>('S4', `${disable}()`, { do: (_s, _t, x) => x.call(disable) })),

@@ -25,17 +25,21 @@ export const MMS = 3;
 /** NULL (no mm / init_mm) in an mm reference: the extra value after the mms. */
 export const NO_MM = MMS;
 
-// mm->membarrier_state bits [src include/linux/sched/mm.h] (RSEQ bits not modeled).
+// mm->membarrier_state bits [src include/linux/sched/mm.h].
 export const PRIVATE_EXPEDITED_READY = 1 << 0;
 export const PRIVATE_EXPEDITED = 1 << 1;
 export const GLOBAL_EXPEDITED_READY = 1 << 2;
 export const GLOBAL_EXPEDITED = 1 << 3;
 export const PRIVATE_EXPEDITED_SYNC_CORE_READY = 1 << 4;
 export const PRIVATE_EXPEDITED_SYNC_CORE = 1 << 5;
-export const STATE_BITS = 63;
+export const PRIVATE_EXPEDITED_RSEQ_READY = 1 << 6;
+export const PRIVATE_EXPEDITED_RSEQ = 1 << 7;
+export const STATE_BITS = 255;
 export const ALL_REGISTERED = STATE_BITS;
 
-// membarrier commands (one per run; registrations return at RG1 when already registered).
+// membarrier commands (one per run; registrations return at RG1 when already registered). The RSEQ
+// commands come last (MBP-4): PRIVATE_EXPEDITED_RSEQ with flags = 0 (cpu_id = -1: every CPU running
+// the mm), and with MEMBARRIER_CMD_FLAG_CPU and cpu_id = 1 (the CPU where the other threads of M run).
 export const Cmd = enumOf([
   'GLOBAL',
   'GLOBAL_EXPEDITED',
@@ -44,20 +48,50 @@ export const Cmd = enumOf([
   'REGISTER_GLOBAL_EXPEDITED',
   'REGISTER_PRIVATE_EXPEDITED',
   'REGISTER_PRIVATE_EXPEDITED_SYNC_CORE',
+  'PRIVATE_EXPEDITED_RSEQ',
+  'PRIVATE_EXPEDITED_RSEQ_CPU1',
+  'REGISTER_PRIVATE_EXPEDITED_RSEQ',
 ]);
 export const C = Cmd.ids;
-export const isRegister = (cmd: number): boolean => cmd >= C.REGISTER_GLOBAL_EXPEDITED;
+export const isRegister = (cmd: number): boolean =>
+  cmd === C.REGISTER_GLOBAL_EXPEDITED || cmd === C.REGISTER_PRIVATE_EXPEDITED || cmd === C.REGISTER_PRIVATE_EXPEDITED_SYNC_CORE || cmd === C.REGISTER_PRIVATE_EXPEDITED_RSEQ;
+/** MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ (membarrier_private_expedited(MEMBARRIER_FLAG_RSEQ, cpu_id)). */
+export const isRseq = (cmd: number): boolean => cmd === C.PRIVATE_EXPEDITED_RSEQ || cmd === C.PRIVATE_EXPEDITED_RSEQ_CPU1;
+/** The private expedited commands (P1 checks a READY bit: -EPERM without it). */
+export const isPrivate = (cmd: number): boolean => cmd === C.PRIVATE_EXPEDITED || cmd === C.PRIVATE_EXPEDITED_SYNC_CORE || isRseq(cmd);
+/** cpu_id of the call: 1 with MEMBARRIER_CMD_FLAG_CPU, else -1 (sys_membarrier sets it when the flag is clear). */
+export const cpuIdOf = (cmd: number): number => (cmd === C.PRIVATE_EXPEDITED_RSEQ_CPU1 ? 1 : -1);
 
 /** Registration: bits set at RG2 and READY bits set at RG8 (membarrier_register_*_expedited). */
 export function registerBits(cmd: number): { set: number; ready: number } {
   if (cmd === C.REGISTER_GLOBAL_EXPEDITED) return { set: GLOBAL_EXPEDITED, ready: GLOBAL_EXPEDITED_READY };
   if (cmd === C.REGISTER_PRIVATE_EXPEDITED) return { set: PRIVATE_EXPEDITED, ready: PRIVATE_EXPEDITED_READY };
-  return { set: PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_SYNC_CORE, ready: PRIVATE_EXPEDITED_READY | PRIVATE_EXPEDITED_SYNC_CORE_READY };
+  // membarrier_register_private_expedited(MEMBARRIER_FLAG_RSEQ): ready_state is the RSEQ READY bit only.
+  if (cmd === C.REGISTER_PRIVATE_EXPEDITED_RSEQ) return { set: PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_RSEQ, ready: PRIVATE_EXPEDITED_RSEQ_READY };
+  // MEMBARRIER_FLAG_SYNC_CORE: ready_state is the SYNC_CORE READY bit only (PRIVATE_EXPEDITED itself
+  // still needs its own registration).
+  return { set: PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_SYNC_CORE, ready: PRIVATE_EXPEDITED_SYNC_CORE_READY };
 }
 
 /** READY bit a private command checks at P1. */
 export const readyBitOf = (cmd: number): number =>
-  cmd === C.PRIVATE_EXPEDITED_SYNC_CORE ? PRIVATE_EXPEDITED_SYNC_CORE_READY : PRIVATE_EXPEDITED_READY;
+  cmd === C.PRIVATE_EXPEDITED_SYNC_CORE ? PRIVATE_EXPEDITED_SYNC_CORE_READY : isRseq(cmd) ? PRIVATE_EXPEDITED_RSEQ_READY : PRIVATE_EXPEDITED_READY;
+
+/**
+ * The CALLER's program counter inside sys_membarrier (the label of its next step; none: not in the
+ * call). The call is the task's, so it moves with the task when the task migrates.
+ */
+export const CallPhase = enumOf([
+  'none',
+  'P1', 'P3', 'P5a', 'P5b', 'P6', 'P6b', 'P6w', 'P8',
+  'G2', 'G4a', 'G4b', 'G4c', 'G4m', 'G5', 'G5w', 'G7',
+  'GL1', 'GL2',
+  'RG1', 'RG2', 'RG3', 'RG5', 'RG6a', 'RG6b', 'RG7', 'RG7l', 'RG7w', 'RG8',
+  'SYSX',
+]);
+
+/** State of the rseq critical section of the user thread current on a CPU (rseq(2), kernel/rseq.c). */
+export const RseqCs = enumOf(['none', 'active', 'doomed']);
 
 // Return codes of the syscall, as event arguments.
 export const RET_OK = 0;
@@ -65,7 +99,7 @@ export const RET_EPERM = 1;
 export const RET_EINVAL = 2;
 
 // The kind of call queued on a CPU's call_single_queue (one broadcast at a time: membarrier_ipi_mutex).
-export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state']);
+export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state', 'ipi_rseq']);
 
 
 /** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD and OTHER. */

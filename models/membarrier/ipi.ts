@@ -3,11 +3,12 @@
 // irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
 import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { IDLE, Ipi, M, mb, mmOf, ser } from './defs.ts';
+import { IDLE, Ipi, M, mb, mmOf, RseqCs, ser } from './defs.ts';
 import { readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 
 const K = Ipi.ids;
+const R = RseqCs.ids;
 
 /** The function a membarrier csd runs on CPU c (from the IPI, or locally from on_each_cpu_mask). */
 export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTraits): void {
@@ -16,6 +17,12 @@ export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTrait
   } else if (kind === K.ipi_sync_core) {
     mb(x, c); // ipi_sync_core: smp_mb(); sync_core_before_usermode()
     if (A.syncCoreBeforeUsermode) ser(x, c, A);
+  } else if (kind === K.ipi_rseq) {
+    // ipi_rseq: smp_mb(); rseq_preempt(current): RSEQ_EVENT_PREEMPT and TIF_NOTIFY_RESUME on the
+    // task current here. Only a user thread interrupted in user mode can be inside a critical
+    // section; its return to user space (IRQX) restarts it at the abort handler.
+    mb(x, c);
+    if (s.cpu[c].rseqCs === R.active) s.cpu[c].rseqCs = R.doomed;
   } else if (kind === K.ipi_sync_rq_state) {
     // ipi_sync_rq_state(mm): if (current->mm != mm) return; rq->membarrier_state = mm state; smp_mb()
     if (mmOf(s, s.cpu[c].curr) !== M) return;
@@ -25,7 +32,7 @@ export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTrait
 }
 
 /** Text of the csd functions, for step descriptions. */
-export const csdText = 'ipi_mb: smp_mb() | ipi_sync_core: smp_mb(); sync_core_before_usermode() | ipi_sync_rq_state: rq->membarrier_state = mm->membarrier_state; smp_mb()';
+export const csdText = 'ipi_mb: smp_mb() | ipi_sync_core: smp_mb(); sync_core_before_usermode() | ipi_rseq: smp_mb(); rseq_preempt(current) | ipi_sync_rq_state: rq->membarrier_state = mm->membarrier_state; smp_mb()';
 
 export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
   return [
@@ -49,7 +56,7 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
           s.cpu[c].ipi = K.none;
         },
       }),
-      step('IRQX', 'irqentry_exit: to user mode, exit_to_user_mode_loop() may schedule() on need_resched; else IRET', {
+      step('IRQX', 'irqentry_exit: to user mode, exit_to_user_mode_loop() may schedule() on need_resched, and on TIF_NOTIFY_RESUME rseq_handle_notify_resume() moves an interrupted rseq critical section to its abort handler; else IRET', {
         choose: { name: 'need_resched', count: 2, of: null },
         when: (s, c, x) => x.choice === 0 || s.cpu[c].fromUser,
         do: (s, c, x) => {
@@ -57,6 +64,12 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
           if (x.choice === 1) {
             me.fromUser = false;
             return x.call('__schedule', 'IRQS');
+          }
+          // resume_user_mode_work() → rseq_handle_notify_resume(): the critical section restarts at its
+          // abort_ip (only a return to user mode reaches it; rseqCs is doomed only when fromUser).
+          if (me.rseqCs === R.doomed) {
+            me.rseqCs = R.none;
+            x.emit('RseqAbort', c);
           }
           // IRET (x86: serializing); ERET/rfid elsewhere; riscv SRET is not serializing.
           if (A.returnToUser === 'always' || A.returnToUser === 'iret-only') ser(x, c, A);

@@ -17,7 +17,7 @@ export default defineModel({
   name: 'membarrier',
   title: 'membarrier: private/global expedited, SYNC_CORE, registration, and the scheduler barriers',
   description:
-    'One membarrier call by a JIT-writer thread on CPU0 (command chosen per run) against context switches, IPI exits that reschedule, kthread_use_mm, exit and exec on the other CPUs; barriers (a)/(c), rq->curr sampling, rq->membarrier_state, core serialization per architecture.',
+    'One membarrier call by a JIT-writer thread on CPU0 (command chosen per run) against context switches, IPI exits that reschedule, kthread_use_mm, exit and exec on the other CPUs; barriers (a)/(c), rq->curr sampling, rq->membarrier_state, core serialization per architecture, rseq critical sections aborted by ipi_rseq.',
   params: {
     cpus: { default: 2, min: 2, max: 3, doc: 'CPUs (CPU0: the caller; CPU1: kthread, other process, sibling threads; CPU2: sibling threads)' },
     calls: { default: 1, min: 1, max: 2, doc: 'membarrier calls by the caller (2: e.g. register, then the command)' },
@@ -28,6 +28,8 @@ export default defineModel({
     otherExits: { default: 1, min: 0, max: 1, doc: 'the other process\'s thread may exit (exit_mm, mmput, do_task_dead)' },
     exec: { default: 0, min: 0, max: 1, doc: 'the other process\'s thread may exec (exec_mmap into a new mm)' },
     nohzFull: { default: 0, min: 0, max: 1, doc: 'CPUs other than CPU0 are nohz_full (user mode is an RCU extended quiescent state)' },
+    callerPreempt: { default: 0, min: 0, max: 2, doc: 'the caller is preempted inside membarrier() and may resume on another CPU: 1 at the preemption points outside rcu_read_lock() and preempt_disable(), 2 also inside the rq->curr loop (CONFIG_PREEMPT_RCU)' },
+    rseq: { default: 1, min: 0, max: 1, doc: 'the other threads of M run rseq critical sections (MBP-4, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ)' },
   },
   flags: {
     arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (membarrier.md 7)', scope: true },
@@ -58,6 +60,9 @@ export default defineModel({
     Target: ['cpu', 'task', 'mm'],
     Return: ['cmd', 'ret', 'nohzFull'],
     MmStateRead: ['mm'],
+    RseqBegin: ['cpu'],
+    RseqCommit: ['cpu'],
+    RseqAbort: ['cpu'],
   },
   procedures: (p, f) => {
     const A = archTraits(f.arch);
@@ -66,7 +71,7 @@ export default defineModel({
       ...schedProcedures(p, f, A),
       ...ipiProcedures(p, A),
       ...mmTransitionProcedures(p, f, A),
-      ...userProcedures(),
+      ...userProcedures(p),
     ];
   },
   memory: ['sc', 'tso', 'weak'],

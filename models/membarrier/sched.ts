@@ -5,20 +5,31 @@
 import { type Flags, type ProcedureDef, type Params, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  CALLER, GLOBAL_EXPEDITED, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, runnable, ser, SIBLING, TASKS, voidAtomic,
+  C, CALLER, CallPhase, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, runnable, ser, SIBLING, TASKS, voidAtomic,
 } from './defs.ts';
 import { mmdrop, mmgrab, readState } from './mm.ts';
 
 /** A task that returns to user space when it resumes (it blocked in, or was preempted out of, a syscall). */
 export const isUserTask = (t: number): boolean => t === CALLER || t === SIBLING || t === OTHER;
 
-/** After schedule() returned on CPU c: the task now current resumes; a user task returns to user space. */
+const PH = CallPhase.ids;
+
+/**
+ * After schedule() returned on CPU c: the task now current resumes; a user task returns to user space,
+ * the caller preempted inside membarrier() goes on with the call (its steps follow call.phase).
+ */
 export function resumeCurrent(s: any, c: number, x: StepCtx): void {
-  if (isUserTask(s.cpu[c].curr)) x.call('syscall_exit_to_user_mode');
+  const t = s.cpu[c].curr;
+  if (t === CALLER && s.call.phase !== PH.none) return;
+  if (isUserTask(t)) x.call('syscall_exit_to_user_mode');
 }
 
 /** Which task may be picked next on CPU c (pick_next_task over the runqueue of the scope). */
 export function canPick(s: any, p: Params, c: number, t: number): boolean {
+  // The caller preempted inside membarrier(): runnable on every CPU (load balancing migrates it).
+  if (t === CALLER) return p.callerPreempt > 0 && s.caller.preempted;
+  // With caller preemption CPU0 may have nothing else to run: its idle task.
+  if (t === IDLE && c === 0 && p.callerPreempt > 0) return s.cpu[c].curr !== IDLE;
   if (!runnable(c, t)) return false;
   if (t === SIBLING && c === 0 && !p.cpu0Siblings) return false;
   if (t === KTHREAD && !p.kthread) return false;
@@ -43,13 +54,39 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
     const t = s.cpu[c].curr;
     if (t === CALLER) return s.caller.calls === p.calls; // the caller's program is done
     if (t === KTHREAD) return s.kthreadMm === NO_MM || p.kthreadSleeps === 1;
-    return true;
+    // A thread inside an rseq critical section issues no system call (rseq(2): a syscall there is
+    // undefined; CONFIG_DEBUG_RSEQ kills the thread).
+    return s.cpu[c].rseqCs === RseqCs.ids.none;
   };
   const someRunnable = (s: any, c: number): boolean => {
     for (let t = 0; t < TASKS; t++) if (canPick(s, p, c, t)) return true;
     return false;
   };
+  // Preemption points of the caller inside membarrier() (kernel/sched/membarrier.c; membarrier.md 4.1
+  // "preemption enabled (migration possible between steps)"): outside the preempt_disable() around
+  // smp_call_function_many / on_each_cpu_mask / smp_call_function_single (P6–P6w, G5–G5w) and, unless
+  // the kernel has preemptible RCU (callerPreempt = 2), outside the rcu_read_lock() of the rq->curr
+  // sampling loop. cpus_read_lock() is a sleeping lock: it does not disable preemption. The
+  // registrations and MEMBARRIER_CMD_GLOBAL are not preempted in this scope.
+  const loopPhase = (ph: number) => ph === PH.P5a || ph === PH.P5b || ph === PH.G4a || ph === PH.G4b || ph === PH.G4c || ph === PH.G4m;
+  const preemptible = (s: any): boolean => {
+    const k = s.call;
+    const ph = k.phase;
+    if (ph === PH.P3 || ph === PH.P6 || ph === PH.P8 || ph === PH.G5 || ph === PH.G7) return true;
+    if (loopPhase(ph)) return !k.rcu || p.callerPreempt >= 2;
+    return ph === PH.SYSX && (isPrivate(k.cmd) || k.cmd === C.GLOBAL_EXPEDITED);
+  };
   return [
+    seq('preempt_schedule', 'cpu', [
+      step('PS0', 'the caller is preempted inside membarrier() (IRQ exit / preempt_enable / cond_resched with need_resched): __schedule(SM_PREEMPT)', {
+        when: (s, c) => p.callerPreempt > 0 && s.cpu[c].irqsOn && s.cpu[c].curr === CALLER && s.call.phase !== PH.none && preemptible(s) && someRunnable(s, c),
+        do: (s, c, x) => x.call('__schedule'),
+      }),
+      step('PS1', 'schedule() returns in the task now current', {
+        do: (s, c, x) => resumeCurrent(s, c, x),
+      }),
+    ], { entry: true }),
+
     // A task gives up the CPU: a user thread in a blocking syscall, a kthread or the idle loop.
     seq('schedule', 'cpu', [
       step('S0', 'blocking syscall entry, kthread sleep or idle loop: schedule()', {
@@ -75,13 +112,19 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
         do: (s, c, x) => {
           s.cpu[c].prev = s.cpu[c].curr;
           s.cpu[c].next = x.choice;
+          if (x.choice === CALLER) s.caller.preempted = false; // dequeued from the runqueue
         },
       }),
-      step('SCH4', 'RCU_INIT_POINTER(rq->curr, next); context_switch: prepare_task_switch(); next->mm?', {
+      step('SCH4', 'RCU_INIT_POINTER(rq->curr, next); context_switch: prepare_task_switch() [rseq_preempt(prev)]; next->mm?', {
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.curr = me.next;
           me.sawFlag = false;
+          if (me.rseqCs !== RseqCs.ids.none) {
+            // rseq_preempt(prev): prev's critical section is aborted; it resumes at its abort handler.
+            me.rseqCs = RseqCs.ids.none;
+            x.emit('RseqAbort', c);
+          }
           if (mmOf(s, me.next) === NO_MM) x.goto('SCH6k');
         },
       }),
@@ -131,6 +174,9 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
           const me = s.cpu[c];
           me.finishMm = me.prevMm;
           me.prevMm = NO_MM;
+          // finish_task(prev): prev->on_cpu = 0 — a caller preempted inside membarrier() may now be
+          // picked by any CPU.
+          if (me.prev === CALLER && s.call.phase !== PH.none) s.caller.preempted = true;
           me.prev = NO_TASK;
           me.next = NO_TASK;
           me.irqsOn = true;

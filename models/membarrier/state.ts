@@ -3,7 +3,7 @@ import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params, Flags } from '../../src/lang/model.ts';
 import { own, perCpu, perMm, plain } from '../../src/lang/schema.ts';
 import { ARCHS } from './arch.ts';
-import { ALL_REGISTERED, CALLER, Cmd, Ipi, M, MMS, N, NO_MM, NO_TASK, OTHER, SIBLING, TASKS } from './defs.ts';
+import { ALL_REGISTERED, CALLER, CallPhase, Cmd, Ipi, M, MMS, N, NO_MM, NO_TASK, OTHER, RseqCs, SIBLING, STATE_BITS, TASKS } from './defs.ts';
 
 export const ArchField = enumOf([...ARCHS]);
 
@@ -16,7 +16,7 @@ export function declareState(p: Params) {
     // (scheduler, IRQ entry, mm transitions, user events) read or write it.
     cpu: perCpu(p.cpus, {
       curr: plain(ref('task', TASKS)), // rq->curr (RCU-published plain store, SCH4)
-      rqmb: plain(int(0, 63)), // rq->membarrier_state (WRITE_ONCE / READ_ONCE)
+      rqmb: plain(int(0, STATE_BITS)), // rq->membarrier_state (WRITE_ONCE / READ_ONCE)
       // own: current->active_mm is only used by this CPU's context_switch, kthread_use_mm, exit_mm and
       // exec_mmap; membarrier samples rq->curr and tsk->mm, never the active mm.
       activeMm: own(ref('mm', MMS, { extra: ['NULL'] })), // current->active_mm (NULL = init_mm)
@@ -37,9 +37,14 @@ export function declareState(p: Params) {
       fromUser: own(bool()), // the IPI interrupted user mode (irqentry_enter's state)
       kuOld: own(ref('mm', MMS, { extra: ['NULL', 'UNSET'] })), // kthread_use_mm: old active_mm (UNSET outside KU4..KU8)
       sawFlag: own(bool()), // the user thread on this CPU observed the JIT's published flag (E1): a register of that thread
+      // own: the rseq critical section of the user thread current on this CPU (its rseq_cs / IP, and
+      // TIF_NOTIFY_RESUME with RSEQ_EVENT_PREEMPT set by rseq_preempt(current) in ipi_rseq, which runs
+      // on this CPU): none, active (between RS1 and the commit RS2), doomed (rseq_preempt was called:
+      // the return to user space restarts it at its abort handler).
+      rseqCs: own(RseqCs),
     }),
     mm: perMm(MMS, {
-      state: int(0, 63), // mm->membarrier_state
+      state: int(0, STATE_BITS), // mm->membarrier_state
       users: int(0, 2), // mm_users
       count: int(0, 4), // mm_count
       freed: bool(), // __mmdrop ran
@@ -52,8 +57,11 @@ export function declareState(p: Params) {
       modified: bool(), // W1 done: the JIT wrote new code
       calls: int(0, p.calls), // membarrier calls returned
       syncOk: bool(), // the last call was PRIVATE_EXPEDITED_SYNC_CORE and returned 0
+      preempted: bool(), // preempted inside the call and switched out (finish_task_switch cleared on_cpu): runnable on any CPU
     },
     call: {
+      phase: CallPhase, // the caller's program counter in the call (the call is the task's kernel stack)
+      rcu: bool(), // the caller holds rcu_read_lock() (the rq->curr sampling loop)
       cmd: Cmd,
       x: int(0, p.cpus), // the loop's CPU
       p: ref('task', TASKS, { extra: ['NULL'] }), // p = rcu_dereference(cpu_rq(x)->curr)

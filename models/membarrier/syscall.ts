@@ -1,16 +1,61 @@
-// sys_membarrier as issued by the CALLER thread on CPU0 (kernel/sched/membarrier.c, membarrier.md
-// 4.1–4.4): the private and global expedited commands with barriers (a) and (c), the rq->curr
-// sampling loops, the IPI broadcast and wait, MEMBARRIER_CMD_GLOBAL (synchronize_rcu), and the
-// registrations with sync_runqueues_membarrier_state. The caller does not migrate during the call.
-import { type Flags, type Params, type ProcedureDef, seq, step, type StepCtx } from '../../src/lang/model.ts';
+// sys_membarrier as issued by the CALLER thread (kernel/sched/membarrier.c, membarrier.md 4.1–4.4):
+// the private and global expedited commands with barriers (a) and (c), the rq->curr sampling loops,
+// the IPI broadcast and wait, MEMBARRIER_CMD_GLOBAL (synchronize_rcu), and the registrations with
+// sync_runqueues_membarrier_state.
+//
+// The call is the CALLER task's kernel stack, not a CPU's: its program counter is `call.phase` (the
+// label of the next step), and each step runs on whichever CPU has the CALLER current (rules that
+// fire while that CPU is idle at the model level, i.e. between two of its own procedures). So the
+// caller can be preempted at a preemption point of the kernel code (param callerPreempt, procedure
+// preempt_schedule in sched.ts) and resume on another CPU: migration. Without preemption the caller
+// stays on CPU0 and the phases map one-to-one onto the program counter of a sequential procedure.
+import { type Flags, type Params, type ProcedureDef, rules, step, type StepCtx, type StepDef } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  C, CALLER, Cmd, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
+  C, CALLER, CallPhase, Cmd, cpuIdOf, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
 } from './defs.ts';
 import { runCsd } from './ipi.ts';
 import { readState } from './mm.ts';
 
 const K = Ipi.ids;
+const PH = CallPhase.ids;
+
+/**
+ * The steps of one syscall body as rules of the CALLER's kernel stack: step L runs when call.phase is
+ * L and the CPU has CALLER current; it continues at the next step of the list, at x.goto's label, or,
+ * after the last step and at x.ret(), at SYSX (the return to sys_membarrier).
+ */
+function callerRules(name: string, steps: readonly StepDef[]): ProcedureDef {
+  return rules(name, 'cpu', steps.map((d, i) => {
+    const me = PH[d.label as keyof typeof PH];
+    const next = i + 1 < steps.length ? PH[steps[i + 1].label as keyof typeof PH] : PH.SYSX;
+    return {
+      ...d,
+      when: (s: any, c: number, x: StepCtx) => s.call.phase === me && s.cpu[c].curr === CALLER && (d.when === undefined || d.when(s, c, x)),
+      do: (s: any, c: number, x: StepCtx) => {
+        s.call.phase = next;
+        d.do?.(s, c, phaseCtx(s, x));
+      },
+    };
+  }), { idleOnly: true });
+}
+
+/** The step context of a call step: goto and ret move call.phase (the caller's program counter). */
+function phaseCtx(s: any, x: StepCtx): StepCtx {
+  return {
+    get actor() { return x.actor; },
+    get choice() { return x.choice; },
+    goto: (label: string) => {
+      const ph = PH[label as keyof typeof PH];
+      if (ph === undefined) throw new Error(`membarrier call: goto unknown label '${label}'`);
+      s.call.phase = ph;
+    },
+    ret: () => { s.call.phase = PH.SYSX; },
+    call: (proc: string, returnTo?: string) => x.call(proc, returnTo),
+    emit: (e: string, a?: number, b?: number, c?: number) => x.emit(e, a, b, c),
+    fence: () => x.fence(),
+  };
+}
 
 /** Queues the csd on every CPU of `targets` (smp_call_function_many: llist_add, a LOCKed op, then the IPI). */
 function queueCsd(s: any, c: number, x: StepCtx, targets: number, kind: number, A: ArchTraits): void {
@@ -42,38 +87,35 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
   const others = (c: number) => ((1 << p.cpus) - 1) & ~(1 << c);
   const nextOther = (from: number, c: number) => (from === c ? from + 1 : from);
   const isSyncCore = (s: any) => s.call.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE;
-  // The csd function of the private command: ipi_sync_core for SYNC_CORE since MB-2's fix.
-  const privateCsd = (s: any) => (isSyncCore(s) && f.syncCoreIpiSerializes ? K.ipi_sync_core : K.ipi_mb);
-  // SYNC_CORE uses on_each_cpu_mask (runs on the calling CPU too) since MB-1's fix.
-  const onEachCpu = (s: any) => isSyncCore(s) && includeSelf;
+  // The csd function of the private command: ipi_sync_core for SYNC_CORE since MB-2's fix, ipi_rseq
+  // for MEMBARRIER_FLAG_RSEQ.
+  const privateCsd = (s: any) => (isRseq(s.call.cmd) ? K.ipi_rseq : isSyncCore(s) && f.syncCoreIpiSerializes ? K.ipi_sync_core : K.ipi_mb);
+  // SYNC_CORE uses on_each_cpu_mask (runs on the calling CPU too) since MB-1's fix; with cpu_id >= 0
+  // smp_call_function_single() "will call ipi_func() if cpu_id is the calling CPU".
+  const runsOnSelf = (s: any) => (isSyncCore(s) && includeSelf) || cpuIdOf(s.call.cmd) >= 0;
 
   return [
-    seq('sys_membarrier', 'cpu', [
-      step('SYS', 'syscall entry: membarrier(cmd, 0, 0) — the user program picks cmd', {
+    rules('sys_membarrier', 'cpu', [
+      step('SYS', 'syscall entry: membarrier(cmd, flags, cpu_id) — the user program picks cmd', {
         choose: { name: 'cmd', count: Cmd.names.length, of: null },
         when: (s, c, x) =>
-          c === 0 && s.cpu[c].inUser && s.cpu[c].curr === CALLER && s.caller.calls < p.calls &&
+          s.cpu[c].inUser && s.cpu[c].curr === CALLER && s.caller.calls < p.calls &&
           (x.choice === C.PRIVATE_EXPEDITED_SYNC_CORE) === s.caller.modified, // the JIT writer's program
         do: (s, c, x) => {
           s.cpu[c].inUser = false;
           s.call.cmd = x.choice;
           s.call.ret = RET_OK;
-          const proc = isRegister(x.choice)
-            ? 'membarrier_register'
-            : x.choice === C.GLOBAL
-              ? 'membarrier_global'
-              : x.choice === C.GLOBAL_EXPEDITED
-                ? 'membarrier_global_expedited'
-                : 'membarrier_private_expedited';
-          x.call(proc);
+          s.call.phase = isRegister(x.choice) ? PH.RG1 : x.choice === C.GLOBAL ? PH.GL1 : x.choice === C.GLOBAL_EXPEDITED ? PH.G2 : PH.P1;
         },
       }),
       step('SYSX', 'return ret; syscall_exit_to_user_mode()', {
+        when: (s, c) => s.call.phase === PH.SYSX && s.cpu[c].curr === CALLER,
         do: (s, c, x) => {
           const k = s.call;
           x.emit('Return', k.cmd, k.ret, p.nohzFull);
           s.caller.calls = s.caller.calls + 1;
           s.caller.syncOk = k.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE && k.ret === RET_OK;
+          k.phase = PH.none;
           k.cmd = 0;
           k.ret = 0;
           k.x = 0;
@@ -81,10 +123,10 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           x.call('syscall_exit_to_user_mode');
         },
       }),
-    ], { entry: true }),
+    ], { idleOnly: true }),
 
-    seq('membarrier_private_expedited', 'cpu', [
-      step('P1', 'READY bit of mm->membarrier_state missing → -EPERM; SYNC_CORE: prepare_sync_core_cmd(mm); P2: !SYNC_CORE && (mm_users == 1 || one CPU) → return 0', {
+    callerRules('membarrier_private_expedited', [
+      step('P1', 'READY bit of mm->membarrier_state missing (PRIVATE_EXPEDITED, _SYNC_CORE or _RSEQ) → -EPERM; SYNC_CORE: prepare_sync_core_cmd(mm); P2: !SYNC_CORE && (mm_users == 1 || one CPU) → return 0', {
         do: (s, c, x) => {
           const ready = (readState(s, x, M) & readyBitOf(s.call.cmd)) !== 0;
           x.emit('ReadyCheck', s.call.cmd, ready ? 1 : 0);
@@ -97,17 +139,25 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           if (shortcut && (s.mm[M].users === 1 || p.cpus === 1)) x.ret();
         },
       }),
-      step('P3', 'smp_mb() — barrier (a)', {
+      step('P3', 'smp_mb() — barrier (a); then cpus_read_lock()', {
         do: (s, c, x) => {
           mb(x, c);
           x.emit('BarrierA', c, 1 << M);
-          s.call.x = includeSelf ? 0 : nextOther(0, c);
+          const cpuId = cpuIdOf(s.call.cmd);
+          s.call.x = cpuId >= 0 ? cpuId : includeSelf ? 0 : nextOther(0, c);
         },
       }),
-      step('P5a', 'mutex_lock(&membarrier_ipi_mutex); rcu_read_lock(); p = rcu_dereference(cpu_rq(cpu)->curr)', {
-        do: (s, c) => { s.call.p = s.cpu[s.call.x].curr; },
+      step('P5a', 'rcu_read_lock(); p = rcu_dereference(cpu_rq(cpu)->curr) [cpu_id >= 0: cpu = cpu_id, no loop; before e45cdc71d1fa: if (cpu == raw_smp_processor_id()) continue]', {
+        do: (s, c, x) => {
+          const k = s.call;
+          k.rcu = true;
+          // The pre-MB-1-fix loop skipped the CPU it runs on, evaluated at each iteration (the caller
+          // may have migrated since barrier (a)).
+          if (!includeSelf && cpuIdOf(k.cmd) < 0 && k.x === c) return advancePrivate(s, c, x);
+          k.p = s.cpu[k.x].curr;
+        },
       }),
-      step('P5b', 'if (p && p->mm == mm) __cpumask_set_cpu(cpu, tmpmask)', {
+      step('P5b', 'if (p && p->mm == mm) __cpumask_set_cpu(cpu, tmpmask) [cpu_id >= 0: if (!p || p->mm != mm) goto out]; rcu_read_unlock() after the loop', {
         do: (s, c, x) => {
           const k = s.call;
           const pm = mmOf(s, k.p);
@@ -115,25 +165,20 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
             k.mask = k.mask | (1 << k.x);
             x.emit('Target', k.x, k.p, pm);
           }
-          k.p = NO_TASK;
-          const nx = includeSelf ? k.x + 1 : nextOther(k.x + 1, c);
-          if (nx < p.cpus) {
-            k.x = nx;
-            x.goto('P5a');
-          } else k.x = 0;
+          advancePrivate(s, c, x);
         },
       }),
-      step('P6', 'smp_call_function_many(tmpmask, ipi_func) [self skipped] or, SYNC_CORE, on_each_cpu_mask(tmpmask, ipi_sync_core): queue the remote csds', {
+      step('P6', 'smp_call_function_many(tmpmask, ipi_func) [self skipped; RSEQ: "don\'t rseq_preempt() the caller"], SYNC_CORE: on_each_cpu_mask(tmpmask, ipi_sync_core), cpu_id >= 0: smp_call_function_single(cpu_id, ipi_rseq): queue the remote csds', {
         do: (s, c, x) => {
           const remote = s.call.mask & others(c);
           queueCsd(s, c, x, remote, privateCsd(s), A);
-          if (!(onEachCpu(s) && s.call.mask & (1 << c))) x.goto('P6w');
+          if (!(runsOnSelf(s) && s.call.mask & (1 << c))) x.goto('P6w');
         },
       }),
-      step('P6b', 'on_each_cpu_mask: the calling CPU is in tmpmask — run ipi_sync_core() locally with IRQs off', {
+      step('P6b', 'on_each_cpu_mask / smp_call_function_single: the calling CPU is in tmpmask — run ipi_func() locally with IRQs off', {
         do: (s, c, x) => runCsd(s, c, x, privateCsd(s), A),
       }),
-      step('P6w', 'wait for every remote csd to complete; mutex_unlock', {
+      step('P6w', 'wait for every remote csd to complete; preempt_enable(); cpus_read_unlock()', {
         when: (s, c) => allDone(s, s.call.mask & others(c)),
       }),
       step('P8', 'smp_mb() — barrier (c)', {
@@ -141,8 +186,8 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       }),
     ]),
 
-    seq('membarrier_global_expedited', 'cpu', [
-      step('G2', 'smp_mb() — barrier (a)', {
+    callerRules('membarrier_global_expedited', [
+      step('G2', 'smp_mb() — barrier (a); then cpus_read_lock()', {
         do: (s, c, x) => {
           mb(x, c);
           let targets = 0;
@@ -152,13 +197,18 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           if (!rqCopy) x.goto('G4b');
         },
       }),
-      step('G4a', 'if (!(READ_ONCE(cpu_rq(cpu)->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED)) continue', {
+      step('G4a', 'rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue; if (!(READ_ONCE(cpu_rq(cpu)->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED)) continue', {
         do: (s, c, x) => {
-          if (!(s.cpu[s.call.x].rqmb & GLOBAL_EXPEDITED)) advanceGlobal(s, c, x);
+          s.call.rcu = true;
+          if (s.call.x === c || !(s.cpu[s.call.x].rqmb & GLOBAL_EXPEDITED)) advanceGlobal(s, c, x);
         },
       }),
-      step('G4b', 'p = rcu_dereference(cpu_rq(cpu)->curr)', {
-        do: (s) => { s.call.p = s.cpu[s.call.x].curr; },
+      step('G4b', 'p = rcu_dereference(cpu_rq(cpu)->curr) [≤ v5.3: rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue first]', {
+        do: (s, c, x) => {
+          s.call.rcu = true;
+          if (!rqCopy && s.call.x === c) return advanceGlobal(s, c, x);
+          s.call.p = s.cpu[s.call.x].curr;
+        },
       }),
       step('G4c', 'v5.10+: if (!p->mm) continue; v5.4–v5.9: if (p->flags & PF_KTHREAD) continue; ≤ v5.3: mm = p->mm', {
         do: (s, c, x) => {
@@ -187,20 +237,20 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           advanceGlobal(s, c, x);
         },
       }),
-      step('G5', 'smp_call_function_many(tmpmask, ipi_mb, NULL, 1): queue the csds', {
+      step('G5', 'preempt_disable(); smp_call_function_many(tmpmask, ipi_mb, NULL, 1) [the calling CPU is skipped]: queue the csds', {
         do: (s, c, x) => {
-          queueCsd(s, c, x, s.call.mask, K.ipi_mb, A);
+          queueCsd(s, c, x, s.call.mask & others(c), K.ipi_mb, A);
         },
       }),
-      step('G5w', 'wait for every csd to complete; mutex_unlock', {
-        when: (s) => allDone(s, s.call.mask),
+      step('G5w', 'wait for every csd to complete; preempt_enable(); cpus_read_unlock()', {
+        when: (s, c) => allDone(s, s.call.mask & others(c)),
       }),
       step('G7', 'smp_mb() — barrier (c)', {
         do: barrierC,
       }),
     ]),
 
-    seq('membarrier_global', 'cpu', [
+    callerRules('membarrier_global', [
       step('GL1', 'tick_nohz_full_enabled() → -EINVAL; else synchronize_rcu() begins (the caller\'s full barrier)', {
         do: (s, c, x) => {
           if (p.nohzFull) {
@@ -221,7 +271,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       }),
     ]),
 
-    seq('membarrier_register', 'cpu', [
+    callerRules('membarrier_register', [
       step('RG1', 'if ((atomic_read(&mm->membarrier_state) & ready_state) == ready_state) return 0', {
         do: (s, c, x) => {
           const { ready } = registerBits(s.call.cmd);
@@ -293,7 +343,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
     ]),
   ];
 
-  /** for_each_online_cpu, skipping the caller's CPU: next CPU, or leave the loop for G5. */
+  /** for_each_online_cpu, skipping the caller's CPU: next CPU, or leave the loop (rcu_read_unlock) for G5. */
   function advanceGlobal(s: any, c: number, x: StepCtx): void {
     const k = s.call;
     k.p = NO_TASK;
@@ -304,7 +354,23 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       x.goto(rqCopy ? 'G4a' : 'G4b');
     } else {
       k.x = 0;
+      k.rcu = false;
       x.goto('G5');
+    }
+  }
+
+  /** The private loop: next CPU (skipping the caller's before e45cdc71d1fa), or rcu_read_unlock() and P6. */
+  function advancePrivate(s: any, c: number, x: StepCtx): void {
+    const k = s.call;
+    k.p = NO_TASK;
+    const nx = includeSelf ? k.x + 1 : nextOther(k.x + 1, c);
+    if (cpuIdOf(k.cmd) < 0 && nx < p.cpus) {
+      k.x = nx;
+      x.goto('P5a');
+    } else {
+      k.x = 0;
+      k.rcu = false;
+      x.goto('P6');
     }
   }
 }

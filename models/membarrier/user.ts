@@ -4,10 +4,12 @@
 // through uaccess (KA). Steps fire only while the CPU is idle at the model level, i.e. in user mode
 // (or, for a kthread, between two pieces of work). Guards test the CPU's own inUser / sawFlag before
 // rq->curr, which the membarrier caller samples: a guard that fails on its own fields reads nothing shared.
-import { type ProcedureDef, rules, step } from '../../src/lang/model.ts';
-import { CALLER, KTHREAD, M, NO_MM, OTHER, SIBLING } from './defs.ts';
+import { type Params, type ProcedureDef, rules, step } from '../../src/lang/model.ts';
+import { CALLER, KTHREAD, M, NO_MM, OTHER, RseqCs, SIBLING } from './defs.ts';
 
-export function userProcedures(): ProcedureDef[] {
+const R = RseqCs.ids;
+
+export function userProcedures(p: Params): ProcedureDef[] {
   return [
     rules('user', 'cpu', [
       step('W1', 'JIT writer: modify code of M (then membarrier(PRIVATE_EXPEDITED_SYNC_CORE))', {
@@ -32,6 +34,22 @@ export function userProcedures(): ProcedureDef[] {
       step('E2', 'executor thread of M: jumps to the new code', {
         when: (s, c) => s.cpu[c].inUser && s.cpu[c].sawFlag && s.cpu[c].curr === SIBLING,
         do: (s, c, x) => x.emit('ExecuteNew', c),
+      }),
+      // rseq (membarrier.md 4.8): a thread of M runs a restartable sequence; its commit is the last
+      // instruction of the critical section. A preemption, signal or ipi_rseq aborts it instead.
+      step('RS1', 'a thread of M enters an rseq critical section (rseq->rseq_cs = &cs; start_ip)', {
+        when: (s, c) => p.rseq === 1 && s.cpu[c].inUser && s.cpu[c].rseqCs === R.none && s.cpu[c].curr === SIBLING,
+        do: (s, c, x) => {
+          s.cpu[c].rseqCs = R.active;
+          x.emit('RseqBegin', c);
+        },
+      }),
+      step('RS2', 'the rseq critical section commits (its final store, at post_commit_ip)', {
+        when: (s, c) => s.cpu[c].inUser && s.cpu[c].rseqCs === R.active,
+        do: (s, c, x) => {
+          s.cpu[c].rseqCs = R.none;
+          x.emit('RseqCommit', c);
+        },
       }),
       step('KA', 'kthread inside kthread_use_mm: copy_to_user / copy_from_user on its mm', {
         when: (s, c) => s.cpu[c].curr === KTHREAD && s.kthreadMm !== NO_MM,

@@ -1,7 +1,9 @@
 // The membarrier model: mainline verdicts, one test per bug-catalog entry MB-1 … MB-5 (shortest trace,
-// named property, the catalog's key steps), and the exit_lazy_tlb RFC checked as a patch.
+// named property, the catalog's key steps), the exit_lazy_tlb RFC checked as a patch, the RSEQ command
+// (MBP-4, -EPERM, registration), and the caller preempted and migrated inside the call.
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/engine/check.ts';
+import { int } from '../../src/lang/domain.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
@@ -12,6 +14,9 @@ import mb3 from '../../models/membarrier/variants/mb3-global-skips-pf-kthread.ts
 import mb4 from '../../models/membarrier/variants/mb4-kthread-use-mm-no-rq-update.ts';
 import mb5 from '../../models/membarrier/variants/mb5-global-reads-remote-mm.ts';
 import rfc from '../../models/membarrier/variants/rfc-exit-lazy-tlb.ts';
+import rseqMbOnly from '../../models/membarrier/variants/constructed-ipi-rseq-mb-only.ts';
+import { isRseq, RET_OK } from '../../models/membarrier/defs.ts';
+import { property } from '../../src/lang/property.ts';
 import { allProperties } from '../../properties/index.ts';
 import { expectInOrder } from '../helpers/trace-steps.ts';
 
@@ -32,7 +37,7 @@ describe('membarrier mainline', () => {
   it('with membarrier_switch_mm comparing states: ok, complete (regression pin)', () => {
     const r = run({ flags: fixed });
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(187619);
+    expect(r.states).toBe(225330);
   });
 
   it('a kthread that sleeps inside kthread_use_mm: the RFC author\'s case misses the core sync (MBP-3)', () => {
@@ -110,25 +115,90 @@ describe('RFC: x86 exit_lazy_tlb instead of membarrier_mm_sync_core_before_userm
   });
 });
 
+/** A test-only observer: fails when a MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ call returns 0 (reachability). */
+const rseqReturnsZero = property({
+  name: 'T-rseq-ok',
+  statement: 'test observer: an RSEQ command returned 0',
+  ref: 'test',
+  models: ['membarrier'],
+  on: { Return: (_s, _g, x, cmd, ret) => (isRseq(cmd) && ret === RET_OK ? x.fail('PRIVATE_EXPEDITED_RSEQ returned 0') : undefined) },
+});
+
+describe('MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ (MBP-4)', () => {
+  it('constructed: an ipi_rseq without rseq_preempt lets a critical section running at barrier (a) commit after the return (MBP-4)', () => {
+    const r = run({ variant: rseqMbOnly });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('MBP-4');
+    expect(r.trace!.length).toBe(29);
+    expectInOrder(r, ['cpu0 sys_membarrier:SYS (cmd=8)', 'cpu1 user:RS1', 'cpu0 membarrier_private_expedited:P3', 'cpu0 membarrier_private_expedited:P6', 'cpu1 sysvec_call_function:IPI', 'cpu0 sys_membarrier:SYSX', 'cpu1 sysvec_call_function:IRQX', 'cpu1 user:RS2']);
+    // Mainline aborts that section: the IPI's return to user runs rseq_handle_notify_resume.
+    const ok = run({ flags: fixed, properties: ['MBP-4'], params: { kthread: 0, otherExits: 0 } });
+    expect(ok.verdict).toBe('ok');
+  });
+
+  it('-EPERM before REGISTER_PRIVATE_EXPEDITED_RSEQ; 0 after it (MBP-0 holds throughout)', () => {
+    const small = { kthread: 0, otherExits: 0 };
+    const props = [...allProperties, rseqReturnsZero];
+    // Unregistered, one call: the RSEQ command never returns 0 (and MBP-0 sees -EPERM, no barrier, no IPI).
+    const unreg = check(model, props, { maxSeconds: 60, flags: fixed, params: { ...small, registered: 0 } });
+    expect(unreg.verdict).toBe('ok');
+    // Registered: it does.
+    const reg = check(model, props, { maxSeconds: 60, flags: fixed, params: small, properties: ['T-rseq-ok'] });
+    expect(reg.verdict).toBe('violation');
+    // Unregistered, two calls: the registration (RG1 … RG8) makes the second call succeed.
+    const two = check(model, props, { maxSeconds: 60, flags: fixed, params: { ...small, registered: 0, calls: 2 }, properties: ['T-rseq-ok'] });
+    expect(two.verdict).toBe('violation');
+    expectInOrder(two, ['cpu0 sys_membarrier:SYS (cmd=9)', 'cpu0 membarrier_register:RG2', 'cpu0 membarrier_register:RG8', 'cpu0 sys_membarrier:SYSX', 'cpu0 sys_membarrier:SYS (cmd=', 'cpu0 membarrier_private_expedited:P3', 'cpu0 sys_membarrier:SYSX']);
+  });
+});
+
+/** A test-only observer: fails when barrier (c) runs on another CPU than barrier (a) (the caller migrated). */
+const migrates = property({
+  name: 'T-migrated',
+  statement: 'test observer: the caller executed barriers (a) and (c) on different CPUs',
+  ref: 'test',
+  models: ['membarrier'],
+  ghost: () => ({ a: int(0, 3) }),
+  on: {
+    BarrierA: (_s, g, _x, c) => { g.a = c + 1; },
+    BarrierC: (_s, g, x, c) => (g.a !== 0 && g.a !== c + 1 ? x.fail(`barrier (a) on cpu${g.a - 1}, barrier (c) on cpu${c}`) : undefined),
+  },
+});
+
+describe('the caller preempted and migrated inside membarrier() (callerPreempt)', () => {
+  it('the caller can be preempted after barrier (a) and finish the call on another CPU', () => {
+    const r = check(model, [...allProperties, migrates], { maxSeconds: 60, flags: fixed, params: { callerPreempt: 1 }, properties: ['T-migrated'] });
+    expect(r.verdict).toBe('violation');
+    expectInOrder(r, ['cpu0 membarrier_', 'cpu0 preempt_schedule:PS0', 'cpu0 __schedule:SCH4', 'cpu0 finish_task_switch:SCH10', 'cpu1 __schedule:SCH3 (next=task0', 'cpu1 membarrier_']);
+  });
+
+  it('every property still holds with preemption outside rcu_read_lock (no kthread, no exit: a complete search)', () => {
+    const r = run({ flags: fixed, params: { callerPreempt: 1, kthread: 0, otherExits: 0 } });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(1310547);
+  });
+});
+
 describe('membarrier reductions', () => {
   it('footprints: no step touches another CPU\'s own fields, MBP-1 reads only what it declares (complete search)', () => {
     const r = verifyFootprints(compile(instantiate(model, allProperties, { flags: fixed })));
     expect(r.complete).toBe(true);
-    expect(r.states).toBe(187619);
+    expect(r.states).toBe(225330);
     expect(r.problems).toEqual([]);
   });
 
   it('partial-order reduction (and symmetry, of which the model declares none) keeps every verdict', () => {
     // [name, options, verdict, property, states unreduced, states with por + symmetry]
     const cases: [string, Opts, string, string | undefined, number, number][] = [
-      ['mainline', {}, 'violation', 'MBP-1', 45754, 44921],
-      ['mainline, fixed flags', { flags: fixed }, 'ok', undefined, 187619, 184717],
-      ['mainline, tso', { memory: 'tso' }, 'violation', 'MBP-1', 83953, 83381],
-      ['MB-1', { variant: mb1 }, 'violation', 'MBP-3', 22772, 22316],
-      ['MB-2', { variant: mb2 }, 'violation', 'MBP-3', 23210, 22823],
-      ['MB-3', { variant: mb3 }, 'violation', 'MBP-2', 19910, 19521],
-      ['MB-4', { variant: mb4 }, 'violation', 'MBP-1', 6339, 6239],
-      ['MB-5', { variant: mb5 }, 'violation', 'MBP-5', 13989, 13823],
+      ['mainline', {}, 'violation', 'MBP-1', 60868, 58973],
+      ['mainline, fixed flags', { flags: fixed }, 'ok', undefined, 225330, 216448],
+      ['mainline, tso', { memory: 'tso' }, 'violation', 'MBP-1', 107653, 105936],
+      ['MB-1', { variant: mb1 }, 'violation', 'MBP-3', 30477, 29622],
+      ['MB-2', { variant: mb2 }, 'violation', 'MBP-3', 33114, 32609],
+      ['MB-3', { variant: mb3 }, 'violation', 'MBP-2', 27280, 26586],
+      ['MB-4', { variant: mb4 }, 'violation', 'MBP-1', 8952, 8790],
+      ['MB-5', { variant: mb5 }, 'violation', 'MBP-5', 19282, 18967],
+      ['RSEQ, constructed', { variant: rseqMbOnly }, 'violation', 'MBP-4', 34928, 33972],
     ];
     for (const [name, opts, verdict, property, full, reduced] of cases) {
       const a = run(opts);
