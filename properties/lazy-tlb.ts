@@ -14,7 +14,8 @@ const mmName = (s: any, m: number) => (m < s.mm.length ? `mm${m}` : ['init_mm', 
 /** mm_count references of m held for a reason (REFCOUNT scheme, lazy-tlb.md P5). */
 function holders(s: any, m: number, cpus: number): number {
   const mm = s.mm[m];
-  let h = mm.users > 0 ? 1 : 0;
+  // the users' reference, or the static reference of a temporary (notrack) mm (text_poke_mm, efi_mm)
+  let h = mm.users > 0 || mm.notrack ? 1 : 0;
   for (let c = 0; c < cpus; c++) {
     const x = s.cpu[c];
     if (x.putMm === m && mm.users === 0) h++; // __mmput in progress holds the users' reference
@@ -149,7 +150,7 @@ export default [
         if (s.refcount && s.mm[m].count === 0) x.fail(`cpu${c} drops a reference of mm${m} whose mm_count is already 0`);
       },
     },
-    reads: ['refcount', 'mm.life', 'mm.users', 'mm.count', 'cpu.online', 'cpu.currKthread', 'cpu.currMm', 'cpu.activeMm', 'cpu.prevMm', 'cpu.csDrop', 'cpu.mdMm', 'cpu.kuMm', 'cpu.kuOld', 'cpu.exOld', 'cpu.exHolds', 'cpu.putMm'],
+    reads: ['refcount', 'mm.life', 'mm.users', 'mm.count', 'mm.notrack', 'cpu.online', 'cpu.currKthread', 'cpu.currMm', 'cpu.activeMm', 'cpu.prevMm', 'cpu.csDrop', 'cpu.mdMm', 'cpu.kuMm', 'cpu.kuOld', 'cpu.exOld', 'cpu.exHolds', 'cpu.putMm'],
     check: (s, _g, p) => {
       if (!s.refcount) return null;
       for (let m = 0; m < p.mms; m++) {
@@ -196,7 +197,7 @@ export default [
       },
     },
     // cpu.xenCr3: Linux's view of CR3 in the Xen form of P7a (xen-pv only)
-    reads: ['shape', 'cpu.online', '$sb.n', 'cpu.irqsOn', 'cpu.loadedMm', 'cpu.loadedAsid', 'cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.xenCr3', 'cpu.isLazy', 'mm.cpumask'],
+    reads: ['shape', 'cpu.online', '$sb.n', 'cpu.irqsOn', 'cpu.loadedMm', 'cpu.loadedAsid', 'cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.xenCr3', 'cpu.isLazy', 'mm.cpumask', 'mm.notrack'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
@@ -206,8 +207,54 @@ export default [
           return `P7a: cpu${c} has IRQs on with loaded_mm ${mmName(s, me.loadedMm)} but CR3 ${mmName(s, cr3)}`;
         }
         if (me.isLazy && me.loadedMm >= p.mms) return `P7b: cpu${c} is lazy on ${mmName(s, me.loadedMm)}`;
-        if ((s.shape === Shapes.ids.mainline || s.shape === Shapes.ids.E) && me.cr3Mm < p.mms && !(s.mm[me.cr3Mm].cpumask & (1 << c))) {
+        // notrack (temporary) mms are exempt: unuse_temporary_mm clears the bit before its switch back
+        if ((s.shape === Shapes.ids.mainline || s.shape === Shapes.ids.E) && me.cr3Mm < p.mms && !s.mm[me.cr3Mm].notrack && !(s.mm[me.cr3Mm].cpumask & (1 << c))) {
           return `P7c: cpu${c} has CR3 on mm${me.cr3Mm} but is not in its mm_cpumask`;
+        }
+      }
+      return null;
+    },
+  }),
+  property({
+    name: 'P7e',
+    statement: 'Belief soundness: an ASID slot that records mm m at generation g caches no TLB entry of m older than the page tables of m when its tlb_gen reached g.',
+    ref: 'lazy-tlb.md P7e (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
+    models: X86,
+    // ptvAt(m, g): the page-table version of every page of m when m's tlb_gen reached g (inc_mm_tlb_gen
+    // is a LOCK XADD after the caller's page-table stores, so the version at the increment is the one
+    // a flush to generation g covers)
+    ghost: (p) => ({ ptvAt: perMm(p.mms, { gen: arrayOf(p.gens + 2, { page: arrayOf(p.pages, { v: int(0, p.gens + 1) }) }) }) }),
+    init: (g, s, p) => {
+      // a warm start: the generation each mm is at was reached with its current page tables
+      for (let m = 0; m < p.mms; m++) for (let y = 0; y < p.pages; y++) g.ptvAt[m].gen[s.mm[m].tlbGen].page[y].v = s.mm[m].ptv[y].v;
+    },
+    on: {
+      TlbGenInc: (s, g, _x, _c, m) => {
+        const mm = s.mm[m];
+        for (let y = 0; y < mm.ptv.length; y++) g.ptvAt[m].gen[mm.tlbGen].page[y].v = mm.ptv[y].v;
+      },
+    },
+    // and its own ghost ptvAt, written only by TlbGenInc, an observed (hence never reordered) event
+    reads: ['cpu.online', 'cpu.ctxs', 'cpu.tlb.ver', 'cpu.cr3Mm', 'cpu.xenCr3', 'cpu.mcCr3', '$ghost'],
+    check: (s, g, p) => {
+      const empty = p.gens + 2;
+      for (let c = 0; c < p.cpus; c++) {
+        const me = s.cpu[c];
+        if (!me.online) continue;
+        for (let a = 0; a < p.asids; a++) {
+          const m = me.ctxs[a].ctxId;
+          if (m >= p.mms) continue;
+          // Xen PV (no PCID): the TLB holds the entries of the hypervisor's CR3, and a CR3 write records
+          // its generation in ctxs[0] when it queues MMUEXT_NEW_BASEPTR, whose TLB flush happens when
+          // the batch is issued (before IRQs are on again, X3): the Xen form holds for the hypervisor's
+          // CR3 with an empty batch
+          if (me.xenCr3 !== undefined && (me.cr3Mm !== m || me.mcCr3 !== p.mms + 2)) continue;
+          const gen = me.ctxs[a].tlbGen;
+          for (let y = 0; y < p.pages; y++) {
+            const v = me.tlb[a].ver[y].v;
+            const need = g.ptvAt[m].gen[gen].page[y].v;
+            if (v !== empty && v < need) return `cpu${c}: ASID slot ${a} records mm${m} at generation ${gen}, but caches page ${y} at page-table version ${v}, older than version ${need} of that generation`;
+          }
         }
       }
       return null;
@@ -229,19 +276,15 @@ export default [
   property({
     name: 'P9',
     statement: 'An NMI that finds nmi_uaccess_okay() (loaded_mm == current->mm) accesses user memory through CR3 of that mm.',
-    ref: 'lazy-tlb.md P9; nmi_uaccess_okay (arch/x86/include/asm/tlbflush.h), LOADED_MM_SWITCHING',
+    ref: 'lazy-tlb.md P9; nmi_uaccess_okay (arch/x86/include/asm/tlbflush.h), copy_from_user_nmi, LOADED_MM_SWITCHING (4012e77a903d)',
     models: X86,
-    reads: ['shape', 'cpu.online', 'cpu.currMm', 'cpu.loadedMm', 'cpu.cr3Mm', '$sb.n'],
-    check: (s, _g, p) => {
-      for (let c = 0; c < p.cpus; c++) {
-        const me = s.cpu[c];
-        // nmi_uaccess_okay() and LOADED_MM_SWITCHING exist since v4.19 (shape D on)
-        if (s.shape < Shapes.ids.D) return null;
-        if (me.online && me.currMm < p.mms && me.loadedMm === me.currMm && me.cr3Mm !== me.currMm && sbEmpty(s, c)) {
-          return `an NMI on cpu${c} finds loaded_mm == current->mm == mm${me.currMm} but CR3 is on ${mmName(s, me.cr3Mm)}`;
-        }
-      }
-      return null;
+    on: {
+      // the NMI step of the model (shapes D, E, mainline: nmi_uaccess_okay exists since v4.19); Xen: the
+      // hypervisor's CR3 is what the MMU walks
+      NmiUaccess: (s, _g, x, c, m) => {
+        const cr3 = s.cpu[c].cr3Mm;
+        if (cr3 !== m) x.fail(`an NMI on cpu${c} finds loaded_mm == current->mm == mm${m} and accesses user memory, but CR3 is on ${mmName(s, cr3)}`);
+      },
     },
   }),
   property({

@@ -52,12 +52,12 @@ export default [
   }),
   property({
     name: 'X4',
-    statement: 'XEN_LAZY_CPU is entered only from NONE and left only when current, and it is active exactly during a context switch.',
-    ref: 'xen-pv.md X4 and section 3 BUG_ONs; xen_start_context_switch, xen_end_context_switch (arch/x86/xen/enlighten_pv.c)',
+    statement: 'A lazy mode (XEN_LAZY_CPU, XEN_LAZY_MMU) is entered only from NONE and left only when it is the current one (the BUG_ONs of enter_lazy / leave_lazy), and XEN_LAZY_CPU is active exactly during a context switch.',
+    ref: 'xen-pv.md X4 and section 3 BUG_ONs; enter_lazy, leave_lazy, xen_start_context_switch, xen_end_context_switch (arch/x86/xen/enlighten_pv.c), xen_enter_lazy_mmu, xen_leave_lazy_mmu (arch/x86/xen/mmu_pv.c)',
     models: XEN,
     on: {
       XenLazyBug: (_s, _g, x, c, kind) => {
-        x.fail(kind === XenBug.enterLazyNotNone ? `vcpu${c} enters XEN_LAZY_CPU while another lazy mode is active (BUG_ON)` : `vcpu${c} leaves XEN_LAZY_CPU while it is not the current lazy mode (BUG_ON)`);
+        x.fail(kind === XenBug.enterLazyNotNone ? `vcpu${c} enters a lazy mode while another lazy mode is active (BUG_ON in enter_lazy)` : `vcpu${c} leaves a lazy mode that is not the current one (BUG_ON in leave_lazy)`);
       },
     },
     reads: ['cpu.xenLazy', 'cpu.csNext'],
@@ -67,6 +67,17 @@ export default [
         if ((me.xenLazy === XenLazy.ids.CPU) !== (me.csNext !== NULL(p))) return `vcpu${c}: XEN_LAZY_CPU is ${me.xenLazy === XenLazy.ids.CPU ? 'on outside' : 'off inside'} a context switch`;
       }
       return null;
+    },
+  }),
+  property({
+    name: 'X5',
+    statement: 'Batch ordering: a TLB flush starts only after the vCPU\'s own queued page-table updates were issued (a lazy MMU section is left with xen_mc_flush before the flush that relies on it).',
+    ref: 'xen-pv.md X3 (batch ordering) and section 3; xen_leave_lazy_mmu, xen_mc_flush (arch/x86/xen/mmu_pv.c, multicalls.c)',
+    models: XEN,
+    on: {
+      FlushStart: (s, _g, x, c, m) => {
+        if (s.cpu[c].mcPte !== 0) x.fail(`vcpu${c} starts a TLB flush of mm${m} while its MMU_UPDATE is still queued in the multicall batch: the flush can complete before the hypervisor sees the new PTE`);
+      },
     },
   }),
 ];

@@ -5,6 +5,7 @@
 import { Table } from './state.ts';
 import { Assert } from './switch.ts';
 import { bit, flushPcid, rules, seq, step, type Env } from './env.ts';
+import { freeTable } from './rcu.ts';
 
 /** Reset the initiator's flush_tlb_info and loop state (put_cpu; the info buffer is released). */
 function releaseInfo(me: any, e: Env): void {
@@ -23,6 +24,36 @@ function releaseInfo(me: any, e: Env): void {
 export function callsOutstanding(s: any, c: number, n: number): boolean {
   for (let d = 0; d < n; d++) if (s.cpu[d].csd & bit(c)) return true;
   return false;
+}
+
+/** F0's page-table store of operation `op` (see changePtes) in mm m: the new PTE / the cleared PMD. */
+export function pteStore(s: any, m: number, op: number, e: Env): void {
+  const X = e.p.pages;
+  const mm = s.mm[m];
+  if (op < X) mm.ptv[op].v = mm.ptv[op].v + 1;
+  else for (let y = 0; y < X; y++) mm.ptv[y].v = mm.ptv[y].v + 1;
+  if (op === X) mm.table = Table.ids.unlinked;
+}
+
+/** After F0's store: the caller fills flush_tlb_info for operation `op` and calls the flush. */
+export function startFlush(s: any, c: number, op: number, x: any, e: Env): void {
+  const X = e.p.pages;
+  const me = s.cpu[c];
+  me.fMm = me.currMm;
+  if (op < X) {
+    me.fPage = op;
+  } else if (op === X) {
+    me.fUnlink = true;
+    me.fPage = e.ALL;
+    // flush_tlb_range() passes freed_tables = true since 3ef938c35035 (TLB-4)
+    me.fFreed = e.f.flushRangeFreedTables;
+  } else {
+    me.fPage = e.ALL;
+    me.fBatch = true;
+  }
+  x.emit('FlushStart', c, me.currMm, me.fPage);
+  if (me.fBatch) x.goto('BA');
+  else x.call('flush_tlb_mm_range', 'FREE');
 }
 
 /**
@@ -50,27 +81,9 @@ export function changePtes(e: Env) {
         return true;
       },
       do: (s, c, x) => {
-        const me = s.cpu[c];
-        const m = s.mm[me.currMm];
         s.changes = s.changes - 1;
-        if (x.choice < X) m.ptv[x.choice].v = m.ptv[x.choice].v + 1;
-        else for (let y = 0; y < X; y++) m.ptv[y].v = m.ptv[y].v + 1;
-        me.fMm = me.currMm;
-        if (x.choice < X) {
-          me.fPage = x.choice;
-        } else if (x.choice === X) {
-          m.table = Table.ids.unlinked;
-          me.fUnlink = true;
-          me.fPage = e.ALL;
-          // flush_tlb_range() passes freed_tables = true since 3ef938c35035 (TLB-4)
-          me.fFreed = f.flushRangeFreedTables;
-        } else {
-          me.fPage = e.ALL;
-          me.fBatch = true;
-        }
-        x.emit('FlushStart', c, me.currMm, me.fPage);
-        if (me.fBatch) x.goto('BA');
-        else x.call('flush_tlb_mm_range', 'FREE');
+        pteStore(s, s.cpu[c].currMm, x.choice, e);
+        startFlush(s, c, x.choice, x, e);
       },
     }),
     step('BA', 'arch_tlbbatch_add_pending: inc_mm_tlb_gen(mm) [LOCK XADD]; batch->cpumask |= mm_cpumask(mm)', {
@@ -79,6 +92,7 @@ export function changePtes(e: Env) {
         const me = s.cpu[c];
         const m = s.mm[me.fMm];
         m.tlbGen = m.tlbGen + 1;
+        x.emit('TlbGenInc', c, me.fMm);
         me.batchMask = me.batchMask | m.cpumask;
         me.batchMm = me.fMm;
         me.fMm = e.NULL;
@@ -86,13 +100,10 @@ export function changePtes(e: Env) {
         x.call('arch_tlbbatch_flush', 'FREE');
       },
     }),
-    step('FREE', 'free the unlinked table page (tlb_remove_table / pte_free_defer, after the flush returned)', {
+    step('FREE', f.collapseTableFree === 'rcu' ? 'pte_free_defer(mm, pgtable): call_rcu(pte_free_now) (after the flush returned)' : 'pte_free(mm, pgtable): the retracted table is freed at once (after the flush returned)', {
       do: (s, c, x) => {
         const me = s.cpu[c];
-        if (me.fUnlink) {
-          s.mm[me.currMm].table = Table.ids.freed;
-          x.emit('TableFree', c, me.currMm);
-        }
+        if (me.fUnlink) freeTable(s, c, me.currMm, f.collapseTableFree === 'rcu', x, e);
         me.fUnlink = false;
       },
     }),
@@ -227,10 +238,11 @@ export function flushTlbMmRange(e: Env) {
   return seq('flush_tlb_mm_range', 'cpu', [
     step('F2', 'new_tlb_gen = inc_mm_tlb_gen(mm) [LOCK XADD]; fill flush_tlb_info', {
       fence: true,
-      do: (s, c) => {
+      do: (s, c, x) => {
         const me = s.cpu[c];
         const m = s.mm[me.fMm];
         m.tlbGen = m.tlbGen + 1;
+        x.emit('TlbGenInc', c, me.fMm);
         me.fGen = e.gens ? m.tlbGen : 0;
       },
     }),

@@ -28,6 +28,26 @@ export function hardware(e: Env) {
           ]),
         ]
       : []),
+    // An NMI (perf user-stack sampling: perf_callchain_user -> copy_from_user_nmi) arrives at any
+    // point, IRQs on or off, in the middle of switch_mm_irqs_off or flush_tlb_func. Since v4.19
+    // (4012e77a903d, shape D on) copy_from_user_nmi first asks nmi_uaccess_okay(): loaded_mm ==
+    // current->mm (a switch stores LOADED_MM_SWITCHING before its CR3 write, so the answer is false
+    // inside the window). The handler is one atomic step: it reads only this CPU's state (through its
+    // own store buffer under TSO), and nothing it does stays in the state, so it adds transitions but
+    // no states. An NMI that finds nmi_uaccess_okay() false does no user access and changes nothing:
+    // only the NMIs that access user memory are steps. The access goes through this CPU's CR3, which
+    // P9 checks against current->mm (event NmiUaccess).
+    ...(e.shape === 'D' || e.shape === 'E' || e.shape === 'mainline'
+      ? [
+          rules('nmi', 'cpu', [
+            step('NMI', 'NMI: if (nmi_uaccess_okay() /* loaded_mm == current->mm */) copy_from_user_nmi() through CR3', {
+              // current->mm first (the running task: no kernel thread without kthread_use_mm)
+              when: (s, c) => s.cpu[c].currMm < e.M && s.cpu[c].online && s.cpu[c].loadedMm === s.cpu[c].currMm,
+              do: (s, c, x) => x.emit('NmiUaccess', c, s.cpu[c].currMm),
+            }),
+          ]),
+        ]
+      : []),
     rules(
       'user',
       'cpu',

@@ -4,6 +4,7 @@
 import { Life, Table } from './state.ts';
 import { enterLazyTlb } from './switch.ts';
 import { bit, rules, seq, step, type Env } from './env.ts';
+import { freeTable, reportQs } from './rcu.ts';
 
 /** mmdrop(mm) of the mm in mdMm: atomic_dec_and_test(&mm->mm_count); at 0 __mmdrop frees the pgd. */
 export function mmdrop(e: Env) {
@@ -67,7 +68,23 @@ export function mmdrop(e: Env) {
   ]);
 }
 
-/** do_shoot_lazy_tlb(mm) on a CPU of the mask (SHOOTDOWN): a lazy user of mm switches to init_mm. */
+/**
+ * do_shoot_lazy_tlb(mm) on a CPU of the mask (SHOOTDOWN): a lazy user of mm switches to init_mm.
+ *
+ * SHOOTDOWN on this x86 skeleton breaks P6, and that is a genuine consequence, not a modelling error.
+ * MMU_LAZY_TLB_SHOOTDOWN's Kconfig requires "mm_cpumask must include at least all possible CPUs in
+ * which the mm is lazy", i.e. every CPU whose current->active_mm is the mm (cleanup_lazy_tlbs IPIs
+ * only mm_cpumask, and do_shoot_lazy_tlb tests current->active_mm == mm). x86's mm_cpumask tracks
+ * loaded_mm / CR3, not active_mm: a lazy CPU that a flush IPI moves to init_mm (flush_tlb_func T4:
+ * switch_mm_irqs_off(NULL, &init_mm, NULL), current->active_mm untouched) has its bit cleared by the
+ * next flush (T1 since v6.14: f->mm != loaded_mm; before, CLRPREV inside that same switch), while its
+ * kthread still has active_mm == mm. The final mmdrop then misses it, the mm is freed, and the
+ * kthread's later kernel->user switch hands the freed mm to finish_task_switch
+ * (membarrier_mm_sync_core_before_usermode reads mm->membarrier_state). powerpc radix, which selects
+ * SHOOTDOWN, never leaves a CPU's bit while active_mm is the mm: its exit_lazy_flush_tlb sets
+ * current->active_mm = &init_mm (with the lazy-tlb references) before it clears the CPU from
+ * mm_cpumask. x86 selects the REFCOUNT scheme, where the lazy reference keeps the mm alive.
+ */
 export function doShootLazyTlb(e: Env) {
   return [
     rules('ipi_shoot', 'cpu', [
@@ -166,13 +183,10 @@ export function exitMm(e: Env) {
           x.call('flush_tlb_mm_range');
         },
       }),
-      step('EXM2', 'tlb_finish_mmu: the table page is freed after the flush; mmdrop(mm): the reference of all mm_users', {
+      step('EXM2', e.f.tableFree === 'rcu' ? 'tlb_finish_mmu -> tlb_table_flush: call_rcu(tlb_remove_table_rcu) for the table page (after the flush); mmdrop(mm): the reference of all mm_users' : 'tlb_finish_mmu -> tlb_flush_mmu_free: the table page (tlb_remove_page) is freed after the flush; mmdrop(mm): the reference of all mm_users', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          if (me.fUnlink) {
-            s.mm[me.putMm].table = Table.ids.freed;
-            x.emit('TableFree', c, me.putMm);
-          }
+          if (me.fUnlink) freeTable(s, c, me.putMm, e.f.tableFree === 'rcu', x, e);
           me.fUnlink = false;
           me.mdMm = me.putMm;
           me.putMm = e.NULL;
@@ -259,7 +273,8 @@ export function kthreadUseMm(e: Env) {
           choose: { name: 'mm', count: e.M, of: 'mm' },
           when: (s, c, x) => {
             const me = s.cpu[c];
-            return me.switches > 0 && me.online && me.currKthread && me.currMm === e.NULL && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
+            // one kthread_use_mm kthread per CPU (kuMm): not while the one on this CPU is switched out
+            return me.switches > 0 && me.online && me.currKthread && me.currMm === e.NULL && !me.kuPreempted && s.mm[x.choice].life === Life.ids.live && s.mm[x.choice].users > 0;
           },
           fence: true,
           do: (s, c, x) => {
@@ -336,7 +351,8 @@ export function cpuDown(e: Env) {
     'cpu',
     [
       step('HP1', 'sched_cpu_wait_empty -> sched_force_init_mm: mmgrab_lazy_tlb(&init_mm); local_irq_disable(); current->active_mm = &init_mm', {
-        when: (s, c) => c !== 0 && s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm === e.NULL && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
+        // (a kthread_use_mm kthread switched out on this CPU would have to migrate first: not modeled)
+        when: (s, c) => c !== 0 && s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm === e.NULL && !s.cpu[c].kuPreempted && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
         do: (s, c) => {
           const me = s.cpu[c];
           me.irqsOn = false;
@@ -362,11 +378,13 @@ export function cpuDown(e: Env) {
       step('HP2', 'take_cpu_down -> __cpu_disable (SHOOTDOWN/powerpc: clear this CPU from every mm_cpumask); the CPU is dead; finish_cpu drops the idle task\'s init_mm', {
         fence: true,
         when: (s, c) => s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
-        do: (s, c) => {
+        do: (s, c, x) => {
           const me = s.cpu[c];
           if (e.f.lazyRefs === 'shootdown') for (let m = 0; m < e.M; m++) s.mm[m].cpumask = s.mm[m].cpumask & ~bit(c);
           me.online = false;
           me.irqsOn = false;
+          // rcu_report_dead: grace periods no longer wait for this CPU
+          reportQs(s, c, x, e);
         },
       }),
     ],

@@ -5,8 +5,10 @@ import type { Env } from './env.ts';
 import { archTlbbatchFlush, changePtes, flushIpi, flushTlbFunc, flushTlbMmRange } from './flush.ts';
 import { hardware } from './hw.ts';
 import { cpuDown, doShootLazyTlb, execMmap, exitMm, kthreadUseMm, mmdrop } from './lifetime.ts';
+import { rcuQuiescentStates, rcuTableFree } from './rcu.ts';
 import { contextSwitch, preemptSchedule } from './sched.ts';
 import { switchMmIrqsOff } from './switch.ts';
+import { temporaryMm } from './temporary.ts';
 
 export function lazyTlbProcedures(e: Env): ProcedureDef<any>[] {
   const { f } = e;
@@ -24,6 +26,8 @@ export function lazyTlbProcedures(e: Env): ProcedureDef<any>[] {
     ...(f.exec ? [execMmap(e), ...preemptSchedule()] : []),
     ...(f.kthreadUseMm ? kthreadUseMm(e) : []),
     ...(f.hotplug ? [cpuDown(e)] : []),
+    ...(f.temporaryMm ? [temporaryMm(e)] : []),
+    ...(rcuTableFree(e) ? [rcuQuiescentStates(e)] : []),
     ...hardware(e),
   ];
 }

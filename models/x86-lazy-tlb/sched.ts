@@ -19,6 +19,16 @@ function running(s: any, m: number, n: number): number {
 export function switchCurrent(s: any, c: number, e: Env): void {
   const me = s.cpu[c];
   if (me.csNext === e.NULL) return;
+  if (me.csKu) {
+    // the kthread preempted inside kthread_use_mm: tsk->mm = tsk->active_mm = the borrowed mm
+    me.csKu = false;
+    me.kuPreempted = false;
+    me.currKthread = true;
+    me.currMm = me.kuMm;
+    me.activeMm = me.kuMm;
+    return;
+  }
+  if (me.currKthread && me.currMm < e.M) me.kuPreempted = true; // the kthread_use_mm kthread is switched out
   if (me.csNext === e.KTHREAD) {
     me.currKthread = true;
     me.currMm = e.NULL;
@@ -32,18 +42,24 @@ export function switchCurrent(s: any, c: number, e: Env): void {
 export function contextSwitch(e: Env) {
   const { p, f, INIT, KTHREAD } = e;
   const N = p.cpus;
+  // kthreadUseMmPreempt scope: choice M+1 switches back to the kthread preempted inside kthread_use_mm
+  const KU = e.M + 1;
   return seq(
     'context_switch',
     'cpu',
     [
-      step('CS1', '__schedule: rq lock, IRQs off; rq->curr = next; to a user task: switch_mm_irqs_off(prev->active_mm, next->mm, next)', {
-        // next: a thread of user mm 0..M-1, or (choice M) a kernel thread
-        choose: { name: 'next', count: e.M + 1, of: null },
+      step('CS1', '__schedule: rq lock, IRQs off; rq->curr = next; to a task with an mm (next->mm): switch_mm_irqs_off(prev->active_mm, next->mm, next)', {
+        // next: a thread of user mm 0..M-1, (choice M) a kernel thread, or (choice M+1, kthreadUseMm +
+        // kthreadUseMmPreempt scope) the kthread preempted between kthread_use_mm and kthread_unuse_mm: a kthread with
+        // next->mm set, which context_switch switches in like a user task (kernel/sched/core.c)
+        choose: { name: 'next', count: e.M + (f.kthreadUseMm && f.kthreadUseMmPreempt ? 2 : 1), of: null },
         when: (s, c, x) => {
           const me = s.cpu[c];
-          // own scope bound first, then the shared task state; not inside kthread_use_mm
-          if (me.switches === 0 || !me.online || (me.currKthread && me.currMm < e.M)) return false;
+          // own scope bound first, then the shared task state. A kthread inside kthread_use_mm (between
+          // KU8 and KN1: IRQs on, preemptible) may be switched out only in the kthreadUseMmPreempt scope
+          if (me.switches === 0 || !me.online || (me.currKthread && me.currMm < e.M && !f.kthreadUseMmPreempt)) return false;
           if (me.csForceK) return x.choice === e.M;
+          if (x.choice === KU) return me.kuPreempted;
           if (x.choice === e.M) return true;
           const m = s.mm[x.choice];
           // another thread of m that is not running now
@@ -57,6 +73,14 @@ export function contextSwitch(e: Env) {
           if (x.choice === e.M) {
             me.csNext = KTHREAD;
             x.goto('CS3k');
+            return;
+          }
+          if (x.choice === KU) {
+            // CS3u for a kthread with a borrowed mm: switch_mm_irqs_off(prev->active_mm, next->mm = kuMm)
+            me.csNext = KTHREAD;
+            me.csKu = true;
+            me.swNext = me.kuMm;
+            x.call('switch_mm_irqs_off', 'CS6');
             return;
           }
           me.csNext = x.choice;
@@ -91,7 +115,8 @@ export function contextSwitch(e: Env) {
       step('CS6', 'if (!prev->mm) { rq->prev_mm = prev->active_mm; prev->active_mm = NULL } (CS4u); switch_to (CS5); finish_task_switch: mm = rq->prev_mm; rq->prev_mm = NULL; IRQs on; if (mm) mmdrop_lazy_tlb_sched(mm) (CS7)', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          if (me.csNext < e.M && me.currMm === e.NULL) {
+          // kernel -> task with an mm (a user task, or the kthread_use_mm kthread switched back in)
+          if ((me.csNext < e.M || me.csKu) && me.currMm === e.NULL) {
             if (me.activeMm < e.M) me.prevMm = me.activeMm;
             me.activeMm = e.NULL;
           }

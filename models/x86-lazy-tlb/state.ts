@@ -5,8 +5,13 @@ import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params } from '../../src/lang/model.ts';
 import { arrayOf, own, perCpu, perMm, plain } from '../../src/lang/schema.ts';
 
-/** What happened to an mm's lower-level page-table page (one per mm) — lazy-tlb.md 2.6 `tablePage.state`. */
-export const Table = enumOf(['linked', 'unlinked', 'freed']);
+/**
+ * What happened to an mm's lower-level page-table page (one per mm) — lazy-tlb.md 2.6 `tablePage.state`:
+ * linked, unlinked (PMD cleared, flush not yet returned), freed, or deferred: handed to call_rcu
+ * (tlb_remove_table under MMU_GATHER_RCU_TABLE_FREE, pte_free_defer) and freed once the grace period
+ * that started then has ended (mm.gp empty).
+ */
+export const Table = enumOf(['linked', 'unlinked', 'freed', 'deferred']);
 /** mm_struct life: not yet allocated (exec's new mm), alive, pgd freed by __mmdrop. */
 export const Life = enumOf(['unborn', 'live', 'dead']);
 export const Shapes = enumOf(['A', 'B', 'C', 'D', 'E', 'mainline']);
@@ -118,6 +123,12 @@ export function lazyTlbState(p: Params) {
       exHolds: own(bool()),
       kuMm: own(userMmOrNull()),
       kuOld: own(mmOrNull()),
+      // own: the kthread inside kthread_use_mm(kuMm) was switched out on this CPU (kthreadUseMm scope),
+      // and context_switch's next is that kthread (it is switched in like a user task of kuMm)
+      kuPreempted: own(bool()),
+      // own: use_temporary_mm's return value (the loaded_mm to go back to), a local of its caller
+      tpPrev: own(loaded()),
+      csKu: own(bool()),
       putMm: userMmOrNull(),
       exNew: userMmOrNull(),
       // own: do_shoot_lazy_tlb in progress on this CPU: the initiator whose mm it drops
@@ -129,6 +140,11 @@ export function lazyTlbState(p: Params) {
       ptv: arrayOf(p.pages, { v: int(0, G + 1) }),
       cpumask: setOf('cpu', N),
       table: Table,
+      // set_notrack_mm(mm): a temporary mm (text_poke_mm, efi_mm; temporaryMm scope), constant in a run
+      notrack: bool(),
+      // the RCU grace period of the deferred table free: online CPUs that have not passed a quiescent
+      // state since call_rcu (rcu.ts)
+      gp: setOf('cpu', N),
       users: int(0, 3),
       count: int(0, 7),
     }),

@@ -81,7 +81,8 @@ export function switchMmIrqsOff(e: Env) {
       step('SW2a', 'VM_WARN_ON(cpu not in mm_cpumask(next)) and set it; if (!was_lazy) return', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          if (me.swNext !== INIT && me.swPrev !== INIT && !(s.mm[me.swNext].cpumask & bit(c))) {
+          // the warning exempts init_mm and notrack (temporary) mms: prev != &init_mm && !is_notrack_mm(prev)
+          if (me.swNext !== INIT && me.swPrev !== INIT && !s.mm[me.swPrev].notrack && !(s.mm[me.swNext].cpumask & bit(c))) {
             x.emit('Assert', c, Assert.sw2aMaskBit);
             s.mm[me.swNext].cpumask = s.mm[me.swNext].cpumask | bit(c);
           }

@@ -20,5 +20,6 @@ import type { Flags, Params, SymmetrySpec } from '../../src/lang/model.ts';
 
 export function lazyTlbSymmetry(p: Params, f: Flags): SymmetrySpec[] {
   const cpus = f.hotplug === false && p.cpus === 2;
-  return cpus ? [{ of: 'cpu' }] : [{ of: 'mm' }];
+  // with temporaryMm the last mm is the temporary (notrack) mm: not interchangeable with the user mms
+  return cpus ? [{ of: 'cpu' }] : [{ of: 'mm', ...(f.temporaryMm ? { fixed: [p.mms - 1] } : {}) }];
 }

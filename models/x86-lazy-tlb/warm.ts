@@ -24,7 +24,7 @@ function idle(s: any, c: number, e: Env): void {
     for (let x = 0; x < e.p.pages; x++) me.tlb[a].ver[x].v = e.EMPTY;
   }
   me.ctxs[0].ctxId = e.INIT;
-  for (const k of ['fMm', 'fLm', 'csNext', 'csDrop', 'mdMm', 'exOld', 'kuMm', 'kuOld', 'putMm', 'exNew', 'batchMm']) me[k] = e.NULL;
+  for (const k of ['fMm', 'fLm', 'csNext', 'csDrop', 'mdMm', 'exOld', 'kuMm', 'kuOld', 'putMm', 'exNew', 'batchMm', 'tpPrev']) me[k] = e.NULL;
   me.ftFrom = e.NOCPU;
   me.shFrom = e.NOCPU;
   me.fIter = e.NOCPU;
@@ -89,6 +89,14 @@ export function initState(s: any, e: Env): void {
     mm.users = mm.life !== Life.ids.live ? 0 : m === 0 ? 1 : 2;
     mm.count = mm.life === Life.ids.live ? 1 : 0;
     mm.table = Table.ids.linked;
+  }
+  if (f.temporaryMm) {
+    if (f.exec) throw new ModelError('temporaryMm and exec both use the last mm: set only one');
+    if (mms > e.M - 1) throw new ModelError(`warm start '${f.warm}' with temporaryMm needs --param mms=${mms + 1} or more (the last mm is the temporary mm)`);
+    // text_poke_mm / efi_mm: no task, never freed (its one mm_count reference is static), notrack
+    const t = s.mm[e.M - 1];
+    t.users = 0;
+    t.notrack = true;
   }
   const A = 0;
   const B = 1;

@@ -3,6 +3,7 @@
 // xen_mc_flush executes the batch in order and runs the set_current_cr3 callback, and
 // MMUEXT_TLB_FLUSH_MULTI flushes other vCPUs' TLBs without a guest IPI.
 import { flushPcid, type Env, type Hardware } from '../x86-lazy-tlb/env.ts';
+import { pteStore } from '../x86-lazy-tlb/flush.ts';
 import { XenLazy } from './state.ts';
 
 /** Hypervisor executes MMUEXT_NEW_BASEPTR(mm) for vCPU c: its CR3 changes, TLB flushed (no PCID); callback xen_current_cr3 = mm. */
@@ -19,6 +20,13 @@ function newBaseptr(s: any, c: number, mm: number, e: Env, x: any): void {
 export function xenMcFlush(s: any, c: number, e: Env, x: any): void {
   const me = s.cpu[c];
   x.fence();
+  // the batch executes in order: a queued MMU_UPDATE of the running task's mm (lazy MMU section), then
+  // the CR3 switch
+  if (me.mcPte !== 0) {
+    const op = me.mcPte - 1;
+    me.mcPte = 0;
+    pteStore(s, me.currMm, op, e);
+  }
   if (me.mcCr3 !== e.NULL) {
     const mm = me.mcCr3;
     me.mcCr3 = e.NULL;

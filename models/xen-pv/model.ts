@@ -15,6 +15,7 @@ const flags = {
   warm: { ...lazyTlbFlags.warm, default: 'xenLazyOnA' },
   xenLazyCpuBatching: { default: true, doc: 'CR3 writes are queued between xen_start_context_switch and xen_end_context_switch' },
   xenDropMask: { default: 'currentCr3', values: ['linuxView', 'currentCr3'], doc: 'xen_exit_mmap IPIs vCPUs by xen_current_cr3 (9f79991d4186, XEN-1) or by Linux-side state' },
+  xenLazyMmu: { default: true, doc: 'a PTE change runs in a lazy MMU section (change_pte_range: arch_enter/leave_lazy_mmu_mode = xen_enter/leave_lazy_mmu), its MMU_UPDATE batched until the leave' },
   xenHandlerFlushesPending: { default: true, doc: 'drop_mm_ref_this_cpu issues a pending CR3 switch (xen_mc_flush) (9f79991d4186, XEN-1)' },
 };
 

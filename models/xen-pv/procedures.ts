@@ -2,10 +2,11 @@
 // step label, the Xen hooks: xen_start/end_context_switch around the context switch (CS2, CS5), the
 // TLB-flush transport xen_flush_tlb_multi (F5), and xen_exit_mmap -> drop_mm_ref_this_cpu -> unpin
 // at the start of exit_mmap (xen-pv.md sections 5, 6, 8).
-import { addProcedure, insertBefore, replace } from '../../src/lang/variant.ts';
+import { addProcedure, insertAfter, insertBefore, replace } from '../../src/lang/variant.ts';
 import { applyEdits } from '../../src/lang/instantiate.ts';
 import type { ProcedureDef, StepDef } from '../../src/lang/model.ts';
 import { bit, rules, seq, step, type Env } from '../x86-lazy-tlb/env.ts';
+import { startFlush } from '../x86-lazy-tlb/flush.ts';
 import { lazyTlbProcedures } from '../x86-lazy-tlb/procedures.ts';
 import { Assert } from '../x86-lazy-tlb/switch.ts';
 import { hypervisorFlushMulti, xenMcFlush } from './hypervisor.ts';
@@ -121,7 +122,45 @@ export function xenPvProcedures(e: Env): ProcedureDef<any>[] {
   });
   const cs1 = find(base, 'context_switch:CS1');
   const cs6 = find(base, 'context_switch:CS6');
+  // Lazy MMU sections (xen-pv.md sections 3 and 7; arch/x86/xen/mmu_pv.c): a PTE change of page x is
+  // made as change_pte_range makes it (mprotect): arch_enter_lazy_mmu_mode; set_pte -> xen_set_pte ->
+  // xen_batched_set_pte queues an MMU_UPDATE, issued with xen_mc_issue(XEN_LAZY_MMU), i.e. not yet;
+  // arch_leave_lazy_mmu_mode -> xen_leave_lazy_mmu: xen_mc_flush, then leave_lazy; flush_tlb_range
+  // after the section. The section runs under the PTE lock (preemption off), IRQs on: a flush IPI
+  // taken meanwhile runs in interrupt context, where xen_get_lazy_mode() is NONE, and its CR3 hypercall
+  // issues the whole per-CPU batch, the queued MMU_UPDATE first. A section never spans a context
+  // switch here, so xen_start_context_switch's leave-and-remember (TIF_LAZY_MMU_UPDATES, the lazy-mmu
+  // model) is not exercised: its BUG_ON on entering XEN_LAZY_CPU from another mode stays as is.
+  // The khugepaged table unlink (pmdp_collapse_flush) and reclaim unmaps are not lazy MMU sections.
+  const X = e.p.pages;
+  const f0 = find(base, 'change_ptes:F0');
+  const lazyF0 = {
+    ...f0,
+    text: `op < ${X}: arch_enter_lazy_mmu_mode: xen_enter_lazy_mmu: enter_lazy(XEN_LAZY_MMU) [BUG_ON(xen_lazy_mode != XEN_LAZY_NONE)]; set_pte: xen_batched_set_pte queues MMU_UPDATE (xen_mc_issue(XEN_LAZY_MMU): batched); else ${f0.text}`,
+    do: (s: any, c: number, x: any) => {
+      if (x.choice >= X) return f0.do!(s, c, x);
+      const me = s.cpu[c];
+      s.changes = s.changes - 1;
+      if (me.xenLazy !== XenLazy.ids.NONE) x.emit('XenLazyBug', c, XenBug.enterLazyNotNone);
+      me.xenLazy = XenLazy.ids.MMU;
+      me.mcPte = x.choice + 1;
+      me.lmOp = x.choice + 1;
+      x.goto('LM2');
+    },
+  };
+  const lm2 = step('LM2', 'arch_leave_lazy_mmu_mode: xen_leave_lazy_mmu: xen_mc_flush() [hypercall: the queued MMU_UPDATE executes]; leave_lazy(XEN_LAZY_MMU) [BUG_ON(xen_lazy_mode != XEN_LAZY_MMU)]; then flush_tlb_range', {
+    do: (s, c, x) => {
+      const me = s.cpu[c];
+      xenMcFlush(s, c, e, x);
+      if (me.xenLazy !== XenLazy.ids.MMU) x.emit('XenLazyBug', c, XenBug.leaveLazyNotCurrent);
+      me.xenLazy = XenLazy.ids.NONE;
+      const op = me.lmOp - 1;
+      me.lmOp = 0;
+      startFlush(s, c, op, x, e);
+    },
+  });
   return applyEdits(base, [
+    ...(e.f.xenLazyMmu ? [replace('change_ptes:F0', lazyF0), insertAfter('change_ptes:F0', lm2)] : []),
     // CS2 arch_start_context_switch: purely local, folded into CS1
     replace(
       'context_switch:CS1',

@@ -28,8 +28,13 @@ export function xenPvState(p: Params) {
       // queued MMUEXT_NEW_BASEPTR (NULL: the multicall batch is empty); X1's check at xen_pgd_unpin
       // reads every vCPU's batch
       mcCr3: mmRef(),
-      // own: xen_lazy_mode is a per-CPU variable only this vCPU's xen_start/end_context_switch touch
+      // own: xen_lazy_mode is a per-CPU variable only this vCPU's context-switch hooks and lazy MMU
+      // sections touch
       xenLazy: own(XenLazy),
+      // own: a queued MMU_UPDATE (xen_batched_set_pte inside a lazy MMU section): 0 none, else the
+      // change_ptes operation + 1; and the operation of the open section (its flush follows the leave)
+      mcPte: own(int(0, p.pages + 2)),
+      lmOp: own(int(0, p.pages + 2)),
       // drop_mm_ref_this_cpu calls queued on this vCPU, one bit per initiator; the one running (own)
       dropCsd: base.cpu.elem.csd,
       dropFrom: base.cpu.elem.ftFrom,

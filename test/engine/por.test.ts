@@ -16,7 +16,9 @@ describe('partial-order reduction on private work', () => {
     expect(full.verdict).toBe('ok');
     expect(por.verdict).toBe('ok');
     expect(full.states).toBe(112);
-    expect(por.states).toBe(79);
+    // The breadth-first proviso takes an ample set whose successors are already in the next layer
+    // (79 when it required new states only).
+    expect(por.states).toBe(51);
     expect(por.ampleStates).toBeGreaterThan(0);
     const both = run({ por: true, symmetry: true });
     expect(both.verdict).toBe('ok');
@@ -24,7 +26,7 @@ describe('partial-order reduction on private work', () => {
     // Wider: 4 CPUs, 6 private steps each.
     const wide = { params: { cpus: 4, work: 6 } };
     expect(run(wide).states).toBe(3773);
-    expect(run({ ...wide, por: true }).states).toBe(1884);
+    expect(run({ ...wide, por: true }).states).toBe(1052);
     expect(run({ ...wide, por: true, symmetry: true }).states).toBe(51);
   });
 

@@ -8,32 +8,46 @@ import { check } from '../../src/engine/check.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
+import { step } from '../../src/lang/model.ts';
+import { defineVariant, remove, replace } from '../../src/lang/variant.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
+import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
+import { makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
+import { contextSwitch } from '../../models/x86-lazy-tlb/sched.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
+import { property } from '../../src/lang/property.ts';
 import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
 const variant = (name: string) => x86LazyTlbVariants.find((v) => v.name === name)!;
+// pinned full-search state counts (no reduction)
+const MAINLINE_SC = 276772;
+const MAINLINE_TSO = 475292;
+const MAINLINE_IMMEDIATE = 174279;
+const V612PV = 324702;
+const KU_STATES = 8230;
+const TEMP_STATES = 148899;
+const TEMP3_STATES = 245599;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
     const r = run();
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(174279);
+    expect(r.states).toBe(MAINLINE_SC);
   });
 
   it('default scope under TSO: ok, complete', () => {
     const r = run({ memory: 'tso' });
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(293831);
+    expect(r.states).toBe(MAINLINE_TSO);
   });
 
   it('every property of the family is bound, with the ids of the domain guide', () => {
     const r = run({ params: { changes: 0, switches: 0 } });
-    expect(r.properties).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9']);
+    expect(r.properties).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P7e', 'P8', 'P9']);
   });
 });
 
@@ -59,12 +73,32 @@ describe('bugs.md catalog', () => {
     expect(run({ variant: variant('v4.14'), params: { switches: 0 } }).verdict).toBe('ok');
   });
 
-  it('finding: v4.14-v6.13 clear prev\'s bit before the CR3 write again (the TLB-1 window, P3)', () => {
+  it('finding: v4.14-v4.19 on bare metal clear prev\'s bit before the CR3 write and free the retracted table at once (the TLB-1 window, P3); RCU-deferred freeing would close it', () => {
     const r = run({ variant: variant('v4.14') });
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('P3');
     expect(r.trace!.length).toBe(11);
     expectInOrder(r, ['cpu1 context_switch:CS1', 'cpu1 switch_mm_irqs_off:CLRPREV', 'cpu0 flush_tlb_mm_range:F5', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE']);
+    // the switcher is still before its CR3 write, with IRQs off
+    expect(steps(r).some((x) => x.startsWith('cpu1 switch_mm_irqs_off:R1'))).toBe(false);
+    // the same switch with the frees RCU-deferred: the IRQs-off window holds off the grace period
+    expect(run({ variant: variant('v4.14'), flags: { tableFree: 'rcu', collapseTableFree: 'rcu' } }).verdict).toBe('ok');
+  });
+
+  it('finding: a v4.20-v6.13 stable kernel with 3ef938c35035 (6.12.y) on bare metal: exit_mmap frees the table right after the flush while a CPU leaving the mm is in the window (P3); as a paravirt guest (tlb_remove_table, RCU) it is ok', () => {
+    const r = run({ variant: variant('v6.12.y') });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P3');
+    expect(r.trace!.length).toBe(21);
+    expectInOrder(r, ['cpu0 exit_mm:EM5', 'cpu0 exit_mmap:EXM1', 'cpu1 switch_mm_irqs_off:CLRPREV', 'cpu0 flush_tlb_mm_range:F5', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 exit_mmap:EXM2']);
+    expect(steps(r).at(-1)).toBe('cpu0 exit_mmap:EXM2');
+    expect(steps(r).some((x) => x.startsWith('cpu1 switch_mm_irqs_off:R1'))).toBe(false);
+    const pv = run({ variant: variant('v6.12.y-pv') });
+    expect([pv.verdict, pv.states]).toEqual(['ok', V612PV]);
+  });
+
+  it('TLB-1 needed the immediate free of its time: with RCU-deferred freeing the IRQs-off window of v2.6.39 holds the free off', () => {
+    expect(run({ variant: variant('v2.6.39'), flags: { tableFree: 'rcu', collapseTableFree: 'rcu' } }).verdict).toBe('ok');
   });
 
   it('TLB-3: exec_mmap read active_mm before a preemption that dropped it (P5); d53c3dfb23c4 fixes it', () => {
@@ -80,14 +114,17 @@ describe('bugs.md catalog', () => {
     const r = run({ variant: variant('pre-3ef938c35035') });
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('P3');
-    expect(r.trace!.length).toBe(10);
-    expectInOrder(r, ['cpu0 change_ptes:F0 (op=1)', 'cpu0 flush_tlb_mm_range:F2', 'cpu0 flush_tlb_mm_range:SF1', 'cpu0 flush_tlb_mm_range:SF2', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE']);
+    expect(r.trace!.length).toBe(12);
+    // pte_free_defer: the skipped lazy CPU (IRQs on) passes a quiescent state, the grace period ends
+    expectInOrder(r, ['cpu0 change_ptes:F0 (op=1)', 'cpu0 flush_tlb_mm_range:F2', 'cpu0 flush_tlb_mm_range:SF1', 'cpu0 flush_tlb_mm_range:SF2', 'cpu0 flush_tlb_mm_range:F7', 'cpu0 change_ptes:FREE', 'cpu1 rcu:QS']);
+    expect(steps(r).filter((x) => x.includes('rcu:QS'))).toHaveLength(2);
+    expect(steps(r).at(-1)).toMatch(/rcu:QS$/);
     const fixed = run({ variant: variant('3ef938c35035') });
     expect(fixed.verdict).toBe('ok');
-    expect(fixed.states).toBe(256781);
+    expect(fixed.states).toBe(480867);
     // v6.13 (shape D, tlb_is_not_lazy) has the same bug
     const d = run({ variant: variant('v6.13') });
-    expect([d.verdict, d.property, d.trace!.length]).toEqual(['violation', 'P3', 9]);
+    expect([d.verdict, d.property, d.trace!.length]).toEqual(['violation', 'P3', 11]);
   });
 
   it('TLB-5: should_flush_tlb skipped a CPU in the LOADED_MM_SWITCHING window (P1); fea4e317f9e7 fixes it', () => {
@@ -110,12 +147,171 @@ describe('bugs.md catalog', () => {
     ]);
     const fixed = run({ variant: variant('fea4e317f9e7') });
     expect(fixed.verdict).toBe('ok');
-    expect(fixed.states).toBe(196769);
+    expect(fixed.states).toBe(381948);
+  });
+});
+
+describe('RCU-deferred page-table freeing (mmu_gather tlb_remove_table, pte_free_defer)', () => {
+  it('mainline is ok with the frees deferred and with them immediate (its switch never gives up the mask bit early)', () => {
+    const r = run({ flags: { tableFree: 'immediate', collapseTableFree: 'immediate' } });
+    expect([r.verdict, r.states]).toEqual(['ok', MAINLINE_IMMEDIATE]);
+  });
+});
+
+describe('NMIs (P9)', () => {
+  // without LOADED_MM_SWITCHING (before 4012e77a903d) nmi_uaccess_okay() sees loaded_mm == current->mm
+  // between the CR3 write and loaded_mm = next
+  const noSwitching = defineVariant({ model: 'x86-lazy-tlb', name: 'no-sw3b', description: 'mainline without loaded_mm = LOADED_MM_SWITCHING', edits: [replace('switch_mm_irqs_off:SW3b', step('SW3b', 'no LOADED_MM_SWITCHING store (before 4012e77a903d)', {}))], violates: ['P9'] });
+
+  it('an NMI inside switch_mm_irqs_off between R1 and R2 uses the new CR3 for the old current->mm when SW3b is missing (P9)', () => {
+    const r = run({ variant: noSwitching });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P9');
+    expectInOrder(r, ['cpu0 context_switch:CS1', 'cpu0 switch_mm_irqs_off:R1', 'cpu0 nmi:NMI']);
+    expect(steps(r).at(-1)).toBe('cpu0 nmi:NMI');
+    expect(steps(r).at(-2)).toBe('cpu0 switch_mm_irqs_off:R1');
+  });
+
+  it('the NMI step adds transitions, not states', () => {
+    const r = run();
+    const without = run({ variant: defineVariant({ model: 'x86-lazy-tlb', name: 'no-nmi', description: 'no NMIs', edits: [remove('nmi:NMI')], violates: [] }) });
+    expect([r.verdict, without.verdict]).toEqual(['ok', 'ok']);
+    expect(without.states).toBe(r.states);
+    expect(r.transitions).toBeGreaterThan(without.transitions);
+  });
+});
+
+describe('P7e (belief soundness)', () => {
+  // flush_tlb_func that records mm->context.tlb_gen in ctxs[] without flushing
+  const e = makeEnv({ ...Object.fromEntries(Object.entries(lazyTlbParams).map(([k, v]) => [k, v.default])) }, Object.fromEntries(Object.entries(lazyTlbFlags).map(([k, v]) => [k, v.default])), nativeHardware);
+  const noFlush = defineVariant({
+    model: 'x86-lazy-tlb',
+    name: 'record-without-flush',
+    description: 'flush_tlb_func records the generation but flushes nothing',
+    edits: [
+      replace('flush_tlb_func:T9', step('T9', 'ctxs[asid].tlb_gen = mm_tlb_gen (no flush)', {
+        fence: true,
+        do: (s: any, c: number, x) => {
+          const me = s.cpu[c];
+          me.ctxs[me.loadedAsid].tlbGen = s.mm[me.loadedMm].tlbGen;
+          if (me.ftFrom !== c) me.csd = me.csd & ~(1 << me.ftFrom);
+          me.ftFrom = e.NOCPU;
+          me.irqsOn = true;
+          x.ret();
+        },
+      })),
+    ],
+    violates: ['P7e'],
+  });
+
+  it('a flush that records the generation without flushing breaks P7e at once, before any stale use (P1)', () => {
+    const r = run({ variant: noFlush, params: { switches: 1 } });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P7e');
+    expect(steps(r).at(-1)).toMatch(/flush_tlb_func:T9$/);
+  });
+});
+
+describe('kthread_use_mm with preemption (kthreadUseMm + kthreadUseMmPreempt scope)', () => {
+  const params = { cpus: 1, switches: 3 };
+  const flags = { kthreadUseMm: true, kthreadUseMmPreempt: true };
+
+  it('a kthread preempted between kthread_use_mm and kthread_unuse_mm is switched back in like a user task: ok', () => {
+    const r = run({ params, flags });
+    expect([r.verdict, r.states]).toEqual(['ok', KU_STATES]);
+  });
+
+  it('switching it back in without switch_mm_irqs_off (as a lazy kthread) runs its uaccess on another CR3 (P1)', () => {
+    const e = makeEnv({ ...Object.fromEntries(Object.entries(lazyTlbParams).map(([k, v]) => [k, v.default])), ...params }, { ...Object.fromEntries(Object.entries(lazyTlbFlags).map(([k, v]) => [k, v.default])), ...flags }, nativeHardware);
+    const cs1 = contextSwitch(e).steps[0];
+    const lazyResume = defineVariant({
+      model: 'x86-lazy-tlb',
+      name: 'ku-resume-lazy',
+      description: 'the kthread_use_mm kthread is switched in as a lazy kthread',
+      edits: [
+        replace('context_switch:CS1', {
+          ...cs1,
+          do: (s: any, c: number, x) => {
+            if (x.choice !== e.M + 1) return cs1.do!(s, c, x);
+            const me = s.cpu[c];
+            me.irqsOn = false;
+            me.switches = me.switches - 1;
+            me.csNext = e.KTHREAD;
+            me.csKu = true;
+            x.goto('CS6');
+          },
+        }),
+      ],
+      violates: ['P1'],
+    });
+    const r = run({ params, flags, variant: lazyResume });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P1');
+    expectInOrder(r, ['cpu0 kthread_use_mm:KU8', 'cpu0 context_switch:CS1 (next=1)', 'cpu0 context_switch:CS1 (next=3)', 'cpu0 user:ACCESS']);
+  });
+});
+
+describe('temporary mms (temporaryMm scope: text_poke_mm / efi_mm, notrack)', () => {
+  const flags = { temporaryMm: true };
+
+  it('use_temporary_mm / unuse_temporary_mm around any task: ok (cold, 2 CPUs; the last mm is the temporary mm)', () => {
+    const r = run({ flags });
+    expect([r.verdict, r.states]).toEqual(['ok', TEMP_STATES]);
+  });
+
+  // P7c without the notrack exemption: unuse_temporary_mm clears the CPU's bit in mm_cpumask(temp_mm)
+  // before its switch back writes CR3, so the exemption is what keeps P7c true
+  const strictP7c = property({
+    name: 'P7c-strict',
+    statement: 'mm_cpumask covers every CPU whose CR3 holds the mm, notrack mms included',
+    ref: 'test',
+    models: ['x86-lazy-tlb'],
+    check: (s: any, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) if (s.cpu[c].cr3Mm < p.mms && !(s.mm[s.cpu[c].cr3Mm].cpumask & (1 << c))) return `cpu${c}`;
+      return null;
+    },
+  });
+
+  it('the P7c exemption for notrack mms is needed: unuse_temporary_mm clears the bit before the CR3 write', () => {
+    const r = check(model, [strictP7c], { maxSeconds: 60, flags });
+    expect(r.verdict).toBe('violation');
+    expect(steps(r).at(-1)).toMatch(/use_temporary_mm:TM4$/);
+    expectInOrder(r, ['cpu0 use_temporary_mm:TM1', 'cpu0 use_temporary_mm:TM2', 'cpu0 switch_mm_irqs_off:R1', 'cpu0 use_temporary_mm:TM3', 'cpu0 use_temporary_mm:TM4']);
+  });
+
+  // an EFI call (IRQs on) takes a flush IPI of the user mm it borrowed from: T1 trims the CPU's bit,
+  // and the switch back sets it again before its CR3 write (P7c holds throughout, see the ok above)
+  const trimmedOnTemp = property({
+    name: 'REACH',
+    statement: 'a CPU on the temporary mm with IRQs on lost its bit in the mask of the mm it goes back to',
+    ref: 'test',
+    models: ['x86-lazy-tlb'],
+    check: (s: any, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) {
+        const me = s.cpu[c];
+        if (me.loadedMm === p.mms - 1 && me.irqsOn && me.tpPrev < p.mms - 1 && !(s.mm[me.tpPrev].cpumask & (1 << c))) return `cpu${c}`;
+      }
+      return null;
+    },
+  });
+
+  it('reachable: a flush IPI taken during an EFI call on efi_mm trims the borrowed user mm\'s bit (T1)', () => {
+    // three mms: two user mms (mm1 has two threads, one on each CPU) and the temporary mm
+    const params = { mms: 3, exits: 0 };
+    const r = check(model, [trimmedOnTemp], { maxSeconds: 60, flags, params });
+    expect(r.verdict).toBe('violation');
+    const tm = steps(r).find((x) => x.includes('use_temporary_mm:TM2'))!.slice(0, 4);
+    expectInOrder(r, [`${tm} use_temporary_mm:TM2`, `${tm} use_temporary_mm:TM3 (irqs=1)`, `${tm} ipi:FLUSH`, `${tm} flush_tlb_func:T1`]);
+    const full = run({ flags, params });
+    expect([full.verdict, full.states]).toEqual(['ok', TEMP3_STATES]);
   });
 });
 
 describe('lazy mm reference schemes', () => {
-  it('SHOOTDOWN on the x86 skeleton: a lazy CPU that T4 moved to init_mm loses its mask bit (T1), so the final mmdrop misses it (P6)', () => {
+  // Genuine, not a modelling error: x86's mm_cpumask follows loaded_mm, and T4 moves a lazy CPU to
+  // init_mm without touching current->active_mm, so the Kconfig requirement of MMU_LAZY_TLB_SHOOTDOWN
+  // (mm_cpumask covers every CPU lazy on the mm) does not hold on x86 (see doShootLazyTlb)
+  it('SHOOTDOWN on the x86 skeleton (genuine: x86 does not meet its Kconfig requirement): a lazy CPU that T4 moved to init_mm keeps active_mm but loses its mask bit (T1), so the final mmdrop misses it (P6)', () => {
     const r = run({ flags: { lazyRefs: 'shootdown' } });
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('P6');
@@ -143,20 +339,22 @@ describe('reductions', () => {
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
   const table: ReductionRow[] = [
-    ['mainline', 'ok', undefined, 174279, 87142],
+    ['mainline', 'ok', undefined, MAINLINE_SC, 138424],
     ['v2.6.39', 'violation', 'P3', 2491, 1327],
     ['v3.0', 'ok', undefined, 89657, 44943],
     ['v4.13', 'violation', 'P3', 387, 383],
-    ['v4.14', 'violation', 'P3', 722, 709],
+    ['v4.14', 'violation', 'P3', 722, 704],
     ['v5.9', 'violation', 'P5', 335, 261],
     ['v5.10', 'ok', undefined, 869, 435],
-    ['v6.13', 'violation', 'P3', 554, 544],
-    ['v6.14', 'violation', 'P3', 9562, 8334],
-    ['pre-fea4e317f9e7', 'violation', 'P1', 13826, 12618],
-    ['fea4e317f9e7', 'ok', undefined, 196769, 196635],
-    ['pre-3ef938c35035', 'violation', 'P3', 898, 879],
-    ['3ef938c35035', 'ok', undefined, 256781, 166706],
-    ['no-sw3c-fence', 'violation', 'P1', 22365, 20357],
+    ['v6.13', 'violation', 'P3', 995, 962],
+    ['v6.12.y', 'violation', 'P3', 10116, 9233],
+    ['v6.12.y-pv', 'ok', undefined, V612PV, 235243],
+    ['v6.14', 'violation', 'P1', 16554, 15054],
+    ['pre-fea4e317f9e7', 'violation', 'P1', 15541, 14080],
+    ['fea4e317f9e7', 'ok', undefined, 381948, 381948],
+    ['pre-3ef938c35035', 'violation', 'P3', 1615, 1565],
+    ['3ef938c35035', 'ok', undefined, 480867, 325691],
+    ['no-sw3c-fence', 'violation', 'P1', 24806, 22401],
   ];
   itReducesSoundly(model, x86LazyTlbVariants, table);
 });

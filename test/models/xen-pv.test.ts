@@ -8,6 +8,12 @@ import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import model from '../../models/xen-pv/model.ts';
+import { step } from '../../src/lang/model.ts';
+import { defineVariant, replace } from '../../src/lang/variant.ts';
+import { startFlush } from '../../models/x86-lazy-tlb/flush.ts';
+import { makeEnv } from '../../models/x86-lazy-tlb/env.ts';
+import { xenHardware, xenMcFlush } from '../../models/xen-pv/hypervisor.ts';
+import { XenLazy } from '../../models/xen-pv/state.ts';
 import { xenPvVariants } from '../../models/xen-pv/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
 import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
@@ -21,14 +27,14 @@ describe('xen-pv mainline', () => {
   it('default scope under SC: ok, complete', () => {
     const r = run();
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(44113);
-    expect(r.properties).toEqual(expect.arrayContaining(['X1', 'X2', 'X3', 'X4', 'P3', 'P4', 'P7']));
+    expect(r.states).toBe(106218);
+    expect(r.properties).toEqual(expect.arrayContaining(['X1', 'X2', 'X3', 'X4', 'X5', 'P3', 'P4', 'P7', 'P7e', 'P9']));
   });
 
   it('default scope under TSO: ok, complete', () => {
     const r = run({ memory: 'tso' });
     expect(r.verdict).toBe('ok');
-    expect(r.states).toBe(75809);
+    expect(r.states).toBe(181561);
   });
 });
 
@@ -53,6 +59,53 @@ describe('bugs.md catalog', () => {
   });
 });
 
+describe('lazy MMU sections (XEN_LAZY_MMU)', () => {
+  const defaults = (spec: Record<string, { default: unknown }>) => Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v.default]));
+  const e = makeEnv(defaults(model.params as any) as any, defaults(model.flags as any) as any, xenHardware);
+  /** LM2 with parts of xen_leave_lazy_mmu left out. */
+  const leave = (name: string, opts: { flush: boolean; leave: boolean }) =>
+    defineVariant({
+      model: 'xen-pv',
+      name,
+      description: `xen_leave_lazy_mmu without ${opts.flush ? 'leave_lazy' : 'xen_mc_flush'}`,
+      edits: [
+        replace('change_ptes:LM2', step('LM2', 'arch_leave_lazy_mmu_mode, broken', {
+          do: (s: any, c: number, x) => {
+            const me = s.cpu[c];
+            if (opts.flush) xenMcFlush(s, c, e, x);
+            if (opts.leave) me.xenLazy = XenLazy.ids.NONE;
+            const op = me.lmOp - 1;
+            me.lmOp = 0;
+            startFlush(s, c, op, x, e);
+          },
+        })),
+      ],
+      violates: [],
+    });
+
+  it('the PTE change is queued at F0 and reaches the hypervisor at LM2, before the flush: leaving without xen_mc_flush breaks X5', () => {
+    const r = run({ variant: leave('no-mc-flush', { flush: false, leave: true }) });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('X5');
+    expect(steps(r).slice(-2)).toEqual([expect.stringMatching(/change_ptes:F0 \(op=0\)$/), expect.stringMatching(/change_ptes:LM2$/)]);
+  });
+
+  it('a section left open trips the BUG_ON of the next lazy-mode entry (X4)', () => {
+    const r = run({ variant: leave('no-leave', { flush: true, leave: false }) });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('X4');
+    const cpu = steps(r).find((x) => x.includes('change_ptes:LM2'))!.slice(0, 4);
+    expectInOrder(r, [`${cpu} change_ptes:F0 (op=0)`, `${cpu} change_ptes:LM2`, `${cpu} flush_tlb_mm_range:F7`]);
+    // still in XEN_LAZY_MMU, the vCPU's next context switch enters XEN_LAZY_CPU
+    expect(steps(r).at(-1)).toMatch(new RegExp(`^${cpu} context_switch:CS1`));
+  });
+
+  it('without lazy MMU sections (xenLazyMmu=false) the count is the one of the direct PTE store', () => {
+    const r = run({ flags: { xenLazyMmu: false } });
+    expect([r.verdict, r.states]).toEqual(['ok', 105070]);
+  });
+});
+
 describe('reductions', () => {
   it('every step touches only its own vCPU\'s own fields and every invariant only its declared reads (mainline, SC and TSO)', () => {
     for (const memory of ['sc', 'tso']) {
@@ -65,7 +118,7 @@ describe('reductions', () => {
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
   const table: ReductionRow[] = [
-    ['mainline', 'ok', undefined, 44113, 31132],
+    ['mainline', 'ok', undefined, 106218, 73585],
     ['v2.6.23', 'violation', 'X1', 1538, 1299],
     ['v2.6.24', 'ok', undefined, 5562, 4009],
     ['linux-view', 'violation', 'X1', 2275, 1866],

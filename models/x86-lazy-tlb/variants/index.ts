@@ -9,10 +9,12 @@ import v5_9 from './v5.9.ts';
 import v5_10 from './v5.10.ts';
 import v6_13 from './v6.13.ts';
 import v6_14 from './v6.14.ts';
+import v6_12y from './v6.12.y.ts';
+import v6_12yPv from './v6.12.y-pv.ts';
 import preFea4 from './pre-fea4e317f9e7.ts';
 import fea4 from './fea4e317f9e7.ts';
 import pre3ef9 from './pre-3ef938c35035.ts';
 import fix3ef9 from './3ef938c35035.ts';
 import noSw3cFence from './no-sw3c-fence.ts';
 
-export const x86LazyTlbVariants: readonly VariantDef[] = [v2_6_39, v3_0, v4_13, v4_14, v5_9, v5_10, v6_13, v6_14, preFea4, fea4, pre3ef9, fix3ef9, noSw3cFence];
+export const x86LazyTlbVariants: readonly VariantDef[] = [v2_6_39, v3_0, v4_13, v4_14, v5_9, v5_10, v6_13, v6_12y, v6_12yPv, v6_14, preFea4, fea4, pre3ef9, fix3ef9, noSw3cFence];

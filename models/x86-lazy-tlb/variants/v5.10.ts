@@ -6,7 +6,7 @@ export default defineVariant({
   name: 'v5.10',
   description:
     "v5.10 (shape D) with d53c3dfb23c4: exec_mmap reads and replaces active_mm with IRQs off",
-  flags: { lazyDesign: 'D', flushRangeFreedTables: false, execIrqsOff: true, exec: true, exitMm: false, warm: 'execKthread' },
+  flags: { tableFree: 'immediate', collapseTableFree: 'immediate', lazyDesign: 'D', flushRangeFreedTables: false, execIrqsOff: true, exec: true, exitMm: false, warm: 'execKthread' },
   params: { cpus: 1, mms: 3, asids: 1 },
   violates: [],
 });

@@ -6,7 +6,7 @@ export default defineVariant({
   name: 'v5.9',
   description:
     "v4.20-v5.9 (shape D): exec_mmap read active_mm before its IRQs-off region (TLB-3, fixed by d53c3dfb23c4)",
-  flags: { lazyDesign: 'D', flushRangeFreedTables: false, execIrqsOff: false, exec: true, exitMm: false, warm: 'execKthread' },
+  flags: { tableFree: 'immediate', collapseTableFree: 'immediate', lazyDesign: 'D', flushRangeFreedTables: false, execIrqsOff: false, exec: true, exitMm: false, warm: 'execKthread' },
   params: { cpus: 1, mms: 3, asids: 1 },
   violates: ['P5'],
 });

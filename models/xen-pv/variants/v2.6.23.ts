@@ -6,7 +6,7 @@ export default defineVariant({
   model: 'xen-pv',
   name: 'v2.6.23',
   description: 'v2.6.23 (shape A): drop IPIs chosen by mm_cpumask, handler does not flush the pending batch (XEN-1, fixed by 9f79991d4186)',
-  flags: { lazyDesign: 'A', shapeA_clearPrevAfterCR3: false, xenDropMask: 'linuxView', xenHandlerFlushesPending: false },
+  flags: { tableFree: 'immediate', collapseTableFree: 'immediate', lazyDesign: 'A', shapeA_clearPrevAfterCR3: false, xenDropMask: 'linuxView', xenHandlerFlushesPending: false },
   params: { changes: 0 },
   violates: ['X1'],
 });

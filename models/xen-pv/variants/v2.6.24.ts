@@ -6,7 +6,7 @@ export default defineVariant({
   model: 'xen-pv',
   name: 'v2.6.24',
   description: 'v2.6.24 (shape A) with 9f79991d4186: drop IPIs to mm_cpumask and every vCPU whose xen_current_cr3 is the pgd; the handler flushes the pending batch',
-  flags: { lazyDesign: 'A', shapeA_clearPrevAfterCR3: false, xenDropMask: 'currentCr3', xenHandlerFlushesPending: true },
+  flags: { tableFree: 'immediate', collapseTableFree: 'immediate', lazyDesign: 'A', shapeA_clearPrevAfterCR3: false, xenDropMask: 'currentCr3', xenHandlerFlushesPending: true },
   params: { changes: 0 },
   violates: [],
 });
