@@ -29,6 +29,10 @@ export default defineModel({
     nmiAnywhere: { default: true, doc: 'NMIs may arrive between any two steps', scope: true },
   },
   actors: (p) => ({ cpu: p.cpus, gp: 1 }),
+  // The CPUs run the same code; the grace-period kthread names them only through its quiescent-state
+  // masks and per-CPU snapshots, and the user task through the CPU it runs on (all permuted). Only
+  // the warm start tells them apart (CPU0 runs the task).
+  symmetry: () => [{ of: 'cpu' }],
   state: (p) => ctState(p),
   init: (s, p, f) => {
     for (let c = 0; c < p.cpus; c++) {

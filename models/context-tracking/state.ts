@@ -4,7 +4,7 @@
 // `struct context_tracking` (ctx, the RCU-watching counter, nesting, nmi_nesting), the hardware mode
 // and IRQ flag, one frame per interrupt nesting level (what the entry code saved), the task that may
 // sleep and migrate, and the RCU grace-period state.
-import { bool, enumOf, int, setOf } from '../../src/lang/domain.ts';
+import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import { arrayOf, perCpu } from '../../src/lang/schema.ts';
 
 /** `enum ctx_state` low bits of `context_tracking.state`: CT_STATE_KERNEL, _IDLE, _USER, _GUEST. */
@@ -46,7 +46,7 @@ export function ctState(p: { cpus: number; nesting: number }) {
       preemptCount: int(0, 1), // process-level preempt_disable() (rcu_read_lock of a non-preemptible RCU)
       irqWork: IrqWork,
     }),
-    task: { state: TaskState, cpu: int(0, p.cpus - 1) },
+    task: { state: TaskState, cpu: ref('cpu', p.cpus) },
     rcu: { phase: GpPhase, qsmask: setOf('cpu', p.cpus), snapped: setOf('cpu', p.cpus), snap: arrayOf(p.cpus, { w: int(0, 3) }, 'cpu') },
   };
 }

@@ -49,4 +49,14 @@ describe('context-tracking', () => {
     expect(r5.trace).toHaveLength(9);
     expect(steps(r5).slice(-3)).toEqual(['common_interrupt:IE4', 'preempt_schedule_irq:PS1', 'schedule:SC1']);
   });
+
+  it('two CPUs: symmetry over the CPUs keeps each verdict and shortest trace (CT-2)', () => {
+    const scope = { params: { cpus: 2, nesting: 1 }, flags: { nmiAnywhere: false } };
+    for (const [property, length] of [['CTP-4', 3], ['CTP-2', 5], ['CTP-5', 9]] as const) {
+      const full = run({ ...scope, variant: ct2, properties: [property] });
+      const sym = run({ ...scope, variant: ct2, properties: [property], symmetry: true, por: true });
+      expect([full.verdict, full.property, full.trace?.length]).toEqual(['violation', property, length]);
+      expect([sym.verdict, sym.property, sym.trace?.length]).toEqual(['violation', property, length]);
+    }
+  });
 });
