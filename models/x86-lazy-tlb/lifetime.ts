@@ -132,6 +132,15 @@ function dropLazy(s: any, c: number, x: any, mm: number, e: Env): void {
   x.call('mmdrop');
 }
 
+/** mmput(cpu.putMm) from a step: atomic_dec_and_test(&mm->mm_users); the last user runs __mmput (exit_mmap). */
+function mmput(s: any, c: number, x: any, e: Env): void {
+  const me = s.cpu[c];
+  const m = s.mm[me.putMm];
+  m.users = m.users - 1;
+  if (m.users > 0) me.putMm = e.NULL;
+  else x.call('exit_mmap');
+}
+
 /** exit_mm(): the exiting task keeps its mm as a lazy active_mm, then mmput(); the last user runs __mmput. */
 export function exitMm(e: Env) {
   return [
@@ -154,16 +163,7 @@ export function exitMm(e: Env) {
             enterLazyTlb(s, c, e);
           },
         }),
-        step('EM5', 'mmput(mm): atomic_dec_and_test(&mm->mm_users) [LOCK]; at 0 __mmput', {
-          fence: true,
-          do: (s, c, x) => {
-            const me = s.cpu[c];
-            const m = s.mm[me.putMm];
-            m.users = m.users - 1;
-            if (m.users > 0) me.putMm = e.NULL;
-            else x.call('exit_mmap');
-          },
-        }),
+        step('EM5', 'mmput(mm): atomic_dec_and_test(&mm->mm_users) [LOCK]; at 0 __mmput', { fence: true, do: (s, c, x) => mmput(s, c, x, e) }),
       ],
       { entry: true },
     ),
@@ -269,7 +269,10 @@ export function kthreadUseMm(e: Env) {
       'kthread_use_mm',
       'cpu',
       [
-        step('KU1', 'mmgrab(mm) [LOCK]', {
+        // The caller holds an mm_users reference while it uses the mm (kthread_use_mm's contract:
+        // vhost's dev->mm from get_task_mm, io_uring's and the GPU drivers' mmget_not_zero), taken
+        // before and dropped after (KN5), so exit_mmap cannot run under a kthread using the mm.
+        step('KU1', 'caller: mmget_not_zero(mm) [LOCK]; kthread_use_mm: mmgrab(mm) [LOCK]', {
           choose: { name: 'mm', count: e.M, of: 'mm' },
           when: (s, c, x) => {
             const me = s.cpu[c];
@@ -278,6 +281,7 @@ export function kthreadUseMm(e: Env) {
           },
           fence: true,
           do: (s, c, x) => {
+            s.mm[x.choice].users = s.mm[x.choice].users + 1;
             s.mm[x.choice].count = s.mm[x.choice].count + 1;
             s.cpu[c].kuMm = x.choice;
             s.cpu[c].switches = s.cpu[c].switches - 1; // an mm switch: counts against the scope bound
@@ -334,10 +338,12 @@ export function kthreadUseMm(e: Env) {
           do: (s, c, x) => {
             const me = s.cpu[c];
             me.mdMm = me.kuMm;
+            me.putMm = me.kuMm;
             me.kuMm = e.NULL;
             x.call('mmdrop');
           },
         }),
+        step('KN5', 'caller: mmput(mm): atomic_dec_and_test(&mm->mm_users) [LOCK]; at 0 __mmput', { fence: true, do: (s, c, x) => mmput(s, c, x, e) }),
       ],
       { entry: true },
     ),

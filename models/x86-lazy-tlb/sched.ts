@@ -7,10 +7,11 @@ import { rules, seq, step, type Env } from './env.ts';
 /** CPUs running a user task of mm m (tasks of m = mm_users, one per thread). */
 function running(s: any, m: number, n: number): number {
   let k = 0;
-  // a task in exit_mm keeps its mm_users reference until mmput (EM5); exec's new mm belongs to the exec'ing task
+  // a task in exit_mm keeps its mm_users reference until mmput (EM5); exec's new mm belongs to the exec'ing task;
+  // a kthread_use_mm caller holds one from KU1 to its mmput (KN5)
   for (let d = 0; d < n; d++) {
     const x = s.cpu[d];
-    if ((x.online && !x.currKthread && x.currMm === m) || x.csNext === m || x.putMm === m || x.exNew === m) k++;
+    if ((x.online && !x.currKthread && x.currMm === m) || x.csNext === m || x.putMm === m || x.exNew === m || x.kuMm === m) k++;
   }
   return k;
 }

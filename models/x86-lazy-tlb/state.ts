@@ -116,12 +116,13 @@ export function lazyTlbState(p: Params) {
       csForceK: own(bool()),
       preemptible: own(bool()),
       // mmdrop argument (read by do_shoot_lazy_tlb on the CPUs it IPIs); exec_mmap and kthread_use_mm
-      // locals (own: old_mm / active_mm of this CPU's task); exit_mm / mmput's mm and exec's new mm
-      // (tasks of that mm: counted by other CPUs' context_switch, read by xen_exit_mmap's handler)
+      // locals (own: old_mm / active_mm of this CPU's task); exit_mm / mmput's mm, exec's new mm and
+      // kthread_use_mm's mm (whose caller holds an mm_users reference) (counted as references by other
+      // CPUs' context_switch, read by xen_exit_mmap's handler)
       mdMm: userMmOrNull(),
       exOld: own(mmOrNull()),
       exHolds: own(bool()),
-      kuMm: own(userMmOrNull()),
+      kuMm: userMmOrNull(),
       kuOld: own(mmOrNull()),
       // own: the kthread inside kthread_use_mm(kuMm) was switched out on this CPU (kthreadUseMm scope),
       // and context_switch's next is that kthread (it is switched in like a user task of kuMm)
@@ -145,7 +146,7 @@ export function lazyTlbState(p: Params) {
       // the RCU grace period of the deferred table free: online CPUs that have not passed a quiescent
       // state since call_rcu (rcu.ts)
       gp: setOf('cpu', N),
-      users: int(0, 3),
+      users: int(0, 4),
       count: int(0, 7),
     }),
   };

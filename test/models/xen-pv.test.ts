@@ -36,6 +36,11 @@ describe('xen-pv mainline', () => {
     expect(r.verdict).toBe('ok');
     expect(r.states).toBe(181561);
   });
+
+  it('with kthread_use_mm: ok, complete (its caller holds an mm_users reference, so xen_exit_mmap cannot unpin under it)', () => {
+    const r = run({ flags: { kthreadUseMm: true } });
+    expect([r.verdict, r.states]).toEqual(['ok', 948885]);
+  });
 });
 
 describe('bugs.md catalog', () => {
