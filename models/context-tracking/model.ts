@@ -28,6 +28,11 @@ export default defineModel({
     syscallTrackBeforeIrqEnable: { default: true, doc: 'syscall entry: __ct_user_exit(USER) before local_irq_enable() (x86-64 since v4.3, CT-2)' },
     nmiAnywhere: { default: true, doc: 'NMIs may arrive between any two steps', scope: true },
   },
+  scopes: {
+    // ok, 10,390,696 states with symmetry, under a minute (with NMIs anywhere or nesting 2, two CPUs
+    // do not finish in 10 minutes)
+    wide: { doc: '2 CPUs (the task migrates), nesting 1, NMIs only where the entry code takes them', params: { cpus: 2, nesting: 1 }, flags: { nmiAnywhere: false } },
+  },
   actors: (p) => ({ cpu: p.cpus, gp: 1 }),
   // The CPUs run the same code; the grace-period kthread names them only through its quiescent-state
   // masks and per-CPU snapshots, and the user task through the CPU it runs on (all permuted). Only

@@ -32,6 +32,10 @@ export default defineModel({
     nestedSections: { default: true, doc: 'callers nest sections (generic set_ptes(), DEBUG_PAGEALLOC); v6.15 made callers not nest' },
     sleepingCallback: { default: false, doc: 'constructed (no kernel shape in the catalog): generic code sleeps inside a section (a GFP_KERNEL allocation in an apply_to_page_range() callback); mainline: only arm64 code may (L8)' },
   },
+  scopes: {
+    // Xen PV: ok, 477,000 states, a few seconds
+    wide: { doc: '2 CPUs (tasks migrate between them)', params: { cpus: 2 } },
+  },
   actors: (p) => ({ cpu: p.cpus, task: p.tasks }),
   state: (p) => lazyMmuState(p),
   init: (s, p, f) => {

@@ -40,6 +40,10 @@ export default defineModel({
     kthreadUseMmUpdatesRqState: { default: true, doc: 'MB-4 fix 618758ed3a4f: kthread_use_mm / kthread_unuse_mm call membarrier_update_current_mm' },
     switchMmSameMmShortcut: { default: true, doc: 'mainline membarrier_switch_mm returns when prev->active_mm == next->mm, even if kthread_unuse_mm / exit_mm zeroed rq->membarrier_state (false: compare the states only — a candidate fix, not upstream)' },
   },
+  scopes: {
+    // mainline reports the open finding (MBP-1) at once; with its fix: ok, 23,673,942 states, about 3 minutes
+    wide: { doc: '3 CPUs', params: { cpus: 3 } },
+  },
   actors: (p) => ({ cpu: p.cpus }),
   // No symmetry is declared: nothing in this scope is interchangeable. CPU0 is the caller (SYS tests
   // c === 0, the loops skip it), CPU1 alone runs KTHREAD and OTHER (runnable), CPU2 only siblings; the

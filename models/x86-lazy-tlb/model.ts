@@ -21,6 +21,10 @@ export default defineModel({
   storeBufferDepth: 2,
   stackDepth: 6,
   events: lazyTlbEvents,
+  scopes: {
+    // 13,117,595 states with the default reductions (symmetry over the user mms), about 6 minutes
+    wide: { doc: '3 CPUs (one context switch each), 3 generations, 2 page-table changes', params: { cpus: 3, switches: 1, gens: 3, changes: 2 } },
+  },
   actors: (p) => ({ cpu: p.cpus }),
   state: (p) => lazyTlbState(p),
   init: (s, p, f) => initState(s, makeEnv(p, f, nativeHardware)),
