@@ -31,6 +31,10 @@ export default defineModel({
   storeBufferDepth: 2,
   stackDepth: 6,
   events: { ...lazyTlbEvents, XenNewBaseptr: ['cpu', 'mm'], XenUnpin: ['cpu', 'mm'], XenLazyBug: ['cpu', 'kind'] },
+  scopes: {
+    // ok, 1,077,223 states with the default reductions, under half a minute
+    wide: { doc: '3 vCPUs (one context switch each), 3 generations, 2 page-table changes', params: { cpus: 3, switches: 1, gens: 3, changes: 2 } },
+  },
   actors: (p) => ({ cpu: p.cpus }),
   state: (p) => xenPvState(p),
   init: (s, p, f) => {
