@@ -37,7 +37,7 @@ function callerRules(name: string, steps: readonly StepDef[]): ProcedureDef {
         d.do?.(s, c, phaseCtx(s, x));
       },
     };
-  }), { idleOnly: true });
+  }), { idleOnly: true, locked: `its steps are the phases of the caller task's call (call.phase), each wrapped to run on the CPU that has the caller current; change the call with the model's flags` });
 }
 
 /** The step context of a call step: goto and ret move call.phase (the caller's program counter). */

@@ -118,6 +118,7 @@ export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[
       continue;
     }
     const { proc, index } = locate(out, e.at);
+    if (proc.locked) throw new UsageError(`variant edits '${e.at}', but procedure '${proc.name}' cannot be edited: ${proc.locked}`);
     if (e.op === 'replace') proc.steps.splice(index, 1, ...e.steps.map((s) => ({ ...s })));
     else if (e.op === 'insertBefore') proc.steps.splice(index, 0, ...e.steps);
     else if (e.op === 'insertAfter') proc.steps.splice(index + 1, 0, ...e.steps);
@@ -127,6 +128,7 @@ export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[
       const target = e.before ?? e.after;
       if (!target) throw new UsageError(`move of '${e.at}' names no 'before' or 'after' step`);
       const t = locate(out, target);
+      if (t.proc.locked) throw new UsageError(`variant moves a step into '${t.proc.name}', which cannot be edited: ${t.proc.locked}`);
       t.proc.steps.splice(e.before ? t.index : t.index + 1, 0, moved);
     }
   }
@@ -140,7 +142,7 @@ export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[
   return out;
 }
 
-function locate(procs: { name: string; steps: StepDef[] }[], at: string): { proc: { name: string; steps: StepDef[] }; index: number } {
+function locate(procs: { name: string; locked?: string; steps: StepDef[] }[], at: string): { proc: { name: string; locked?: string; steps: StepDef[] }; index: number } {
   const colon = at.indexOf(':');
   if (colon < 0) throw new UsageError(`step reference '${at}' must be 'procedure:label'`);
   const pname = at.slice(0, colon);

@@ -99,6 +99,11 @@ export interface ProcedureDef<S = any> {
   readonly entry?: boolean;
   /** rules: fire only when the actor is idle. */
   readonly idleOnly?: boolean;
+  /**
+   * Why a variant cannot edit this procedure's steps (its steps were built by the model around each
+   * other, e.g. as the phases of a task's call); an edit is then an error that says so.
+   */
+  readonly locked?: string;
   readonly steps: readonly StepDef<S>[];
 }
 
@@ -165,8 +170,8 @@ export function seq<S>(name: string, actor: string, steps: readonly StepDef<S>[]
   return { name, actor, kind: 'seq', steps, entry: opts.entry ?? false };
 }
 
-export function rules<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { idleOnly?: boolean } = {}): ProcedureDef<S> {
-  return { name, actor, kind: 'rules', steps, idleOnly: opts.idleOnly ?? false };
+export function rules<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { idleOnly?: boolean; locked?: string } = {}): ProcedureDef<S> {
+  return { name, actor, kind: 'rules', steps, idleOnly: opts.idleOnly ?? false, ...(opts.locked ? { locked: opts.locked } : {}) };
 }
 
 /** A state declaration is opaque to properties; they see it through this loose view. */

@@ -9,6 +9,7 @@ import { defineModel, seq, step, type ModelDef } from '../../src/lang/model.ts';
 import { property } from '../../src/lang/property.ts';
 import { addProcedure, defineVariant, insertAfter, insertBefore, move, remove, replace, type Edit } from '../../src/lang/variant.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
+import membarrier from '../../models/membarrier/model.ts';
 import { fastCheck as check } from './fast.ts';
 
 const base = defineModel({
@@ -116,5 +117,15 @@ describe('bad edits are usage errors that name the close matches', () => {
     fails([insertAfter('proc:A', mark('B'))], /procedure 'proc' has two steps labeled 'B'/);
     fails([addProcedure(seq('proc', 'cpu', [mark('Z')]))], /variant adds procedure 'proc', which the model already has/);
     fails([], /variant 'bad' is for model 'other', not 'edits'/, 'other');
+  });
+
+  it('a procedure the model locks against edits (membarrier: the phases of the caller task)', () => {
+    const edit = (e: Edit) => () => instantiate(membarrier as any, [], { variant: defineVariant({ model: 'membarrier', name: 'patch', description: 'a patch', edits: [e] }) });
+    const why = /cannot be edited: its steps are the phases of the caller task's call/;
+    expect(edit(remove('membarrier_private_expedited:P3'))).toThrow(why);
+    expect(edit(replace('membarrier_global_expedited:G2', step('G2', 'x', {})))).toThrow(/^variant edits 'membarrier_global_expedited:G2', but procedure 'membarrier_global_expedited' cannot be edited/);
+    expect(edit(move('finish_task_switch:SCH10', { after: 'membarrier_private_expedited:P3' }))).toThrow(why);
+    // The scheduler side stays editable (the RFC variant edits it).
+    expect(() => edit(remove('finish_task_switch:SCH10'))()).not.toThrow();
   });
 });
