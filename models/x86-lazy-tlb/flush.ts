@@ -90,10 +90,8 @@ export function changePtes(e: Env) {
       fence: true,
       do: (s, c, x) => {
         const me = s.cpu[c];
-        const m = s.mm[me.fMm];
-        m.tlbGen = m.tlbGen + 1;
-        x.emit('TlbGenInc', c, me.fMm);
-        me.batchMask = me.batchMask | m.cpumask;
+        incMmTlbGen(s, c, x, me.fMm);
+        me.batchMask = me.batchMask | s.mm[me.fMm].cpumask;
         me.batchMm = me.fMm;
         me.fMm = e.NULL;
         me.fPage = 0;
@@ -233,6 +231,14 @@ function flushMulti(e: Env) {
   ];
 }
 
+/** inc_mm_tlb_gen(mm) [LOCK XADD] from a step: the new generation (P7e records what it covers). */
+function incMmTlbGen(s: any, c: number, x: any, mm: number): number {
+  const m = s.mm[mm];
+  m.tlbGen = m.tlbGen + 1;
+  x.emit('TlbGenInc', c, mm);
+  return m.tlbGen;
+}
+
 /** flush_tlb_mm_range(mm, start, end, stride, freed_tables): caller filled fMm, fPage, fFreed. */
 export function flushTlbMmRange(e: Env) {
   return seq('flush_tlb_mm_range', 'cpu', [
@@ -240,10 +246,8 @@ export function flushTlbMmRange(e: Env) {
       fence: true,
       do: (s, c, x) => {
         const me = s.cpu[c];
-        const m = s.mm[me.fMm];
-        m.tlbGen = m.tlbGen + 1;
-        x.emit('TlbGenInc', c, me.fMm);
-        me.fGen = e.gens ? m.tlbGen : 0;
+        const gen = incMmTlbGen(s, c, x, me.fMm);
+        me.fGen = e.gens ? gen : 0;
       },
     }),
     ...flushMulti(e),
