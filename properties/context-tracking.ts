@@ -69,7 +69,6 @@ export default [
       'Counter discipline: ct_nmi_exit finds nmi_nesting > 0 and RCU watching; ct_kernel_exit runs with nmi_nesting = N; ct_kernel_enter with nesting = 0 ⇔ not watching; every IRQ/NMI restores (watching, nesting, nmi_nesting); outside ct_* bodies watching ⇔ nesting > 0 ∨ nmi_nesting > 0.',
     ref: 'context-tracking.md CTP-3; kernel/context_tracking.c WARN_ONs',
     models: MODELS,
-    // Arrays of one-field records: ScalarArray.set() of an int domain stores at the wrong index.
     ghost: (p) => ({ ...failed, cpu: perCpu(p.cpus, { inCt: int(0, 4), at: arrayOf(p.nesting, { v: int(0, 2 * 3 * (NONIDLE + 2 * p.nesting + 1)) }, null) }) }),
     check: (s, g, p) => {
       for (let c = 0; c < p.cpus; c++) {

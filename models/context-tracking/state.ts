@@ -1,5 +1,3 @@
-// (Arrays of int scalars are declared as arrays of one-field records: ScalarArray.set() of an int
-// domain stores at the wrong index in this version of the language.)
 // State of the context-tracking model (context-tracking.md section 2 and 6): the per-CPU
 // `struct context_tracking` (ctx, the RCU-watching counter, nesting, nmi_nesting), the hardware mode
 // and IRQ flag, one frame per interrupt nesting level (what the entry code saved), the task that may

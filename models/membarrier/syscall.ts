@@ -10,6 +10,7 @@
 // preempt_schedule in sched.ts) and resume on another CPU: migration. Without preemption the caller
 // stays on CPU0 and the phases map one-to-one onto the program counter of a sequential procedure.
 import { type Flags, type Params, type ProcedureDef, rules, step, type StepCtx, type StepDef } from '../../src/lang/model.ts';
+import { ModelError } from '../../src/lang/errors.ts';
 import type { ArchTraits } from './arch.ts';
 import {
   C, CALLER, CallPhase, Cmd, cpuIdOf, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
@@ -40,14 +41,28 @@ function callerRules(name: string, steps: readonly StepDef[]): ProcedureDef {
   }), { idleOnly: true, locked: `its steps are the phases of the caller task's call (call.phase), each wrapped to run on the CPU that has the caller current; change the call with the model's flags` });
 }
 
-/** The step context of a call step: goto and ret move call.phase (the caller's program counter). */
+/**
+ * The step context of a call step: goto and ret move call.phase (the caller's program counter). One
+ * per step context (an explorer keeps its step context and state view for the whole search), so a
+ * call step allocates nothing.
+ */
+const phaseCtxs = new WeakMap<StepCtx, StepCtx>();
 function phaseCtx(s: any, x: StepCtx): StepCtx {
+  let p = phaseCtxs.get(x);
+  if (p === undefined) {
+    p = makePhaseCtx(s, x);
+    phaseCtxs.set(x, p);
+  }
+  return p;
+}
+
+function makePhaseCtx(s: any, x: StepCtx): StepCtx {
   return {
     get actor() { return x.actor; },
     get choice() { return x.choice; },
     goto: (label: string) => {
       const ph = PH[label as keyof typeof PH];
-      if (ph === undefined) throw new Error(`membarrier call: goto unknown label '${label}'`);
+      if (ph === undefined) throw new ModelError(`membarrier call: goto unknown label '${label}'`);
       s.call.phase = ph;
     },
     ret: () => { s.call.phase = PH.SYSX; },
