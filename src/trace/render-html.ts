@@ -59,17 +59,13 @@ export function renderHtml(t: HtmlInput): string {
       if (target && target !== r.actor && lanes.includes(target)) targets.add(lanes.indexOf(target));
     }
     for (const tl of targets) {
-      const from = LEFT + laneOf(r.actor) * LANE + (tl > laneOf(r.actor) ? LANE - 14 : 14);
-      const to = LEFT + tl * LANE + (tl > laneOf(r.actor) ? 14 : LANE - 14);
+      const [from, to] = between(laneOf(r.actor), tl);
       svg.push(`<line class="msg" x1="${from}" y1="${y + ROW / 2}" x2="${to}" y2="${y + ROW / 2 + 18}" marker-end="url(#arrow)"/>`);
     }
   });
   // Fence pairing: from the earlier fence to the later one, with the fields they order.
   for (const p of fencePairs(t.program, t.raw)) {
-    const a = laneOf(t.rows[p.first].actor);
-    const b = laneOf(t.rows[p.second].actor);
-    const x1 = LEFT + a * LANE + (b > a ? LANE - 14 : 14);
-    const x2 = LEFT + b * LANE + (b > a ? 14 : LANE - 14);
+    const [x1, x2] = between(laneOf(t.rows[p.first].actor), laneOf(t.rows[p.second].actor));
     const what = `step ${p.first + 1} (${t.rows[p.first].procedure}:${t.rows[p.first].label}) pairs with step ${p.second + 1} (${t.rows[p.second].procedure}:${t.rows[p.second].label}) over ${p.fields.join(', ')}`;
     svg.push(`<line class="pair" x1="${x1}" y1="${TOP + p.first * ROW + ROW / 2 - 6}" x2="${x2}" y2="${TOP + p.second * ROW + ROW / 2 - 6}" marker-end="url(#pair)"><title>${esc(what)}</title></line>`);
   }
@@ -143,6 +139,11 @@ function statesAfterEachStep(prog: Program, raw: readonly RawStep[]): [string, s
     out.push(snap());
   }
   return out;
+}
+
+/** The x coordinates of an arrow from lane a to lane b: from the near edge of one box to the other's. */
+function between(a: number, b: number): [number, number] {
+  return [LEFT + a * LANE + (b > a ? LANE - 14 : 14), LEFT + b * LANE + (b > a ? 14 : LANE - 14)];
 }
 
 /** A line cut to the width of a step box. */
