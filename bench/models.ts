@@ -1,5 +1,6 @@
 // Rows for the shipped protocol models (no twins): every model's mainline at its default scope under
-// each memory model it supports, with no reduction, POR only, symmetry only and both; every named
+// each memory model it supports, with no reduction, POR only, symmetry only, both, and sleep sets
+// alone (the same states, fewer transitions: the transitions column shows what they prune); every named
 // variant at its default scope; and the mainline at the model's wide scope (`--scope wide`) with both
 // reductions and with none (the unreduced run is cut at two minutes: then incomplete). Each run is its own `lazytlb check --json` process, measured like the
 // twins (wall clock, peak RSS).
@@ -16,10 +17,11 @@ export interface ModelRow {
   /** The named scope, or 'default'. */
   readonly scope: string;
   readonly memory: string;
-  readonly reduction: 'none' | 'por' | 'symmetry' | 'both';
+  readonly reduction: 'none' | 'por' | 'symmetry' | 'both' | 'sleep';
   readonly verdict: string;
   readonly property: string | null;
   readonly states: number | null;
+  readonly transitions: number | null;
   readonly depth: number | null;
   readonly seconds: number;
   readonly peakMiB: number | null;
@@ -30,6 +32,7 @@ const FLAGS: Record<ModelRow['reduction'], string[]> = {
   por: ['--por', '--no-symmetry'],
   symmetry: ['--no-por', '--symmetry'],
   both: ['--por', '--symmetry'],
+  sleep: ['--no-por', '--no-symmetry', '--sleep-sets'],
 };
 
 /** One check; `memory` null: the variant's own memory model (e.g. a TSO-only bug). */
@@ -37,20 +40,20 @@ function run(model: string, variant: string, memory: string | null, reduction: M
   const args = ['bin/lazytlb.mjs', 'check', model, ...(memory ? ['--memory', memory] : []), '--scope', scope, ...FLAGS[reduction], '--json', '--max-seconds', String(maxSeconds)];
   if (variant !== 'mainline') args.push('--variant', variant);
   const m = measure(process.execPath, args, ROOT);
-  let j: { verdict?: string; property?: string; states?: number; depth?: number; memory?: string } = {};
+  let j: { verdict?: string; property?: string; states?: number; transitions?: number; depth?: number; memory?: string } = {};
   try {
     j = JSON.parse(m.stdout);
   } catch {
     j = { verdict: 'error' };
   }
-  return { model, variant, scope, memory: j.memory ?? memory ?? '?', reduction, verdict: j.verdict ?? 'error', property: j.property ?? null, states: j.states ?? null, depth: j.depth ?? null, seconds: m.wallSeconds, peakMiB: m.peakKiB === null ? null : m.peakKiB / 1024 };
+  return { model, variant, scope, memory: j.memory ?? memory ?? '?', reduction, verdict: j.verdict ?? 'error', property: j.property ?? null, states: j.states ?? null, transitions: j.transitions ?? null, depth: j.depth ?? null, seconds: m.wallSeconds, peakMiB: m.peakKiB === null ? null : m.peakKiB / 1024 };
 }
 
 export function modelRows(maxSeconds: number, progress: (s: string) => void): ModelRow[] {
   const rows: ModelRow[] = [];
   for (const sm of shipped.filter((s) => s.model.name !== 'shootdown')) {
     for (const memory of sm.model.memory ?? ['sc']) {
-      for (const reduction of ['none', 'por', 'symmetry', 'both'] as const) {
+      for (const reduction of ['none', 'por', 'symmetry', 'both', 'sleep'] as const) {
         progress(`bench: ${sm.model.name} mainline ${memory} ${reduction} ...`);
         rows.push(run(sm.model.name, 'mainline', memory, reduction, maxSeconds));
       }
@@ -71,12 +74,15 @@ export function modelRows(maxSeconds: number, progress: (s: string) => void): Mo
 }
 
 export function modelTable(rows: readonly ModelRow[], log: (s: string) => void): void {
-  const head = ['model', 'variant', 'scope', 'mem', 'reduction', 'verdict', 'states', 'depth', 'seconds', 'peak MiB', 'states vs none'];
+  const head = ['model', 'variant', 'scope', 'mem', 'reduction', 'verdict', 'states', 'transitions', 'depth', 'seconds', 'peak MiB', 'vs none'];
   const body = rows.map((r) => {
     const none = rows.find((x) => x.model === r.model && x.variant === r.variant && x.scope === r.scope && x.memory === r.memory && x.reduction === 'none');
     // Against an unreduced search that did not finish there is no factor.
-    const factor = none?.states && r.states && none.verdict !== 'incomplete' ? none.states / r.states : null;
-    return [r.model, r.variant, r.scope, r.memory, r.reduction, r.verdict + (r.property ? ` ${r.property}` : ''), r.states === null ? 'n/a' : String(r.states), r.depth === null ? 'n/a' : String(r.depth), r.seconds.toFixed(2), r.peakMiB === null ? 'n/a' : r.peakMiB.toFixed(0), r.reduction === 'none' ? '' : factor === null ? (none?.verdict === 'incomplete' ? 'none incomplete' : '') : `${factor.toFixed(1)}x fewer`];
+    // Sleep sets are compared by transitions (they store every state), the others by states.
+    const [a, b, what] = r.reduction === 'sleep' ? [none?.transitions, r.transitions, 'transitions'] : [none?.states, r.states, 'states'];
+    const factor = a && b && none!.verdict !== 'incomplete' ? a / b : null;
+    const n = (x: number | null) => (x === null ? 'n/a' : String(x));
+    return [r.model, r.variant, r.scope, r.memory, r.reduction, r.verdict + (r.property ? ` ${r.property}` : ''), n(r.states), n(r.transitions), n(r.depth), r.seconds.toFixed(2), r.peakMiB === null ? 'n/a' : r.peakMiB.toFixed(0), r.reduction === 'none' ? '' : factor === null ? (none?.verdict === 'incomplete' ? 'none incomplete' : '') : `${factor.toFixed(1)}x fewer ${what}`];
   });
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (c: string[]) => c.map((x, i) => (i < 6 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ');

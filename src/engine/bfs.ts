@@ -7,6 +7,7 @@ import { asModelError, isOutOfMemory } from '../lang/errors.ts';
 import { genExpand } from './expand.ts';
 import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
 import { AmpleSets } from './por.ts';
+import { SleepSets } from './sleep.ts';
 import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, StateStore } from './store.ts';
@@ -21,6 +22,8 @@ export interface ExploreOptions {
   readonly symmetry?: boolean;
   /** Partial-order reduction (ample sets from footprints). */
   readonly por?: boolean;
+  /** Sleep sets: transitions independent of everything taken since they were taken are not taken again. */
+  readonly sleep?: boolean;
   /** Called about once a second with the search's progress. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -64,6 +67,10 @@ export interface ExploreResult {
   /** Whether partial-order reduction was on, and in how many states it expanded an ample set only. */
   readonly por: boolean;
   readonly ampleStates: number;
+  /** Whether sleep sets were on; transitions they pruned and states they reopened. */
+  readonly sleep: boolean;
+  readonly slept: number;
+  readonly reopened: number;
 }
 
 export function encodeVia(step: number, actor: number, choice: number): number {
@@ -90,6 +97,8 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
   const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry
   const ample = opts.por ? new AmpleSets(prog, canon) : null;
+  const sleep = opts.sleep ? new SleepSets(prog, m, store) : null;
+  const only = new Uint32Array(ample?.chosen.length ?? 0);
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -106,6 +115,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     symmetry: canon !== null,
     por: ample !== null,
     ampleStates: ample?.reduced ?? 0,
+    sleep: sleep !== null,
+    slept: sleep?.slept ?? 0,
+    reopened: sleep?.reopened ?? 0,
     ...extra,
   });
   /** A real execution to stored state `id` (under symmetry, de-permuted step by step). */
@@ -129,6 +141,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       prog.pack(rep, tmp, 0);
     }
     const r = store.insert(tmp, expanding, via);
+    sleep?.arrive(r, canon === null || same(rep, cur));
     if (m.violation !== null) {
       // The failing transition itself ends the trace, also when it leads to a state stored before
       // (reached then by another transition, on which the monitor did not fail).
@@ -143,6 +156,13 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     return false;
   };
   const expand = genExpand(prog, m, canon ? null : tmp, onSucc);
+  // Sleep sets emit each successor in `cur`; a reopened state is the parent of what it emits.
+  let id = 0;
+  const emit = (step: number, actor: number, choice: number): boolean => {
+    expanding = sleep!.parentId >= 0 ? sleep!.parentId : id;
+    if (!canon) prog.pack(cur, tmp, 0);
+    return onSucc(step, actor, choice);
+  };
   const steps = prog.steps;
   try {
     m.init();
@@ -150,9 +170,10 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     canon?.canon(rep);
     prog.pack(rep, tmp, 0);
     store.insert(tmp, NO_PARENT, 0);
+    sleep?.initial();
     const v = m.checkInvariants();
     if (v) return done('violation', { found: { kind: 'invariant', ...v }, trace: [] });
-    for (let id = 0; id < store.count; id++) {
+    for (id = 0; id < store.count; id++) {
       if (id === levelEnd) {
         depth++;
         levelEnd = store.count;
@@ -171,7 +192,17 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       cur.set(base);
       expanding = id;
       let enabled: number;
-      if (ample !== null && ample.select(base, store, levelEnd)) {
+      if (sleep !== null) {
+        // The ample set (or every transition) minus the state's sleep set.
+        let n = 0;
+        if (ample !== null && ample.select(base, store, levelEnd)) {
+          n = ample.count;
+          for (let j = 0; j < n; j++) only[j] = encodeVia(ample.chosen[3 * j], ample.chosen[3 * j + 1], ample.chosen[3 * j + 2]);
+        }
+        enabled = sleep.expand(id, base, n > 0 ? only : null, n, emit);
+        expanding = id;
+        if (enabled === -2) enabled = expand(base); // a model error: the usual expansion reports it
+      } else if (ample !== null && ample.select(base, store, levelEnd)) {
         // Only the ample set: the same transitions the full expansion would take, fewer of them.
         enabled = ample.count;
         for (let j = 0; j < ample.count; j++) {
@@ -200,6 +231,12 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     return done('error', { found: { kind: 'error', prop: -1, reason: e.message }, trace: t });
   }
   return done('ok');
+}
+
+/** Two unpacked states are equal. */
+function same(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The transitions from the initial state to stored state `id`, following parent links. */

@@ -30,6 +30,10 @@ export interface CheckResult {
   readonly por: boolean;
   /** States where partial-order reduction expanded an ample set only. */
   readonly ampleStates: number;
+  /** Whether sleep sets were on; transitions they pruned; states an arrival with a smaller sleep set reopened. */
+  readonly sleep: boolean;
+  readonly slept: number;
+  readonly reopened: number;
   /** For incomplete: the limit that was hit. */
   readonly limit?: string;
   /** For a violation: the property name (`deadlock` for a deadlock); for an error: `model-error`. */
@@ -76,6 +80,9 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     symmetry: r.symmetry,
     por: r.por,
     ampleStates: r.ampleStates,
+    sleep: r.sleep,
+    slept: r.slept,
+    reopened: r.reopened,
     actors: actorNames(prog),
     program: prog,
     ...('runs' in r ? { simulation: { runs: r.runs, seed: opts.simulate!.seed, path: r.path } } : {}),
@@ -136,6 +143,9 @@ function fromSimulation(prog: Program, s: SimulateResult, t0: number) {
     symmetry: false,
     por: false,
     ampleStates: 0,
+    sleep: false,
+    slept: 0,
+    reopened: 0,
     runs: s.runs,
     path: s.path,
     limit: s.verdict === 'incomplete' ? `simulation of ${s.runs} random walks (not exhaustive)` : undefined,

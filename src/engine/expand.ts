@@ -2,7 +2,7 @@
 // unrolled block per candidate step, so each guard and effect is called from its own call site (V8
 // then inlines the model's closures and their generated field accessors). It does exactly what
 // Machine.enabled + Machine.apply do for each candidate of each actor, in the same order.
-import { packSource, type Program } from '../lang/compile.ts';
+import type { Program } from '../lang/compile.ts';
 import type { Machine } from './machine.ts';
 
 /** Called for each successor, left in `machine.cur` (and packed into `packed`); returns true to stop. */
@@ -16,7 +16,9 @@ export type OnSuccessor = (step: number, actor: number, choice: number) => boole
 export function genExpand(prog: Program, m: Machine, packed: Uint32Array | null, onSucc: OnSuccessor): (base: Int32Array) => number {
   const lines: string[] = [];
   // Without a `packed` buffer the successor is left unpacked (the caller canonicalizes it first).
-  const pack = packed ? packSource(prog, 'cur', 'P') : '';
+  // One call of the program's pack function: inlining the packing into every block makes the function
+  // too large for the optimizing compiler on models with many steps and slots (4x slower on x86-lazy-tlb).
+  const pack = packed ? 'PK(cur,P,0);' : '';
   const emit = (s: string) => lines.push(s);
   prog.steps.forEach((st, i) => {
     if (st.guard) emit(`const G${i}=S[${i}].guard;`);
@@ -61,6 +63,7 @@ export function genExpand(prog: Program, m: Machine, packed: Uint32Array | null,
     emit('}}');
   }
 
-  const factory = new Function('S', 'm', 'x', 'v', 'cur', 'P', 'onSucc', lines.join('\n'));
-  return factory(prog.steps, m, m.ctx, m.view, m.cur, packed, onSucc) as (base: Int32Array) => number;
+  const factory = new Function('S', 'm', 'x', 'v', 'cur', 'P', 'PK', 'onSucc', lines.join('\n'));
+  return factory(prog.steps, m, m.ctx, m.view, m.cur, packed, prog.pack, onSucc) as (base: Int32Array) => number;
 }
+

@@ -50,9 +50,15 @@ const count = (tally: Tally, key: string) => (tally[key] = (tally[key] ?? 0) + 1
 interface Reduction {
   readonly por?: boolean;
   readonly symmetry?: boolean;
+  readonly sleep?: boolean;
 }
-const reductions = (symmetric: boolean): Reduction[] => (symmetric ? [{ por: true }, { symmetry: true }, { por: true, symmetry: true }] : [{ por: true }]);
-const nameOf = (r: Reduction) => [r.por ? 'por' : '', r.symmetry ? 'symmetry' : ''].filter(Boolean).join('+');
+const reductions = (symmetric: boolean): Reduction[] => [
+  { por: true },
+  { sleep: true },
+  { por: true, sleep: true },
+  ...(symmetric ? [{ symmetry: true }, { por: true, symmetry: true }, { por: true, symmetry: true, sleep: true }] : []),
+];
+const nameOf = (r: Reduction) => [r.por ? 'por' : '', r.symmetry ? 'symmetry' : '', r.sleep ? 'sleep' : ''].filter(Boolean).join('+');
 
 // ---------------------------------------------------------------------------------------------
 // Orbits by brute force
@@ -284,6 +290,8 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
     if (x.exact) expect(outcome(r), `${at}: outcome`).toBe(outcome(full));
     else if (outcome(r) !== outcome(full)) count(tally, 'first finding differs');
     if (r.ampleStates > 0) count(tally, `${nameOf(red)}: ample sets used`);
+    if (r.slept > 0) count(tally, `${nameOf(red)}: transitions slept`);
+    if (r.reopened > 0) count(tally, `${nameOf(red)}: states reopened`);
     if (full.verdict !== 'ok') {
       expectTracesReplay(r, exploreBfs(prog, { deadlock, ...red, maxStates: x.maxStates }), at);
       count(tally, 'reduced traces replayed');
@@ -292,6 +300,9 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
     // One state per orbit of a reachable state: never more than the full search.
     expect(r.states, `${at}: states`).toBeLessThanOrEqual(full.states);
     if (r.states < full.states) count(tally, `${nameOf(red)}: fewer states`);
+    // Sleep sets prune transitions, never states.
+    if (red.sleep && !red.por && !red.symmetry) expect(r.states, `${at}: every state`).toBe(full.states);
+    if (red.sleep && r.transitions < full.transitions) count(tally, `${nameOf(red)}: fewer transitions`);
     if (!reachable) continue;
     const stored = storedStates(prog, { deadlock, ...red });
     expect(stored.length, `${at}: the reduced search again`).toBe(r.states);
@@ -343,6 +354,9 @@ function expectCoverage(tally: Tally, symmetric: boolean): void {
   expect(tally['reduced traces replayed']).toBeGreaterThan(100);
   expect(tally['por: ample sets used']).toBeGreaterThan(20);
   expect(tally['por: fewer states']).toBeGreaterThan(10);
+  expect(tally['sleep: fewer transitions']).toBeGreaterThan(20);
+  expect(tally['sleep: states reopened']).toBeGreaterThan(5);
+  expect(tally['por+sleep: ample sets used']).toBeGreaterThan(20);
   if (symmetric) {
     expect(tally['symmetry: fewer states']).toBeGreaterThan(30);
     expect(tally['por+symmetry: ample sets used']).toBeGreaterThan(10);

@@ -27,6 +27,7 @@ export interface CheckArgs {
   'max-memory'?: number;
   deadlock?: boolean;
   por?: boolean;
+  'sleep-sets'?: boolean;
   symmetry?: boolean;
   save?: boolean;
   force?: boolean;
@@ -59,6 +60,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
     .option('por', { type: 'boolean', default: true, describe: 'partial-order reduction (ample sets from the fields the model declares own); --no-por to turn off' })
+    .option('sleep-sets', { type: 'boolean', default: false, describe: 'sleep sets: a transition independent of everything taken since it was taken elsewhere is not taken again (fewer transitions, the same states)' })
     .option('verify-footprints', { type: 'boolean', describe: 'check over the full state space that steps respect the declared own fields and invariant reads' })
     .option('symmetry', { type: 'boolean', default: true, describe: 'symmetry reduction over the interchangeable objects the model declares; --no-symmetry to turn off' });
 }
@@ -81,6 +83,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     deadlock: a.deadlock,
     symmetry: a.symmetry,
     por: a.por,
+    sleep: a['sleep-sets'],
     shrink: a.shrink,
     simulate: a.simulate !== undefined ? { runs: a.simulate, depth: a['walk-depth'] ?? 200, seed: a.seed ?? (Date.now() & 0x7fffffff) } : undefined,
     onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
@@ -133,7 +136,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
-    reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}) },
+    reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}), sleepSets: r.sleep, ...(r.sleep ? { slept: r.slept, reopened: r.reopened } : {}) },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
     ...(r.simulation ? { simulation: r.simulation } : {}),

@@ -1,0 +1,337 @@
+// Sleep sets (Godefroid's stateful algorithm, in breadth-first order). A state carries the transitions
+// that need not be taken from it: each was taken from an ancestor, and everything taken since is
+// independent of it, so the state it leads to is reached along that other, equally long interleaving.
+// Sleep sets prune transitions, never states: every reachable state is still stored (invariants are
+// checked everywhere), and they combine with ample sets (only the ample set minus the sleep set is
+// taken).
+//
+// Independence is decided in the state, from the accesses recorded while each transition runs there:
+// two transitions of different actors are independent when neither writes a slot the other reads or
+// writes. Recorded accesses include the guard's, the CPU's store buffer and monitor ghost state, so
+// independent transitions leave each other enabled and commute. A transition that emits an event a
+// property observes (or makes a monitor fail) is dependent on every other: it never sleeps, and after it
+// nothing does, so every monitor sees each event in every state where it can happen.
+//
+// A state's sleep set is the intersection of the sets it arrived with. An arrival with a smaller set at
+// a state already expanded reopens it: the transitions that slept there and no longer do are taken then
+// (with the algorithm's sleep sets for their successors). Under symmetry a sleep set is kept only when
+// the successor is its own representative (the stored state names the same actors); otherwise the
+// stored state gets the empty set, which only prunes less.
+import type { Program } from '../lang/compile.ts';
+import { asModelError } from '../lang/errors.ts';
+import { Machine, type Violation } from './machine.ts';
+import type { StateStore } from './store.ts';
+
+/** Called with `target.cur` / `target.violation` set to the successor; returns true to stop. */
+export type Emit = (step: number, actor: number, choice: number) => boolean;
+
+export class SleepSets {
+  private readonly rm: Machine;
+  private readonly n: number;
+  // Per stored state: its sleep set, `len` transition codes at `off` in `arena`.
+  private off = new Uint32Array(1 << 16);
+  private len = new Uint16Array(1 << 16);
+  private arena = new Uint32Array(1 << 16);
+  private top = 0;
+  // The transitions enabled in the state being expanded: code, actor key, recorded accesses
+  // (reads [ra, ra + nr), writes [wa, wa + nw) in `acc`), observed, successor and violation.
+  private cnt = 0;
+  private code = new Uint32Array(64);
+  private key = new Int32Array(64);
+  private ra = new Int32Array(64);
+  private nr = new Int32Array(64);
+  private wa = new Int32Array(64);
+  private nw = new Int32Array(64);
+  private obs = new Uint8Array(64);
+  private succ: Int32Array;
+  private viol: (Violation | null)[] = [];
+  private acc = new Int32Array(1024);
+  private accTop = 0;
+  // Marks for the independence test (epochs, never cleared).
+  private readonly markW: Int32Array;
+  private readonly markR: Int32Array;
+  private epoch = 0;
+  // The sleep set of the state being expanded (indices into the enabled transitions) and the one
+  // handed to the next successor (transition codes).
+  private asleep = new Uint8Array(64);
+  private done = new Int32Array(64);
+  private pending = new Uint32Array(64);
+  private npending = 0;
+  /** Index of the state being expanded; states with smaller ids were expanded already. */
+  private current = -1;
+  // Reopened states: id and the codes to take now.
+  private reopenIds: number[] = [];
+  private reopenCodes: Uint32Array[] = [];
+  /** Transitions not taken because they slept. */
+  slept = 0;
+  /** Expansions of states reopened by an arrival with a smaller sleep set. */
+  reopened = 0;
+
+  /** The state a reopened expansion starts from (the parent of what it emits), else -1. */
+  parentId = -1;
+  private readonly reopenBase: Int32Array;
+
+  constructor(private readonly prog: Program, private readonly target: Machine, private readonly store: StateStore) {
+    this.rm = new Machine(prog, true);
+    this.n = this.rm.cur.length;
+    this.reopenBase = new Int32Array(this.n);
+    this.succ = new Int32Array(64 * this.n);
+    this.markW = new Int32Array(prog.layout.slots.length);
+    this.markR = new Int32Array(prog.layout.slots.length);
+  }
+
+  /** The initial state's sleep set: empty. */
+  initial(): void {
+    this.setSleep(0, this.pending, 0);
+  }
+
+  /**
+   * Expands state `id` (unpacked in `base`): takes `only` (codes; all enabled transitions when null)
+   * minus the state's sleep set, calling `emit` for each. Returns the number of enabled transitions,
+   * -1 if `emit` stopped the search, or -2 if a transition raised a model error (the caller expands
+   * the state its usual way, which reports it).
+   */
+  expand(id: number, base: Int32Array, only: Uint32Array | null, onlyCount: number, emit: Emit): number {
+    this.current = id;
+    const enabled = this.record(base);
+    if (enabled < 0) {
+      this.npending = 0;
+      return -2;
+    }
+    this.sleepOf(id, enabled);
+    let nd = 0;
+    for (let i = 0; i < enabled; i++) {
+      if (only !== null && !contains(only, onlyCount, this.code[i])) continue;
+      if (this.asleep[i] === 1) {
+        this.slept++;
+        continue;
+      }
+      if (this.take(i, nd, emit)) return -1;
+      this.done[nd++] = i;
+    }
+    return this.drainReopened(emit) ? -1 : enabled;
+  }
+
+  /**
+   * The successor just emitted was stored as `r` (a new id, or -(id + 1) of a state stored before);
+   * `identity`: it is its own representative. Sets or narrows that state's sleep set.
+   */
+  arrive(r: number, identity: boolean): void {
+    const np = identity ? this.npending : 0;
+    if (r >= 0) {
+      this.setSleep(r, this.pending, np);
+      return;
+    }
+    const id = -r - 1;
+    // Z(id) := Z(id) ∩ pending; what drops out must be taken if `id` was expanded already.
+    const o = this.off[id];
+    const L = this.len[id];
+    let keep = 0;
+    let dropped: Uint32Array | null = null;
+    let nd = 0;
+    for (let k = 0; k < L; k++) {
+      const c = this.arena[o + k];
+      if (contains(this.pending, np, c)) this.arena[o + keep++] = c;
+      else if (id <= this.current) {
+        dropped ??= new Uint32Array(L);
+        dropped[nd++] = c;
+      }
+    }
+    this.len[id] = keep;
+    if (dropped !== null) {
+      this.reopenIds.push(id);
+      this.reopenCodes.push(dropped.subarray(0, nd));
+    }
+  }
+
+  /** Reopened states take the transitions that no longer sleep there (which may reopen others). */
+  private drainReopened(emit: Emit): boolean {
+    const base = this.reopenBase;
+    while (this.reopenIds.length > 0) {
+      const id = this.reopenIds.pop()!;
+      const codes = this.reopenCodes.pop()!;
+      this.reopened++;
+      this.prog.unpack(this.store.arena, id * this.prog.words, base);
+      const enabled = this.record(base);
+      if (enabled < 0) continue; // a model error there was reported when it was first expanded
+      this.sleepOf(id, enabled);
+      this.parentId = id;
+      let nd = 0;
+      for (let i = 0; i < enabled; i++) {
+        if (!contains(codes, codes.length, this.code[i]) || this.asleep[i] === 1) continue;
+        if (this.take(i, nd, emit)) return true;
+        this.done[nd++] = i;
+      }
+      this.parentId = -1;
+    }
+    return false;
+  }
+
+  /** Marks in `asleep` the enabled transitions in state id's sleep set. */
+  private sleepOf(id: number, enabled: number): void {
+    this.asleep.fill(0, 0, enabled);
+    const o = this.off[id];
+    for (let k = 0; k < this.len[id]; k++) {
+      const i = this.indexOf(this.arena[o + k]);
+      if (i >= 0) this.asleep[i] = 1;
+    }
+  }
+
+  /** Emits enabled transition i; its successor sleeps on the sleeping and done transitions independent of it. */
+  private take(i: number, nd: number, emit: Emit): boolean {
+    let np = 0;
+    if (this.obs[i] === 0) {
+      this.mark(i);
+      for (let j = 0; j < this.cnt; j++) if (this.asleep[j] === 1 && this.independent(i, j)) this.pushPending(np++, this.code[j]);
+      for (let d = 0; d < nd; d++) {
+        const j = this.done[d];
+        if (this.independent(i, j)) this.pushPending(np++, this.code[j]);
+      }
+    }
+    this.npending = np;
+    this.target.cur.set(this.succ.subarray(i * this.n, (i + 1) * this.n));
+    this.target.violation = this.viol[i];
+    const c = this.code[i];
+    return emit(c >>> 16, (c >>> 8) & 0xff, c & 0xff);
+  }
+
+  /** Runs every enabled transition of `base` on the recording machine; returns their number, or -1 on a model error. */
+  private record(base: Int32Array): number {
+    const { prog, rm } = this;
+    const rec = rm.rec!;
+    this.cnt = 0;
+    this.accTop = 0;
+    for (let ki = 0; ki < prog.actorKinds.length; ki++) {
+      const k = prog.actorKinds[ki];
+      for (let a = 0; a < k.count; a++) {
+        const cands = k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]];
+        for (let j = 0; j < cands.length; j++) {
+          const st = prog.steps[cands[j]];
+          for (let ch = 0; ch < st.choices; ch++) {
+            rm.cur.set(base);
+            rm.violation = null;
+            rec.reset();
+            try {
+              if (!rm.enabled(st, a, ch)) continue;
+              rm.apply(st, a);
+            } catch (e) {
+              if (asModelError(e) !== null) return -1;
+              throw e;
+            }
+            this.keep(((st.id << 16) | (a << 8) | ch) >>> 0, (ki << 8) | a);
+          }
+        }
+      }
+    }
+    return this.cnt;
+  }
+
+  /** Keeps the transition just run on the recording machine as enabled transition `cnt`. */
+  private keep(code: number, key: number): void {
+    const { rm, n } = this;
+    const rec = rm.rec!;
+    const i = this.cnt++;
+    if (i === this.code.length) this.growTransitions();
+    this.code[i] = code;
+    this.key[i] = key;
+    this.obs[i] = rm.violation !== null ? 1 : 0;
+    this.viol[i] = rm.violation;
+    this.succ.set(rm.cur, i * n);
+    if (this.accTop + rec.nr + rec.nw > this.acc.length) {
+      const b = new Int32Array(Math.max(this.acc.length * 2, this.accTop + rec.nr + rec.nw));
+      b.set(this.acc);
+      this.acc = b;
+    }
+    this.ra[i] = this.accTop;
+    this.nr[i] = rec.nr;
+    this.acc.set(rec.reads.subarray(0, rec.nr), this.accTop);
+    this.accTop += rec.nr;
+    this.wa[i] = this.accTop;
+    this.nw[i] = rec.nw;
+    this.acc.set(rec.writes.subarray(0, rec.nw), this.accTop);
+    this.accTop += rec.nw;
+  }
+
+  /** Marks the slots transition i reads and writes (a new epoch). */
+  private mark(i: number): void {
+    const e = ++this.epoch;
+    const { acc, markW, markR } = this;
+    for (let k = this.wa[i], end = k + this.nw[i]; k < end; k++) markW[acc[k]] = e;
+    for (let k = this.ra[i], end = k + this.nr[i]; k < end; k++) markR[acc[k]] = e;
+  }
+
+  /** Transition j is independent of the marked transition i. */
+  private independent(i: number, j: number): boolean {
+    if (this.obs[j] === 1 || this.key[j] === this.key[i]) return false;
+    const { acc, markW, markR } = this;
+    const e = this.epoch;
+    for (let k = this.wa[j], end = k + this.nw[j]; k < end; k++) if (markW[acc[k]] === e || markR[acc[k]] === e) return false;
+    for (let k = this.ra[j], end = k + this.nr[j]; k < end; k++) if (markW[acc[k]] === e) return false;
+    return true;
+  }
+
+  private indexOf(code: number): number {
+    for (let i = 0; i < this.cnt; i++) if (this.code[i] === code) return i;
+    return -1;
+  }
+
+  private pushPending(k: number, code: number): void {
+    if (k === this.pending.length) {
+      const b = new Uint32Array(k * 2);
+      b.set(this.pending);
+      this.pending = b;
+    }
+    this.pending[k] = code;
+  }
+
+  private setSleep(id: number, codes: Uint32Array, n: number): void {
+    if (id >= this.off.length) {
+      const o = new Uint32Array(this.off.length * 2);
+      o.set(this.off);
+      this.off = o;
+      const l = new Uint16Array(this.len.length * 2);
+      l.set(this.len);
+      this.len = l;
+    }
+    if (this.top + n > this.arena.length) {
+      const a = new Uint32Array(Math.max(this.arena.length * 2, this.top + n));
+      a.set(this.arena);
+      this.arena = a;
+    }
+    this.off[id] = this.top;
+    this.len[id] = n;
+    for (let k = 0; k < n; k++) this.arena[this.top++] = codes[k];
+  }
+
+  private growTransitions(): void {
+    const m = this.code.length * 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(m);
+      b.set(a);
+      return b;
+    };
+    const c = new Uint32Array(m);
+    c.set(this.code);
+    this.code = c;
+    this.key = g32(this.key);
+    this.ra = g32(this.ra);
+    this.nr = g32(this.nr);
+    this.wa = g32(this.wa);
+    this.nw = g32(this.nw);
+    this.done = g32(this.done);
+    const o = new Uint8Array(m);
+    o.set(this.obs);
+    this.obs = o;
+    const s = new Uint8Array(m);
+    s.set(this.asleep);
+    this.asleep = s;
+    const sc = new Int32Array(m * this.n);
+    sc.set(this.succ);
+    this.succ = sc;
+  }
+}
+
+function contains(a: Uint32Array, n: number, x: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] === x) return true;
+  return false;
+}
