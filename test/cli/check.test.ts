@@ -17,10 +17,13 @@ describe('lazytlb check shootdown', () => {
     const { json } = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2', '--no-por', '--no-symmetry');
     expect(json).toMatchObject({ verdict: 'ok', model: 'shootdown', variant: null, params: { cpus: 2, gens: 2 }, states: 129, transitions: 422, depth: 10 });
     expect(typeof json.seconds).toBe('number');
-    expect(json.reductions).toEqual({ por: false, symmetry: false });
+    expect(json.reductions).toEqual({ por: false, symmetry: false, sleepSets: false });
     // By default both reductions are on: one state per orbit of the interchangeable CPUs.
     const reduced = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2');
     expect(reduced.json).toMatchObject({ verdict: 'ok', states: 72, reductions: { por: true, symmetry: true, ampleStates: 0 } });
+    // Sleep sets: every state, fewer transitions, and how many they pruned.
+    const slept = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2', '--no-por', '--no-symmetry', '--sleep-sets');
+    expect(slept.json).toMatchObject({ verdict: 'ok', states: 129, transitions: 226, reductions: { por: false, symmetry: false, sleepSets: true, slept: 196, reopened: 0 } });
   });
 
   it('finds a shortest counterexample without the flush on unlazy', async () => {
