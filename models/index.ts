@@ -38,7 +38,20 @@ export interface OpenFinding {
 
 export const shipped: readonly ShippedModel[] = [
   { model: shootdown, variants: [shootdownNoFlushOnUnlazy], summary: true, summaryVariants: ['no-flush-on-unlazy'] },
-  { model: x86LazyTlb, variants: x86LazyTlbVariants, summary: true, summaryVariants: ['v6.14'] },
+  {
+    model: x86LazyTlb,
+    variants: x86LazyTlbVariants,
+    summary: true,
+    summaryVariants: ['v6.14'],
+    openFindings: [
+      {
+        properties: ['P1n'],
+        summary:
+          'between enter_lazy_tlb (is_lazy = true) and switch_to in context_switch, current is still the user task: nmi_uaccess_okay() allows a user access from an NMI (perf_callchain_user) while should_flush_tlb skips the CPU, so the NMI can read through a TLB entry a completed flush did not remove',
+        fix: { nmiChecksLazy: true },
+      },
+    ],
+  },
   { model: xenPv, variants: xenPvVariants, summary: true },
   { model: contextTracking, variants: contextTrackingVariants, summary: true },
   { model: lazyMmu, variants: lazyMmuVariants, summary: true },

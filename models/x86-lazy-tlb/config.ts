@@ -24,6 +24,7 @@ export const lazyTlbFlags = {
   tableFree: { default: 'rcu', values: ['rcu', 'immediate'], doc: "mmu_gather table frees (exit_mmap: free_pgtables -> tlb_remove_table): after an RCU grace period (MMU_GATHER_RCU_TABLE_FREE: every x86 since a37259732a7d, v6.15; before, only paravirt guests with a hypervisor TLB flush, 9e52fc2b50de / 48a8b97cfd80) or right after the flush (tlb_remove_page: bare metal up to v6.14, every x86 before v4.14)" },
   collapseTableFree: { default: 'rcu', values: ['rcu', 'immediate'], doc: "khugepaged's retracted PTE table: pte_free_defer after an RCU grace period (v6.5+) or pte_free right after pmdp_collapse_flush (up to v6.4)" },
   lazyRefs: { default: 'refcount', values: ['refcount', 'shootdown'], doc: 'lazy mm references: REFCOUNT (x86) or SHOOTDOWN (powerpc radix, v6.2+; on this x86 skeleton it breaks P6, see doShootLazyTlb)' },
+  nmiChecksLazy: { default: false, doc: 'candidate fix, in no kernel: nmi_uaccess_okay() also returns false while cpu_tlbstate_shared.is_lazy is set, closing the window between enter_lazy_tlb and switch_to (property P1n)' },
   trimCpumask: { default: true, doc: 'should_trim_cpumask is a nondeterministic choice per flush (v6.14+)' },
   batchedFlush: { default: false, doc: 'model reclaim flushes: arch_tlbbatch_add_pending / arch_tlbbatch_flush', scope: true },
   exitMm: { default: true, doc: 'model exit_mm -> mmput -> exit_mmap -> mmdrop', scope: true },

@@ -36,13 +36,15 @@ export function hardware(e: Env) {
     // own store buffer under TSO), and nothing it does stays in the state, so it adds transitions but
     // no states. An NMI that finds nmi_uaccess_okay() false does no user access and changes nothing:
     // only the NMIs that access user memory are steps. The access goes through this CPU's CR3, which
-    // P9 checks against current->mm (event NmiUaccess).
+    // P9 checks against current->mm (event NmiUaccess). In context_switch(), enter_lazy_tlb() sets
+    // is_lazy before switch_to() changes current, so there nmi_uaccess_okay() still says yes while
+    // should_flush_tlb() skips the CPU (P1n); `nmiChecksLazy` is a candidate fix that also tests is_lazy.
     ...(e.shape === 'D' || e.shape === 'E' || e.shape === 'mainline'
       ? [
           rules('nmi', 'cpu', [
             step('NMI', 'NMI: if (nmi_uaccess_okay() /* loaded_mm == current->mm */) copy_from_user_nmi() through CR3', {
               // current->mm first (the running task: no kernel thread without kthread_use_mm)
-              when: (s, c) => s.cpu[c].currMm < e.M && s.cpu[c].online && s.cpu[c].loadedMm === s.cpu[c].currMm,
+              when: (s, c) => s.cpu[c].currMm < e.M && s.cpu[c].online && s.cpu[c].loadedMm === s.cpu[c].currMm && !(e.f.nmiChecksLazy && s.cpu[c].isLazy),
               do: (s, c, x) => x.emit('NmiUaccess', c, s.cpu[c].currMm),
             }),
           ]),

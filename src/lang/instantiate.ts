@@ -46,7 +46,7 @@ export function instantiate(model: AnyModel, allProperties: readonly PropertyDef
   const memory = (opts.memory ?? variant?.memory ?? 'sc') as MemoryModel;
   if (!memories.includes(memory)) throw new UsageError(`model '${model.name}' has no memory model '${opts.memory}'; accepted: ${memories.join(', ')}`);
   const bound = allProperties.filter((p) => p.models.includes(model.name));
-  let properties = bound;
+  let properties = bound.filter((p) => p.onRequest === undefined);
   if (opts.properties && opts.properties.length > 0) {
     properties = opts.properties.map((n) => bound.find((p) => p.name === n) ?? throwUnknown('property', n, bound.map((p) => p.name)));
   }

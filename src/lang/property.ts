@@ -20,6 +20,12 @@ export interface PropertyDef {
   readonly ref: string;
   /** Models (by name) this property applies to. */
   readonly models: readonly string[];
+  /**
+   * Checked only when named (`--property`): a property that flags a window open in every version of
+   * the model (an open candidate finding) would otherwise be the shortest violation of every variant
+   * and hide the properties the historical bugs break.
+   */
+  readonly onRequest?: string;
   /** Ghost state owned by the property, declared like model state. */
   readonly ghost?: (p: Params) => RecordDecl;
   /** Initial ghost values (all fields start at the first value of their domain). */

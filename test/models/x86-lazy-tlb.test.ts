@@ -11,6 +11,7 @@ import { instantiate } from '../../src/lang/instantiate.ts';
 import { step } from '../../src/lang/model.ts';
 import { defineVariant, remove, replace } from '../../src/lang/variant.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
+import xenPv from '../../models/xen-pv/model.ts';
 import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
 import { makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
 import { contextSwitch } from '../../models/x86-lazy-tlb/sched.ts';
@@ -170,6 +171,25 @@ describe('NMIs (P9)', () => {
     expectInOrder(r, ['cpu0 context_switch:CS1', 'cpu0 switch_mm_irqs_off:R1', 'cpu0 nmi:NMI']);
     expect(steps(r).at(-1)).toBe('cpu0 nmi:NMI');
     expect(steps(r).at(-2)).toBe('cpu0 switch_mm_irqs_off:R1');
+  });
+
+  it('open finding P1n (on request): an NMI between enter_lazy_tlb and switch_to reads through a TLB entry the completed flush skipped', () => {
+    expect(run({ params: { changes: 0, switches: 0 } }).properties).not.toContain('P1n');
+    const r = run({ properties: ['P1n'] });
+    expect([r.verdict, r.property, r.trace!.length, r.states]).toEqual(['violation', 'P1n', 28, 39151]);
+    // cpu0 goes lazy with the user task still current; cpu1's flush passes it by (is_lazy) and
+    // completes; then the NMI on cpu0
+    expectInOrder(r, ['cpu0 context_switch:CS3k', 'cpu1 flush_tlb_mm_range:SF2', 'cpu1 flush_tlb_mm_range:F7', 'cpu0 nmi:NMI']);
+    expect(steps(r).at(-1)).toBe('cpu0 nmi:NMI');
+    expect(steps(r).filter((x) => x.startsWith('cpu0')).at(-2)).toBe('cpu0 context_switch:CS3k');
+    expect(r.reason).toMatch(/^an NMI on cpu0 finds nmi_uaccess_okay\(\) and reads page 0 of mm1 through a TLB entry of page-table version 0, but a flush covering version 1 has completed$/);
+  });
+
+  it('P1n: nmi_uaccess_okay() testing is_lazy (candidate fix) closes the window under SC and TSO; Xen PV flushes lazy vCPUs and is ok', () => {
+    expect(run({ properties: ['P1n'], flags: { nmiChecksLazy: true } }).verdict).toBe('ok');
+    expect(run({ properties: ['P1n'], flags: { nmiChecksLazy: true }, memory: 'tso' }).verdict).toBe('ok');
+    const xen = check(xenPv, allProperties, { properties: ['P1n'], maxSeconds: 60, por: true, symmetry: true });
+    expect([xen.verdict, xen.states]).toEqual(['ok', 73585]);
   });
 
   it('the NMI step adds transitions, not states', () => {

@@ -12,7 +12,7 @@ export function runList(io: Io, json: boolean): number {
     memory: model.memory ?? ['sc'],
     scopes: Object.fromEntries(Object.entries(model.scopes ?? {}).map(([k, sc]) => [k, { doc: sc.doc, params: sc.params ?? {}, flags: sc.flags ?? {} }])),
     variants: variants.map((v) => ({ name: v.name, description: v.description, violates: v.violates ?? [] })),
-    properties: allProperties.filter((p) => p.models.includes(model.name)).map((p) => ({ name: p.name, statement: p.statement, ref: p.ref })),
+    properties: allProperties.filter((p) => p.models.includes(model.name)).map((p) => ({ name: p.name, statement: p.statement, ref: p.ref, ...(p.onRequest ? { onRequest: p.onRequest } : {}) })),
   }));
   if (json) {
     io.out(JSON.stringify(data));
@@ -33,7 +33,7 @@ export function runList(io: Io, json: boolean): number {
     out.push('    mainline  every flag at its default');
     for (const v of m.variants) out.push(`    ${v.name}  ${v.description}${v.violates.length ? ` [violates ${v.violates.join(', ')}]` : ''}`);
     out.push('  properties:');
-    for (const p of m.properties) out.push(`    ${p.name}  ${p.statement}`);
+    for (const p of m.properties) out.push(`    ${p.name}  ${p.statement}${p.onRequest ? ` [checked only with --property ${p.name}: ${p.onRequest}]` : ''}`);
     out.push('');
   }
   io.out(out.join('\n'));

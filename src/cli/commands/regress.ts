@@ -79,7 +79,7 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
   const checks: { model: string; property: string; onMainline: boolean; open: boolean; steps: number }[] = [];
   for (const [, t] of targets) {
     if (typeof t === 'string') continue;
-    let remaining = allProperties.filter((p) => p.models.includes(t.sm.model.name)).map((p) => p.name);
+    let remaining = allProperties.filter((p) => p.models.includes(t.sm.model.name) && p.onRequest === undefined).map((p) => p.name);
     while (remaining.length > 0) {
       const r = check(t.sm.model, allProperties, { variant: t.variant, flags: set, properties: remaining });
       if (r.verdict !== 'violation' || !r.property || !remaining.includes(r.property)) break;

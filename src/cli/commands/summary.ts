@@ -3,7 +3,7 @@
 // With --scope NAME (e.g. wide): the mainline of every model that declares that scope, at that scope,
 // under sc.
 import { allProperties } from '../../../properties/index.ts';
-import { shipped } from '../../../models/index.ts';
+import { shipped, type OpenFinding } from '../../../models/index.ts';
 import { check, type CheckResult } from '../../engine/check.ts';
 import { UsageError } from '../../lang/errors.ts';
 import { num, type Io } from '../io.ts';
@@ -25,7 +25,9 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
   const models = shipped.filter((s) => s.summary && (scope === undefined || Object.hasOwn(s.model.scopes ?? {}, scope)));
   if (models.length === 0) throw new UsageError(`no shipped model declares the scope '${scope}'; scopes: ${[...new Set(shipped.flatMap((s) => Object.keys(s.model.scopes ?? {})))].join(', ') || '(none)'}`);
   for (const sm of models) {
-    const findings = sm.openFindings ?? [];
+    // Findings whose properties are checked only on request get rows of their own.
+    const all = sm.openFindings ?? [];
+    const findings = all.filter((f) => !onRequest(f));
     // A named scope is checked under sc only (the wide scopes are sized for it).
     for (const memory of scope === undefined ? (sm.model.memory ?? ['sc']) : ['sc']) {
       const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
@@ -34,8 +36,16 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
       rows.push({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
-    for (const f of findings) {
-      const r = check(sm.model, allProperties, { flags: f.fix, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
+    // On request: at the default scope only (the wide scopes are sized for the default properties).
+    for (const f of scope === undefined ? all.filter(onRequest) : []) {
+      const r = check(sm.model, allProperties, { properties: f.properties, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
+      rows.push({ r, expected: `open finding (${f.properties.join('|')})`, asExpected: r.verdict === 'violation' && f.properties.includes(r.property ?? ''), note: 'open finding' });
+      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
+    }
+    for (const f of scope === undefined ? all : findings) {
+      // The fix is checked against every property, the requested ones included.
+      const properties = onRequest(f) ? [...defaultProperties(sm.model.name), ...f.properties] : undefined;
+      const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
@@ -53,13 +63,22 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
   if (opts.json) {
     io.out(JSON.stringify(rows.map(({ r, expected, asExpected, note }) => ({ model: r.model, variant: r.variant, scope: r.scope, flags: r.flags, params: r.params, memory: r.memory, verdict: r.verdict, property: r.property ?? null, states: r.states, depth: r.depth, seconds: Number(r.seconds.toFixed(3)), expected, asExpected, note: note ?? null }))));
   } else {
-    const notes = shipped.flatMap((sm) => (sm.openFindings ?? []).map((f) => `open finding in ${sm.model.name} mainline (${f.properties.join(', ')}): ${f.summary}. Candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}.`));
+    const notes = shipped.flatMap((sm) => (sm.openFindings ?? []).map((f) => `open finding in ${sm.model.name} mainline (${f.properties.join(', ')}${onRequest(f) ? `, checked with ${f.properties.map((p) => `--property ${p}`).join(' ')}` : ''}): ${f.summary}. Candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}.`));
     io.out([header(), ...rows.map(line), '', `${good} of ${rows.length} results as expected${good === rows.length ? '' : ' — see the rows marked !'}`, ...notes.map((n) => `\n${n}`)].join('\n'));
     // Point at a historical kernel of a real protocol model first, the calibration model last.
     const firstCex = [...rows].reverse().find((x) => x.r.verdict === 'violation' && x.r.variant !== null && x.r.model !== 'shootdown') ?? rows.find((x) => x.r.verdict === 'violation');
     if (firstCex) io.out(`\nsee a counterexample: npx lazytlb check ${firstCex.r.model}${firstCex.r.variant ? ` --variant ${firstCex.r.variant}` : ''}`);
   }
   return good === rows.length ? 0 : 1;
+}
+
+/** The finding's properties are checked only when named (`PropertyDef.onRequest`). */
+function onRequest(f: OpenFinding): boolean {
+  return f.properties.every((n) => allProperties.some((p) => p.name === n && p.onRequest !== undefined));
+}
+
+function defaultProperties(model: string): string[] {
+  return allProperties.filter((p) => p.models.includes(model) && p.onRequest === undefined).map((p) => p.name);
 }
 
 const W = [18, 20, 6, 30, 12, 6, 8, 30];
