@@ -7,10 +7,10 @@
 //
 // Independence is decided in the state, from the accesses recorded while each transition runs there:
 // two transitions of different actors are independent when neither writes a slot the other reads or
-// writes. Recorded accesses include the guard's, the CPU's store buffer and monitor ghost state, so
-// independent transitions leave each other enabled and commute. A transition that emits an event a
-// property observes (or makes a monitor fail) is dependent on every other: it never sleeps, and after it
-// nothing does, so every monitor sees each event in every state where it can happen.
+// writes. Recorded accesses include the guard's, the CPU's store buffer, and those of the monitors the
+// transition's events run (what they read, the ghost state they write), so independent transitions
+// leave each other enabled, commute, and each emits its events where the monitors see the same values.
+// A transition that makes a monitor fail is dependent on every other (the search stops at it anyway).
 //
 // A state's sleep set is the intersection of the sets it arrived with. An arrival with a smaller set at
 // a state already expanded reopens it: the transitions that slept there and no longer do are taken then
@@ -34,7 +34,7 @@ export class SleepSets {
   private arena = new Uint32Array(1 << 16);
   private top = 0;
   // The transitions enabled in the state being expanded: code, actor key, recorded accesses
-  // (reads [ra, ra + nr), writes [wa, wa + nw) in `acc`), observed, successor and violation.
+  // (reads [ra, ra + nr), writes [wa, wa + nw) in `acc`), whether a monitor failed, successor and violation.
   private cnt = 0;
   private code = new Uint32Array(64);
   private key = new Int32Array(64);
@@ -42,7 +42,7 @@ export class SleepSets {
   private nr = new Int32Array(64);
   private wa = new Int32Array(64);
   private nw = new Int32Array(64);
-  private obs = new Uint8Array(64);
+  private fails = new Uint8Array(64);
   private succ: Int32Array;
   private viol: (Violation | null)[] = [];
   private acc = new Int32Array(1024);
@@ -180,7 +180,7 @@ export class SleepSets {
   /** Emits enabled transition i; its successor sleeps on the sleeping and done transitions independent of it. */
   private take(i: number, nd: number, emit: Emit): boolean {
     let np = 0;
-    if (this.obs[i] === 0) {
+    if (this.fails[i] === 0) {
       this.mark(i);
       for (let j = 0; j < this.cnt; j++) if (this.asleep[j] === 1 && this.independent(i, j)) this.pushPending(np++, this.code[j]);
       for (let d = 0; d < nd; d++) {
@@ -189,7 +189,8 @@ export class SleepSets {
       }
     }
     this.npending = np;
-    this.target.cur.set(this.succ.subarray(i * this.n, (i + 1) * this.n));
+    const cur = this.target.cur;
+    for (let k = 0, o = i * this.n; k < this.n; k++) cur[k] = this.succ[o + k];
     this.target.violation = this.viol[i];
     const c = this.code[i];
     return emit(c >>> 16, (c >>> 8) & 0xff, c & 0xff);
@@ -234,9 +235,9 @@ export class SleepSets {
     if (i === this.code.length) this.growTransitions();
     this.code[i] = code;
     this.key[i] = key;
-    this.obs[i] = rm.violation !== null ? 1 : 0;
+    this.fails[i] = rm.violation !== null ? 1 : 0;
     this.viol[i] = rm.violation;
-    this.succ.set(rm.cur, i * n);
+    for (let k = 0, o = i * n; k < n; k++) this.succ[o + k] = rm.cur[k];
     if (this.accTop + rec.nr + rec.nw > this.acc.length) {
       const b = new Int32Array(Math.max(this.acc.length * 2, this.accTop + rec.nr + rec.nw));
       b.set(this.acc);
@@ -244,12 +245,10 @@ export class SleepSets {
     }
     this.ra[i] = this.accTop;
     this.nr[i] = rec.nr;
-    this.acc.set(rec.reads.subarray(0, rec.nr), this.accTop);
-    this.accTop += rec.nr;
+    for (let k = 0; k < rec.nr; k++) this.acc[this.accTop++] = rec.reads[k];
     this.wa[i] = this.accTop;
     this.nw[i] = rec.nw;
-    this.acc.set(rec.writes.subarray(0, rec.nw), this.accTop);
-    this.accTop += rec.nw;
+    for (let k = 0; k < rec.nw; k++) this.acc[this.accTop++] = rec.writes[k];
   }
 
   /** Marks the slots transition i reads and writes (a new epoch). */
@@ -262,7 +261,7 @@ export class SleepSets {
 
   /** Transition j is independent of the marked transition i. */
   private independent(i: number, j: number): boolean {
-    if (this.obs[j] === 1 || this.key[j] === this.key[i]) return false;
+    if (this.fails[j] === 1 || this.key[j] === this.key[i]) return false;
     const { acc, markW, markR } = this;
     const e = this.epoch;
     for (let k = this.wa[j], end = k + this.nw[j]; k < end; k++) if (markW[acc[k]] === e || markR[acc[k]] === e) return false;
@@ -320,8 +319,8 @@ export class SleepSets {
     this.nw = g32(this.nw);
     this.done = g32(this.done);
     const o = new Uint8Array(m);
-    o.set(this.obs);
-    this.obs = o;
+    o.set(this.fails);
+    this.fails = o;
     const s = new Uint8Array(m);
     s.set(this.asleep);
     this.asleep = s;

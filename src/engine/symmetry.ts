@@ -37,10 +37,14 @@ interface KindPlan {
   readonly refLo: Int32Array;
   /** Slots whose value is a set of members (bitmask). */
   readonly setSlots: Int32Array;
+  /** slot → its index in refSlots, or -1 (a table: signatures look every owned slot up). */
+  readonly refAt: Int32Array;
+  /** slot → 1 if it is in setSlots. */
+  readonly setAt: Uint8Array;
+  /** member → 1 if it is fixed (never permuted). */
+  readonly fixedAt: Uint8Array;
   /** Whether some value names a member (refs, sets, or store-buffer entries naming owned fields). */
   readonly named: boolean;
-  /** Signature buffers, one per member. */
-  readonly sigs: Int32Array[];
   /** slot → store-buffer entry number (0-based) for entry slots of the member's buffer, else -1. */
   readonly sbEntry: Int32Array;
 }
@@ -54,6 +58,9 @@ export class Canonicalizer {
   private readonly ord: Int32Array;
   private readonly gs: Int32Array;
   private readonly perm: Int32Array;
+  /** One signature entry of each of the two members being compared. */
+  private readonly sx = new Int32Array(3);
+  private readonly sy = new Int32Array(3);
   /** Whether any state was canonicalized by the sorted image only (an inexact but sound reduction). */
   heuristic = 0;
 
@@ -136,8 +143,6 @@ export class Canonicalizer {
   private canonKind(k: KindPlan, s: Int32Array): void {
     const m = k.movable.length;
     if (m < 2) return;
-    // Signatures of the movable members, then members sorted by signature.
-    const sigs = k.sigs;
     const perm = this.perm;
     if (!k.named) {
       // No value names a member: a member is its own fields, and sorting them is exact.
@@ -150,18 +155,15 @@ export class Canonicalizer {
         }
         ord[b] = a;
       }
-      for (let i = 0; i < k.n; i++) perm[i] = i;
-      for (let a = 0; a < m; a++) perm[k.movable[ord[a]]] = k.movable[a];
-      this.permute(k, s, perm, this.tmp);
-      s.set(this.tmp);
+      for (let a = 0; a < m; a++) if (ord[a] !== a) return this.apply(k, s, ord);
       return;
     }
-    for (let a = 0; a < m; a++) this.signature(k, s, k.movable[a], sigs[a]);
     // Members in signature order (stable insertion sort: equal signatures stay in ascending order).
+    // Signatures are compared slot by slot as they are computed, up to the first difference.
     const ord = this.ord;
     for (let a = 0; a < m; a++) {
       let b = a;
-      while (b > 0 && compare(sigs[ord[b - 1]], sigs[a]) > 0) {
+      while (b > 0 && this.compareMembers(k, s, k.movable[ord[b - 1]], k.movable[a]) > 0) {
         ord[b] = ord[b - 1];
         b--;
       }
@@ -174,16 +176,15 @@ export class Canonicalizer {
     let candidates = 1;
     gs[0] = 0;
     for (let a = 1; a <= m; a++) {
-      if (a < m && compare(sigs[ord[a - 1]], sigs[ord[a]]) === 0) continue;
+      if (a < m && this.compareMembers(k, s, k.movable[ord[a - 1]], k.movable[ord[a]]) === 0) continue;
       for (let f = 2; f <= a - gs[ng]; f++) candidates *= f;
       gs[++ng] = a;
     }
     for (let i = 0; i < k.n; i++) perm[i] = i;
     if (candidates > MAX_PERMUTATIONS) this.heuristic++;
     if (candidates === 1 || candidates > MAX_PERMUTATIONS) {
-      for (let a = 0; a < m; a++) perm[k.movable[ord[a]]] = k.movable[a];
-      this.permute(k, s, perm, this.tmp);
-      s.set(this.tmp);
+      // Already in signature order: the state is its own image.
+      for (let a = 0; a < m; a++) if (ord[a] !== a) return this.apply(k, s, ord);
       return;
     }
     // Every combination of permutations within the groups (an odometer of next-permutation steps),
@@ -205,60 +206,83 @@ export class Canonicalizer {
     s.set(this.best);
   }
 
-  /** An orbit-invariant description of member `i`: its own slots, references as self/other/fixed. */
-  private signature(k: KindPlan, s: Int32Array, i: number, out: Int32Array): void {
-    const own = k.objSlots[i];
+  /** Members x and y compared by their signatures (orbit-invariant descriptions), slot by slot. */
+  private compareMembers(k: KindPlan, s: Int32Array, x: number, y: number): number {
+    const a = this.sx;
+    const b = this.sy;
+    for (let j = 0; j < k.objSlots[x].length; j++) {
+      this.signatureAt(k, s, x, j, a);
+      this.signatureAt(k, s, y, j, b);
+      if (a[0] !== b[0]) return a[0] - b[0];
+      if (a[1] !== b[1]) return a[1] - b[1];
+      if (a[2] !== b[2]) return a[2] - b[2];
+    }
+    return 0;
+  }
+
+  /**
+   * The j-th entry of member i's signature (three numbers into `out`): its j-th own slot, with
+   * references to the kind replaced by self/other/fixed.
+   */
+  private signatureAt(k: KindPlan, s: Int32Array, i: number, j: number, out: Int32Array): void {
     const sb = this.prog.tso;
-    for (let j = 0; j < own.length; j++) {
-      const slot = own[j];
-      let v = s[slot];
-      let x = 0;
-      let y = 0;
-      const r = indexOf(k.refSlots, slot);
+    const slot = k.objSlots[i][j];
+    let v = s[slot];
+    let x = 0;
+    let y = 0;
+    const r = k.refAt[slot];
+    if (r >= 0) {
+      const val = v + k.refLo[r];
+      if (val >= 0 && val < k.n && !isFixed(k, val)) {
+        v = -1;
+        x = val === i ? 1 : 2;
+      }
+    } else if (k.setAt[slot] === 1) {
+      const self = (v >>> i) & 1;
+      let movableBits = 0;
+      let fixedBits = 0;
+      for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) isFixed(k, b) ? (fixedBits |= 1 << b) : movableBits++;
+      v = fixedBits;
+      x = self;
+      y = movableBits - self;
+    } else if (sb && k.sbEntry[slot] >= 0) {
+      // A buffered store names a field: describe it by owner (self/other/global) and position.
+      const e = v;
+      if (k.sbEntry[slot] >= s[sb.base + i * sb.stride]) {
+        out[0] = out[1] = out[2] = 0; // an unused entry
+        return;
+      }
+      const pi = (e / sb.valueRange) | 0;
+      const target = sb.plainSlots[pi];
+      const owner = k.ownerOf[target];
+      v = e - pi * sb.valueRange;
+      x = owner < 0 || isFixed(k, owner) ? 3 + target : owner === i ? 1 : 2;
+      y = owner < 0 || isFixed(k, owner) ? 0 : k.posOf[target] + 1;
+      // The buffered value itself may name members (a reference or a set): self/other, as above.
+      const r = k.refAt[target];
       if (r >= 0) {
         const val = v + k.refLo[r];
-        if (val >= 0 && val < k.n && !isFixed(k, val)) {
-          v = -1;
-          x = val === i ? 1 : 2;
-        }
-      } else if (indexOf(k.setSlots, slot) >= 0) {
+        if (val >= 0 && val < k.n && !isFixed(k, val)) v = val === i ? -2 : -3;
+      } else if (k.setAt[target] === 1) {
         const self = (v >>> i) & 1;
-        let movableBits = 0;
-        let fixedBits = 0;
-        for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) isFixed(k, b) ? (fixedBits |= 1 << b) : movableBits++;
-        v = fixedBits;
-        x = self;
-        y = movableBits - self;
-      } else if (sb && k.sbEntry[slot] >= 0) {
-        // A buffered store names a field: describe it by owner (self/other/global) and position.
-        const e = v;
-        if (k.sbEntry[slot] >= s[sb.base + i * sb.stride]) {
-          out[3 * j] = out[3 * j + 1] = out[3 * j + 2] = 0; // an unused entry
-          continue;
-        }
-        const pi = (e / sb.valueRange) | 0;
-        const target = sb.plainSlots[pi];
-        const owner = k.ownerOf[target];
-        v = e - pi * sb.valueRange;
-        x = owner < 0 || isFixed(k, owner) ? 3 + target : owner === i ? 1 : 2;
-        y = owner < 0 || isFixed(k, owner) ? 0 : k.posOf[target] + 1;
-        // The buffered value itself may name members (a reference or a set): self/other, as above.
-        const r = indexOf(k.refSlots, target);
-        if (r >= 0) {
-          const val = v + k.refLo[r];
-          if (val >= 0 && val < k.n && !isFixed(k, val)) v = val === i ? -2 : -3;
-        } else if (indexOf(k.setSlots, target) >= 0) {
-          const self = (v >>> i) & 1;
-          let movable = 0;
-          let fixed = 0;
-          for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) isFixed(k, b) ? (fixed |= 1 << b) : movable++;
-          v = (fixed << 6) | (self << 5) | (movable - self);
-        }
+        let movable = 0;
+        let fixed = 0;
+        for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) isFixed(k, b) ? (fixed |= 1 << b) : movable++;
+        v = (fixed << 6) | (self << 5) | (movable - self);
       }
-      out[3 * j] = v;
-      out[3 * j + 1] = x;
-      out[3 * j + 2] = y;
     }
+    out[0] = v;
+    out[1] = x;
+    out[2] = y;
+  }
+
+  /** s := its image under the permutation that puts member movable[ord[a]] at movable[a]. */
+  private apply(k: KindPlan, s: Int32Array, ord: Int32Array): void {
+    const perm = this.perm;
+    for (let i = 0; i < k.n; i++) perm[i] = i;
+    for (let a = 0; a < k.movable.length; a++) perm[k.movable[ord[a]]] = k.movable[a];
+    this.permute(k, s, perm, this.tmp);
+    s.set(this.tmp);
   }
 
   /** dst = image of s under perm (perm[i] = new name of member i). */
@@ -294,11 +318,11 @@ export class Canonicalizer {
           let val = x - pi * sb.valueRange;
           const owner = k.ownerOf[slot];
           const newSlot = owner < 0 ? slot : k.objSlots[perm[owner]][k.posOf[slot]];
-          const r = indexOf(k.refSlots, slot);
+          const r = k.refAt[slot];
           if (r >= 0) {
             const v = val + k.refLo[r];
             if (v >= 0 && v < k.n) val = perm[v] - k.refLo[r];
-          } else if (indexOf(k.setSlots, slot) >= 0) {
+          } else if (k.setAt[slot] === 1) {
             let w = 0;
             for (let bit = 0; bit < k.n; bit++) if ((val >>> bit) & 1) w |= 1 << perm[bit];
             val = w;
@@ -356,6 +380,12 @@ function plan(prog: Program, spec: SymmetrySpec): KindPlan {
   }
   // Entries naming a member's field or a member (through a ref or set value) distinguish members.
   const sbNames = sb !== null && [...sb.plainSlots].some((slot) => ownerOf[slot] >= 0 || refs.includes(slot) || sets.includes(slot));
+  const refAt = new Int32Array(layout.slots.length).fill(-1);
+  refs.forEach((slot, r) => (refAt[slot] = r));
+  const setAt = new Uint8Array(layout.slots.length);
+  for (const slot of sets) setAt[slot] = 1;
+  const fixedAt = new Uint8Array(n);
+  for (const f of fixed) fixedAt[f] = 1;
   return {
     of: K,
     n,
@@ -366,8 +396,10 @@ function plan(prog: Program, spec: SymmetrySpec): KindPlan {
     refSlots: Int32Array.from(refs),
     refLo: Int32Array.from(refLo),
     setSlots: Int32Array.from(sets),
+    refAt,
+    setAt,
+    fixedAt,
     named: refs.length > 0 || sets.length > 0 || sbNames,
-    sigs: Array.from({ length: n }, () => new Int32Array(3 * len)),
     sbEntry,
   };
 }
@@ -377,13 +409,7 @@ function factorial(n: number): number {
 }
 
 function isFixed(k: KindPlan, i: number): boolean {
-  for (let a = 0; a < k.movable.length; a++) if (k.movable[a] === i) return false;
-  return true;
-}
-
-function indexOf(a: Int32Array, x: number): number {
-  for (let i = 0; i < a.length; i++) if (a[i] === x) return i;
-  return -1;
+  return k.fixedAt[i] === 1;
 }
 
 /** Members x and y compared by their own slots' values. */
@@ -394,11 +420,6 @@ function compareOwn(k: KindPlan, s: Int32Array, x: number, y: number): number {
     const d = s[a[j]] - s[b[j]];
     if (d !== 0) return d;
   }
-  return 0;
-}
-
-function compare(a: Int32Array, b: Int32Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
 }
 
