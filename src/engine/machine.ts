@@ -266,6 +266,13 @@ export class Machine {
     instance.properties.forEach((p, i) => p.init?.(this.ghost[i], this.view, instance.params, instance.flags));
   }
 
+  /** Back to state `s` before trying a transition: no violation, nothing recorded. */
+  restart(s: Int32Array): void {
+    this.cur.set(s);
+    this.violation = null;
+    this.rec?.reset();
+  }
+
   /** The pc of an actor (IDLE for kinds without control state). */
   pcOf(kindIndex: number, actor: number): number {
     const k = this.prog.actorKinds[kindIndex];

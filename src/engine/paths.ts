@@ -3,7 +3,7 @@
 // representative to (a permutation of) the next; the real trace is rebuilt forward from the real
 // initial state by finding, at each step, an enabled transition whose successor has the next stored
 // representative. Every step of such a trace is enabled where it is taken, by construction.
-import type { Program } from '../lang/compile.ts';
+import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
@@ -21,12 +21,10 @@ export function pathTo(store: StateStore, id: number): number[] {
 function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: number, a: number, ch: number) => boolean): boolean {
   for (const k of prog.actorKinds) {
     for (let a = 0; a < k.count; a++) {
-      const pc = k.pcSlot < 0 ? 0 : real[k.pcSlot + a * k.ctlStride];
-      for (const id of k.candidates[pc]) {
+      for (const id of candidatesAt(k, real, a)) {
         const st = prog.steps[id];
         for (let ch = 0; ch < st.choices; ch++) {
-          m.cur.set(real);
-          m.violation = null;
+          m.restart(real);
           if (!m.enabled(st, a, ch)) continue;
           let threw = false;
           try {

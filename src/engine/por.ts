@@ -7,7 +7,7 @@
 // conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is used only if all
 // its successors lie in the next BFS layer (new, or first reached from this layer): reduced edges then
 // always go one layer deeper, so every cycle of the reduced graph has a fully expanded state.
-import type { Program } from '../lang/compile.ts';
+import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Footprints } from './footprint.ts';
 import { Machine } from './machine.ts';
@@ -46,14 +46,12 @@ export class AmpleSets {
     for (let ki = 0; ki < prog.actorKinds.length; ki++) {
       const k = prog.actorKinds[ki];
       actors: for (let a = 0; a < k.count; a++) {
-        const cands = k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]];
+        const cands = candidatesAt(k, base, a);
         this.count = 0;
         for (let j = 0; j < cands.length; j++) {
           const st = prog.steps[cands[j]];
           for (let ch = 0; ch < st.choices; ch++) {
-            rm.cur.set(base);
-            rm.violation = null;
-            rec.reset();
+            rm.restart(base);
             let enabled: boolean;
             try {
               enabled = rm.enabled(st, a, ch);

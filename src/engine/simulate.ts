@@ -3,7 +3,7 @@
 // its seed (and fast-check's path); a violating walk is shrunk by fast-check to a short choice
 // sequence before the trace shrinker takes over.
 import fc from 'fast-check';
-import type { Program } from '../lang/compile.ts';
+import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
@@ -32,7 +32,7 @@ function enabledTransitions(prog: Program, m: Machine, out: RawStep[]): void {
   const saved = Int32Array.from(m.cur);
   for (const k of prog.actorKinds) {
     for (let a = 0; a < k.count; a++) {
-      for (const sid of k.candidates[k.pcSlot < 0 ? 0 : saved[k.pcSlot + a * k.ctlStride]]) {
+      for (const sid of candidatesAt(k, saved, a)) {
         const st = prog.steps[sid];
         for (let ch = 0; ch < st.choices; ch++) {
           m.cur.set(saved);

@@ -17,7 +17,7 @@
 // (with the algorithm's sleep sets for their successors). Under symmetry a sleep set is kept only when
 // the successor is its own representative (the stored state names the same actors); otherwise the
 // stored state gets the empty set, which only prunes less.
-import type { Program } from '../lang/compile.ts';
+import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Machine, type Violation } from './machine.ts';
 import type { StateStore } from './store.ts';
@@ -199,19 +199,16 @@ export class SleepSets {
   /** Runs every enabled transition of `base` on the recording machine; returns their number, or -1 on a model error. */
   private record(base: Int32Array): number {
     const { prog, rm } = this;
-    const rec = rm.rec!;
     this.cnt = 0;
     this.accTop = 0;
     for (let ki = 0; ki < prog.actorKinds.length; ki++) {
       const k = prog.actorKinds[ki];
       for (let a = 0; a < k.count; a++) {
-        const cands = k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]];
+        const cands = candidatesAt(k, base, a);
         for (let j = 0; j < cands.length; j++) {
           const st = prog.steps[cands[j]];
           for (let ch = 0; ch < st.choices; ch++) {
-            rm.cur.set(base);
-            rm.violation = null;
-            rec.reset();
+            rm.restart(base);
             try {
               if (!rm.enabled(st, a, ch)) continue;
               rm.apply(st, a);

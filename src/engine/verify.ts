@@ -2,7 +2,7 @@
 // transition is re-executed on a recording machine, and every invariant re-evaluated, to check what
 // partial-order reduction relies on: no step of one actor touches a field another actor owns, and no
 // invariant reads a field outside its declared `reads`. A step that strays is a model error.
-import type { Program } from '../lang/compile.ts';
+import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { exploreBfs, type ExploreOptions } from './bfs.ts';
 import { Footprints, matchesAny } from './footprint.ts';
@@ -33,7 +33,7 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
     prog.unpack(r.store.arena, id * prog.words, base);
     prog.actorKinds.forEach((k, ki) => {
       for (let a = 0; a < k.count; a++) {
-        for (const sid of k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]]) {
+        for (const sid of candidatesAt(k, base, a)) {
           const st = prog.steps[sid];
           for (let ch = 0; ch < st.choices; ch++) {
             rm.cur.set(base);

@@ -52,6 +52,11 @@ export interface ActorKind {
   readonly entryPc: Readonly<Record<string, number>>;
 }
 
+/** The candidate step ids of actor `a` of kind `k` in the unpacked state `s` (by its pc). */
+export function candidatesAt(k: ActorKind, s: Int32Array, a: number): Int32Array {
+  return k.candidates[k.pcSlot < 0 ? 0 : s[k.pcSlot + a * k.ctlStride]];
+}
+
 export interface Program {
   readonly instance: Instance;
   readonly layout: Layout;

@@ -4,7 +4,7 @@
 // step the violation does not depend on, and (4) the smallest params under which the property still
 // fails within that length. Each search is bounded (maxStates); a bound that is hit leaves that criterion as it was and
 // says so. The result is a real, replayable trace of the same property.
-import { compile, type Program } from '../lang/compile.ts';
+import { candidatesAt, compile, type Program } from '../lang/compile.ts';
 import { asModelError, UsageError } from '../lang/errors.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
 import type { AnyModel } from '../lang/model.ts';
@@ -153,7 +153,7 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
         const code = ki * 256 + a;
         const nsw = last === NONE || last === code ? sw : sw + 1;
         if (nsw > maxSwitches) continue;
-        for (const sid of k.candidates[k.pcSlot < 0 ? 0 : base[k.pcSlot + a * k.ctlStride]]) {
+        for (const sid of candidatesAt(k, base, a)) {
           const st = prog.steps[sid];
           for (let ch = 0; ch < st.choices; ch++) {
             m.cur.set(base);
