@@ -126,9 +126,12 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
   const base = new Int32Array(m.cur.length);
   const buf = new Uint32Array(W);
   const NONE = 0xffff;
+  // Without a bound on context switches the last actor and the switch count are not kept: they would
+  // only split each state into copies that differ in history.
+  const track = Number.isFinite(maxSwitches);
   const pack = (last: number, sw: number) => {
     prog.pack(m.cur, buf, 0);
-    buf[W - 1] = (sw << 16) | last;
+    buf[W - 1] = track ? (sw << 16) | last : 0;
   };
   m.init();
   if (m.checkInvariants()?.prop === propIndex) return { trace: [], hitLimit: false };
