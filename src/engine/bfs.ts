@@ -8,6 +8,7 @@ import { genExpand } from './expand.ts';
 import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
 import { AmpleSets } from './por.ts';
 import { SleepSets } from './sleep.ts';
+import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, StateStore } from './store.ts';
@@ -73,12 +74,8 @@ export interface ExploreResult {
   readonly reopened: number;
 }
 
-export function encodeVia(step: number, actor: number, choice: number): number {
-  return ((step << 16) | (actor << 8) | choice) >>> 0;
-}
-
 export function decodeVia(v: number): RawStep {
-  return { step: v >>> 16, actor: (v >>> 8) & 0xff, choice: v & 0xff };
+  return { step: viaStep(v), actor: viaActor(v), choice: viaChoice(v) };
 }
 
 export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreResult {

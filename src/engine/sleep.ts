@@ -21,6 +21,7 @@ import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Machine, type Violation } from './machine.ts';
 import type { StateStore } from './store.ts';
+import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 
 /** Called with `target.cur` / `target.violation` set to the successor; returns true to stop. */
 export type Emit = (step: number, actor: number, choice: number) => boolean;
@@ -193,7 +194,7 @@ export class SleepSets {
     for (let k = 0, o = i * this.n; k < this.n; k++) cur[k] = this.succ[o + k];
     this.target.violation = this.viol[i];
     const c = this.code[i];
-    return emit(c >>> 16, (c >>> 8) & 0xff, c & 0xff);
+    return emit(viaStep(c), viaActor(c), viaChoice(c));
   }
 
   /** Runs every enabled transition of `base` on the recording machine; returns their number, or -1 on a model error. */
@@ -216,7 +217,7 @@ export class SleepSets {
               if (asModelError(e) !== null) return -1;
               throw e;
             }
-            this.keep(((st.id << 16) | (a << 8) | ch) >>> 0, (ki << 8) | a);
+            this.keep(encodeVia(st.id, a, ch), (ki << 8) | a);
           }
         }
       }
