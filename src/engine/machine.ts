@@ -7,6 +7,7 @@ import { ModelError } from '../lang/errors.ts';
 import type { StepCtx } from '../lang/model.ts';
 import type { MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
+import { grown } from './grow.ts';
 
 const NO_JUMP = 0;
 const GOTO = 1;
@@ -104,23 +105,17 @@ export class Recorder {
     this.fenced = false;
   }
   read(slot: number): void {
-    if (this.nr === this.reads.length) this.reads = grow(this.reads);
+    if (this.nr === this.reads.length) this.reads = grown(this.reads, this.reads.length + 1);
     this.reads[this.nr++] = slot;
   }
   write(slot: number): void {
-    if (this.nw === this.writes.length) this.writes = grow(this.writes);
+    if (this.nw === this.writes.length) this.writes = grown(this.writes, this.writes.length + 1);
     this.writes[this.nw++] = slot;
   }
   store(slot: number): void {
-    if (this.ns === this.stores.length) this.stores = grow(this.stores);
+    if (this.ns === this.stores.length) this.stores = grown(this.stores, this.stores.length + 1);
     this.stores[this.ns++] = slot;
   }
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 export class Machine {

@@ -20,6 +20,7 @@
 import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Machine, type Violation } from './machine.ts';
+import { grown } from './grow.ts';
 import type { StateStore } from './store.ts';
 import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 
@@ -35,7 +36,7 @@ export class SleepSets {
   private arena = new Uint32Array(1 << 16);
   private top = 0;
   // The transitions enabled in the state being expanded: code, actor key, recorded accesses
-  // (reads [ra, ra + nr), writes [wa, wa + nw) in `acc`), whether a monitor failed, successor and violation.
+  // (reads [ra, ra + nr), writes [wa, wa + nw) in `acc`), successor, and the violation if a monitor failed.
   private cnt = 0;
   private code = new Uint32Array(64);
   private key = new Int32Array(64);
@@ -43,7 +44,6 @@ export class SleepSets {
   private nr = new Int32Array(64);
   private wa = new Int32Array(64);
   private nw = new Int32Array(64);
-  private fails = new Uint8Array(64);
   private succ: Int32Array;
   private viol: (Violation | null)[] = [];
   private acc = new Int32Array(1024);
@@ -181,7 +181,7 @@ export class SleepSets {
   /** Emits enabled transition i; its successor sleeps on the sleeping and done transitions independent of it. */
   private take(i: number, nd: number, emit: Emit): boolean {
     let np = 0;
-    if (this.fails[i] === 0) {
+    if (this.viol[i] === null) {
       this.mark(i);
       for (let j = 0; j < this.cnt; j++) if (this.asleep[j] === 1 && this.independent(i, j)) this.pushPending(np++, this.code[j]);
       for (let d = 0; d < nd; d++) {
@@ -233,14 +233,9 @@ export class SleepSets {
     if (i === this.code.length) this.growTransitions();
     this.code[i] = code;
     this.key[i] = key;
-    this.fails[i] = rm.violation !== null ? 1 : 0;
     this.viol[i] = rm.violation;
     for (let k = 0, o = i * n; k < n; k++) this.succ[o + k] = rm.cur[k];
-    if (this.accTop + rec.nr + rec.nw > this.acc.length) {
-      const b = new Int32Array(Math.max(this.acc.length * 2, this.accTop + rec.nr + rec.nw));
-      b.set(this.acc);
-      this.acc = b;
-    }
+    if (this.accTop + rec.nr + rec.nw > this.acc.length) this.acc = grown(this.acc, this.accTop + rec.nr + rec.nw);
     this.ra[i] = this.accTop;
     this.nr[i] = rec.nr;
     for (let k = 0; k < rec.nr; k++) this.acc[this.accTop++] = rec.reads[k];
@@ -259,7 +254,7 @@ export class SleepSets {
 
   /** Transition j is independent of the marked transition i. */
   private independent(i: number, j: number): boolean {
-    if (this.fails[j] === 1 || this.key[j] === this.key[i]) return false;
+    if (this.viol[j] !== null || this.key[j] === this.key[i]) return false;
     const { acc, markW, markR } = this;
     const e = this.epoch;
     for (let k = this.wa[j], end = k + this.nw[j]; k < end; k++) if (markW[acc[k]] === e || markR[acc[k]] === e) return false;
@@ -273,58 +268,32 @@ export class SleepSets {
   }
 
   private pushPending(k: number, code: number): void {
-    if (k === this.pending.length) {
-      const b = new Uint32Array(k * 2);
-      b.set(this.pending);
-      this.pending = b;
-    }
+    if (k === this.pending.length) this.pending = grown(this.pending, k + 1);
     this.pending[k] = code;
   }
 
   private setSleep(id: number, codes: Uint32Array, n: number): void {
     if (id >= this.off.length) {
-      const o = new Uint32Array(this.off.length * 2);
-      o.set(this.off);
-      this.off = o;
-      const l = new Uint16Array(this.len.length * 2);
-      l.set(this.len);
-      this.len = l;
+      this.off = grown(this.off, id + 1);
+      this.len = grown(this.len, id + 1);
     }
-    if (this.top + n > this.arena.length) {
-      const a = new Uint32Array(Math.max(this.arena.length * 2, this.top + n));
-      a.set(this.arena);
-      this.arena = a;
-    }
+    if (this.top + n > this.arena.length) this.arena = grown(this.arena, this.top + n);
     this.off[id] = this.top;
     this.len[id] = n;
     for (let k = 0; k < n; k++) this.arena[this.top++] = codes[k];
   }
 
   private growTransitions(): void {
-    const m = this.code.length * 2;
-    const g32 = (a: Int32Array) => {
-      const b = new Int32Array(m);
-      b.set(a);
-      return b;
-    };
-    const c = new Uint32Array(m);
-    c.set(this.code);
-    this.code = c;
-    this.key = g32(this.key);
-    this.ra = g32(this.ra);
-    this.nr = g32(this.nr);
-    this.wa = g32(this.wa);
-    this.nw = g32(this.nw);
-    this.done = g32(this.done);
-    const o = new Uint8Array(m);
-    o.set(this.fails);
-    this.fails = o;
-    const s = new Uint8Array(m);
-    s.set(this.asleep);
-    this.asleep = s;
-    const sc = new Int32Array(m * this.n);
-    sc.set(this.succ);
-    this.succ = sc;
+    const m = this.code.length + 1;
+    this.code = grown(this.code, m);
+    this.key = grown(this.key, m);
+    this.ra = grown(this.ra, m);
+    this.nr = grown(this.nr, m);
+    this.wa = grown(this.wa, m);
+    this.nw = grown(this.nw, m);
+    this.done = grown(this.done, m);
+    this.asleep = grown(this.asleep, m);
+    this.succ = grown(this.succ, this.code.length * this.n);
   }
 }
 

@@ -6,6 +6,8 @@
 // hash, its id and its first KEY words, and the rest is compared in the arena. The store is exact: no
 // state is ever mistaken for another. Nothing is allocated per state; arrays double when full.
 
+import { grown } from './grow.ts';
+
 export const NO_PARENT = 0xffffffff;
 
 /** Packed words kept inline in each hash-table entry. */
@@ -101,16 +103,9 @@ export class StateStore {
   }
 
   private growArena(): void {
-    const cap = this.parent.length * 2;
-    const a = new Uint32Array(cap * this.words);
-    a.set(this.arena);
-    this.arena = a;
-    const p = new Uint32Array(cap);
-    p.set(this.parent);
-    this.parent = p;
-    const v = new Uint32Array(cap);
-    v.set(this.via);
-    this.via = v;
+    this.parent = grown(this.parent, this.parent.length + 1);
+    this.via = grown(this.via, this.parent.length);
+    this.arena = grown(this.arena, this.parent.length * this.words);
   }
 
   private growTable(): void {
