@@ -36,8 +36,7 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
         for (const sid of candidatesAt(k, base, a)) {
           const st = prog.steps[sid];
           for (let ch = 0; ch < st.choices; ch++) {
-            rm.cur.set(base);
-            rec.reset();
+            rm.restart(base);
             try {
               if (rm.enabled(st, a, ch)) {
                 transitions++;
@@ -57,8 +56,7 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
       }
     });
     for (const { p, i } of invariants) {
-      rm.cur.set(base);
-      rec.reset();
+      rm.restart(base);
       rm.ctx.cpu = -1;
       p.check!(rm.view, rm.ghost[i], prog.instance.params, prog.instance.flags);
       for (let j = 0; j < rec.nr; j++) {

@@ -160,8 +160,7 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
         for (const sid of candidatesAt(k, base, a)) {
           const st = prog.steps[sid];
           for (let ch = 0; ch < st.choices; ch++) {
-            m.cur.set(base);
-            m.violation = null;
+            m.restart(base);
             try {
               if (!m.enabled(st, a, ch)) continue;
               m.apply(st, a);
