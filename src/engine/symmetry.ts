@@ -143,32 +143,9 @@ export class Canonicalizer {
   private canonKind(k: KindPlan, s: Int32Array): void {
     const m = k.movable.length;
     if (m < 2) return;
-    const perm = this.perm;
-    if (!k.named) {
-      // No value names a member: a member is its own fields, and sorting them is exact.
-      const ord = this.ord;
-      for (let a = 0; a < m; a++) {
-        let b = a;
-        while (b > 0 && compareOwn(k, s, k.movable[ord[b - 1]], k.movable[a]) > 0) {
-          ord[b] = ord[b - 1];
-          b--;
-        }
-        ord[b] = a;
-      }
-      for (let a = 0; a < m; a++) if (ord[a] !== a) return this.apply(k, s, ord);
-      return;
-    }
-    // Members in signature order (stable insertion sort: equal signatures stay in ascending order).
-    // Signatures are compared slot by slot as they are computed, up to the first difference.
-    const ord = this.ord;
-    for (let a = 0; a < m; a++) {
-      let b = a;
-      while (b > 0 && this.compareMembers(k, s, k.movable[ord[b - 1]], k.movable[a]) > 0) {
-        ord[b] = ord[b - 1];
-        b--;
-      }
-      ord[b] = a;
-    }
+    const ord = this.sortMembers(k, s);
+    // No value names a member: a member is its own fields, and sorting them is exact.
+    if (!k.named) return this.reorder(k, s, ord);
     // Groups of equal signatures, [gs[g], gs[g + 1]) in ord: permutations within them give the
     // candidate images.
     const gs = this.gs;
@@ -180,15 +157,12 @@ export class Canonicalizer {
       for (let f = 2; f <= a - gs[ng]; f++) candidates *= f;
       gs[++ng] = a;
     }
-    for (let i = 0; i < k.n; i++) perm[i] = i;
     if (candidates > MAX_PERMUTATIONS) this.heuristic++;
-    if (candidates === 1 || candidates > MAX_PERMUTATIONS) {
-      // Already in signature order: the state is its own image.
-      for (let a = 0; a < m; a++) if (ord[a] !== a) return this.apply(k, s, ord);
-      return;
-    }
+    if (candidates === 1 || candidates > MAX_PERMUTATIONS) return this.reorder(k, s, ord);
     // Every combination of permutations within the groups (an odometer of next-permutation steps),
     // keeping the image with the smallest packed words.
+    const perm = this.perm;
+    for (let i = 0; i < k.n; i++) perm[i] = i;
     let have = false;
     for (;;) {
       for (let a = 0; a < m; a++) perm[k.movable[ord[a]]] = k.movable[a];
@@ -276,8 +250,29 @@ export class Canonicalizer {
     out[2] = y;
   }
 
-  /** s := its image under the permutation that puts member movable[ord[a]] at movable[a]. */
-  private apply(k: KindPlan, s: Int32Array, ord: Int32Array): void {
+  /**
+   * The movable members in signature order (indices into `movable`; a stable insertion sort, so equal
+   * members keep ascending order). Without names, members compare by their own fields; otherwise by
+   * signatures, compared slot by slot as they are computed, up to the first difference.
+   */
+  private sortMembers(k: KindPlan, s: Int32Array): Int32Array {
+    const ord = this.ord;
+    for (let a = 0; a < k.movable.length; a++) {
+      let b = a;
+      while (b > 0 && (k.named ? this.compareMembers(k, s, k.movable[ord[b - 1]], k.movable[a]) : compareOwn(k, s, k.movable[ord[b - 1]], k.movable[a])) > 0) {
+        ord[b] = ord[b - 1];
+        b--;
+      }
+      ord[b] = a;
+    }
+    return ord;
+  }
+
+  /** s := its image under the permutation that puts member movable[ord[a]] at movable[a] (none if in order). */
+  private reorder(k: KindPlan, s: Int32Array, ord: Int32Array): void {
+    let inOrder = true;
+    for (let a = 0; a < k.movable.length; a++) if (ord[a] !== a) inOrder = false;
+    if (inOrder) return;
     const perm = this.perm;
     for (let i = 0; i < k.n; i++) perm[i] = i;
     for (let a = 0; a < k.movable.length; a++) perm[k.movable[ord[a]]] = k.movable[a];
