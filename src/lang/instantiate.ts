@@ -3,7 +3,7 @@
 // here, so a bad name or value is a UsageError before any search starts.
 import { UsageError, unknownName } from './errors.ts';
 import type { AnyModel, FlagSpec, ScopeDef, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
-import type { PropertyDef } from './property.ts';
+import { boundTo, checkedByDefault, type PropertyDef } from './property.ts';
 import type { RecordDecl } from './schema.ts';
 import type { Edit, VariantDef } from './variant.ts';
 
@@ -45,8 +45,8 @@ export function instantiate(model: AnyModel, allProperties: readonly PropertyDef
   const memories = model.memory ?? ['sc'];
   const memory = (opts.memory ?? variant?.memory ?? 'sc') as MemoryModel;
   if (!memories.includes(memory)) throw new UsageError(`model '${model.name}' has no memory model '${opts.memory}'; accepted: ${memories.join(', ')}`);
-  const bound = allProperties.filter((p) => p.models.includes(model.name));
-  let properties = bound.filter((p) => p.onRequest === undefined);
+  const bound = boundTo(allProperties, model.name);
+  let properties = checkedByDefault(allProperties, model.name);
   if (opts.properties && opts.properties.length > 0) {
     properties = opts.properties.map((n) => bound.find((p) => p.name === n) ?? throwUnknown('property', n, bound.map((p) => p.name)));
   }

@@ -45,3 +45,13 @@ export interface PropertyDef {
 export function property(def: PropertyDef): PropertyDef {
   return def;
 }
+
+/** The properties bound to a model. */
+export function boundTo(all: readonly PropertyDef[], model: string): PropertyDef[] {
+  return all.filter((p) => p.models.includes(model));
+}
+
+/** The properties checked on a model when none is named (all bound ones but those checked on request). */
+export function checkedByDefault(all: readonly PropertyDef[], model: string): PropertyDef[] {
+  return boundTo(all, model).filter((p) => p.onRequest === undefined);
+}

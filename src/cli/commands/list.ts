@@ -1,6 +1,7 @@
 // lazytlb list: models, their params, flags, variants and properties.
 import { allProperties } from '../../../properties/index.ts';
 import { shipped } from '../../../models/index.ts';
+import { boundTo } from '../../lang/property.ts';
 import type { Io } from '../io.ts';
 
 export function runList(io: Io, json: boolean): number {
@@ -12,7 +13,7 @@ export function runList(io: Io, json: boolean): number {
     memory: model.memory ?? ['sc'],
     scopes: Object.fromEntries(Object.entries(model.scopes ?? {}).map(([k, sc]) => [k, { doc: sc.doc, params: sc.params ?? {}, flags: sc.flags ?? {} }])),
     variants: variants.map((v) => ({ name: v.name, description: v.description, violates: v.violates ?? [] })),
-    properties: allProperties.filter((p) => p.models.includes(model.name)).map((p) => ({ name: p.name, statement: p.statement, ref: p.ref, ...(p.onRequest ? { onRequest: p.onRequest } : {}) })),
+    properties: boundTo(allProperties, model.name).map((p) => ({ name: p.name, statement: p.statement, ref: p.ref, ...(p.onRequest ? { onRequest: p.onRequest } : {}) })),
   }));
   if (json) {
     io.out(JSON.stringify(data));

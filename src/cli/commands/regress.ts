@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { shipped, type ShippedModel } from '../../../models/index.ts';
 import { allProperties } from '../../../properties/index.ts';
 import { check } from '../../engine/check.ts';
+import { checkedByDefault } from '../../lang/property.ts';
 import type { VariantDef } from '../../lang/variant.ts';
 import { loadCounterexample } from '../../trace/cexfile.ts';
 import type { Io } from '../io.ts';
@@ -79,7 +80,7 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
   const checks: { model: string; property: string; onMainline: boolean; open: boolean; steps: number }[] = [];
   for (const [, t] of targets) {
     if (typeof t === 'string') continue;
-    let remaining = allProperties.filter((p) => p.models.includes(t.sm.model.name) && p.onRequest === undefined).map((p) => p.name);
+    let remaining = checkedByDefault(allProperties, t.sm.model.name).map((p) => p.name);
     while (remaining.length > 0) {
       const r = check(t.sm.model, allProperties, { variant: t.variant, flags: set, properties: remaining });
       if (r.verdict !== 'violation' || !r.property || !remaining.includes(r.property)) break;

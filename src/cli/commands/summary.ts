@@ -6,6 +6,7 @@ import { allProperties } from '../../../properties/index.ts';
 import { shipped, type OpenFinding } from '../../../models/index.ts';
 import { check, type CheckResult } from '../../engine/check.ts';
 import { UsageError } from '../../lang/errors.ts';
+import { checkedByDefault } from '../../lang/property.ts';
 import { num, type Io } from '../io.ts';
 
 /** The summary checks as `lazytlb check` does by default: with both reductions. */
@@ -44,7 +45,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
     }
     for (const f of scope === undefined ? all : findings) {
       // The fix is checked against every property, the requested ones included.
-      const properties = onRequest(f) ? [...defaultProperties(sm.model.name), ...f.properties] : undefined;
+      const properties = onRequest(f) ? [...checkedByDefault(allProperties, sm.model.name).map((p) => p.name), ...f.properties] : undefined;
       const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS });
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
@@ -75,10 +76,6 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
 /** The finding's properties are checked only when named (`PropertyDef.onRequest`). */
 function onRequest(f: OpenFinding): boolean {
   return f.properties.every((n) => allProperties.some((p) => p.name === n && p.onRequest !== undefined));
-}
-
-function defaultProperties(model: string): string[] {
-  return allProperties.filter((p) => p.models.includes(model) && p.onRequest === undefined).map((p) => p.name);
 }
 
 const W = [18, 20, 6, 30, 12, 6, 8, 30];
