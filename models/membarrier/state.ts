@@ -1,7 +1,7 @@
 // State of the membarrier model (membarrier.md 3.3) and its warm start.
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params, Flags } from '../../src/lang/model.ts';
-import { own, perCpu, perMm, plain } from '../../src/lang/schema.ts';
+import { own, perCpu, perMm, plain, published } from '../../src/lang/schema.ts';
 import { ARCHS } from './arch.ts';
 import { ALL_REGISTERED, CALLER, CallPhase, Cmd, Ipi, M, MMS, N, NO_MM, NO_TASK, OTHER, RseqCs, SIBLING, STATE_BITS, TASKS } from './defs.ts';
 
@@ -9,14 +9,17 @@ export const ArchField = enumOf([...ARCHS]);
 
 export function declareState(p: Params) {
   return {
-    // Fields another CPU reads or writes are shared: rq->curr and rq->membarrier_state (sampled by the
-    // membarrier caller's loops, P5a/G4a/G4b/RG6a), the csd queued on the CPU (written by the caller's
-    // smp_call_function_many, polled by csd_lock_wait) and the riscv icache_stale_mask bit (set for
-    // every CPU by prepare_sync_core_cmd). Every other field is `own`: only the CPU's own steps
-    // (scheduler, IRQ entry, mm transitions, user events) read or write it.
+    // Fields another CPU reads are published (only this CPU's steps write them): rq->curr and
+    // rq->membarrier_state (sampled by the membarrier caller's loops, P5a/G4a/G4b/RG6a; written by
+    // this CPU's __schedule, membarrier_switch_mm, exec_mmap, ipi_sync_rq_state, and the caller's
+    // sync_runqueues_membarrier_state on its own rq only). Fields another CPU writes are shared: the
+    // csd queued on the CPU (written by the caller's smp_call_function_many, polled by csd_lock_wait)
+    // and the riscv icache_stale_mask bit (set for every CPU by prepare_sync_core_cmd). Every other
+    // field is `own`: only the CPU's own steps (scheduler, IRQ entry, mm transitions, user events)
+    // read or write it.
     cpu: perCpu(p.cpus, {
-      curr: plain(ref('task', TASKS)), // rq->curr (RCU-published plain store, SCH4)
-      rqmb: plain(int(0, STATE_BITS)), // rq->membarrier_state (WRITE_ONCE / READ_ONCE)
+      curr: published(plain(ref('task', TASKS))), // rq->curr (RCU-published plain store, SCH4)
+      rqmb: published(plain(int(0, STATE_BITS))), // rq->membarrier_state (WRITE_ONCE / READ_ONCE)
       // own: current->active_mm is only used by this CPU's context_switch, kthread_use_mm, exit_mm and
       // exec_mmap; membarrier samples rq->curr and tsk->mm, never the active mm.
       activeMm: own(ref('mm', MMS, { extra: ['NULL'] })), // current->active_mm (NULL = init_mm)

@@ -3,7 +3,7 @@
 // the CPU as initiator, per-mm `mm_struct` fields, and the locals of the procedures in flight.
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params } from '../../src/lang/model.ts';
-import { arrayOf, own, perCpu, perMm, plain } from '../../src/lang/schema.ts';
+import { arrayOf, own, perCpu, perMm, plain, published } from '../../src/lang/schema.ts';
 
 /**
  * What happened to an mm's lower-level page-table page (one per mm) — lazy-tlb.md 2.6 `tablePage.state`:
@@ -37,15 +37,17 @@ export function lazyTlbState(p: Params) {
     changes: int(0, p.changes),
     // scope bound: task exits (exit_mm) still allowed
     exits: int(0, p.exits),
-    // Fields another CPU's steps read or write are shared: cpu_online_mask, the running task (rq->curr,
-    // tsk->mm: what context_switch's choice of a runnable thread and exit_mm's user count look at),
-    // cpu_tlbstate.loaded_mm and cpu_tlbstate_shared.is_lazy (should_flush_tlb, SF1/SF2), the queued
-    // call_single_queue entries (llist_add by the initiator, csd_lock_wait), the initiator's
-    // flush_tlb_info (read by flush_tlb_func on every target) and the mmdrop / mmput arguments that
-    // do_shoot_lazy_tlb and xen_exit_mmap's drop_mm_ref_this_cpu read. Every `own` field is touched
-    // only by this CPU's own steps (a property may still read it; a step of another CPU never does).
+    // Fields another CPU's steps read are published (this CPU alone writes them): cpu_online_mask's
+    // bit (set_cpu_online on the CPU itself, take_cpu_down), the running task (rq->curr, tsk->mm: what
+    // context_switch's choice of a runnable thread and exit_mm's user count look at),
+    // cpu_tlbstate.loaded_mm and cpu_tlbstate_shared.is_lazy (should_flush_tlb, SF1/SF2), the
+    // initiator's flush_tlb_info (read by flush_tlb_func on every target) and the mmdrop / mmput
+    // arguments that do_shoot_lazy_tlb and xen_exit_mmap's drop_mm_ref_this_cpu read. The queued
+    // call_single_queue entries are shared (llist_add by the initiator, the target takes them). Every
+    // `own` field is touched only by this CPU's own steps (a property may still read it; a step of
+    // another CPU never does).
     cpu: perCpu(N, {
-      online: bool(),
+      online: published(bool()),
       // own: scope bound on this CPU's context switches, consulted only by its own __schedule (CS1)
       // and kthread_use_mm (KU1)
       switches: own(int(0, p.switches)),
@@ -53,21 +55,21 @@ export function lazyTlbState(p: Params) {
       // (sysvec_call_function) tests the target's own flag
       irqsOn: own(bool()),
       // the running task (rq->curr): PF_KTHREAD, tsk->mm, tsk->active_mm; and rq->prev_mm
-      currKthread: bool(),
-      currMm: userMmOrNull(),
-      activeMm: mmOrNull(),
+      currKthread: published(bool()),
+      currMm: published(userMmOrNull()),
+      activeMm: published(mmOrNull()),
       // own: rq->prev_mm is handed from context_switch to finish_task_switch on the same CPU
       prevMm: own(userMmOrNull()),
       // cpu_tlbstate / cpu_tlbstate_shared
-      loadedMm: plain(loaded()),
+      loadedMm: published(plain(loaded())),
       // own: cpu_tlbstate.loaded_mm_asid is read only by this CPU (switch_mm_irqs_off, flush_tlb_func)
       loadedAsid: own(asid()),
-      isLazy: plain(bool()),
+      isLazy: published(plain(bool())),
       // own: cpu_tlbstate.next_asid, the round-robin cursor of this CPU's choose_new_asid
       nextAsid: own(asid()),
-      // cpu_tlbstate.ctxs[] is private to the CPU in the kernel, but P2's monitor reads the skipped
-      // CPU's ctxs[] when the initiator emits FlushSkip (in the initiator's step), so it is not own
-      ctxs: arrayOf(p.asids, { ctxId: mmOrNull(), tlbGen: int(0, G + 1) }, 'asid'),
+      // cpu_tlbstate.ctxs[] is written only by the CPU in the kernel, but P2's monitor reads the
+      // skipped CPU's ctxs[] when the initiator emits FlushSkip (in the initiator's step): published
+      ctxs: arrayOf(p.asids, { ctxId: published(mmOrNull()), tlbGen: published(int(0, G + 1)) }, 'asid'),
       // hardware: CR3 (pgd, PCID), TLB entries as page-table versions (gens+2 = none), PSC holds the table page.
       // own: only this CPU's CR3 write (load_new_mm_cr3), its flush_tlb_func (INVLPG / invpcid) and its
       // MMU walk touch them; native TLB shootdowns are IPIs, never remote invalidations
@@ -80,12 +82,12 @@ export function lazyTlbState(p: Params) {
       shootCsd: setOf('cpu', N),
       // this CPU as flush initiator: its flush_tlb_info (mm, range, new_tlb_gen: read by the targets'
       // flush_tlb_func) and the loop state of native_flush_tlb_multi (own: locals of the initiator)
-      fMm: userMmOrNull(),
-      fBatch: bool(),
-      fPage: int(0, p.pages),
+      fMm: published(userMmOrNull()),
+      fBatch: published(bool()),
+      fPage: published(int(0, p.pages)),
       // own: info->freed_tables is tested only on the initiator (should_flush_tlb's caller, FL)
       fFreed: own(bool()),
-      fGen: int(0, G + 1),
+      fGen: published(int(0, G + 1)),
       // own: should_trim_cpumask()'s result, a local of flush_tlb_mm_range
       fTrim: own(bool()),
       // own: the caller's "a table page was unlinked" (freed after the flush returned)
@@ -110,7 +112,7 @@ export function lazyTlbState(p: Params) {
       swFlush: own(bool()),
       // context_switch: the next task (a user task of mm, or KTHREAD) is rq->curr, read by other CPUs'
       // schedule decisions; the mm finish_task_switch drops is a local of this CPU (own)
-      csNext: mmRef(),
+      csNext: published(mmRef()),
       csDrop: own(userMmOrNull()),
       // own: preempt_schedule's "switch back to the preempted kthread", and its preemptible window
       csForceK: own(bool()),
@@ -119,10 +121,10 @@ export function lazyTlbState(p: Params) {
       // locals (own: old_mm / active_mm of this CPU's task); exit_mm / mmput's mm, exec's new mm and
       // kthread_use_mm's mm (whose caller holds an mm_users reference) (counted as references by other
       // CPUs' context_switch, read by xen_exit_mmap's handler)
-      mdMm: userMmOrNull(),
+      mdMm: published(userMmOrNull()),
       exOld: own(mmOrNull()),
       exHolds: own(bool()),
-      kuMm: userMmOrNull(),
+      kuMm: published(userMmOrNull()),
       kuOld: own(mmOrNull()),
       // own: the kthread inside kthread_use_mm(kuMm) was switched out on this CPU (kthreadUseMm scope),
       // and context_switch's next is that kthread (it is switched in like a user task of kuMm)
@@ -130,8 +132,8 @@ export function lazyTlbState(p: Params) {
       // own: use_temporary_mm's return value (the loaded_mm to go back to), a local of its caller
       tpPrev: own(loaded()),
       csKu: own(bool()),
-      putMm: userMmOrNull(),
-      exNew: userMmOrNull(),
+      putMm: published(userMmOrNull()),
+      exNew: published(userMmOrNull()),
       // own: do_shoot_lazy_tlb in progress on this CPU: the initiator whose mm it drops
       shFrom: own(cpuOrNull()),
     }),

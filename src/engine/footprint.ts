@@ -1,14 +1,18 @@
 // Footprints: which slots each actor owns (declared `own`, plus the language's own control state and
-// the CPU's own store buffer), and which slots the properties observe (the `reads` of invariants). A
-// transition that, in a state, reads and writes only its actor's own slots, writes nothing observed
-// and emits no observed event is independent of every other actor's transitions and invisible.
+// the CPU's own store buffer), which it alone writes (declared `published`: others may read them), and
+// which slots the properties observe (the `reads` of invariants). A transition that, in a state,
+// writes only its actor's own slots, reads only its own and its published slots, writes nothing
+// observed and emits no observed event is independent of every other actor's transitions (they
+// neither read what it writes nor write what it reads) and invisible.
 import type { Program } from '../lang/compile.ts';
 
 export class Footprints {
-  /** slot → actor kind index owning it, or -1 (shared). */
+  /** slot → actor kind index owning it (own or published), or -1 (shared). */
   readonly ownerKind: Int32Array;
   /** slot → actor instance owning it. */
   readonly ownerActor: Int32Array;
+  /** slot → 1 if published: the owner alone writes it, other actors may read it. */
+  readonly published: Uint8Array;
   /** slot → 1 if some invariant may read it. */
   readonly visible: Uint8Array;
   /** Every invariant declares its reads (otherwise no transition is invisible). */
@@ -19,14 +23,16 @@ export class Footprints {
     this.ownerKind = new Int32Array(slots.length).fill(-1);
     this.ownerActor = new Int32Array(slots.length).fill(-1);
     this.visible = new Uint8Array(slots.length);
+    this.published = new Uint8Array(slots.length);
     prog.actorKinds.forEach((k, ki) => {
       for (const s of slots) {
         const o = s.owners.find((x) => x.of === k.name);
         if (!o) continue;
         const control = s.path.startsWith('$ctl.') || (s.path.startsWith('$sb[') && k.name === 'cpu');
-        if (s.own || control) {
+        if (s.own || s.published || control) {
           this.ownerKind[s.index] = ki;
           this.ownerActor[s.index] = o.index;
+          this.published[s.index] = s.published ? 1 : 0;
         }
       }
     });
@@ -36,7 +42,13 @@ export class Footprints {
     for (const s of slots) if (matchesAny(s.path, patterns)) this.visible[s.index] = 1;
   }
 
+  /** No other actor reads or writes the slot. */
   isOwn(slot: number, kind: number, actor: number): boolean {
+    return this.ownerKind[slot] === kind && this.ownerActor[slot] === actor && this.published[slot] === 0;
+  }
+
+  /** No other actor writes the slot (own or published by this actor). */
+  writesOnly(slot: number, kind: number, actor: number): boolean {
     return this.ownerKind[slot] === kind && this.ownerActor[slot] === actor;
   }
 }

@@ -1,8 +1,9 @@
 // Partial-order reduction for safety properties: ample sets from footprints. In a state, the ample
 // set is every candidate transition of one actor, when each candidate's guard and each enabled
-// transition's effect touch only that actor's own slots (recorded as they run in this state, so a
-// guard that is false because of the CPU's own `irqsOn` stays false whatever other CPUs do), write no
-// slot an invariant reads and emit no observed event. Such transitions commute with every transition
+// transition's effect read only slots no other actor writes (that actor's own and published slots)
+// and write only slots no other actor reads or writes (its own), as recorded when they run in this
+// state (so a guard that is false because of the CPU's own `irqsOn` stays false whatever other CPUs
+// do), write no slot an invariant reads and emit no observed event. Such transitions commute with every transition
 // of every other actor and are invisible, so exploring only them loses no reachable violation (the
 // conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is used only if all
 // its successors lie in the next BFS layer (new, or first reached from this layer): reduced edges then
@@ -86,11 +87,14 @@ export class AmpleSets {
     return false;
   }
 
-  /** The recorded accesses touch only actor (ki, a)'s own slots; with `effect`, no observed slot is written. */
+  /**
+   * The recorded reads are of slots only actor (ki, a) writes, the writes of its own slots; with
+   * `effect`, no observed slot is written.
+   */
   private ownOnly(ki: number, a: number, effect: boolean): boolean {
     const rec = this.rm.rec!;
     const fp = this.fp;
-    for (let i = 0; i < rec.nr; i++) if (!fp.isOwn(rec.reads[i], ki, a)) return false;
+    for (let i = 0; i < rec.nr; i++) if (!fp.writesOnly(rec.reads[i], ki, a)) return false;
     for (let i = 0; i < rec.nw; i++) {
       const s = rec.writes[i];
       if (!fp.isOwn(s, ki, a) || (effect && fp.visible[s] === 1)) return false;

@@ -1,7 +1,8 @@
 // Footprint verification: over every reachable state of the full (unreduced) search, every candidate
 // transition is re-executed on a recording machine, and every invariant re-evaluated, to check what
-// partial-order reduction relies on: no step of one actor touches a field another actor owns, and no
-// invariant reads a field outside its declared `reads`. A step that strays is a model error.
+// partial-order reduction relies on: no step of one actor touches a field another actor owns or writes
+// a field another actor publishes, and no invariant reads a field outside its declared `reads`. A
+// step that strays is a model error.
 import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { exploreBfs, type ExploreOptions } from './bfs.ts';
@@ -45,11 +46,13 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
             } catch (e) {
               if (asModelError(e) === null) throw e;
             }
-            const touched = [...rec.reads.subarray(0, rec.nr), ...rec.writes.subarray(0, rec.nw)];
-            for (const s of touched) {
-              if (fp.ownerKind[s] >= 0 && !fp.isOwn(s, ki, a)) {
-                problems.add(`${st.name} on ${k.name}${a} touches ${name(s)}, which ${prog.actorKinds[fp.ownerKind[s]].name}${fp.ownerActor[s]} owns`);
-              }
+            const owner = (s: number) => `${prog.actorKinds[fp.ownerKind[s]].name}${fp.ownerActor[s]}`;
+            for (const s of rec.reads.subarray(0, rec.nr)) {
+              if (fp.ownerKind[s] >= 0 && fp.published[s] === 0 && !fp.isOwn(s, ki, a)) problems.add(`${st.name} on ${k.name}${a} touches ${name(s)}, which ${owner(s)} owns`);
+            }
+            for (const s of rec.writes.subarray(0, rec.nw)) {
+              if (fp.ownerKind[s] < 0 || fp.writesOnly(s, ki, a)) continue;
+              problems.add(fp.published[s] === 1 ? `${st.name} on ${k.name}${a} writes ${name(s)}, which only ${owner(s)} writes (published)` : `${st.name} on ${k.name}${a} touches ${name(s)}, which ${owner(s)} owns`);
             }
           }
         }

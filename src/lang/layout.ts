@@ -3,7 +3,7 @@
 // per-CPU array has the same field offsets (one view class serves all CPUs).
 import { bitsFor, type Domain, type ObjKind } from './domain.ts';
 import { ModelError } from './errors.ts';
-import { isArray, isDomain, isPlain, type Decl, type RecordDecl } from './schema.ts';
+import { isArray, isBuffered, isDomain, isPlain, type Decl, type RecordDecl } from './schema.ts';
 
 export interface Slot {
   readonly index: number;
@@ -17,6 +17,8 @@ export interface Slot {
   readonly plain: boolean;
   /** Declared own: only the actor owning the record accesses it. */
   readonly own: boolean;
+  /** Declared published: only the actor owning the record writes it. */
+  readonly published: boolean;
   /** The objects whose arrays contain this slot, outermost first (`cpu[1]` → [{of:'cpu', index:1}]). */
   readonly owners: readonly { readonly of: ObjKind; readonly index: number }[];
 }
@@ -41,6 +43,7 @@ interface Draft {
   bits: number;
   plain: boolean;
   own: boolean;
+  published: boolean;
   owners: { of: ObjKind; index: number }[];
 }
 
@@ -68,7 +71,8 @@ function walk(d: Decl, path: string, owners: { of: ObjKind; index: number }[], o
   if (isDomain(d) || isPlain(d)) {
     const domain = isPlain(d) ? d.domain : d;
     const mark = isPlain(d) ? d.kind : null;
-    const draft: Draft = { index: out.length, path, domain, bits: bitsFor(domain), plain: mark === 'plain', own: mark === 'own', owners };
+    const plain = isPlain(d) && isBuffered(d);
+    const draft: Draft = { index: out.length, path, domain, bits: bitsFor(domain), plain, own: mark === 'own', published: mark === 'published', owners };
     out.push(draft);
     return { kind: 'scalar', slot: draft as unknown as Slot };
   }

@@ -14,10 +14,13 @@ export interface ArrayDecl<E extends Decl = Decl> {
  * A marked field. `plain`: a shared variable written with plain stores (buffered under TSO).
  * `own`: a field of a per-actor record that only that actor's own steps read or write (partial-order
  * reduction treats steps that touch only own fields as independent of other actors).
+ * `published`: a field of a per-actor record that only that actor's own steps write; other actors may
+ * read it (`buffered`: with plain stores, as `plain`).
  */
 export interface PlainDecl<D extends Domain = Domain> {
-  readonly kind: 'plain' | 'own';
+  readonly kind: 'plain' | 'own' | 'published';
   readonly domain: D;
+  readonly buffered?: boolean;
 }
 
 export interface RecordDecl {
@@ -57,19 +60,40 @@ export function own<D extends Domain>(domain: D): PlainDecl<D> {
   return { kind: 'own', domain };
 }
 
+/**
+ * A field of a per-CPU (per-actor) record that only that actor's own steps write, while other actors'
+ * steps may read it: `cpu_tlbstate.loaded_mm` and `cpu_tlbstate_shared.is_lazy` (written by this CPU's
+ * switch_mm_irqs_off, read by another CPU's should_flush_tlb), `rq->curr`, the initiator's
+ * flush_tlb_info. A step of the owner that only reads it commutes with every step of another actor
+ * (they only read it too), so partial-order reduction may take such a read alone; a write still
+ * conflicts with the other actors' reads. `published(plain(d))` is also store-buffered under TSO.
+ * `check --verify-footprints` checks that no other actor's step writes it.
+ */
+export function published<D extends Domain>(d: D | PlainDecl<D>): PlainDecl<D> {
+  if (isPlain(d)) {
+    if (d.kind !== 'plain') throw new Error(`published(${d.kind}(...)): only a domain or plain(domain) can be published`);
+    return { kind: 'published', domain: d.domain, buffered: true };
+  }
+  return { kind: 'published', domain: d };
+}
+
 export function isDomain(d: Decl): d is Domain {
   const k = (d as { kind?: unknown }).kind;
-  return typeof k === 'string' && k !== 'array' && k !== 'plain' && k !== 'own';
+  return typeof k === 'string' && k !== 'array' && k !== 'plain' && k !== 'own' && k !== 'published';
 }
 export function isPlain(d: Decl): d is PlainDecl {
   const k = (d as { kind?: unknown }).kind;
-  return k === 'plain' || k === 'own';
+  return k === 'plain' || k === 'own' || k === 'published';
+}
+/** A field written with plain stores (buffered under TSO): `plain` or `published(plain(...))`. */
+export function isBuffered(d: PlainDecl): boolean {
+  return d.kind === 'plain' || (d.kind === 'published' && d.buffered === true);
 }
 export function isArray(d: Decl): d is ArrayDecl {
   return (d as { kind?: unknown }).kind === 'array';
 }
 
-/** The declaration with `plain` and `own` marks removed (ghost state is never buffered nor owned). */
+/** The declaration with `plain`, `own` and `published` marks removed (ghost state is never buffered nor owned). */
 export function unmarked(d: Decl): Decl {
   if (isPlain(d)) return d.domain;
   if (isDomain(d)) return d;

@@ -3,7 +3,7 @@
 // plain (store-buffered) field. Values are kept as the model sees them (numbers and booleans), never
 // as packed indices.
 import type { Domain } from '../lang/domain.ts';
-import { isArray, isDomain, isPlain, type Decl, type RecordDecl } from '../lang/schema.ts';
+import { isArray, isBuffered, isDomain, isPlain, type Decl, type RecordDecl } from '../lang/schema.ts';
 
 export type Scalar = number | boolean;
 
@@ -17,8 +17,9 @@ export interface Field {
 export function collectFields(decl: RecordDecl, prefix: string, markPlain: boolean): Field[] {
   const out: Field[] = [];
   const walk = (d: Decl, path: string): void => {
-    // `own` marks a field for partial-order reduction only; just `plain` fields are store-buffered.
-    if (isPlain(d)) out.push({ path, domain: d.domain, plain: markPlain && d.kind === 'plain' });
+    // `own` and `published` mark a field for partial-order reduction; `plain` fields (published or
+    // not) are store-buffered.
+    if (isPlain(d)) out.push({ path, domain: d.domain, plain: markPlain && isBuffered(d) });
     else if (isDomain(d)) out.push({ path, domain: d, plain: false });
     else if (isArray(d)) for (let i = 0; i < d.length; i++) walk(d.elem, `${path}[${i}]`);
     else for (const [name, sub] of Object.entries(d)) walk(sub, join(path, name));

@@ -17,9 +17,10 @@
 // Two further modes (the default mode draws exactly as before) give models that keep the promises
 // the reductions rely on:
 // - 'footprints': two or three CPUs; most non-plain per-CPU fields are declared own, and only their
-//   own CPU's steps touch them (no other CPU, no non-CPU actor, no monitor handler); some CPU steps
-//   (and some rules procedures as a whole) are private, touching their own fields only, without
-//   fences or events; every invariant declares `reads`, the fields its expression names (paths
+//   own CPU's steps touch them (no other CPU, no non-CPU actor, no monitor handler); about half of the
+//   other per-CPU fields are declared published: only their own CPU's steps write them, anyone may
+//   read them; some CPU steps (and some rules procedures as a whole) are private, writing their own
+//   fields only and reading their own and published fields, without fences or events; every invariant declares `reads`, the fields its expression names (paths
 //   without indices), and mostly leaves own fields alone.
 // - 'symmetric' (footprints too): every CPU runs the same code; steps name only their own CPU's
 //   record (`self`) and global fields; no constant names a particular CPU (CPU refs hold `self`,
@@ -32,7 +33,7 @@ import fc from 'fast-check';
 import { bool, enumOf, int, ref, setOf, type Domain } from '../../src/lang/domain.ts';
 import { defineModel, rules, seq, step, type ModelDef, type ProcedureDef, type StepCtx, type StepDef } from '../../src/lang/model.ts';
 import { property, type PropertyDef } from '../../src/lang/property.ts';
-import { arrayOf, own, perCpu, plain, type Decl, type RecordDecl } from '../../src/lang/schema.ts';
+import { arrayOf, own, perCpu, plain, published, type Decl, type RecordDecl } from '../../src/lang/schema.ts';
 
 export const MODEL_NAME = 'random';
 
@@ -46,6 +47,8 @@ export interface FieldSpec {
   plain: boolean;
   /** Declared own (a partial-order-reduction hint; explored like any other field). */
   own?: boolean;
+  /** Declared published: written only by its own CPU's steps (a partial-order-reduction hint). */
+  published?: boolean;
 }
 /** Which CPU a per-CPU access names: the executing actor's index, the next CPU, or a fixed one. */
 export type Who = 'self' | 'next' | number;
@@ -179,13 +182,16 @@ interface LocInfo {
 }
 
 /**
- * Where an expression or action is drawn: a CPU's step, a CPU's private step (its own fields only,
- * no fence, no event: the steps partial-order reduction can take alone), the non-CPU actor's step, a
+ * Where an expression or action is drawn: a CPU's step, a CPU's private step (its own fields, and
+ * reads of its published fields only, no fence, no event: the steps partial-order reduction can take
+ * alone), a CPU's nearly private step (its own fields, reads of any CPU's published fields, writes of
+ * its own: a step partial-order reduction must not take alone when it writes a published field or
+ * reads another CPU's, since that CPU writes it and the others read it), the non-CPU actor's step, a
  * monitor handler (run inside the emitting step), init/invariant/end (no step), inside a quantifier
  * over CPUs (in a handler: `hquant`, where own fields stay out of reach), an each-CPU init block. The
  * default mode ignores it.
  */
-type Where = 'cpu' | 'own' | 'aux' | 'handler' | 'global' | 'quant' | 'hquant' | 'each';
+type Where = 'cpu' | 'own' | 'near' | 'aux' | 'handler' | 'global' | 'quant' | 'hquant' | 'each';
 
 /** Symmetric mode: the kinds of value that may be compared or copied into each other. */
 type Cls = 'bool' | 'num' | 'cref' | 'set';
@@ -195,6 +201,8 @@ class Drawer {
   where: Where = 'global';
   /** Footprints: the invariants being drawn read no own field (private steps stay invisible). */
   ownHidden = false;
+  /** The location being drawn is stored to (published fields: only by their own CPU's steps). */
+  private writing = false;
   constructor(
     private readonly t: Tape,
     private readonly cpus: number,
@@ -203,7 +211,7 @@ class Drawer {
 
   /** Symmetric mode: `self` names a CPU here. */
   private selfOk(): boolean {
-    return this.where === 'cpu' || this.where === 'own' || this.where === 'quant' || this.where === 'hquant' || this.where === 'each';
+    return this.where === 'cpu' || this.where === 'own' || this.where === 'near' || this.where === 'quant' || this.where === 'hquant' || this.where === 'each';
   }
 
   /** Runs `f` with `where` set, then restores it. */
@@ -258,13 +266,26 @@ class Drawer {
     }
     const sym = this.mode === 'symmetric';
     if (this.where === 'own') {
-      for (const f of m.perCpu) if (f.own) out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
+      for (const f of m.perCpu) if (f.own || (f.published && !this.writing)) out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
+      return out;
+    }
+    if (this.where === 'near') {
+      for (const f of m.perCpu) {
+        if (f.own) out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
+        else if (f.published) out.push({ loc: { l: 'c', who: this.writing || sym ? 'self' : this.who(), f: f.name }, dom: f.dom });
+      }
       return out;
     }
     // An each-CPU init block writes only its CPU's record (its CPUs run one after another).
     if (this.where !== 'each') for (const g of m.globals) out.push({ loc: { l: 'g', f: g.name }, dom: g.dom });
     for (const f of m.perCpu) {
       if (f.own && this.ownHidden) continue;
+      if (f.published && this.writing) {
+        // A store to a published field: its own CPU's step, or the initial state.
+        if (this.where === 'cpu' || this.where === 'each') out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
+        else if (this.where === 'global' && !sym) out.push({ loc: { l: 'c', who: this.who(), f: f.name }, dom: f.dom });
+        continue;
+      }
       if (sym) {
         // A handler runs inside another CPU's step: it reads no CPU's own fields.
         if (this.selfOk() && !(f.own && this.where === 'hquant')) out.push({ loc: { l: 'c', who: 'self', f: f.name }, dom: f.dom });
@@ -304,6 +325,16 @@ class Drawer {
   loc(m: ModelSpec, forGuard: boolean, ty?: Ty): LocInfo | null {
     const all = this.locs(m, forGuard).filter((l) => ty === undefined || tyOf(l.dom) === ty);
     return all.length === 0 ? null : this.t.pick(all);
+  }
+
+  /** A location to store to (drawn by `draw`, with published fields limited to their own CPU's steps). */
+  private target<T>(draw: () => T): T {
+    this.writing = true;
+    try {
+      return draw();
+    } finally {
+      this.writing = false;
+    }
   }
 
   constOf(d: DomSpec): Expr {
@@ -452,7 +483,7 @@ class Drawer {
     // model error, drawn only now and then.
     const hasSeq = ctl.procs.some((p) => p.kind === 'seq');
     const flow = seqProc ? 2 : hasSeq ? 1 : 0.1;
-    const priv = this.where === 'own';
+    const priv = this.where === 'own' || this.where === 'near';
     // Weights: state changes are frequent, control flow and fences less so, out-of-domain stores rare.
     const c = this.t.weighted<string>([
       ['assign', 4],
@@ -468,7 +499,7 @@ class Drawer {
     ] as const);
     switch (c) {
       case 'assign': {
-        const l = this.loc(m, false)!;
+        const l = this.target(() => this.loc(m, false))!;
         if (tyOf(l.dom) === 'bool') {
           const risky = !init && this.t.chance(4);
           return { a: 'assign', loc: l.loc, value: risky ? { e: 'const', v: 2 } : this.boolExpr(m, 1, false) };
@@ -477,17 +508,17 @@ class Drawer {
       }
       case 'inc': {
         // Symmetric mode: CPU refs are never incremented.
-        const l = this.mode === 'symmetric' ? this.locWhere(m, false, (d) => d.k === 'int' || d.k === 'enum') : this.loc(m, false, 'num');
+        const l = this.target(() => (this.mode === 'symmetric' ? this.locWhere(m, false, (d) => d.k === 'int' || d.k === 'enum') : this.loc(m, false, 'num')));
         if (!l) return this.change(m);
         const mode = !init && this.t.chance(8) ? 'unbounded' : this.t.pick(['wrap', 'bounded'] as const);
         return { a: 'inc', loc: l.loc, mode };
       }
       case 'toggle': {
-        const l = this.loc(m, false, 'bool');
+        const l = this.target(() => this.loc(m, false, 'bool'));
         return l ? { a: 'toggle', loc: l.loc } : this.change(m);
       }
       case 'bit': {
-        const l = this.loc(m, false, 'set');
+        const l = this.target(() => this.loc(m, false, 'set'));
         if (this.mode === 'symmetric' && !this.selfOk()) return this.change(m);
         return l ? { a: 'bit', loc: l.loc, on: this.t.chance(50), who: this.who() } : this.change(m);
       }
@@ -520,7 +551,7 @@ class Drawer {
 
   /** A change that stays in the domain of whatever field it picks. */
   change(m: ModelSpec): Action {
-    const l = this.loc(m, false)!;
+    const l = this.target(() => this.loc(m, false))!;
     if (this.mode === 'symmetric') {
       const cls = clsOf(l.dom);
       if (cls === 'bool') return { a: 'toggle', loc: l.loc };
@@ -578,6 +609,7 @@ export function drawSpec(tape: readonly number[], mode: DrawMode = 'default'): M
   for (let i = 0; i < nPerCpu; i++) {
     const f = d.field(`f${i}`, 35);
     if (!f.plain && t.chance(mode === 'default' ? 30 : 75)) f.own = true;
+    else if (mode !== 'default' && t.chance(50)) f.published = true;
     m.perCpu.push(f);
   }
   if (t.chance(30)) {
@@ -641,16 +673,18 @@ export function drawSpec(tape: readonly number[], mode: DrawMode = 'default'): M
     m.procs.push({ name: 'aux', actor: 'aux', kind: 'rules', entry: false, idleOnly: false, steps: [{ label: `X${labelNo++}`, guard: null, actions: [], choices: 1, fence: false }] });
   }
   const hasOwn = m.perCpu.some((f) => f.own);
+  const hasPublished = m.perCpu.some((f) => f.published);
   for (const p of m.procs) {
     // Footprints: some CPU steps are private (own fields only), the steps ample sets are made of;
-    // some rules procedures are private as a whole.
+    // some rules procedures are private as a whole; some steps are nearly private (published fields).
     const privProc = mode !== 'default' && p.kind === 'rules' && p.actor === 'cpu' && hasOwn && t.chance(60);
     for (const s of p.steps) {
       const priv = privProc || (mode !== 'default' && p.actor === 'cpu' && hasOwn && t.chance(55));
-      d.where = p.actor === 'aux' ? 'aux' : priv ? 'own' : 'cpu';
+      const near = !priv && mode !== 'default' && p.actor === 'cpu' && hasPublished && t.chance(40);
+      d.where = p.actor === 'aux' ? 'aux' : priv ? 'own' : near ? 'near' : 'cpu';
       s.guard = t.chance(50) ? d.boolExpr(m, 1, true) : null;
       s.choices = t.chance(20) ? t.int(2, 3) : 1;
-      s.fence = t.chance(15) && !priv;
+      s.fence = t.chance(15) && !priv && !near;
       const n = t.int(1, 3);
       const ctl = { kind: p.actor === 'aux' ? ('rules' as const) : p.kind, proc: p, procs: m.procs };
       for (let i = 0; i < n; i++) {
@@ -717,8 +751,9 @@ function toDomain(d: DomSpec, cpus: number): Domain {
   }
 }
 
-function toDecl(f: { dom: DomSpec; plain: boolean; own?: boolean }, cpus: number): Decl {
+function toDecl(f: { dom: DomSpec; plain: boolean; own?: boolean; published?: boolean }, cpus: number): Decl {
   const dom = toDomain(f.dom, cpus);
+  if (f.published) return published(f.plain ? plain(dom) : dom);
   return f.plain ? plain(dom) : f.own ? own(dom) : dom;
 }
 

@@ -544,7 +544,7 @@ describe('pinned cases of symmetry reduction (found inexact, fixed)', () => {
 function reductionsDeclared(model: ModelDef): { own: boolean; symmetric: boolean } | null {
   try {
     const prog = compile(instantiate(model, allProperties, {}));
-    return { own: prog.layout.slots.some((s) => s.own), symmetric: (model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []).length > 0 };
+    return { own: prog.layout.slots.some((s) => s.own || s.published), symmetric: (model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []).length > 0 };
   } catch {
     return null;
   }
