@@ -3,11 +3,12 @@
 // transition's effect read only slots no other actor writes (that actor's own and published slots)
 // and write only slots no other actor reads or writes (its own), as recorded when they run in this
 // state (so a guard that is false because of the CPU's own `irqsOn` stays false whatever other CPUs
-// do), write no slot an invariant reads and emit no observed event. Such transitions commute with every transition
-// of every other actor and are invisible, so exploring only them loses no reachable violation (the
-// conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is used only if all
-// its successors lie in the next BFS layer (new, or first reached from this layer): reduced edges then
-// always go one layer deeper, so every cycle of the reduced graph has a fully expanded state.
+// do), write no slot an invariant reads and emit no observed event. Such transitions commute with
+// every transition of every other actor and are invisible, so exploring only them loses no reachable
+// violation (the conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is
+// used only if all its successors lie in the next BFS layer (new, or first reached from this layer):
+// reduced edges then always go one layer deeper, so every cycle of the reduced graph has a fully
+// expanded state.
 import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Footprints } from './footprint.ts';

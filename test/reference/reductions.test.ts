@@ -538,9 +538,9 @@ describe('pinned cases of symmetry reduction (found inexact, fixed)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The shipped models that declare own fields or symmetry, at their default scope
+// The shipped models that declare own or published fields or symmetry, at their default scope
 
-/** Whether the model (mainline, default scope) declares own fields or symmetry; null if it does not instantiate. */
+/** Whether the model (mainline, default scope) declares own or published fields or symmetry; null if it does not instantiate. */
 function reductionsDeclared(model: ModelDef): { own: boolean; symmetric: boolean } | null {
   try {
     const prog = compile(instantiate(model, allProperties, {}));

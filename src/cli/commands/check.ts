@@ -59,7 +59,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('format', { type: 'string', choices: ['lazytlb', 'itf'], default: 'lazytlb', describe: 'with --save: also write the Informal Trace Format (ITF) JSON next to the counterexample (itf)' })
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
-    .option('por', { type: 'boolean', default: true, describe: 'partial-order reduction (ample sets from the fields the model declares own); --no-por to turn off' })
+    .option('por', { type: 'boolean', default: true, describe: 'partial-order reduction (ample sets from the fields the model declares own or published); --no-por to turn off' })
     .option('sleep-sets', { type: 'boolean', default: false, describe: 'sleep sets: a transition independent of everything taken since it was taken elsewhere is not taken again (fewer transitions, the same states)' })
     .option('verify-footprints', { type: 'boolean', describe: 'check over the full state space that steps respect the declared own and published fields and invariant reads' })
     .option('symmetry', { type: 'boolean', default: true, describe: 'symmetry reduction over the interchangeable objects the model declares; --no-symmetry to turn off' });
