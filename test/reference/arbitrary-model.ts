@@ -20,8 +20,10 @@
 //   own CPU's steps touch them (no other CPU, no non-CPU actor, no monitor handler); about half of the
 //   other per-CPU fields are declared published: only their own CPU's steps write them, anyone may
 //   read them; some CPU steps (and some rules procedures as a whole) are private, writing their own
-//   fields only and reading their own and published fields, without fences or events; every invariant declares `reads`, the fields its expression names (paths
-//   without indices), and mostly leaves own fields alone.
+//   fields only and reading their own and published fields, without fences or events; some are
+//   nearly private (they also read other CPUs' published fields, or write their own); every
+//   invariant declares `reads`, the fields its expression names (paths without indices), and mostly
+//   leaves own fields alone.
 // - 'symmetric' (footprints too): every CPU runs the same code; steps name only their own CPU's
 //   record (`self`) and global fields; no constant names a particular CPU (CPU refs hold `self`,
 //   NONE or a copy; CPU sets are tested for `self`, empty or full; refs are never ordered or
