@@ -43,6 +43,8 @@ const MAX_SHIPPED_COMPLETE_STATES = 60_000;
 const MAX_REFERENCE_STATES = 10_000;
 /** Shipped configurations above this many states are compared by counts only (no orbits, no state-by-state comparison). */
 const MAX_COMPARED_STATES = 20_000;
+/** Footprint verification of the shipped configurations covers the first this many states of each. */
+const VERIFIED_STATES = 40_000;
 
 type Tally = Record<string, number>;
 const count = (tally: Tally, key: string) => (tally[key] = (tally[key] ?? 0) + 1);
@@ -583,6 +585,32 @@ describe('reductions agree with the full search on the shipped models (default s
             what: `${model.name} ${c.name} ${memory}`,
           };
           expect(searchAgrees(search, tally, full)).toBe(true);
+        });
+      }
+    }
+  }
+});
+
+describe('the declared footprints hold on the shipped models (default scope)', () => {
+  // Partial-order reduction trusts the `own` and `published` declarations: every transition of the
+  // states the full search reaches (the first VERIFIED_STATES of them when there are more) must touch
+  // no field another CPU owns and write no field another CPU publishes; every invariant must read
+  // only what it declares.
+  for (const { model, variants, openFindings } of shipped) {
+    const declared = reductionsDeclared(model as ModelDef);
+    if (!declared?.own) continue;
+    const configs = [
+      { name: 'mainline', variant: null, flags: {} },
+      ...variants.map((v) => ({ name: v.name, variant: v, flags: {} })),
+      ...(openFindings ?? []).map((f, i) => ({ name: `candidate fix ${i + 1}`, variant: null, flags: f.fix })),
+    ];
+    for (const c of configs) {
+      for (const memory of model.memory ?? ['sc']) {
+        it(`${model.name} ${c.name} (${memory})`, () => {
+          const prog = compile(instantiate(model as ModelDef, allProperties, { variant: c.variant ?? undefined, flags: c.flags, memory }));
+          const r = verifyFootprints(prog, { maxStates: VERIFIED_STATES });
+          expect(r.states).toBeGreaterThan(0);
+          expect(r.problems).toEqual([]);
         });
       }
     }
