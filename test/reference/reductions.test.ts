@@ -10,7 +10,7 @@
 // - reports counterexamples that replay step by step as the same finding on the unreduced model.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../models/index.ts';
+import { shipped, type ShippedModel } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
 import { exploreBfs, type ExploreOptions, type ExploreResult, type RawStep } from '../../src/engine/bfs.ts';
 import { check, type CheckOptions, type CheckResult } from '../../src/engine/check.ts';
@@ -552,17 +552,20 @@ function reductionsDeclared(model: ModelDef): { own: boolean; symmetric: boolean
   }
 }
 
+/** Mainline, each variant, and mainline with the candidate fix of each open finding. */
+function shippedConfigs(variants: ShippedModel['variants'], openFindings: ShippedModel['openFindings']) {
+  return [
+    { name: 'mainline', variant: null, flags: {} },
+    ...variants.map((v) => ({ name: v.name, variant: v, flags: {} })),
+    ...(openFindings ?? []).map((f, i) => ({ name: `candidate fix ${i + 1}`, variant: null, flags: f.fix })),
+  ];
+}
+
 describe('reductions agree with the full search on the shipped models (default scope)', () => {
   for (const { model, variants, openFindings } of shipped) {
     const declared = reductionsDeclared(model as ModelDef);
     if (!declared || (!declared.own && !declared.symmetric)) continue;
-    // Mainline, each variant, and mainline with the candidate fix of each open finding.
-    const configs = [
-      { name: 'mainline', variant: null, flags: {} },
-      ...variants.map((v) => ({ name: v.name, variant: v, flags: {} })),
-      ...(openFindings ?? []).map((f, i) => ({ name: `candidate fix ${i + 1}`, variant: null, flags: f.fix })),
-    ];
-    for (const c of configs) {
+    for (const c of shippedConfigs(variants, openFindings)) {
       for (const memory of model.memory ?? ['sc']) {
         it(`${model.name} ${c.name} (${memory})`, (ctx) => {
           const opts = { variant: c.variant, flags: c.flags, memory };
@@ -599,12 +602,7 @@ describe('the declared footprints hold on the shipped models (default scope)', (
   for (const { model, variants, openFindings } of shipped) {
     const declared = reductionsDeclared(model as ModelDef);
     if (!declared?.own) continue;
-    const configs = [
-      { name: 'mainline', variant: null, flags: {} },
-      ...variants.map((v) => ({ name: v.name, variant: v, flags: {} })),
-      ...(openFindings ?? []).map((f, i) => ({ name: `candidate fix ${i + 1}`, variant: null, flags: f.fix })),
-    ];
-    for (const c of configs) {
+    for (const c of shippedConfigs(variants, openFindings)) {
       for (const memory of model.memory ?? ['sc']) {
         it(`${model.name} ${c.name} (${memory})`, () => {
           const prog = compile(instantiate(model as ModelDef, allProperties, { variant: c.variant ?? undefined, flags: c.flags, memory }));
