@@ -254,21 +254,31 @@ export default [
   }),
   property({
     name: 'P7e',
-    statement: 'Belief soundness: an ASID slot that records mm m at generation g caches no TLB entry of m older than the page tables of m when its tlb_gen reached g.',
-    ref: 'lazy-tlb.md P7e (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
+    statement: 'Belief soundness: an ASID slot that records mm m at generation g caches no TLB entry of m older than what the flushes of m up to generation g cover (each: the page tables of its range when its inc_mm_tlb_gen ran).',
+    ref: 'lazy-tlb.md P7e (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the tlb_gen comment in mm_context_t (arch/x86/include/asm/mmu.h), the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
     models: X86,
-    // ptvAt(m, g): the page-table version of every page of m when m's tlb_gen reached g (inc_mm_tlb_gen
-    // is a LOCK XADD after the caller's page-table stores, so the version at the increment is the one
-    // a flush to generation g covers)
+    // ptvAt(m, g): per page, the page-table version the flushes of m with new_tlb_gen <= g cover. The
+    // caller of a flush "will first make its changes to the page tables, then increment tlb_gen, then
+    // flush" (mm_context_t): inc_mm_tlb_gen is a LOCK XADD after the caller's stores, so the flush to
+    // generation g covers its own range (one page, or TLB_FLUSH_ALL) as it is at the increment. It
+    // promises nothing about another page whose store another CPU made but whose own flush has not
+    // incremented tlb_gen yet: flush_tlb_func's partial flush (new_tlb_gen == local + 1 == mm_tlb_gen)
+    // leaves that page's entries, and the later generation of that page's own flush covers them.
     ghost: (p) => ({ ptvAt: perMm(p.mms, { gen: arrayOf(p.gens + 2, { page: arrayOf(p.pages, { v: int(0, p.gens + 1) }) }) }) }),
     init: (g, s, p) => {
       // a warm start: the generation each mm is at was reached with its current page tables
       for (let m = 0; m < p.mms; m++) for (let y = 0; y < p.pages; y++) g.ptvAt[m].gen[s.mm[m].tlbGen].page[y].v = s.mm[m].ptv[y].v;
     },
     on: {
-      TlbGenInc: (s, g, _x, _c, m) => {
+      TlbGenInc: (s, g, _x, _c, m, range) => {
         const mm = s.mm[m];
-        for (let y = 0; y < mm.ptv.length; y++) g.ptvAt[m].gen[mm.tlbGen].page[y].v = mm.ptv[y].v;
+        const at = g.ptvAt[m].gen;
+        const gen = mm.tlbGen;
+        for (let y = 0; y < mm.ptv.length; y++) {
+          const before = at[gen - 1].page[y].v;
+          const covered = range === mm.ptv.length || range === y ? mm.ptv[y].v : 0;
+          at[gen].page[y].v = covered > before ? covered : before;
+        }
       },
     },
     // and its own ghost ptvAt, written only by TlbGenInc, an observed (hence never reordered) event

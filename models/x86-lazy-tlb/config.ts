@@ -41,7 +41,7 @@ export const lazyTlbEvents = {
   FlushStart: ['cpu', 'mm', 'page'],
   FlushSkip: ['initiator', 'cpu', 'mm'],
   FlushDone: ['cpu', 'mm'],
-  TlbGenInc: ['cpu', 'mm'],
+  TlbGenInc: ['cpu', 'mm', 'page'],
   Flushed: ['cpu', 'mm'],
   Cr3Write: ['cpu', 'mm', 'flush'],
   UserAccess: ['cpu', 'mm', 'page'],

@@ -13,7 +13,7 @@ import { defineVariant, remove, replace } from '../../src/lang/variant.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
 import xenPv from '../../models/xen-pv/model.ts';
 import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
-import { makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
+import { flushPcid, makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
 import { contextSwitch } from '../../models/x86-lazy-tlb/sched.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
@@ -32,6 +32,7 @@ const V612PV = 324702;
 const KU_STATES = 7953;
 const TEMP_STATES = 148899;
 const TEMP3_STATES = 245599;
+const TWO_PAGES_STATES = 143223;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -226,6 +227,48 @@ describe('P7e (belief soundness)', () => {
 
   it('a flush that records the generation without flushing breaks P7e at once, before any stale use (P1)', () => {
     const r = run({ variant: noFlush, params: { switches: 1 } });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P7e');
+    expect(steps(r).at(-1)).toMatch(/flush_tlb_func:T9$/);
+  });
+
+  // two pages, two changes: one CPU's PTE store to page 1 lands before another CPU's flush of page 0
+  // increments tlb_gen; that flush (a partial flush, new_tlb_gen == local + 1) covers page 0 only
+  const twoPages = { pages: 2, changes: 2, switches: 1, exits: 0 };
+
+  it('a flush covers its own range: another CPU\'s store to a page whose flush has not incremented tlb_gen yet is no stale belief (ok, pages=2 changes=2)', () => {
+    const r = run({ params: twoPages });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(TWO_PAGES_STATES);
+  });
+
+  it('a partial flush without new_tlb_gen == local + 1 leaves the other page of an earlier generation stale: P7e', () => {
+    const partialAlways = defineVariant({
+      model: 'x86-lazy-tlb',
+      name: 'partial-flush-always',
+      description: 'flush_tlb_func flushes only f\'s page even when other generations are pending',
+      edits: [
+        replace('flush_tlb_func:T9', step('T9', 'partial flush whenever f->end != TLB_FLUSH_ALL', {
+          fence: true,
+          do: (s: any, c: number, x) => {
+            const me = s.cpu[c];
+            const f = s.cpu[me.ftFrom];
+            const a = me.loadedAsid;
+            const mmGen = s.mm[me.loadedMm].tlbGen;
+            if (f.fGen > me.ctxs[a].tlbGen && me.ctxs[a].tlbGen < mmGen) {
+              flushPcid(s, c, me.cr3Asid, f.fPage, e);
+              me.ctxs[a].tlbGen = mmGen;
+            }
+            if (me.ftFrom !== c) me.csd = me.csd & ~(1 << me.ftFrom);
+            me.ftFrom = e.NOCPU;
+            me.irqsOn = true;
+            x.ret();
+          },
+        })),
+      ],
+      violates: ['P7e'],
+    });
+    const r = run({ variant: partialAlways, params: twoPages });
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('P7e');
     expect(steps(r).at(-1)).toMatch(/flush_tlb_func:T9$/);
