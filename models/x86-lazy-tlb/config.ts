@@ -18,7 +18,7 @@ export const lazyTlbFlags = {
   lazyDesign: { default: 'mainline', values: ['A', 'B', 'C', 'D', 'E', 'mainline'], doc: 'shape of switch / lazy mode / flush handler (lazy-tlb.md section 4)' },
   shapeA_clearPrevAfterCR3: { default: true, doc: 'shape A: clear prev\'s mm_cpumask bit after the CR3 write (831d52bc1539, TLB-1)' },
   shouldFlushChecksSwitching: { default: true, doc: 'should_flush_tlb targets a CPU whose loaded_mm is LOADED_MM_SWITCHING (fea4e317f9e7, TLB-5)' },
-  fenceWhenMaskBitSet: { default: true, doc: 'SW3c: smp_mb() when the mm_cpumask bit is already set (fea4e317f9e7)' },
+  fenceWhenMaskBitSet: { default: true, doc: 'SW3c: smp_mb() when the mm_cpumask bit is already set (83b0177a6c48, v6.18-rc2)' },
   flushRangeFreedTables: { default: true, doc: 'flush_tlb_range passes freed_tables = true (3ef938c35035, TLB-4)' },
   execIrqsOff: { default: true, doc: 'exec_mmap reads and replaces active_mm with IRQs off (d53c3dfb23c4, TLB-3)' },
   tableFree: { default: 'rcu', values: ['rcu', 'immediate'], doc: "mmu_gather table frees (exit_mmap: free_pgtables -> tlb_remove_table): after an RCU grace period (MMU_GATHER_RCU_TABLE_FREE: every x86 since a37259732a7d, v6.15; before, only paravirt guests with a hypervisor TLB flush, 9e52fc2b50de / 48a8b97cfd80) or right after the flush (tlb_remove_page: bare metal up to v6.14, every x86 before v4.14)" },
