@@ -20,8 +20,9 @@ function holders(s: any, m: number, cpus: number): number {
     const x = s.cpu[c];
     if (x.putMm === m && mm.users === 0) h++; // __mmput in progress holds the users' reference
     if (x.putMm === m && x.currMm === m) h++; // exit_mm's mmgrab_lazy_tlb before current->mm = NULL
-    // a kernel thread's lazy active_mm (kthread_use_mm and hotplug move it to kuOld first)
-    if (x.online && x.currKthread && x.currMm === s.mm.length + 2 && x.activeMm === m) h++;
+    // a kernel thread's lazy active_mm (kthread_use_mm and hotplug move it to kuOld first), also the
+    // idle task of an offline CPU: finish_cpu drops that reference (mmdrop_lazy_tlb)
+    if (x.currKthread && x.currMm === s.mm.length + 2 && x.activeMm === m) h++;
     if (x.prevMm === m) h++;
     if (x.csDrop === m) h++;
     if (x.mdMm === m && mm.count > 0) h++; // at 0 the argument of __mmdrop is no holder
@@ -204,20 +205,25 @@ export default [
   }),
   property({
     name: 'P6',
-    statement: 'SHOOTDOWN: at the final mmdrop every CPU lazy on the mm is in mm_cpumask, and after cleanup_lazy_tlbs no CPU uses the mm.',
-    ref: 'lazy-tlb.md P6; cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c)',
+    statement: 'SHOOTDOWN: at the final mmdrop every CPU lazy on the mm, online or offline, is in mm_cpumask, and after cleanup_lazy_tlbs no CPU uses the mm.',
+    ref: 'lazy-tlb.md P6; cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c), sched_force_init_mm (kernel/sched/core.c), finish_cpu (kernel/cpu.c)',
     models: ['x86-lazy-tlb'],
+    // An offline CPU counts: its idle task keeps active_mm until finish_cpu, and cleanup_lazy_tlbs'
+    // on_each_cpu_mask reaches online CPUs only, so an offline CPU must not be lazy on the mm at all
+    // (why sched_force_init_mm switches to init_mm before the CPU goes offline)
     on: {
       FinalDrop: (s, _g, x, _c, m) => {
         for (let d = 0; d < s.cpu.length; d++) {
           const o = s.cpu[d];
-          if (o.online && o.activeMm === m && !(s.mm[m].cpumask & (1 << d))) x.fail(`final mmdrop of mm${m}: cpu${d} uses it as active_mm but is not in mm_cpumask`);
+          const where = o.online ? '' : ' (offline)';
+          if (o.activeMm === m && !(s.mm[m].cpumask & (1 << d))) x.fail(`final mmdrop of mm${m}: cpu${d}${where} uses it as active_mm but is not in mm_cpumask`);
         }
       },
       CleanupDone: (s, _g, x, _c, m) => {
         for (let d = 0; d < s.cpu.length; d++) {
           const o = s.cpu[d];
-          if (o.online && (o.activeMm === m || o.loadedMm === m)) x.fail(`after cleanup_lazy_tlbs(mm${m}) cpu${d} still uses it`);
+          const where = o.online ? '' : ' (offline)';
+          if (o.activeMm === m || o.loadedMm === m) x.fail(`after cleanup_lazy_tlbs(mm${m}) cpu${d}${where} still uses it`);
         }
       },
     },

@@ -32,7 +32,8 @@ export const lazyTlbFlags = {
   kthreadUseMm: { default: false, doc: 'model kthread_use_mm / kthread_unuse_mm', scope: true },
   kthreadUseMmPreempt: { default: false, doc: 'with kthreadUseMm: the kthread may be preempted between kthread_use_mm and kthread_unuse_mm and switched back in like a user task', scope: true },
   temporaryMm: { default: false, doc: 'model use_temporary_mm / unuse_temporary_mm (text_poke, EFI runtime calls) on a notrack mm: the last mm is text_poke_mm / efi_mm (set_notrack_mm), with no tasks (use --param mms=3 for two user mms)', scope: true },
-  hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable)', scope: true },
+  hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable, finish_cpu)', scope: true },
+  hotplugForceInitMm: { default: true, doc: 'hotplug: the dying CPU drops its lazy mm at sched_cpu_wait_empty while still online (sched_force_init_mm, 2024); false: idle_task_exit switches mm after __cpu_disable and finish_cpu replaces the idle task\'s active_mm' },
   fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)', scope: true },
   warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state of bugs.md', scope: true },
 } satisfies Record<string, FlagSpec>;

@@ -33,6 +33,8 @@ const KU_STATES = 7953;
 const TEMP_STATES = 148899;
 const TEMP3_STATES = 245599;
 const TWO_PAGES_STATES = 143223;
+const HOTPLUG_STATES = 31542;
+const HOTPLUG_SHOOTDOWN_STATES = 39098;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -379,6 +381,27 @@ describe('lazy mm reference schemes', () => {
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('P6');
     expectInOrder(r, ['cpu0 context_switch:CS4k', 'cpu0 flush_tlb_func:T4', 'cpu0 flush_tlb_func:T1', 'cpu1 exit_mmap:EXM2', 'cpu1 mmdrop:MD1', 'cpu1 mmdrop:MD2']);
+  });
+});
+
+describe('CPU hotplug (hotplug=true): an offline CPU is still lazy on its idle task\'s active_mm until finish_cpu', () => {
+  // no page-table changes: the SHOOTDOWN scheme's x86 mask gap above needs a flush
+  const params = { changes: 0 };
+
+  it('mainline: sched_force_init_mm drops the lazy mm while the CPU is online, finish_cpu the init_mm reference (REFCOUNT and SHOOTDOWN ok)', () => {
+    const r = run({ flags: { hotplug: true }, params });
+    expect([r.verdict, r.states]).toEqual(['ok', HOTPLUG_STATES]);
+    const sd = run({ flags: { hotplug: true, lazyRefs: 'shootdown' }, params });
+    expect([sd.verdict, sd.states]).toEqual(['ok', HOTPLUG_SHOOTDOWN_STATES]);
+  });
+
+  it('before sched_force_init_mm (idle_task_exit after __cpu_disable) under SHOOTDOWN: the offline CPU lost its mask bit while lazy, so the final mmdrop misses it (P6)', () => {
+    const r = run({ flags: { hotplug: true, hotplugForceInitMm: false, lazyRefs: 'shootdown' }, params, properties: ['P6'] });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P6');
+    expect(r.reason).toBe('final mmdrop of mm0: cpu1 (offline) uses it as active_mm but is not in mm_cpumask');
+    expectInOrder(r, ['cpu1 cpu_down:HP2', 'cpu0 mmdrop:MD1', 'cpu0 mmdrop:MD2']);
+    expect(steps(r).some((x) => x.startsWith('cpu1 cpu_down:HP3'))).toBe(false);
   });
 });
 
