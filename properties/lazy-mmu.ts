@@ -22,7 +22,7 @@ const perArch = (s: any) => (s.arch === ids.arch.arm64 ? 'task' : 'cpu');
 export default [
   property({
     name: 'L1',
-    statement: 'arch_enter only when the arch lazy state is off and arch_leave only when it is on (the Xen BUG_ONs, the arm64 nesting warning), unless this kernel tolerates nesting there.',
+    statement: 'arch_enter only when the arch lazy state is off and arch_leave only when it is on (the Xen BUG_ONs, the arm64 nesting warning), unless this kernel tolerates nesting there (powerpc and sparc check neither).',
     ref: 'lazy-mmu.md L1 (LMMU-1, LMMU-2, LMMU-3)',
     models: MODELS,
     ghost: () => failed,

@@ -20,8 +20,9 @@ function holders(s: any, m: number, cpus: number): number {
     const x = s.cpu[c];
     if (x.putMm === m && mm.users === 0) h++; // __mmput in progress holds the users' reference
     if (x.putMm === m && x.currMm === m) h++; // exit_mm's mmgrab_lazy_tlb before current->mm = NULL
-    // a kernel thread's lazy active_mm (kthread_use_mm and hotplug move it to kuOld first)
-    if (x.online && x.currKthread && x.currMm === s.mm.length + 2 && x.activeMm === m) h++;
+    // a kernel thread's lazy active_mm (kthread_use_mm and hotplug move it to kuOld first), also the
+    // idle task of an offline CPU: finish_cpu drops that reference (mmdrop_lazy_tlb)
+    if (x.currKthread && x.currMm === s.mm.length + 2 && x.activeMm === m) h++;
     if (x.prevMm === m) h++;
     if (x.csDrop === m) h++;
     if (x.mdMm === m && mm.count > 0) h++; // at 0 the argument of __mmdrop is no holder
@@ -204,20 +205,25 @@ export default [
   }),
   property({
     name: 'P6',
-    statement: 'SHOOTDOWN: at the final mmdrop every CPU lazy on the mm is in mm_cpumask, and after cleanup_lazy_tlbs no CPU uses the mm.',
-    ref: 'lazy-tlb.md P6; cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c)',
+    statement: 'SHOOTDOWN: at the final mmdrop every CPU lazy on the mm, online or offline, is in mm_cpumask, and after cleanup_lazy_tlbs no CPU uses the mm.',
+    ref: 'lazy-tlb.md P6; cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c), sched_force_init_mm (kernel/sched/core.c), finish_cpu (kernel/cpu.c)',
     models: ['x86-lazy-tlb'],
+    // An offline CPU counts: its idle task keeps active_mm until finish_cpu, and cleanup_lazy_tlbs'
+    // on_each_cpu_mask reaches online CPUs only, so an offline CPU must not be lazy on the mm at all
+    // (why sched_force_init_mm switches to init_mm before the CPU goes offline)
     on: {
       FinalDrop: (s, _g, x, _c, m) => {
         for (let d = 0; d < s.cpu.length; d++) {
           const o = s.cpu[d];
-          if (o.online && o.activeMm === m && !(s.mm[m].cpumask & (1 << d))) x.fail(`final mmdrop of mm${m}: cpu${d} uses it as active_mm but is not in mm_cpumask`);
+          const where = o.online ? '' : ' (offline)';
+          if (o.activeMm === m && !(s.mm[m].cpumask & (1 << d))) x.fail(`final mmdrop of mm${m}: cpu${d}${where} uses it as active_mm but is not in mm_cpumask`);
         }
       },
       CleanupDone: (s, _g, x, _c, m) => {
         for (let d = 0; d < s.cpu.length; d++) {
           const o = s.cpu[d];
-          if (o.online && (o.activeMm === m || o.loadedMm === m)) x.fail(`after cleanup_lazy_tlbs(mm${m}) cpu${d} still uses it`);
+          const where = o.online ? '' : ' (offline)';
+          if (o.activeMm === m || o.loadedMm === m) x.fail(`after cleanup_lazy_tlbs(mm${m}) cpu${d}${where} still uses it`);
         }
       },
     },
@@ -254,21 +260,31 @@ export default [
   }),
   property({
     name: 'P7e',
-    statement: 'Belief soundness: an ASID slot that records mm m at generation g caches no TLB entry of m older than the page tables of m when its tlb_gen reached g.',
-    ref: 'lazy-tlb.md P7e (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
+    statement: 'Belief soundness: an ASID slot that records mm m at generation g caches no TLB entry of m older than what the flushes of m up to generation g cover (each: the page tables of its range when its inc_mm_tlb_gen ran).',
+    ref: 'lazy-tlb.md P7e (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the tlb_gen comment in mm_context_t (arch/x86/include/asm/mmu.h), the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
     models: X86,
-    // ptvAt(m, g): the page-table version of every page of m when m's tlb_gen reached g (inc_mm_tlb_gen
-    // is a LOCK XADD after the caller's page-table stores, so the version at the increment is the one
-    // a flush to generation g covers)
+    // ptvAt(m, g): per page, the page-table version the flushes of m with new_tlb_gen <= g cover. The
+    // caller of a flush "will first make its changes to the page tables, then increment tlb_gen, then
+    // flush" (mm_context_t): inc_mm_tlb_gen is a LOCK XADD after the caller's stores, so the flush to
+    // generation g covers its own range (one page, or TLB_FLUSH_ALL) as it is at the increment. It
+    // promises nothing about another page whose store another CPU made but whose own flush has not
+    // incremented tlb_gen yet: flush_tlb_func's partial flush (new_tlb_gen == local + 1 == mm_tlb_gen)
+    // leaves that page's entries, and the later generation of that page's own flush covers them.
     ghost: (p) => ({ ptvAt: perMm(p.mms, { gen: arrayOf(p.gens + 2, { page: arrayOf(p.pages, { v: int(0, p.gens + 1) }) }) }) }),
     init: (g, s, p) => {
       // a warm start: the generation each mm is at was reached with its current page tables
       for (let m = 0; m < p.mms; m++) for (let y = 0; y < p.pages; y++) g.ptvAt[m].gen[s.mm[m].tlbGen].page[y].v = s.mm[m].ptv[y].v;
     },
     on: {
-      TlbGenInc: (s, g, _x, _c, m) => {
+      TlbGenInc: (s, g, _x, _c, m, range) => {
         const mm = s.mm[m];
-        for (let y = 0; y < mm.ptv.length; y++) g.ptvAt[m].gen[mm.tlbGen].page[y].v = mm.ptv[y].v;
+        const at = g.ptvAt[m].gen;
+        const gen = mm.tlbGen;
+        for (let y = 0; y < mm.ptv.length; y++) {
+          const before = at[gen - 1].page[y].v;
+          const covered = range === mm.ptv.length || range === y ? mm.ptv[y].v : 0;
+          at[gen].page[y].v = covered > before ? covered : before;
+        }
       },
     },
     // and its own ghost ptvAt, written only by TlbGenInc, an observed (hence never reordered) event

@@ -1,7 +1,7 @@
 // The arch backends of lazy_mmu (lazy-mmu.md section 4), as the effects of one step each: the hooks
 // run with preemption disabled around their per-CPU accesses (Xen leave/flush, powerpc/sparc all of
 // the section), so each hook is atomic with respect to preemption and migration.
-// Events: ArchEnter / ArchLeave (owner, was lazy, nesting tolerated by this kernel) for L1,
+// Events: ArchEnter / ArchLeave (owner, was lazy, nesting tolerated by this kernel: no check there) for L1,
 // BatchAdd (cpu, task, previous owner) for L5.
 import { step, type StepCtx } from '../../src/lang/model.ts';
 import { ids, noTask, taskActive } from './state.ts';
@@ -63,9 +63,11 @@ export function archEnter(s: any, c: number, t: number, x: StepCtx, f: LazyFlags
       tk.tifLazy = true;
       return;
     default:
-      // powerpc hash / sparc64: preempt_disable(); batch->active = 1.
+      // powerpc hash / sparc64: preempt_disable(); batch->active = 1. Neither checks the old value
+      // (arch_enter_lazy_mmu_mode in arch/sparc/mm/tlb.c and book3s/64/tlbflush-hash.h): a nested
+      // enter re-arms the batch, no BUG_ON or warning.
       tk.preemptCount = tk.preemptCount + 1;
-      x.emit('ArchEnter', c, me.batchActive ? 1 : 0, 0);
+      x.emit('ArchEnter', c, me.batchActive ? 1 : 0, 1);
       me.batchActive = true;
   }
 }
@@ -86,9 +88,11 @@ export function archLeave(s: any, c: number, t: number, x: StepCtx, f: LazyFlags
       tk.tifLazy = false;
       return;
     default:
-      // if (batch->index) __flush_tlb_pending(batch); batch->active = 0; preempt_enable()
+      // if (batch->index) __flush_tlb_pending(batch); batch->active = 0; preempt_enable(): no check
+      // of batch->active either, so an inner leave ends the batching early (later updates of the
+      // outer section are issued at once) and the outer leave finds it off
       batchFlush(s, me);
-      x.emit('ArchLeave', c, me.batchActive ? 1 : 0, 0);
+      x.emit('ArchLeave', c, me.batchActive ? 1 : 0, 1);
       me.batchActive = false;
       tk.preemptCount = tk.preemptCount - 1;
   }

@@ -231,11 +231,14 @@ function flushMulti(e: Env) {
   ];
 }
 
-/** inc_mm_tlb_gen(mm) [LOCK XADD] from a step: the new generation (P7e records what it covers). */
+/**
+ * inc_mm_tlb_gen(mm) [LOCK XADD] from a step, for the range the caller filled in (fPage: one page or
+ * ALL): the new generation. P7e records what it covers: that range's page tables as they are now.
+ */
 function incMmTlbGen(s: any, c: number, x: any, mm: number): number {
   const m = s.mm[mm];
   m.tlbGen = m.tlbGen + 1;
-  x.emit('TlbGenInc', c, mm);
+  x.emit('TlbGenInc', c, mm, s.cpu[c].fPage);
   return m.tlbGen;
 }
 

@@ -350,15 +350,64 @@ export function kthreadUseMm(e: Env) {
   ];
 }
 
-/** CPU offlining (lazy-tlb.md 7.5): HP1 sched_force_init_mm on the dying CPU, then HP2 teardown. */
+/**
+ * CPU offlining (lazy-tlb.md 7.5). Mainline (sched_force_init_mm, the 2024 fix "lazy tlb: fix hotplug
+ * exit race with MMU_LAZY_TLB_SHOOTDOWN"): HP1 on the dying CPU while it is still online, switching
+ * the hotplug thread to init_mm and dropping the lazy mm; HP2 teardown; HP4 finish_cpu. Before it
+ * (`hotplugForceInitMm=false`): HP2 first (powerpc's __cpu_disable clears the CPU from every
+ * mm_cpumask), then idle_task_exit() in arch_cpu_idle_dead() switches the offline CPU's mm to init_mm
+ * but leaves the idle task's active_mm (bf2c59fce4074 "sched/core: Fix illegal RCU from offline
+ * CPUs"), which finish_cpu() replaces and drops. An offline CPU is not dead to the mm: its idle task's
+ * active_mm is a lazy use until finish_cpu, which P5 and P6 count.
+ */
 export function cpuDown(e: Env) {
+  const forceInitMm = e.f.hotplugForceInitMm;
+  // the dying CPU runs only its hotplug thread (a kthread), with no flush or shootdown call queued
+  const quiet = (s: any, c: number) => c !== 0 && s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm === e.NULL && !s.cpu[c].kuPreempted && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0;
+  const teardown = step('HP2', 'take_cpu_down -> __cpu_disable (SHOOTDOWN/powerpc: cleanup_cpu_mmu_context clears this CPU from every mm_cpumask); set_cpu_online(false); the CPU stops', {
+    fence: true,
+    when: (s, c) => (forceInitMm || quiet(s, c)) && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
+    do: (s, c, x) => {
+      const me = s.cpu[c];
+      if (e.f.lazyRefs === 'shootdown') for (let m = 0; m < e.M; m++) s.mm[m].cpumask = s.mm[m].cpumask & ~bit(c);
+      me.online = false;
+      me.irqsOn = false;
+      // rcu_report_dead: grace periods no longer wait for this CPU
+      reportQs(s, c, x, e);
+    },
+  });
+  // finish_cpu() runs on the boot CPU once the dying CPU has stopped; it touches only the dead CPU's
+  // idle task and the mm's reference, so it is the last step of this sequence
+  const finishCpu = step('HP4', forceInitMm
+    ? 'finish_cpu: mm = idle->active_mm; WARN_ON(mm != &init_mm); idle->active_mm = NULL; mmdrop_lazy_tlb(mm)'
+    : 'finish_cpu: mm = idle->active_mm; if (mm != &init_mm) idle->active_mm = &init_mm; mmdrop_lazy_tlb(mm)', {
+    do: (s, c, x) => {
+      const me = s.cpu[c];
+      const mm = me.activeMm;
+      me.activeMm = forceInitMm ? e.NULL : e.INIT;
+      dropLazy(s, c, x, mm, e);
+    },
+  });
+  if (!forceInitMm) {
+    return seq('cpu_down', 'cpu', [
+      teardown,
+      step('HP3', 'arch_cpu_idle_dead -> idle_task_exit: if (active_mm != &init_mm) switch_mm(mm, &init_mm, current) (active_mm stays)', {
+        do: (s, c, x) => {
+          if (s.cpu[c].loadedMm === e.INIT) return;
+          s.cpu[c].swNext = e.INIT;
+          x.call('switch_mm_irqs_off');
+        },
+      }),
+      finishCpu,
+    ], { entry: true });
+  }
   return seq(
     'cpu_down',
     'cpu',
     [
       step('HP1', 'sched_cpu_wait_empty -> sched_force_init_mm: mmgrab_lazy_tlb(&init_mm); local_irq_disable(); current->active_mm = &init_mm', {
         // (a kthread_use_mm kthread switched out on this CPU would have to migrate first: not modeled)
-        when: (s, c) => c !== 0 && s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm === e.NULL && !s.cpu[c].kuPreempted && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
+        when: quiet,
         do: (s, c) => {
           const me = s.cpu[c];
           me.irqsOn = false;
@@ -381,18 +430,8 @@ export function cpuDown(e: Env) {
           dropLazy(s, c, x, old, e);
         },
       }),
-      step('HP2', 'take_cpu_down -> __cpu_disable (SHOOTDOWN/powerpc: clear this CPU from every mm_cpumask); the CPU is dead; finish_cpu drops the idle task\'s init_mm', {
-        fence: true,
-        when: (s, c) => s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
-        do: (s, c, x) => {
-          const me = s.cpu[c];
-          if (e.f.lazyRefs === 'shootdown') for (let m = 0; m < e.M; m++) s.mm[m].cpumask = s.mm[m].cpumask & ~bit(c);
-          me.online = false;
-          me.irqsOn = false;
-          // rcu_report_dead: grace periods no longer wait for this CPU
-          reportQs(s, c, x, e);
-        },
-      }),
+      teardown,
+      finishCpu,
     ],
     { entry: true },
   );

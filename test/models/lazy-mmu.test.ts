@@ -13,6 +13,9 @@ import lmmu2Fix from '../../models/lazy-mmu/variants/arm64-nested-tolerate.ts';
 import lmmu3 from '../../models/lazy-mmu/variants/v7.0-rc-xen-task-counters.ts';
 import sleepInSection from '../../models/lazy-mmu/variants/constructed-sleep-in-section.ts';
 
+// powerpc / sparc with callers calling the arch hooks directly (before v7.0), nested sections
+const DIRECT_HOOKS_STATES = 120;
+const DIRECT_HOOKS_2CPU_STATES = 1379;
 const run = (opts: Parameters<typeof check>[2] = {}) => check(model as any, allProperties, opts);
 const steps = (r: ReturnType<typeof run>) => (r.trace ?? []).map((t) => `${t.procedure}:${t.label}`);
 
@@ -31,6 +34,14 @@ describe('lazy-mmu', () => {
     const r = run({ flags: { arch } });
     expect(r.verdict).toBe('ok');
     expect(r.states).toBe(states);
+  });
+
+  it.each(['powerpc', 'sparc'])('direct arch hooks on %s: a nested section re-arms the per-CPU batch, which arch_enter/leave_lazy_mmu_mode do not check (no L1)', (arch) => {
+    const r = run({ flags: { arch, layer: 'directHooks' } });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(DIRECT_HOOKS_STATES);
+    const two = run({ flags: { arch, layer: 'directHooks' }, params: { cpus: 2 } });
+    expect([two.verdict, two.states]).toEqual(['ok', DIRECT_HOOKS_2CPU_STATES]);
   });
 
   it('LMMU-1: the Xen nesting counter lets XS1 unwind one level only; XS2 hits BUG_ON (L1)', () => {

@@ -13,7 +13,7 @@ import { defineVariant, remove, replace } from '../../src/lang/variant.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
 import xenPv from '../../models/xen-pv/model.ts';
 import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
-import { makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
+import { flushPcid, makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
 import { contextSwitch } from '../../models/x86-lazy-tlb/sched.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
@@ -32,6 +32,9 @@ const V612PV = 324702;
 const KU_STATES = 7953;
 const TEMP_STATES = 148899;
 const TEMP3_STATES = 245599;
+const TWO_PAGES_STATES = 143223;
+const HOTPLUG_STATES = 31542;
+const HOTPLUG_SHOOTDOWN_STATES = 39098;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -230,6 +233,48 @@ describe('P7e (belief soundness)', () => {
     expect(r.property).toBe('P7e');
     expect(steps(r).at(-1)).toMatch(/flush_tlb_func:T9$/);
   });
+
+  // two pages, two changes: one CPU's PTE store to page 1 lands before another CPU's flush of page 0
+  // increments tlb_gen; that flush (a partial flush, new_tlb_gen == local + 1) covers page 0 only
+  const twoPages = { pages: 2, changes: 2, switches: 1, exits: 0 };
+
+  it('a flush covers its own range: another CPU\'s store to a page whose flush has not incremented tlb_gen yet is no stale belief (ok, pages=2 changes=2)', () => {
+    const r = run({ params: twoPages });
+    expect(r.verdict).toBe('ok');
+    expect(r.states).toBe(TWO_PAGES_STATES);
+  });
+
+  it('a partial flush without new_tlb_gen == local + 1 leaves the other page of an earlier generation stale: P7e', () => {
+    const partialAlways = defineVariant({
+      model: 'x86-lazy-tlb',
+      name: 'partial-flush-always',
+      description: 'flush_tlb_func flushes only f\'s page even when other generations are pending',
+      edits: [
+        replace('flush_tlb_func:T9', step('T9', 'partial flush whenever f->end != TLB_FLUSH_ALL', {
+          fence: true,
+          do: (s: any, c: number, x) => {
+            const me = s.cpu[c];
+            const f = s.cpu[me.ftFrom];
+            const a = me.loadedAsid;
+            const mmGen = s.mm[me.loadedMm].tlbGen;
+            if (f.fGen > me.ctxs[a].tlbGen && me.ctxs[a].tlbGen < mmGen) {
+              flushPcid(s, c, me.cr3Asid, f.fPage, e);
+              me.ctxs[a].tlbGen = mmGen;
+            }
+            if (me.ftFrom !== c) me.csd = me.csd & ~(1 << me.ftFrom);
+            me.ftFrom = e.NOCPU;
+            me.irqsOn = true;
+            x.ret();
+          },
+        })),
+      ],
+      violates: ['P7e'],
+    });
+    const r = run({ variant: partialAlways, params: twoPages });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P7e');
+    expect(steps(r).at(-1)).toMatch(/flush_tlb_func:T9$/);
+  });
 });
 
 describe('kthread_use_mm with preemption (kthreadUseMm + kthreadUseMmPreempt scope)', () => {
@@ -336,6 +381,27 @@ describe('lazy mm reference schemes', () => {
     expect(r.verdict).toBe('violation');
     expect(r.property).toBe('P6');
     expectInOrder(r, ['cpu0 context_switch:CS4k', 'cpu0 flush_tlb_func:T4', 'cpu0 flush_tlb_func:T1', 'cpu1 exit_mmap:EXM2', 'cpu1 mmdrop:MD1', 'cpu1 mmdrop:MD2']);
+  });
+});
+
+describe('CPU hotplug (hotplug=true): an offline CPU is still lazy on its idle task\'s active_mm until finish_cpu', () => {
+  // no page-table changes: the SHOOTDOWN scheme's x86 mask gap above needs a flush
+  const params = { changes: 0 };
+
+  it('mainline: sched_force_init_mm drops the lazy mm while the CPU is online, finish_cpu the init_mm reference (REFCOUNT and SHOOTDOWN ok)', () => {
+    const r = run({ flags: { hotplug: true }, params });
+    expect([r.verdict, r.states]).toEqual(['ok', HOTPLUG_STATES]);
+    const sd = run({ flags: { hotplug: true, lazyRefs: 'shootdown' }, params });
+    expect([sd.verdict, sd.states]).toEqual(['ok', HOTPLUG_SHOOTDOWN_STATES]);
+  });
+
+  it('before sched_force_init_mm (idle_task_exit after __cpu_disable) under SHOOTDOWN: the offline CPU lost its mask bit while lazy, so the final mmdrop misses it (P6)', () => {
+    const r = run({ flags: { hotplug: true, hotplugForceInitMm: false, lazyRefs: 'shootdown' }, params, properties: ['P6'] });
+    expect(r.verdict).toBe('violation');
+    expect(r.property).toBe('P6');
+    expect(r.reason).toBe('final mmdrop of mm0: cpu1 (offline) uses it as active_mm but is not in mm_cpumask');
+    expectInOrder(r, ['cpu1 cpu_down:HP2', 'cpu0 mmdrop:MD1', 'cpu0 mmdrop:MD2']);
+    expect(steps(r).some((x) => x.startsWith('cpu1 cpu_down:HP3'))).toBe(false);
   });
 });
 
