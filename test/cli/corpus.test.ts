@@ -25,7 +25,7 @@ describe('the stored counterexamples', () => {
   for (const file of corpus) {
     it(`${file} replays as its violation, shortest`, async () => {
       const c = loadCounterexample(file);
-      const { outcome, prog } = await replayFile(c, undefined);
+      const { outcome, prog } = await replayFile(c, file);
       expect(outcome.status).toBe('violates');
       if (outcome.status !== 'violates') return;
       expect(outcome.property).toBe(c.property);

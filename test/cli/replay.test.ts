@@ -58,16 +58,37 @@ describe('check --save and replay', () => {
     expect(readFileSync(FILE, 'utf8')).not.toContain('edited: ');
   });
 
-  it('says exactly which step no longer applies', async () => {
+  it('a step the target variant removed: not applicable, with the state there', async () => {
     await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
-    const cex = JSON.parse(readFileSync(FILE, 'utf8'));
-    cex.steps[3].label = 'F2';
-    writeFileSync('renamed.json', JSON.stringify(cex));
-    const r = await run('replay', 'renamed.json');
+    writeFileSync('no-kthread.ts', `import { defineVariant, remove } from 'lazytlb/src/lang/variant.ts';\nexport default defineVariant({ model: 'shootdown', name: 'no-kthread', description: 'x', edits: [remove('switch_to_kthread:K')] });\n`);
+    const r = await run('replay', FILE, '--variant', './no-kthread.ts');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('not applicable at step 4 (cpu1 flush_start:F2): step flush_start:F2 no longer exists');
+    expect(r.out).toContain('not applicable at step 3 (cpu0 switch_to_kthread:K): procedure switch_to_kthread no longer exists');
     expect(r.out).toContain('cpu[1].mode = user');
   });
+
+  // A hand-edited step the model never had (not in mainline, not in the trace's variant): exit 2 naming the step.
+  const edits: [string, (s: Record<string, unknown>) => void, string][] = [
+    ['label', (s) => (s.label = 'F2'), 'renamed.json: malformed trace: step 4 (cpu1 flush_start:F2, choice 0): no step flush_start:F2 in the model (did you mean F?); flush_start has F'],
+    ['procedure', (s) => (s.procedure = 'flush_strat'), 'renamed.json: malformed trace: step 4 (cpu1 flush_strat:F, choice 0): no procedure flush_strat in the model (did you mean flush_start?)'],
+    ['actor', (s) => (s.actor = 'cpu7'), 'renamed.json: malformed trace: step 4 (cpu7 flush_start:F, choice 0): no actor cpu7 runs flush_start:F (cpu actors do); the actors are cpu0..cpu2, flusher0'],
+    ['actor kind', (s) => (s.actor = 'flusher0'), 'renamed.json: malformed trace: step 4 (flusher0 flush_start:F, choice 0): no actor flusher0 runs flush_start:F (cpu actors do); the actors are cpu0..cpu2, flusher0'],
+    ['choice', (s) => (s.choice = 3), 'renamed.json: malformed trace: step 4 (cpu1 flush_start:F, choice 3): flush_start:F has no choice 3; its choices are 0..0'],
+  ];
+  for (const [what, edit, msg] of edits) {
+    it(`a hand-edited ${what} that exists nowhere is a malformed trace: exit 2`, async () => {
+      await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+      const cex = JSON.parse(readFileSync(FILE, 'utf8'));
+      edit(cex.steps[3]);
+      writeFileSync('renamed.json', JSON.stringify(cex));
+      for (const variant of [[], ['--variant', 'mainline']]) {
+        const r = await run('replay', 'renamed.json', ...variant);
+        expect(r.code).toBe(2);
+        expect(r.err).toBe(`lazytlb: ${msg}\n`);
+        expect(r.out).toBe('');
+      }
+    });
+  }
 
   it('reports a step whose guard is false', async () => {
     await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save', '--no-symmetry');
