@@ -105,7 +105,7 @@ export function writeJson(path: string, data: unknown, force: boolean, root = pr
  */
 export function writeOutput(path: string, text: string, o: { force: boolean; keepSame?: boolean; mkdir?: boolean; shown?: string }): string {
   const shown = o.shown || path;
-  const st = statOrNull(path);
+  const st = statOrNull(path, (why) => new UsageError(`cannot write ${shown}: ${why}`));
   if (st && !st.isFile()) throw new UsageError(`${shown} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; not written`);
   if (st && !o.force) {
     const same = o.keepSame && readOrNull(path) === text;
@@ -125,7 +125,7 @@ export const MAX_CEX_BYTES = 16 * 2 ** 20;
 
 /** Reads and validates a counterexample file; any defect is a UsageError naming the file, the position and the reason. */
 export function loadCounterexample(file: string): Counterexample {
-  const st = statOrNull(file, true);
+  const st = statOrNull(file, (why) => new UsageError(`${file}: cannot read: ${why}`));
   if (!st) throw new UsageError(`${file}: no such file`);
   if (!st.isFile()) throw new UsageError(`${file}: ${st.isDirectory() ? 'a directory' : 'not a regular file'}, not a counterexample file`);
   if (st.size > MAX_CEX_BYTES) throw new UsageError(`${file}: ${st.size} bytes, larger than a counterexample can be (at most ${MAX_CEX_BYTES} bytes)`);
@@ -185,12 +185,13 @@ function lineCol(text: string, pos: number): string {
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-function statOrNull(path: string, reading = false): Stats | null {
+/** A path's stat, or null if nothing is there; any other failure is `fail(reason)`. */
+function statOrNull(path: string, fail: (reason: string) => UsageError): Stats | null {
   try {
     return statSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`${path}: cannot ${reading ? 'read' : 'write'}: ${fsReason(e)}`);
+    throw fail(fsReason(e));
   }
 }
 
