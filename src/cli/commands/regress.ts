@@ -87,7 +87,7 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
     }
     // The trace no longer violates: does the property hold on the target in the trace's scenario?
     const trace = outcome.status === 'not-applicable' ? `trace stops applying at step ${outcome.at + 1} (${outcome.why})` : outcome.status === 'violates' ? `trace violates ${outcome.property} instead` : `all ${outcome.steps - outcome.skipped} steps apply${skipped}`;
-    const r = check(t.sm.model, allProperties, { variant: t.variant, params: c.params, memory: c.memory, flags: prog.instance.flags, properties: [c.property], maxSeconds: 300 });
+    const r = check(t.sm.model, allProperties, { variant: t.variant, params: c.params, memory: c.memory, flags: prog.instance.flags, properties: [c.property], deadlock: false, maxSeconds: 300 });
     if (r.verdict === 'ok') rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'no longer reproduces', detail: `${c.property} holds in its scenario (${r.states} states); ${trace}` });
     else if (r.verdict === 'violation') rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'still violates', detail: `by another interleaving (${r.trace?.length ?? 0} steps); ${trace}` });
     else rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'not applicable', detail: `${r.verdict}${r.limit ? ` (${r.limit})` : r.reason ? `: ${r.reason}` : ''}; ${trace}` });
@@ -97,13 +97,19 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
   for (const [, t] of targets) {
     if (typeof t === 'string') continue;
     let remaining = checkedByDefault(allProperties, t.sm.model.name).map((p) => p.name);
+    let deadlock = true;
     while (remaining.length > 0) {
-      const r = check(t.sm.model, allProperties, { variant: t.variant, flags: set, properties: remaining });
-      if (r.verdict !== 'violation' || !r.property || !remaining.includes(r.property)) break;
-      const main = t.variant || Object.keys(set).length > 0 ? check(t.sm.model, allProperties, { properties: [r.property], params: r.params }) : r;
-      const open = (t.sm.openFindings ?? []).some((f) => f.properties.includes(r.property!)) && main.verdict === 'violation';
-      checks.push({ model: t.sm.model.name, property: r.property, onMainline: main.verdict === 'violation', open, steps: r.trace?.length ?? 0 });
-      remaining = remaining.filter((p) => p !== r.property);
+      const r = check(t.sm.model, allProperties, { variant: t.variant, flags: set, properties: remaining, deadlock });
+      if (r.verdict !== 'violation' || !r.property) break;
+      // A deadlock is a violation too; the remaining properties are then checked without deadlock detection.
+      const isDeadlock = !remaining.includes(r.property);
+      const changed = t.variant || Object.keys(set).length > 0;
+      const main = !changed ? r : check(t.sm.model, allProperties, { properties: isDeadlock ? remaining : [r.property], params: r.params, deadlock });
+      const onMainline = main.verdict === 'violation' && main.property === r.property;
+      const open = (t.sm.openFindings ?? []).some((f) => f.properties.includes(r.property!)) && onMainline;
+      checks.push({ model: t.sm.model.name, property: r.property, onMainline, open, steps: r.trace?.length ?? 0 });
+      if (isDeadlock) deadlock = false;
+      else remaining = remaining.filter((p) => p !== r.property);
     }
   }
   const malformed = rows.filter((r) => r.outcome === 'malformed').length;
