@@ -40,12 +40,15 @@ describe('a variant file outside the repository', () => {
     });
   }
 
-  it('through the lazytlb command itself (Node takes a .ts file here for CommonJS)', () => {
-    writeFileSync('my-patch.ts', `import { defineVariant } from '${repo}/src/lang/variant.ts';\n${body}`);
-    const r = spawnSync(process.execPath, [join(repo, 'bin/lazytlb.mjs'), 'check', 'shootdown', '--variant', './my-patch.ts', '--json'], { cwd: dir, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'violation', variant: 'my-patch', property: 'no-stale-user', states: 52 });
+  it('through the lazytlb command itself, as the README says (Node takes a .ts file here for CommonJS)', () => {
+    const cli = (cwd: string, file: string) => spawnSync(process.execPath, [join(repo, 'bin/lazytlb.mjs'), 'check', 'shootdown', '--variant', file, '--json'], { cwd, encoding: 'utf8' });
+    writeFileSync('my-patch.ts', `import { defineVariant } from 'lazytlb/src/lang/variant.ts';\n${body}`);
+    writeFileSync('abs.ts', `import { defineVariant } from '${repo}/src/lang/variant.ts';\n${body}`);
+    for (const r of [cli(repo, join(dir, 'my-patch.ts')), cli(dir, './abs.ts')]) {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'violation', variant: 'my-patch', property: 'no-stale-user', states: 52 });
+    }
   });
 
   it('with a step edit and a helper file of its own', async () => {
