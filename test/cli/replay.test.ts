@@ -158,9 +158,13 @@ describe('regress', () => {
     mkdirSync('counterexamples/shootdown/mine', { recursive: true });
     writeFileSync('counterexamples/shootdown/mine/edited.json', JSON.stringify(cex));
     writeFileSync('counterexamples/shootdown/mine/notes.json', '{"todo": 1}');
+    writeFileSync('counterexamples/shootdown/mine/params.json', JSON.stringify({ ...cex, steps: [], params: { cpus: 99, gens: 3 } }));
+    writeFileSync('counterexamples/model.json', JSON.stringify({ ...cex, model: 'shootdwn' }));
     const r = await run('regress', '--model', 'shootdown');
     expect(r.code).toBe(2);
-    expect(r.err).toBe('lazytlb: 2 malformed file(s) under counterexamples/ (listed above as malformed)\n');
+    expect(r.err).toBe('lazytlb: 4 malformed file(s) under counterexamples/ (listed above as malformed)\n');
+    expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/params\.json\s+malformed\s+param cpus=99 is outside its range; accepted: an integer from 1 to 8\n/);
+    expect(r.out).toMatch(/counterexamples\/model\.json\s+malformed\s+unknown model 'shootdwn' \(did you mean shootdown\?\); accepted: /);
     expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/edited\.json\s+malformed\s+malformed trace: step 4 \(cpu1 flush_start:F2, choice 0\): no step flush_start:F2 in the model \(did you mean F\?\); flush_start has F\n/);
     expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/notes\.json\s+malformed\s+format: expected "lazytlb-counterexample" \(not a lazytlb counterexample\)\n/);
     expect(r.out).toMatch(/no-flush-on-unlazy\/no-stale-user\.json\s+no longer reproduces/);

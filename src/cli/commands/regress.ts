@@ -61,23 +61,38 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
   const rows: Row[] = [];
   for (const file of corpus(join(process.cwd(), 'counterexamples')).sort()) {
     const rel = relative(process.cwd(), file);
-    let c: Counterexample;
+    let c: Counterexample | null = null;
+    // A file that is not a counterexample of a shipped model, in its scope: a row, not an abort.
+    const malformed = (e: unknown) => {
+      if (!(e instanceof UsageError)) throw e;
+      rows.push({ file: rel, model: c?.model ?? '?', stored: c?.property ?? '?', outcome: 'malformed', detail: e.message.startsWith(`${rel}: `) ? e.message.slice(rel.length + 2) : e.message });
+    };
     try {
       c = loadCounterexample(rel);
     } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      rows.push({ file: rel, model: '?', stored: '?', outcome: 'malformed', detail: e.message.startsWith(`${rel}: `) ? e.message.slice(rel.length + 2) : e.message });
+      malformed(e);
       continue;
     }
-    const t = targets.get(c.model);
+    if (!shipped.some((sm) => sm.model.name === c!.model)) {
+      malformed(unknownName('model', c.model, shipped.map((sm) => sm.model.name)));
+      continue;
+    }
     if (a.model && c.model !== a.model) continue;
+    const t = targets.get(c.model);
     if (t === undefined || typeof t === 'string') {
       rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'not applicable', detail: t ?? `the variant is for model ${[...targets.keys()].join(', ')}` });
       continue;
     }
-    const { outcome, prog } = await replayFile(c, rel, { variant: spec, skipMissing: true, set, warn: warnTo(io) });
+    let replayed: Awaited<ReturnType<typeof replayFile>>;
+    try {
+      replayed = await replayFile(c, rel, { variant: spec, skipMissing: true, set, warn: warnTo(io) });
+    } catch (e) {
+      malformed(e); // its params, memory model or flags are not the model's
+      continue;
+    }
+    const { outcome, prog } = replayed;
     if (outcome.status === 'malformed') {
-      rows.push({ file: rel, model: c.model, stored: c.property, outcome: 'malformed', detail: malformedTrace(rel, c, outcome).message.slice(rel.length + 2) });
+      malformed(malformedTrace(rel, c, outcome));
       continue;
     }
     const skipped = 'skipped' in outcome && outcome.skipped > 0 ? ` (${outcome.skipped} step${outcome.skipped > 1 ? 's' : ''} not in this variant skipped)` : '';
@@ -112,7 +127,7 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
       else remaining = remaining.filter((p) => p !== r.property);
     }
   }
-  const malformed = rows.filter((r) => r.outcome === 'malformed').length;
+  const malformedFiles = rows.filter((r) => r.outcome === 'malformed').length;
   const violated = checks.length > 0 || rows.some((r) => r.outcome === 'still violates');
   const modelCount = [...targets.values()].filter((t) => typeof t !== 'string').length;
   if (a.json) io.out(JSON.stringify({ variant: spec, replays: rows, violations: checks }));
@@ -127,8 +142,8 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
     for (const c of checks) out.push(`full check of ${spec}: ${c.model} violates ${c.property} (${c.steps} steps)${c.open ? ' — a known open finding of mainline (see npx lazytlb list)' : c.onMainline ? ' — mainline violates it too' : ' — new compared to mainline'}`);
     io.out(out.join('\n'));
   }
-  if (malformed > 0) {
-    io.err(`lazytlb: ${malformed} malformed file(s) under counterexamples/ (listed above as malformed)\n`);
+  if (malformedFiles > 0) {
+    io.err(`lazytlb: ${malformedFiles} malformed file(s) under counterexamples/ (listed above as malformed)\n`);
     return 2;
   }
   return violated ? 1 : 0;
