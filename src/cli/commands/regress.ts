@@ -137,7 +137,8 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
     const out = [`regression corpus against --variant ${spec}${setText}: ${rows.length} stored counterexamples`, ''];
     for (const r of rows) out.push(`${r.file.padEnd(w)}${r.outcome.padEnd(27)}${r.detail}`);
     out.push('');
-    if (checks.length === 0) out.push(`full check of ${spec}: no violation in ${modelCount} model(s)`);
+    if (checks.length === 0 && !violated) out.push(`full check of ${spec}: no violation in ${modelCount} model(s)`);
+    else if (checks.length === 0) out.push(`full check of ${spec}: every property holds at the default scope in ${modelCount} model(s); the stored counterexamples above still violate in their own scenarios`);
     else out.push(`full check of ${spec}: ${new Set(checks.map((c) => c.model)).size} of ${modelCount} model(s) violate a property`);
     for (const c of checks) out.push(`full check of ${spec}: ${c.model} violates ${c.property} (${c.steps} steps)${c.open ? ' — a known open finding of mainline (see npx lazytlb list)' : c.onMainline ? ' — mainline violates it too' : ' — new compared to mainline'}`);
     io.out(out.join('\n'));
