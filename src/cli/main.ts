@@ -29,13 +29,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('replay <file>', 'replay a stored counterexample on its variant, or on another with --variant', (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', { type: 'string' }).option('json', { type: 'boolean' }), async (a) => {
         code = await runReplay(a as unknown as ReplayArgs, io);
       })
-      .command('shrink <file>', 'shrink a stored counterexample: shortest, fewest context switches, smallest params', (y) => y.positional('file', { type: 'string', demandOption: true }).option('save', { type: 'boolean' }).option('force', { type: 'boolean' }).option('json', { type: 'boolean' }).option('max-states', { type: 'number' }), async (a) => {
+      .command('shrink <file>', 'shrink a stored counterexample: shortest, fewest context switches, smallest params', (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', { type: 'string', describe: 'the variant file the trace was found with' }).option('save', { type: 'boolean' }).option('force', { type: 'boolean' }).option('json', { type: 'boolean' }).option('max-states', { type: 'number' }), async (a) => {
         code = await runShrink(a as unknown as ShrinkArgs, io);
       })
       .command('regress', 'replay every stored counterexample against a variant, then list its new violations', (y) => y.option('variant', { type: 'string', describe: 'a variant name (for every model that has it) or a variant file; default mainline' }).option('model', { type: 'string', describe: 'only this model' }).option('set', { type: 'string', array: true, describe: 'flag=value on top of the variant (repeatable)' }).option('json', { type: 'boolean' }), async (a) => {
         code = await runRegress(a as unknown as RegressArgs, io);
       })
-      .command('show <file>', 'print a stored counterexample, or write it as an HTML page with --html OUT', (y) => y.positional('file', { type: 'string', demandOption: true }).option('html', { type: 'string', describe: 'write a self-contained HTML page here' }).option('force', { type: 'boolean' }), async (a) => {
+      .command('show <file>', 'print a stored counterexample, or write it as an HTML page with --html OUT', (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', { type: 'string', describe: 'the variant file the trace was found with' }).option('html', { type: 'string', describe: 'write a self-contained HTML page here' }).option('force', { type: 'boolean' }), async (a) => {
         code = await runShow(a as unknown as ShowArgs, io);
       })
       .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }).option('scope', { type: 'string', describe: 'check every model that declares this scope (e.g. wide) at it instead' }), (a) => {

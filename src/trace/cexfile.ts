@@ -2,8 +2,8 @@
 // memory model), what broke (property and reason), and the steps by label — actor, procedure, step
 // label, choice — not by state index, so a trace outlives edits to the model and replays against
 // other variants. A file is data: loading validates it and never executes anything in it.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { UsageError } from '../lang/errors.ts';
 import type { FlagValue } from '../lang/model.ts';
 import type { TraceRow } from './trace.ts';
@@ -22,8 +22,14 @@ export interface CexStep {
 export interface CexVariant {
   /** A shipped variant's name, or null for mainline or a variant file. */
   readonly name: string | null;
-  /** A variant file, relative to the repository root, or null. */
+  /**
+   * A variant file, relative to the directory of the counterexample file, or null. It is never
+   * imported from here: replay, show and shrink ask for it with --variant. (Files saved before the
+   * hash was recorded hold it relative to the directory check ran in.)
+   */
   readonly file: string | null;
+  /** The sha256 of the variant file's contents when the trace was saved (hex), for a file. */
+  readonly sha256?: string;
   /** Flags set on the command line (`--set`), on top of the variant. */
   readonly set: Readonly<Record<string, FlagValue>>;
 }
@@ -74,26 +80,64 @@ export function cexPath(root: string, c: Counterexample): string {
   return join(root, 'counterexamples', c.model, dir.replace(/[^A-Za-z0-9._=+,-]/g, '_'), `${c.property.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
-/** Writes the file; an existing different file is kept unless `force`. Returns the path written. */
+/**
+ * Writes the file; an existing different file is kept unless `force`. Returns the path written. A
+ * variant file is recorded relative to the counterexample's own directory, so the pair can move
+ * together. Callers print their result before saving, so a refusal never hides it.
+ */
 export function saveCounterexample(path: string, c: Counterexample, force: boolean, root = process.cwd()): string {
-  return writeJson(path, c, force, root);
+  const file = c.variant.file;
+  const data = file && isAbsolute(file) ? { ...c, variant: { ...c.variant, file: relative(dirname(path), file) } } : c;
+  return writeJson(path, data, force, root);
 }
 
 /** Writes JSON; an existing different file is kept unless `force`. Returns the path written. */
 export function writeJson(path: string, data: unknown, force: boolean, root = process.cwd()): string {
-  const text = JSON.stringify(data, null, 2) + '\n';
-  if (existsSync(path) && !force && readFileSync(path, 'utf8') !== text) {
-    throw new UsageError(`${relative(root, path)} exists and differs; not overwritten (use --force)`);
+  return writeOutput(path, JSON.stringify(data, null, 2) + '\n', { force, keepSame: true, shown: relative(root, path) });
+}
+
+/**
+ * Writes an output file the user named or the corpus layout chose. An existing file is kept unless
+ * `force` (with `keepSame`: only when it differs; the same contents are rewritten harmlessly); a
+ * directory or another non-file is never written; a missing directory is created only for the corpus
+ * (`mkdir`), not for a path the user typed. Every failure is one UsageError line naming the path
+ * (`shown`, default as given).
+ */
+export function writeOutput(path: string, text: string, o: { force: boolean; keepSame?: boolean; mkdir?: boolean; shown?: string }): string {
+  const shown = o.shown || path;
+  const st = statOrNull(path, (why) => new UsageError(`cannot write ${shown}: ${why}`));
+  if (st && !st.isFile()) throw new UsageError(`${shown} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}; not written`);
+  if (st && !o.force) {
+    const same = o.keepSame && readOrNull(path) === text;
+    if (!same) throw new UsageError(`${shown} exists${o.keepSame ? ' and differs' : ''}; not overwritten (use --force)`);
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  try {
+    if (o.mkdir !== false) mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${shown}: ${fsReason(e)}`);
+  }
   return path;
 }
 
+/** Counterexamples are small (a few KiB); a larger file is not one (and /dev/zero never ends). */
+export const MAX_CEX_BYTES = 16 * 2 ** 20;
+
 /** Reads and validates a counterexample file; any defect is a UsageError naming the file, the position and the reason. */
 export function loadCounterexample(file: string): Counterexample {
-  if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
-  const text = readFileSync(file, 'utf8');
+  const st = statOrNull(file, (why) => new UsageError(`${file}: cannot read: ${why}`));
+  if (!st) throw new UsageError(`${file}: no such file`);
+  if (!st.isFile()) throw new UsageError(`${file}: ${st.isDirectory() ? 'a directory' : 'not a regular file'}, not a counterexample file`);
+  if (st.size > MAX_CEX_BYTES) throw new UsageError(`${file}: ${st.size} bytes, larger than a counterexample can be (at most ${MAX_CEX_BYTES} bytes)`);
+  let text: string;
+  try {
+    const buf = readFileSync(file);
+    if (buf.length > MAX_CEX_BYTES) throw new UsageError(`${file}: larger than a counterexample can be (at most ${MAX_CEX_BYTES} bytes)`);
+    text = buf.toString('utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: cannot read: ${fsReason(e)}`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -112,6 +156,7 @@ export function loadCounterexample(file: string): Counterexample {
   const v = isObj(o.variant) ? o.variant : bad('variant', 'expected an object');
   if (v.name !== null && typeof v.name !== 'string') bad('variant.name', 'expected a string or null');
   if (v.file !== null && typeof v.file !== 'string') bad('variant.file', 'expected a string or null');
+  if (v.sha256 !== undefined && (typeof v.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(v.sha256))) bad('variant.sha256', 'expected 64 hex digits');
   if (!isObj(v.set) || !Object.values(v.set).every(isFlagValue)) bad('variant.set', 'expected an object of flag values');
   if (!isObj(o.flags) || !Object.values(o.flags).every(isFlagValue)) bad('flags', 'expected an object of flag values');
   if (!isObj(o.params) || !Object.values(o.params).every((x) => Number.isInteger(x))) bad('params', 'expected an object of integers');
@@ -138,4 +183,29 @@ function isFlagValue(x: unknown): boolean {
 function lineCol(text: string, pos: number): string {
   const before = text.slice(0, pos).split('\n');
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+/** A path's stat, or null if nothing is there; any other failure is `fail(reason)`. */
+function statOrNull(path: string, fail: (reason: string) => UsageError): Stats | null {
+  try {
+    return statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fail(fsReason(e));
+  }
+}
+
+function readOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** An fs error as a few words ("permission denied"), not a stack. */
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'is a directory', ENOTDIR: 'a component of the path is not a directory', EROFS: 'read-only file system', ENOSPC: 'no space left on device', EIO: 'input/output error' };
+  return (code && words[code]) ?? (e as Error).message?.split('\n')[0] ?? String(e);
 }

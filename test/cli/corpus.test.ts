@@ -1,6 +1,7 @@
 // The stored regression corpus: every counterexample replays as the violation it records on its own
 // variant, is stored shrunk (a bounded search finds no shorter trace), and on mainline no longer
-// reproduces, except where mainline has a declared open finding of the same property.
+// reproduces, except where mainline has a declared open finding of the same property (a violation:
+// regress exits 1 on mainline).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ describe('the stored counterexamples', () => {
   for (const file of corpus) {
     it(`${file} replays as its violation, shortest`, async () => {
       const c = loadCounterexample(file);
-      const { outcome, prog } = await replayFile(c, undefined);
+      const { outcome, prog } = await replayFile(c, file);
       expect(outcome.status).toBe('violates');
       if (outcome.status !== 'violates') return;
       expect(outcome.property).toBe(c.property);
@@ -35,9 +36,10 @@ describe('the stored counterexamples', () => {
     });
   }
 
-  it('on mainline: no longer reproduce, but for the open finding; exit 0', async () => {
+  it('on mainline: no longer reproduce, but for the open finding, which is a violation: exit 1', async () => {
     const r = await run('regress');
-    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
     const rows = r.out.split('\n').filter((l) => l.startsWith('counterexamples/'));
     expect(rows).toHaveLength(corpus.length);
     for (const row of rows) {
@@ -45,7 +47,9 @@ describe('the stored counterexamples', () => {
       // Only the membarrier counterexamples of MBP-1/MBP-2 can still fail on mainline: its open finding.
       expect(row).toMatch(/^counterexamples\/membarrier\/\S+\/MBP-[12]\.json\s+still violates\s+by another interleaving/);
     }
-    expect(r.out).toContain('a known open finding of mainline');
+    expect(r.out).toContain('full check of mainline: membarrier violates MBP-1 (35 steps) — a known open finding of mainline');
+    expect(r.out).toContain('full check of mainline: 1 of 6 model(s) violate a property');
+    expect(r.out).not.toContain('no violation');
   });
 
   it('with the open finding fixed, none reproduces', async () => {

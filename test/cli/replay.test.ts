@@ -1,7 +1,7 @@
 // Counterexample files: --save writes a file that replays as a violation on its own variant and as
 // "no longer reproduces" on mainline; existing files are never overwritten without --force; malformed
 // or foreign files are rejected with the file, the position and the reason.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ beforeEach(() => {
 afterEach(() => process.chdir(home));
 
 const FILE = 'counterexamples/shootdown/no-flush-on-unlazy/no-stale-user.json';
+const oneLine = (err: string) => expect(err.trim().split('\n')).toHaveLength(1);
 
 describe('check --save and replay', () => {
   it('saves a counterexample by label and replays it', async () => {
@@ -58,16 +59,37 @@ describe('check --save and replay', () => {
     expect(readFileSync(FILE, 'utf8')).not.toContain('edited: ');
   });
 
-  it('says exactly which step no longer applies', async () => {
+  it('a step the target variant removed: not applicable, with the state there', async () => {
     await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
-    const cex = JSON.parse(readFileSync(FILE, 'utf8'));
-    cex.steps[3].label = 'F2';
-    writeFileSync('renamed.json', JSON.stringify(cex));
-    const r = await run('replay', 'renamed.json');
+    writeFileSync('no-kthread.ts', `import { defineVariant, remove } from 'lazytlb/src/lang/variant.ts';\nexport default defineVariant({ model: 'shootdown', name: 'no-kthread', description: 'x', edits: [remove('switch_to_kthread:K')] });\n`);
+    const r = await run('replay', FILE, '--variant', './no-kthread.ts');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('not applicable at step 4 (cpu1 flush_start:F2): step flush_start:F2 no longer exists');
+    expect(r.out).toContain('not applicable at step 3 (cpu0 switch_to_kthread:K): procedure switch_to_kthread no longer exists');
     expect(r.out).toContain('cpu[1].mode = user');
   });
+
+  // A hand-edited step the model never had (not in mainline, not in the trace's variant): exit 2 naming the step.
+  const edits: [string, (s: Record<string, unknown>) => void, string][] = [
+    ['label', (s) => (s.label = 'F2'), 'renamed.json: malformed trace: step 4 (cpu1 flush_start:F2, choice 0): no step flush_start:F2 in the model (did you mean F?); flush_start has F'],
+    ['procedure', (s) => (s.procedure = 'flush_strat'), 'renamed.json: malformed trace: step 4 (cpu1 flush_strat:F, choice 0): no procedure flush_strat in the model (did you mean flush_start?)'],
+    ['actor', (s) => (s.actor = 'cpu7'), 'renamed.json: malformed trace: step 4 (cpu7 flush_start:F, choice 0): no actor cpu7 runs flush_start:F (cpu actors do); the actors are cpu0..cpu2, flusher0'],
+    ['actor kind', (s) => (s.actor = 'flusher0'), 'renamed.json: malformed trace: step 4 (flusher0 flush_start:F, choice 0): no actor flusher0 runs flush_start:F (cpu actors do); the actors are cpu0..cpu2, flusher0'],
+    ['choice', (s) => (s.choice = 3), 'renamed.json: malformed trace: step 4 (cpu1 flush_start:F, choice 3): flush_start:F has no choice 3; its choices are 0..0'],
+  ];
+  for (const [what, edit, msg] of edits) {
+    it(`a hand-edited ${what} that exists nowhere is a malformed trace: exit 2`, async () => {
+      await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+      const cex = JSON.parse(readFileSync(FILE, 'utf8'));
+      edit(cex.steps[3]);
+      writeFileSync('renamed.json', JSON.stringify(cex));
+      for (const variant of [[], ['--variant', 'mainline']]) {
+        const r = await run('replay', 'renamed.json', ...variant);
+        expect(r.code).toBe(2);
+        expect(r.err).toBe(`lazytlb: ${msg}\n`);
+        expect(r.out).toBe('');
+      }
+    });
+  }
 
   it('reports a step whose guard is false', async () => {
     await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save', '--no-symmetry');
@@ -117,5 +139,82 @@ describe('regress', () => {
     expect(bug.code).toBe(1);
     expect(bug.out).toMatch(/no-stale-user\.json\s+still violates\s+the same trace: no-stale-user after step 6/);
     expect(bug.out).toContain('full check of no-flush-on-unlazy: shootdown violates no-stale-user (6 steps) — new compared to mainline');
+  });
+
+  it('skips the ITF export next to a counterexample', async () => {
+    const c = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save', '--format', 'itf');
+    expect(c.out).toContain('no-stale-user.itf.json');
+    const r = await run('regress', '--model', 'shootdown');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('regression corpus against --variant mainline: 1 stored counterexamples');
+    expect(r.out).not.toContain('itf.json');
+  });
+
+  it('lists a foreign file and a hand-edited trace as malformed, checks the rest, exit 2', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    const cex = JSON.parse(readFileSync(FILE, 'utf8'));
+    cex.steps[3].label = 'F2';
+    mkdirSync('counterexamples/shootdown/mine', { recursive: true });
+    writeFileSync('counterexamples/shootdown/mine/edited.json', JSON.stringify(cex));
+    writeFileSync('counterexamples/shootdown/mine/notes.json', '{"todo": 1}');
+    writeFileSync('counterexamples/shootdown/mine/params.json', JSON.stringify({ ...cex, steps: [], params: { cpus: 99, gens: 3 } }));
+    writeFileSync('counterexamples/model.json', JSON.stringify({ ...cex, model: 'shootdwn' }));
+    const r = await run('regress', '--model', 'shootdown');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('lazytlb: 4 malformed file(s) under counterexamples/ (listed above as malformed)\n');
+    expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/params\.json\s+malformed\s+param cpus=99 is outside its range; accepted: an integer from 1 to 8\n/);
+    expect(r.out).toMatch(/counterexamples\/model\.json\s+malformed\s+unknown model 'shootdwn' \(did you mean shootdown\?\); accepted: /);
+    expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/edited\.json\s+malformed\s+malformed trace: step 4 \(cpu1 flush_start:F2, choice 0\): no step flush_start:F2 in the model \(did you mean F\?\); flush_start has F\n/);
+    expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/notes\.json\s+malformed\s+format: expected "lazytlb-counterexample" \(not a lazytlb counterexample\)\n/);
+    expect(r.out).toMatch(/no-flush-on-unlazy\/no-stale-user\.json\s+no longer reproduces/);
+  });
+
+  it('a step the target removed is skipped, not malformed; a deadlock of the target is a violation', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    writeFileSync('no-kthread.ts', `import { defineVariant, remove } from 'lazytlb/src/lang/variant.ts';\nexport default defineVariant({ model: 'shootdown', name: 'no-kthread', description: 'x', edits: [remove('switch_to_kthread:K')] });\n`);
+    const r = await run('regress', '--variant', './no-kthread.ts');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/no-stale-user\.json\s+no longer reproduces\s+no-stale-user holds in its scenario \(86 states\); trace stops applying at step 5/);
+    expect(r.out).toContain('full check of ./no-kthread.ts: shootdown violates deadlock (9 steps) — new compared to mainline');
+    expect(r.out).not.toContain('no violation');
+  });
+
+  it('an unknown variant name is exit 2 with the close matches; a name some models have is per model', async () => {
+    const typo = await run('regress', '--variant', 'v6.41');
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(/^lazytlb: unknown variant 'v6\.41' \(did you mean v6\.13 or v6\.14\?\); accepted: mainline, no-flush-on-unlazy, /);
+    oneLine(typo.err);
+    const one = await run('regress', '--variant', 'nosuch', '--model', 'shootdown');
+    expect(one.code).toBe(2);
+    expect(one.err).toBe("lazytlb: unknown variant of shootdown 'nosuch'; accepted: mainline, no-flush-on-unlazy\n");
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    writeFileSync('counterexamples/other.json', readFileSync(FILE, 'utf8').replace('"model": "shootdown"', '"model": "lazy-mmu"'));
+    const some = await run('regress', '--variant', 'no-flush-on-unlazy');
+    expect(some.code).toBe(1);
+    expect(some.out).toMatch(/counterexamples\/other\.json\s+not applicable\s+model lazy-mmu has no variant no-flush-on-unlazy/);
+  });
+});
+
+describe('shrink --save onto a different stored file', () => {
+  it('prints the shrunk trace, then refuses: exit 2, the file untouched', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    const edited = readFileSync(FILE, 'utf8').replace('"reason": "', '"reason": "edited: ');
+    writeFileSync(FILE, edited);
+    const r = await run('shrink', FILE, '--save');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain(`${FILE}: no-stale-user\nshrunk from 6 steps`);
+    expect(r.out).toContain('violated: no-stale-user');
+    expect(r.out).not.toContain('saved:');
+    expect(r.err).toBe(`lazytlb: ${FILE} exists and differs; not overwritten (use --force)\n`);
+    expect(readFileSync(FILE, 'utf8')).toBe(edited);
+    const j = await run('shrink', FILE, '--save', '--json');
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.out)).toMatchObject({ property: 'no-stale-user', to: { length: 6 } });
+    expect(JSON.parse(j.out).saved).toBeUndefined();
+    const forced = await run('shrink', FILE, '--save', '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain(`saved: ${FILE}`);
+    expect(readFileSync(FILE, 'utf8')).not.toContain('edited: ');
   });
 });

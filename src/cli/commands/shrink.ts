@@ -1,17 +1,18 @@
-// lazytlb shrink FILE [--save [--force]]: shrinks a stored counterexample (shortest, fewest context
-// switches, smallest params) and prints it; --save stores the shrunk trace in its place.
-import { relative } from 'node:path';
+// lazytlb shrink FILE [--variant FILE] [--save [--force]]: shrinks a stored counterexample (shortest,
+// fewest context switches, smallest params) and prints it; --save then stores the shrunk trace in its
+// place (the result is printed first, so a refusal to overwrite never hides it).
+import { relative, resolve } from 'node:path';
 import { allProperties } from '../../../properties/index.ts';
 import { actorNames } from '../../engine/check.ts';
 import { UsageError } from '../../lang/errors.ts';
-import { cexPath, loadCounterexample, saveCounterexample, toCounterexample } from '../../trace/cexfile.ts';
+import { cexPath, loadCounterexample, saveCounterexample, toCounterexample, type CexVariant, type Counterexample } from '../../trace/cexfile.ts';
 import { renderText } from '../../trace/render-text.ts';
 import { replayRaw } from '../../trace/replay.ts';
 import { shrink } from '../../trace/shrink.ts';
 import { buildTrace } from '../../trace/trace.ts';
 import type { Io } from '../io.ts';
-import { findModel, variantOfCex } from '../load.ts';
-import { replayFile } from './replay.ts';
+import { fileHash, findModel, isVariantFile } from '../load.ts';
+import { malformedTrace, replayFile, warnTo } from './replay.ts';
 
 export interface ShrinkArgs {
   file: string;
@@ -19,26 +20,34 @@ export interface ShrinkArgs {
   force?: boolean;
   json?: boolean;
   'max-states'?: number;
+  /** The variant file the trace was found with (a trace never loads one itself). */
+  variant?: string;
 }
 
 export async function runShrink(a: ShrinkArgs, io: Io): Promise<number> {
   const c = loadCounterexample(a.file);
   const sm = findModel(c.model);
-  const variant = await variantOfCex(sm, c.variant);
-  const { outcome } = await replayFile(c, undefined);
+  const { prog, outcome } = await replayFile(c, a.file, { variant: a.variant, role: 'own', warn: warnTo(io) });
+  if (outcome.status === 'malformed') throw malformedTrace(a.file, c, outcome);
   if (outcome.status !== 'violates') throw new UsageError(`${a.file}: the trace does not violate ${c.property} on its own variant (${outcome.status}); nothing to shrink`);
-  const options = { variant, params: c.params, memory: c.memory, flags: c.variant.set };
+  const options = { variant: prog.instance.variant, params: c.params, memory: c.memory, flags: c.variant.set };
   const sh = shrink({ model: sm.model, properties: allProperties, options, property: outcome.property, trace: outcome.raw }, a['max-states']);
   const end = replayRaw(sh.program, sh.trace);
   const reason = end.status === 'violates' ? end.reason : c.reason;
   const rows = buildTrace(sh.program, sh.trace).map((r, i) => ({ ...r, matters: sh.matters[i] }));
-  let saved = '';
-  if (a.save) {
-    const shrunk = toCounterexample({ model: c.model, variant: c.variant, flags: sh.program.instance.flags, params: sh.params, memory: c.memory, property: outcome.property, reason, trace: rows });
-    saved = relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), shrunk), shrunk, Boolean(a.force)));
-  }
+  const shrunk = toCounterexample({ model: c.model, variant: ownVariantRef(c, a), flags: sh.program.instance.flags, params: sh.params, memory: c.memory, property: outcome.property, reason, trace: rows });
+  // The result first; then the save, whose refusal (an existing different file) is the exit code.
+  const save = () => (a.save ? relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), shrunk), shrunk, Boolean(a.force))) : '');
   if (a.json) {
-    io.out(JSON.stringify({ file: a.file, property: outcome.property, from: sh.from, to: { ...sh.to, params: sh.params }, incomplete: sh.incomplete, trace: rows, ...(saved ? { saved } : {}) }));
+    const result = { file: a.file, property: outcome.property, from: sh.from, to: { ...sh.to, params: sh.params }, incomplete: sh.incomplete, trace: rows };
+    let saved = '';
+    try {
+      saved = save();
+    } catch (e) {
+      io.out(JSON.stringify(result));
+      throw e;
+    }
+    io.out(JSON.stringify({ ...result, ...(saved ? { saved } : {}) }));
     return 0;
   }
   const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -49,8 +58,17 @@ export async function runShrink(a: ShrinkArgs, io: Io): Promise<number> {
       `shrunk from ${sh.from.length} steps (${sh.from.switches} context switches, ${p(sh.from.params)}) to ${sh.to.length} steps (${sh.to.switches} context switches, ${p(sh.params)}); * marks the steps the violation depends on${sh.incomplete.length ? `; not minimized: ${sh.incomplete.join(', ')}` : ''}`,
       '',
       renderText({ rows, property: prop.name, statement: prop.statement, reason, actors: actorNames(sh.program) }),
-      ...(saved ? [`saved: ${saved}`] : []),
     ].join('\n'),
   );
+  const saved = save();
+  if (saved) io.out(`saved: ${saved}`);
   return 0;
+}
+
+/** The shrunk trace names the same variant; a variant file by the path the user gave now (and its current hash). */
+function ownVariantRef(c: Counterexample, a: ShrinkArgs): CexVariant {
+  if (c.variant.file === null || a.variant === undefined || !isVariantFile(a.variant)) return c.variant;
+  const path = resolve(a.variant);
+  const sha256 = fileHash(path);
+  return { name: null, file: path, ...(sha256 ? { sha256 } : {}), set: c.variant.set };
 }
