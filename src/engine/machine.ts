@@ -32,7 +32,7 @@ class Ctx implements StepCtx {
   constructor(private readonly m: Machine) {}
   goto(label: string): void {
     const pc = this.step!.labels[label];
-    if (pc === undefined || pc < 0) throw new ModelError(`${this.step!.name}: goto unknown label '${label}'`);
+    if (pc === undefined) throw new ModelError(`${this.step!.name}: goto '${label}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
     this.jump = GOTO;
     this.jumpPc = pc;
   }
@@ -43,7 +43,7 @@ class Ctx implements StepCtx {
     let ret: number;
     if (returnTo !== undefined) {
       ret = this.step!.labels[returnTo];
-      if (ret === undefined || ret < 0) throw new ModelError(`${this.step!.name}: call returns to unknown label '${returnTo}'`);
+      if (ret === undefined) throw new ModelError(`${this.step!.name}: call returns to '${returnTo}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
     } else if (this.step!.kind === 'seq') ret = this.step!.nextPc; // a call returns to the next step
     else ret = this.m.cur[kind.pcSlot + this.actor * kind.ctlStride]; // an interrupt resumes where it hit
     this.jump = CALL;

@@ -30,7 +30,7 @@ export interface CompiledStep {
   readonly fence: boolean;
   readonly guard: Guard<any> | null;
   readonly effect: Effect<any> | null;
-  /** label → pc within the step's procedure (for goto and call return labels). */
+  /** The step's declared jumps (StepDef.jumps): label → pc within its procedure (goto targets, call return labels). */
   readonly labels: Readonly<Record<string, number>>;
   /** `proc:label` */
   readonly name: string;
@@ -127,6 +127,13 @@ export function compile(inst: Instance): Program {
     p.steps.forEach((s) => (labels[s.label] = p.kind === 'seq' ? names.indexOf(`${p.name}:${s.label}`) : -1));
     if (p.kind === 'seq' && p.steps.length > 0) entryPcByKind.get(p.actor)![p.name] = labels[p.steps[0].label];
     p.steps.forEach((s, i) => {
+      // A jump is known before the search: each step declares the labels it may continue at.
+      const jumps: Record<string, number> = Object.create(null);
+      for (const j of s.jumps ?? []) {
+        if (p.kind !== 'seq') throw new ModelError(`step ${p.name}:${s.label} declares jumps, but ${p.name} is a rules procedure (no program counter to jump with)`);
+        if (!(j in labels)) throw new ModelError(`step ${p.name}:${s.label} declares a jump to '${j}', which procedure ${p.name} does not have; labels: ${p.steps.map((x) => x.label).join(', ')}`);
+        jumps[j] = labels[j];
+      }
       const count = s.choose ? s.choose.count : 1;
       if (!Number.isInteger(count) || count < 1 || count > 255) throw new ModelError(`step ${p.name}:${s.label}: choice count ${count} is not 1..255`);
       steps.push({
@@ -145,7 +152,7 @@ export function compile(inst: Instance): Program {
         fence: s.fence ?? false,
         guard: s.when ?? null,
         effect: s.do ?? null,
-        labels,
+        labels: jumps,
         name: `${p.name}:${s.label}`,
       });
     });
