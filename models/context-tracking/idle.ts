@@ -13,6 +13,7 @@ export const idleProcedures = () => [
     'cpu',
     [
       step<any>('ID0', 'do_idle(): local_irq_disable(); if need_resched() (T is runnable) schedule_idle()', {
+        jumps: ['ID6'],
         when: (s, c) => !s.cpu[c].runsTask,
         do: (s, c, x) => {
           s.cpu[c].irqsOn = false;

@@ -41,6 +41,7 @@ export const syscallProcedures = (f: { syscallTrackBeforeIrqEnable: boolean }) =
         // Since v4.3 the context-tracking user exit runs before IRQs are enabled (CT-2).
         ...(f.syscallTrackBeforeIrqEnable ? [SY1, SY2] : [SY2, SY1]),
         step<any>('SY3', 'do_syscall_x64(): the system call body: an RCU reader (read), KVM_RUN (ioctl), or a blocking wait (sleep)', {
+          jumps: ['SY4', 'SB1'],
           choose: { name: 'syscall', count: 3, of: null },
           do: (s, c, x) => {
             x.emit('Instr', c);
@@ -101,6 +102,7 @@ export const syscallProcedures = (f: { syscallTrackBeforeIrqEnable: boolean }) =
     // exit_to_user_mode_prepare() + __exit_to_user_mode(), entered with IRQs off.
     seq<any>('exit_to_user_mode', 'cpu', [
       step<any>('XU1', 'tick_nohz_user_enter_prepare(); ti_work = read_thread_flags(): if _TIF_NEED_RESCHED: local_irq_enable_exit_to_user()', {
+        jumps: ['XU4'],
         do: (s, c, x) => {
           x.emit('Instr', c);
           if (s.cpu[c].needResched) s.cpu[c].irqsOn = true;
@@ -109,6 +111,7 @@ export const syscallProcedures = (f: { syscallTrackBeforeIrqEnable: boolean }) =
       }),
       step<any>('XU2', 'exit_to_user_mode_loop(): schedule()', { do: (_s, _c, x) => x.call('schedule') }),
       step<any>('XU3', 'local_irq_disable_exit_to_user(); re-read the thread flags', {
+        jumps: ['XU1'],
         do: (s, c, x) => {
           s.cpu[c].irqsOn = false;
           x.goto('XU1');

@@ -20,6 +20,7 @@ export const cpuProcedures = (p: { cpus: number; tasks: number }, f: LazyFlags) 
       'cpu',
       [
         step<any>('CS1', '__schedule(): preempt current (preempt_count() == 0), or current blocks (schedule() from a sleeping call, whatever its preempt_count: "scheduling while atomic" if > 0); pick next (a runnable task, or idle)', {
+          jumps: ['CS6'],
           choose: { name: 'next', count: p.tasks + 1, of: null },
           when: (s, c, x) => {
             const me = s.cpu[c];

@@ -57,6 +57,7 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
         },
       }),
       step('IRQX', 'irqentry_exit: to user mode, exit_to_user_mode_loop() may schedule() on need_resched, and on TIF_NOTIFY_RESUME rseq_handle_notify_resume() moves an interrupted rseq critical section to its abort handler; else IRET', {
+        jumps: ['IRQS'],
         choose: { name: 'need_resched', count: 2, of: null },
         when: (s, c, x) => x.choice === 0 || s.cpu[c].fromUser,
         do: (s, c, x) => {

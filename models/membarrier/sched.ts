@@ -116,6 +116,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
         },
       }),
       step('SCH4', 'RCU_INIT_POINTER(rq->curr, next); context_switch: prepare_task_switch() [rseq_preempt(prev)]; next->mm?', {
+        jumps: ['SCH6k'],
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.curr = me.next;
@@ -142,6 +143,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
         do: (s, c, x) => x.call('switch_mm_irqs_off'),
       }),
       step('SCH8u', 'if (!prev->mm) { rq->prev_mm = prev->active_mm; prev->active_mm = NULL; } (kernel → user)', {
+        jumps: ['SCH9'],
         do: (s, c, x) => {
           const me = s.cpu[c];
           if (mmOf(s, me.prev) === NO_MM) me.prevMm = me.activeMm;
@@ -203,6 +205,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
     // switch_mm_irqs_off(prev, next, tsk): next is current->mm (the caller stored it: SCH4, KU4, EX3).
     seq('switch_mm_irqs_off', 'cpu', [
       step('SW1', 'prev = loaded_mm; was_lazy = is_lazy; is_lazy = false; prev == next?', {
+        jumps: ['SW3c'],
         do: (s, c, x) => {
           const me = s.cpu[c];
           const next = mmOf(s, switchTask(s, c));

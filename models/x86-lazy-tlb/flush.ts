@@ -69,6 +69,7 @@ export function changePtes(e: Env) {
   const ops = X + 1 + (f.batchedFlush ? 1 : 0);
   return seq('change_ptes', 'cpu', [
     step('F0', 'page-table store: PTE change of page x, PMD clear unlinking the table (collapse), or reclaim unmap', {
+      jumps: ['BA', 'FREE'],
       choose: { name: 'op', count: ops, of: null },
       when: (s, c, x) => {
         const me = s.cpu[c];
@@ -87,6 +88,7 @@ export function changePtes(e: Env) {
       },
     }),
     step('BA', 'arch_tlbbatch_add_pending: inc_mm_tlb_gen(mm) [LOCK XADD]; batch->cpumask |= mm_cpumask(mm)', {
+      jumps: ['FREE'],
       fence: true,
       do: (s, c, x) => {
         const me = s.cpu[c];
@@ -147,6 +149,7 @@ function flushMulti(e: Env) {
   };
   return [
     step('F5', 'if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids) { trim = should_trim_cpumask(mm); flush_tlb_multi(); } else if (mm == loaded_mm) local flush', {
+      jumps: ['FL', 'SF1'],
       choose: { name: 'trim', count: e.f.trimCpumask && (e.shape === 'E' || e.shape === 'mainline') ? 2 : 1, of: null },
       when: (s, c, x) => x.choice === 0 || (!s.cpu[c].fBatch && (s.mm[s.cpu[c].fMm].cpumask & ~bit(c)) !== 0),
       do: (s, c, x) => {
@@ -165,6 +168,7 @@ function flushMulti(e: Env) {
       },
     }),
     step('SF1', 'for each target cpu: should_flush_tlb: lm = per_cpu(cpu_tlbstate.loaded_mm, cpu)', {
+      jumps: ['FL', 'SF1'],
       do: (s, c, x) => {
         const me = s.cpu[c];
         const d = me.fIter;
@@ -185,6 +189,7 @@ function flushMulti(e: Env) {
       },
     }),
     step('SF2', 'should_flush_tlb: if (is_lazy(cpu)) skip; NULL mm, SWITCHING, lm == mm or trim: IPI [llist_add, LOCK]', {
+      jumps: ['FL', 'SF1'],
       do: (s, c, x) => {
         const me = s.cpu[c];
         const d = me.fIter;
@@ -291,6 +296,7 @@ export function flushTlbFunc(e: Env) {
   const info = (s: any, c: number) => s.cpu[s.cpu[c].ftFrom];
   return seq('flush_tlb_func', 'cpu', [
     step('T1', 'if (f->mm && f->mm != loaded_mm) { clear stale cpumask bit; return } if (loaded_mm == &init_mm) return; if (is_lazy) goto T4', {
+      jumps: ['T4'],
       do: (s, c, x) => {
         const me = s.cpu[c];
         const f = info(s, c);

@@ -50,6 +50,7 @@ export function contextSwitch(e: Env) {
     'cpu',
     [
       step('CS1', '__schedule: rq lock, IRQs off; rq->curr = next; to a task with an mm (next->mm): switch_mm_irqs_off(prev->active_mm, next->mm, next)', {
+        jumps: ['CS3k', 'CS6'],
         // next: a thread of user mm 0..M-1, (choice M) a kernel thread, or (choice M+1, kthreadUseMm +
         // kthreadUseMmPreempt scope) the kthread preempted between kthread_use_mm and kthread_unuse_mm: a kthread with
         // next->mm set, which context_switch switches in like a user task (kernel/sched/core.c)

@@ -39,9 +39,11 @@ export function switchMmIrqsOff(e: Env) {
   const { shape, INIT, SWITCHING } = e;
   const mainlineLike = shape === 'E' || shape === 'mainline';
   const steps: StepDef<any>[] = [];
+  const firstSwitchStep = shape === 'C' || shape === 'D' || (shape === 'A' && !e.f.shapeA_clearPrevAfterCR3) ? 'CLRPREV' : mainlineLike ? 'SW3b' : 'SW3c';
 
   steps.push(
     step('SW1', 'prev = loaded_mm; was_lazy = is_lazy; if (was_lazy) is_lazy = false', {
+      jumps: ['SW2a', firstSwitchStep],
       do: (s, c, x) => {
         const me = s.cpu[c];
         if (me.irqsOn) x.emit('Assert', c, Assert.switchIrqsOn);
@@ -59,6 +61,7 @@ export function switchMmIrqsOff(e: Env) {
   if (shape === 'A' || shape === 'B') {
     steps.push(
       step('SW2a', shape === 'A' ? 'if (!cpumask_test_and_set_cpu(cpu, mm_cpumask(next))) reload CR3 [LOCK]' : 'if (cpu not in mm_cpumask(next)) cpumask_set_cpu(cpu, mm_cpumask(next)) [LOCK], else return', {
+        jumps: ['R1'],
         fence: true,
         do: (s, c, x) => {
           const me = s.cpu[c];
@@ -97,6 +100,7 @@ export function switchMmIrqsOff(e: Env) {
   if (shape !== 'A' && shape !== 'C') {
     steps.push(
       step('SW2e', 'smp_mb(); next_tlb_gen = next->context.tlb_gen; if (ctxs[prev_asid].tlb_gen == next_tlb_gen) return', {
+        jumps: ['R1'],
         fence: true,
         do: (s, c, x) => {
           const me = s.cpu[c];
@@ -146,7 +150,6 @@ export function switchMmIrqsOff(e: Env) {
       me.swGen = me.swNext === INIT ? 0 : s.mm[me.swNext].tlbGen;
     },
   });
-  const firstSwitchStep = shape === 'C' || shape === 'D' || (shape === 'A' && !e.f.shapeA_clearPrevAfterCR3) ? 'CLRPREV' : mainlineLike ? 'SW3b' : 'SW3c';
   if (mainlineLike) steps.push(sw3b, sw3c, sw3d);
   else if (shape === 'C' || shape === 'D') steps.push(clearPrev, sw3c, sw3d, sw3b);
   else if (shape === 'B') steps.push(sw3c, sw3d);

@@ -108,6 +108,7 @@ export function xenPvProcedures(e: Env): ProcedureDef<any>[] {
   ]);
   const xenF5 = step('F5', 'if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids) xen_flush_tlb_multi: MMUEXT_TLB_FLUSH_MULTI(mm_cpumask(mm)) [hypercall]; else if (mm == loaded_mm) local flush', {
     fence: true,
+    jumps: ['F7', 'FL'],
     do: (s, c, x) => {
       const me = s.cpu[c];
       const mask = s.mm[me.fMm].cpumask;
@@ -136,6 +137,7 @@ export function xenPvProcedures(e: Env): ProcedureDef<any>[] {
   const f0 = find(base, 'change_ptes:F0');
   const lazyF0 = {
     ...f0,
+    jumps: [...(f0.jumps ?? []), 'LM2'],
     text: `op < ${X}: arch_enter_lazy_mmu_mode: xen_enter_lazy_mmu: enter_lazy(XEN_LAZY_MMU) [BUG_ON(xen_lazy_mode != XEN_LAZY_NONE)]; set_pte: xen_batched_set_pte queues MMU_UPDATE (xen_mc_issue(XEN_LAZY_MMU): batched); else ${f0.text}`,
     do: (s: any, c: number, x: any) => {
       if (x.choice >= X) return f0.do!(s, c, x);
@@ -149,6 +151,7 @@ export function xenPvProcedures(e: Env): ProcedureDef<any>[] {
     },
   };
   const lm2 = step('LM2', 'arch_leave_lazy_mmu_mode: xen_leave_lazy_mmu: xen_mc_flush() [hypercall: the queued MMU_UPDATE executes]; leave_lazy(XEN_LAZY_MMU) [BUG_ON(xen_lazy_mode != XEN_LAZY_MMU)]; then flush_tlb_range', {
+    jumps: ['BA', 'FREE'],
     do: (s, c, x) => {
       const me = s.cpu[c];
       xenMcFlush(s, c, e, x);

@@ -1,7 +1,7 @@
 // The lazytlb command line (yargs). Exit codes: 0 no violation (complete search), 1 violation,
 // 2 usage or model error, 3 incomplete. Errors are one line; a stack trace only with --debug.
 import yargs from 'yargs';
-import { ModelError, UsageError } from '../lang/errors.ts';
+import { fullStack, ModelError, UsageError } from '../lang/errors.ts';
 import { runCheck, checkOptions, type CheckArgs } from './commands/check.ts';
 import { runList } from './commands/list.ts';
 import { runReplay, type ReplayArgs } from './commands/replay.ts';
@@ -9,6 +9,8 @@ import { runShrink, type ShrinkArgs } from './commands/shrink.ts';
 import { runRegress, type RegressArgs } from './commands/regress.ts';
 import { runShow, type ShowArgs } from './commands/show.ts';
 import { runSummary } from './commands/summary.ts';
+import { runSteps, type StepsArgs } from './commands/steps.ts';
+import { runNewVariant, type NewVariantArgs } from './commands/new-variant.ts';
 import { EXIT } from './exit.ts';
 import { processIo, type Io } from './io.ts';
 
@@ -41,7 +43,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('summary', 'check every shipped model at its default scope and print a table (npm start)', (y) => y.option('json', { type: 'boolean' }).option('max-seconds', { type: 'number' }).option('scope', { type: 'string', describe: 'check every model that declares this scope (e.g. wide) at it instead' }), (a) => {
         code = runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'], scope: a.scope });
       })
-      .demandCommand(1, 'name a command: list, check, replay, shrink, regress, show, summary')
+      .command('steps <model>', "list every procedure's steps (procedure:label, kernel text, fence, jump targets): what a variant's edits name", (y) => y.positional('model', { type: 'string', demandOption: true }).option('variant', { type: 'string', describe: 'the steps as this variant (name or file) has them' }).option('procedure', { type: 'string', array: true, describe: 'only these procedures (repeatable)' }).option('set', { type: 'string', array: true, describe: 'flag=value (repeatable)' }).option('param', { type: 'string', array: true, describe: 'param=value (repeatable)' }).option('json', { type: 'boolean' }), async (a) => {
+        code = await runSteps(a as unknown as StepsArgs, io);
+      })
+      .command('new-variant <model> <file>', 'write a commented skeleton variant file for the model (never overwrites)', (y) => y.positional('model', { type: 'string', demandOption: true }).positional('file', { type: 'string', demandOption: true }), (a) => {
+        code = runNewVariant(a as unknown as NewVariantArgs, io);
+      })
+      .demandCommand(1, 'name a command: list, check, replay, shrink, regress, show, summary, steps, new-variant')
       .strict()
       .help()
       .version(false)
@@ -53,7 +61,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (e) {
     if (e instanceof UsageError || e instanceof ModelError) {
       io.err(`lazytlb: ${e instanceof ModelError ? 'model error: ' : ''}${e.message}\n`);
-      if (debug) io.err(`${e.stack}\n`);
+      if (debug) io.err(`${fullStack(e)}\n`);
       return EXIT.usage;
     }
     const err = e as Error;

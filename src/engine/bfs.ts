@@ -3,7 +3,7 @@
 // allocates nothing per state: it unpacks into `base`, tries each candidate step on `cur` (restored from
 // `base` after a step changed it), packs successors into one scratch buffer and inserts them.
 import type { Program } from '../lang/compile.ts';
-import { asModelError, isOutOfMemory } from '../lang/errors.ts';
+import { asModelError, fullStack, isOutOfMemory } from '../lang/errors.ts';
 import { genExpand } from './expand.ts';
 import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
 import { AmpleSets } from './por.ts';
@@ -47,7 +47,7 @@ export interface RawStep {
 export type Found =
   | { readonly kind: 'invariant' | 'monitor'; readonly prop: number; readonly reason: string }
   | { readonly kind: 'deadlock'; readonly prop: -1; readonly reason: string }
-  | { readonly kind: 'error'; readonly prop: -1; readonly reason: string };
+  | { readonly kind: 'error'; readonly prop: -1; readonly reason: string; readonly stack?: string };
 
 export interface ExploreResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -225,7 +225,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     const x = m.ctx;
     const failing = { step: x.step?.id ?? 0, actor: x.actor, choice: x.choice };
     const t = expanding === NO_PARENT || x.step === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), failing];
-    return done('error', { found: { kind: 'error', prop: -1, reason: e.message }, trace: t });
+    return done('error', { found: { kind: 'error', prop: -1, reason: e.message, stack: fullStack(e) }, trace: t });
   }
   return done('ok');
 }

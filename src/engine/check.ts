@@ -40,6 +40,8 @@ export interface CheckResult {
   readonly property?: string;
   readonly statement?: string;
   readonly reason?: string;
+  /** For an error: the stack of the exception and of its cause (printed with --debug). */
+  readonly stack?: string;
   readonly trace?: readonly TraceRow[];
   readonly rawTrace?: readonly RawStep[];
   /** With --shrink: the trace before and after. */
@@ -96,6 +98,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     property: prop ? prop.name : f.kind === 'deadlock' ? 'deadlock' : 'model-error',
     statement: prop ? prop.statement : f.kind === 'deadlock' ? 'Some step is always enabled, except in an allowed end state.' : '',
     reason: f.reason,
+    ...('stack' in f && f.stack ? { stack: f.stack } : {}),
     trace: buildTrace(prog, r.trace ?? []),
     rawTrace: r.trace,
   };

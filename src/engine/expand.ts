@@ -3,6 +3,7 @@
 // then inlines the model's closures and their generated field accessors). It does exactly what
 // Machine.enabled + Machine.apply do for each candidate of each actor, in the same order.
 import type { Program } from '../lang/compile.ts';
+import { generatedURL } from '../lang/errors.ts';
 import type { Machine } from './machine.ts';
 
 /** Called for each successor, left in `machine.cur` (and packed into `packed`); returns true to stop. */
@@ -63,6 +64,7 @@ export function genExpand(prog: Program, m: Machine, packed: Uint32Array | null,
     emit('}}');
   }
 
+  emit(`//# sourceURL=${generatedURL(prog.instance.model.name, 'expand')}`);
   const factory = new Function('S', 'm', 'x', 'v', 'cur', 'P', 'PK', 'onSucc', lines.join('\n'));
   return factory(prog.steps, m, m.ctx, m.view, m.cur, packed, prog.pack, onSucc) as (base: Int32Array) => number;
 }

@@ -3,7 +3,7 @@
 // here allocates per transition: the step context, the views and the monitor context are built once.
 import { IDLE, type CompiledStep, type Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
-import { ModelError } from '../lang/errors.ts';
+import { closeMatches, ModelError } from '../lang/errors.ts';
 import type { StepCtx } from '../lang/model.ts';
 import type { MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
@@ -32,7 +32,7 @@ class Ctx implements StepCtx {
   constructor(private readonly m: Machine) {}
   goto(label: string): void {
     const pc = this.step!.labels[label];
-    if (pc === undefined || pc < 0) throw new ModelError(`${this.step!.name}: goto unknown label '${label}'`);
+    if (pc === undefined) throw new ModelError(`${this.step!.name}: goto '${label}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
     this.jump = GOTO;
     this.jumpPc = pc;
   }
@@ -43,7 +43,7 @@ class Ctx implements StepCtx {
     let ret: number;
     if (returnTo !== undefined) {
       ret = this.step!.labels[returnTo];
-      if (ret === undefined || ret < 0) throw new ModelError(`${this.step!.name}: call returns to unknown label '${returnTo}'`);
+      if (ret === undefined) throw new ModelError(`${this.step!.name}: call returns to '${returnTo}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
     } else if (this.step!.kind === 'seq') ret = this.step!.nextPc; // a call returns to the next step
     else ret = this.m.cur[kind.pcSlot + this.actor * kind.ctlStride]; // an interrupt resumes where it hit
     this.jump = CALL;
@@ -152,7 +152,7 @@ export class Machine {
     this.sbRange = t?.valueRange ?? 1;
     this.plainIndex = t?.plainIndex ?? new Int32Array(0);
     this.plainSlots = t?.plainSlots ?? new Int32Array(0);
-    this.view = buildView(layout, this.cur, this.memory(), this.tso, record);
+    this.view = buildView(layout, this.cur, this.memory(), this.tso, record, instance.model.name);
     this.ghost = prog.ghostNames.map((g) => this.view.$ghost?.[g] ?? null);
     this.kindOf = prog.steps.map((s) => prog.actorKinds.find((k) => k.name === s.actorKind)!);
     const declared = instance.model.events ?? {};
@@ -175,6 +175,12 @@ export class Machine {
         const hi = s.domain.lo + s.domain.size - 1;
         const range = s.domain.kind === 'bool' ? 'true/false' : `${s.domain.lo}..${hi}`;
         throw new ModelError(`${m.ctx.step?.name ?? 'init'}: ${s.path} = ${String(v)} is outside its domain ${range}`);
+      },
+      undeclared(path: string, name: string, declared: readonly string[]): never {
+        const st = m.ctx.step;
+        const close = closeMatches(name, declared);
+        const hint = close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : declared.length > 0 ? `; it declares ${declared.join(', ')}` : '';
+        throw new ModelError(`${st ? `step ${st.name} on ${st.actorKind}${m.ctx.actor}` : 'init'} writes ${path}.${name}, which the state does not declare${hint}`);
       },
       badIndex(path: string, i: unknown): never {
         throw new ModelError(`${m.ctx.step?.name ?? 'init'}: index ${String(i)} outside ${path}`);

@@ -3,7 +3,7 @@
 // state), lays it out in 32-bit words, generates pack/unpack for that layout, and turns procedures into
 // a flat step table indexed by program counter.
 import { enumOf, int } from './domain.ts';
-import { ModelError } from './errors.ts';
+import { generatedURL, ModelError } from './errors.ts';
 import type { Instance } from './instantiate.ts';
 import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
 import type { Effect, Guard, ProcedureDef } from './model.ts';
@@ -30,7 +30,7 @@ export interface CompiledStep {
   readonly fence: boolean;
   readonly guard: Guard<any> | null;
   readonly effect: Effect<any> | null;
-  /** label → pc within the step's procedure (for goto and call return labels). */
+  /** The step's declared jumps (StepDef.jumps): label → pc within its procedure (goto targets, call return labels). */
   readonly labels: Readonly<Record<string, number>>;
   /** `proc:label` */
   readonly name: string;
@@ -127,6 +127,13 @@ export function compile(inst: Instance): Program {
     p.steps.forEach((s) => (labels[s.label] = p.kind === 'seq' ? names.indexOf(`${p.name}:${s.label}`) : -1));
     if (p.kind === 'seq' && p.steps.length > 0) entryPcByKind.get(p.actor)![p.name] = labels[p.steps[0].label];
     p.steps.forEach((s, i) => {
+      // A jump is known before the search: each step declares the labels it may continue at.
+      const jumps: Record<string, number> = Object.create(null);
+      for (const j of s.jumps ?? []) {
+        if (p.kind !== 'seq') throw new ModelError(`step ${p.name}:${s.label} declares jumps, but ${p.name} is a rules procedure (no program counter to jump with)`);
+        if (!(j in labels)) throw new ModelError(`step ${p.name}:${s.label} declares a jump to '${j}', which procedure ${p.name} does not have; labels: ${p.steps.map((x) => x.label).join(', ')}`);
+        jumps[j] = labels[j];
+      }
       const count = s.choose ? s.choose.count : 1;
       if (!Number.isInteger(count) || count < 1 || count > 255) throw new ModelError(`step ${p.name}:${s.label}: choice count ${count} is not 1..255`);
       steps.push({
@@ -145,7 +152,7 @@ export function compile(inst: Instance): Program {
         fence: s.fence ?? false,
         guard: s.when ?? null,
         effect: s.do ?? null,
-        labels,
+        labels: jumps,
         name: `${p.name}:${s.label}`,
       });
     });
@@ -176,7 +183,7 @@ export function compile(inst: Instance): Program {
   });
 
   const tso = tsoPlan ? tsoLayout(layout, tsoPlan) : null;
-  return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout), unpack: genUnpack(layout), tso, ghostNames };
+  return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout, model.name), unpack: genUnpack(layout, model.name), tso, ghostNames };
 }
 
 function firstSlot(n: LayoutNode): number {
@@ -240,8 +247,8 @@ function storeBufferDrain(inst: Instance): ProcedureDef {
 }
 
 /** pack(src slots → dst words at off): one statement per word, shifts and ors with constants. */
-function genPack(layout: Layout): Program['pack'] {
-  return new Function('s', 'd', 'o', packSource({ layout }, 's', 'd', 'o+')) as Program['pack'];
+function genPack(layout: Layout, model: string): Program['pack'] {
+  return new Function('s', 'd', 'o', `${packSource({ layout }, 's', 'd', 'o+')}\n//# sourceURL=${generatedURL(model, 'pack')}`) as Program['pack'];
 }
 
 /** The statements that pack slot array `src` into word array `dst` (at offset expression `off`). */
@@ -252,7 +259,7 @@ export function packSource(prog: { layout: Layout }, src: string, dst: string, o
   return terms.map((t, w) => `${dst}[${off}${w}]=${t.length ? t.join('|') : '0'};`).join('\n');
 }
 
-function genUnpack(layout: Layout): Program['unpack'] {
+function genUnpack(layout: Layout, model: string): Program['unpack'] {
   const lines: string[] = [];
   for (let w = 0; w < layout.words; w++) lines.push(`const w${w}=s[o+${w}];`);
   for (const sl of layout.slots) {
@@ -260,5 +267,6 @@ function genUnpack(layout: Layout): Program['unpack'] {
     else if (sl.bits === 32) lines.push(`d[${sl.index}]=w${sl.word}|0;`);
     else lines.push(`d[${sl.index}]=(w${sl.word}>>>${sl.shift})&${(2 ** sl.bits - 1) >>> 0};`);
   }
+  lines.push(`//# sourceURL=${generatedURL(model, 'unpack')}`);
   return new Function('s', 'o', 'd', lines.join('\n')) as Program['unpack'];
 }

@@ -11,6 +11,45 @@ export class ModelError extends Error {
   override name = 'ModelError';
 }
 
+/** The `sourceURL` generated code is named by in stack traces: `lazytlb-generated/<model>/<what>.js`. */
+export function generatedURL(model: string, what: string): string {
+  return `lazytlb-generated/${model.replace(/[^\w.-]/g, '_')}/${what}.js`;
+}
+
+/** The stack of an error and of its causes (what `--debug` prints). */
+export function fullStack(e: unknown): string {
+  const parts: string[] = [];
+  for (let x: unknown = e; x !== undefined && x !== null && parts.length < 5; x = (x as { cause?: unknown }).cause) {
+    parts.push(x instanceof Error ? (x.stack ?? `${x.name}: ${x.message}`) : String(x));
+  }
+  return parts.join('\nCaused by: ');
+}
+
+// Frames of the checker itself (not the model's or the variant's code): this directory's parent
+// (src/) when running from source; in the bundle, the bundle itself.
+const here = new URL('.', import.meta.url).href;
+const ownCode = here.endsWith('/src/lang/') ? new URL('..', here).href : import.meta.url;
+
+/**
+ * The first frame of `e`'s stack in the model's or a variant file's code (not the checker's, not
+ * generated code, not Node's): `models/x86-lazy-tlb/switch.ts:53:9`, relative to the working directory.
+ */
+export function modelFrame(e: unknown): string | null {
+  const stack = e instanceof Error ? e.stack : undefined;
+  if (!stack) return null;
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/|\/)[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const url = m[1].startsWith('file:') ? m[1] : `file://${m[1]}`;
+    if (url.startsWith(ownCode) || url.includes('/node_modules/') || url.includes('lazytlb-generated/')) continue;
+    let file = decodeURIComponent(url.slice('file://'.length));
+    const cwd = `${process.cwd()}/`;
+    if (file.startsWith(cwd)) file = file.slice(cwd.length);
+    return `${file}:${m[2]}:${m[3]}`;
+  }
+  return null;
+}
+
 /** "unknown flag 'x'; accepted: a, b, c" — with the close matches first when there are many. */
 export function unknownName(what: string, name: string, accepted: readonly string[]): UsageError {
   const close = closeMatches(name, accepted);
@@ -47,13 +86,15 @@ function editDistance(a: string, b: string): number {
 /**
  * An exception thrown while running a model's own code (init, a guard, an effect, a property) is a
  * model error, reported with the trace that reached it: a ModelError as it is, a TypeError or the like
- * (a bug in the model, or a scope the model was not written for) with its message. Anything else is
- * not the model's: null.
+ * (a bug in the model, or a scope the model was not written for) with its message, the first frame of
+ * the model's or variant's code it was thrown in, and itself as the cause (its stack: `--debug`).
+ * Anything else is not the model's: null.
  */
 export function asModelError(e: unknown): ModelError | null {
   if (e instanceof ModelError) return e;
   if (e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError || e instanceof SyntaxError) {
-    return new ModelError(`${e.name} in the model's code: ${e.message}`);
+    const at = modelFrame(e);
+    return new ModelError(`${e.name} in the model's code${at ? ` at ${at}` : ''}: ${e.message}`, { cause: e });
   }
   return null;
 }

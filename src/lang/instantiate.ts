@@ -5,7 +5,7 @@ import { UsageError, unknownName } from './errors.ts';
 import type { AnyModel, FlagSpec, ScopeDef, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
 import { boundTo, checkedByDefault, type PropertyDef } from './property.ts';
 import type { RecordDecl } from './schema.ts';
-import type { Edit, VariantDef } from './variant.ts';
+import { checkVariant, type Edit, type VariantDef } from './variant.ts';
 
 export interface InstanceOptions {
   /** Parameter values (numbers, or strings from the command line). */
@@ -35,7 +35,7 @@ export interface Instance {
 }
 
 export function instantiate(model: AnyModel, allProperties: readonly PropertyDef[], opts: InstanceOptions = {}): Instance {
-  const variant = opts.variant ?? null;
+  const variant = opts.variant ? checkVariant(opts.variant) : null;
   if (variant && variant.model !== model.name) throw new UsageError(`variant '${variant.name}' is for model '${variant.model}', not '${model.name}'`);
   const scope = opts.scope === undefined || opts.scope === 'default' ? null : opts.scope;
   const scopes = model.scopes ?? {};
@@ -44,7 +44,10 @@ export function instantiate(model: AnyModel, allProperties: readonly PropertyDef
   const flags = resolveFlags(model, { ...(variant?.flags ?? {}), ...(sc.flags ?? {}) }, opts.flags ?? {});
   const memories = model.memory ?? ['sc'];
   const memory = (opts.memory ?? variant?.memory ?? 'sc') as MemoryModel;
-  if (!memories.includes(memory)) throw new UsageError(`model '${model.name}' has no memory model '${opts.memory}'; accepted: ${memories.join(', ')}`);
+  if (!memories.includes(memory)) {
+    const from = opts.memory === undefined ? `variant '${variant?.name}' sets memory '${memory}', but ` : '';
+    throw new UsageError(`${from}model '${model.name}' has no memory model '${memory}'; accepted: ${memories.join(', ')}`);
+  }
   const bound = boundTo(allProperties, model.name);
   let properties = checkedByDefault(allProperties, model.name);
   if (opts.properties && opts.properties.length > 0) {
@@ -108,28 +111,52 @@ export function parseFlagValue(name: string, spec: FlagSpec, raw: FlagValue): Fl
   return raw;
 }
 
-/** Applies a variant's edits to the procedures, by `procedure:label`. */
+/**
+ * Applies a variant's edits to the procedures, by `procedure:label`. A step's `jumps` name the labels
+ * it may continue at; an edit that removes or moves a step some other step jumps to is rejected (the
+ * jump would silently mean another position), and every jump of a step the variant wrote must name a
+ * label its procedure has after the edits.
+ */
 export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[]): ProcedureDef[] {
   let out = procs.map((p) => ({ ...p, steps: [...p.steps] }));
+  const written = new Set<StepDef>();
   for (const e of edits) {
     if (e.op === 'addProcedure') {
       if (out.some((p) => p.name === e.procedure.name)) throw new UsageError(`variant adds procedure '${e.procedure.name}', which the model already has`);
       out = [...out, { ...e.procedure, steps: [...e.procedure.steps] }];
+      for (const s of e.procedure.steps) written.add(s);
       continue;
     }
     const { proc, index } = locate(out, e.at);
     if (proc.locked) throw new UsageError(`variant edits '${e.at}', but procedure '${proc.name}' cannot be edited: ${proc.locked}`);
-    if (e.op === 'replace') proc.steps.splice(index, 1, ...e.steps.map((s) => ({ ...s })));
-    else if (e.op === 'insertBefore') proc.steps.splice(index, 0, ...e.steps);
-    else if (e.op === 'insertAfter') proc.steps.splice(index + 1, 0, ...e.steps);
-    else if (e.op === 'remove') proc.steps.splice(index, 1);
-    else if (e.op === 'move') {
-      const [moved] = proc.steps.splice(index, 1);
+    const label = proc.steps[index].label;
+    if (e.op === 'replace') {
+      // A replacement of the same label that declares no jumps keeps the replaced step's.
+      const old = proc.steps[index];
+      const steps = e.steps.map((s) => (s.label === label && s.jumps === undefined && old.jumps !== undefined ? { ...s, jumps: old.jumps } : { ...s }));
+      if (!steps.some((s) => s.label === label)) keepJumpTarget(proc, label, `replaces '${e.at}' by steps without label '${label}'`);
+      proc.steps.splice(index, 1, ...steps);
+      for (const s of steps) written.add(s);
+    } else if (e.op === 'insertBefore' || e.op === 'insertAfter') {
+      const steps = e.steps.map((s) => ({ ...s }));
+      proc.steps.splice(e.op === 'insertBefore' ? index : index + 1, 0, ...steps);
+      for (const s of steps) written.add(s);
+    } else if (e.op === 'patch') {
+      const patched = patchStep(proc.steps[index], e.attrs);
+      proc.steps[index] = patched;
+      written.add(patched);
+    } else if (e.op === 'remove') {
+      keepJumpTarget(proc, label, `removes '${e.at}'`);
+      proc.steps.splice(index, 1);
+    } else if (e.op === 'move') {
       const target = e.before ?? e.after;
       if (!target) throw new UsageError(`move of '${e.at}' names no 'before' or 'after' step`);
+      keepJumpTarget(proc, label, `moves '${e.at}'`);
+      const [moved] = proc.steps.splice(index, 1);
       const t = locate(out, target);
       if (t.proc.locked) throw new UsageError(`variant moves a step into '${t.proc.name}', which cannot be edited: ${t.proc.locked}`);
       t.proc.steps.splice(e.before ? t.index : t.index + 1, 0, moved);
+      if (t.proc !== proc) written.add(moved);
     }
   }
   for (const p of out) {
@@ -138,8 +165,36 @@ export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[
       if (seen.has(s.label)) throw new UsageError(`procedure '${p.name}' has two steps labeled '${s.label}'`);
       seen.add(s.label);
     }
+    for (const s of p.steps) {
+      if (!written.has(s)) continue;
+      for (const j of s.jumps ?? []) {
+        if (p.kind !== 'seq') throw new UsageError(`variant step ${p.name}:${s.label} declares jumps, but ${p.name} is a rules procedure (its steps have no program counter to jump with)`);
+        if (!seen.has(j)) throw unknownName(`jump target of variant step ${p.name}:${s.label}`, j, p.steps.map((x) => x.label));
+      }
+    }
   }
   return out;
+}
+
+/** An edit that takes label `label` away from its position: refused while another step jumps to it. */
+function keepJumpTarget(proc: { name: string; steps: StepDef[] }, label: string, what: string): void {
+  const from = proc.steps.filter((s) => s.label !== label && (s.jumps ?? []).includes(label)).map((s) => `${proc.name}:${s.label}`);
+  if (from.length === 0) return;
+  throw new UsageError(
+    `variant ${what}, but ${from.join(' and ')} ${from.length > 1 ? 'jump' : 'jumps'} to ${proc.name}:${label} (x.goto or a call's return label); ` +
+      `replace the jumping step too (its effect and jumps), or patch ${proc.name}:${label} in place`,
+  );
+}
+
+/** A step with some attributes changed (undefined drops one); the label stays. */
+function patchStep(s: StepDef, attrs: Readonly<Record<string, unknown>>): StepDef {
+  const out: Record<string, unknown> = { ...s };
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  if (typeof out.text !== 'string') throw new UsageError(`patch of step '${s.label}' drops its text; a step needs the kernel's words for what it does`);
+  return out as unknown as StepDef;
 }
 
 function locate(procs: { name: string; locked?: string; steps: StepDef[] }[], at: string): { proc: { name: string; locked?: string; steps: StepDef[] }; index: number } {

@@ -5,7 +5,8 @@
 // Control flow of an actor: a per-actor program counter (pc) and a bounded return stack.
 //  - A `seq` procedure runs its steps in order; step i is enabled when the actor's pc is at it and its
 //    guard holds (a false guard blocks: that is how waits are modeled). `x.goto`, `x.call`, `x.ret`
-//    change the flow; after the last step the procedure returns.
+//    change the flow (a step declares the labels it may jump to in `jumps`); after the last step the
+//    procedure returns.
 //  - An `entry` seq procedure may also start when the actor is idle (top level, pc = idle).
 //  - A `rules` procedure is a set of independent guarded steps enabled whenever their guard holds,
 //    whatever the pc: hardware events (TLB fill, IPI delivery, store-buffer drain) and the atomic
@@ -87,6 +88,12 @@ export interface StepDef<S = any> {
   readonly choose?: ChoiceSpec;
   /** A full fence before the step's own accesses (LOCK prefix, smp_mb, serializing instruction). */
   readonly fence?: boolean;
+  /**
+   * Every label of this procedure the step may continue at: its `x.goto` targets and the return labels
+   * of its `x.call`s. Known before the search, so an edit that removes or moves a jump target is
+   * rejected at load; a jump to an undeclared label is a model error.
+   */
+  readonly jumps?: readonly string[];
 }
 
 export interface ProcedureDef<S = any> {

@@ -1,15 +1,24 @@
 // A variant is a patch to a model: flag values (a historical fix switched off, a design generation)
 // and/or edits of procedures by step label, the way a kernel patch edits a function:
 //   replace('switch_mm_irqs_off:SW3c', step(…)), insertAfter('context_switch:CS6', step(…)),
-//   remove('flush_tlb_func:T4'), move('switch_mm_irqs_off:SW3b', { after: 'switch_mm_irqs_off:SW3d' }).
+//   patch('switch_mm_irqs_off:SW3c', { fence: false }) (one attribute of a step, the rest kept),
+//   remove('switch_mm_irqs_off:SW3c'),
+//   move('switch_mm_irqs_off:SW3d', { before: 'switch_mm_irqs_off:SW3c' }) (tlb_gen read before the mask bit is set).
+// A step another step jumps to (its `jumps`) cannot be removed or moved: the edit is rejected, naming
+// the jumping step (docs/language.md, "Jumps and edits").
 // Historical kernels are variants of the mainline model (models/<model>/variants/).
+import { UsageError, unknownName } from './errors.ts';
 import type { FlagValue, MemoryModel, ProcedureDef, StepDef } from './model.ts';
+
+/** The attributes of a step an edit may set besides its label (StepDef's fields). */
+export type StepAttrs = Partial<Omit<StepDef, 'label'>>;
 
 export type Edit =
   | { readonly op: 'replace'; readonly at: string; readonly steps: readonly StepDef[] }
   | { readonly op: 'insertBefore' | 'insertAfter'; readonly at: string; readonly steps: readonly StepDef[] }
   | { readonly op: 'remove'; readonly at: string }
   | { readonly op: 'move'; readonly at: string; readonly before?: string; readonly after?: string }
+  | { readonly op: 'patch'; readonly at: string; readonly attrs: StepAttrs }
   | { readonly op: 'addProcedure'; readonly procedure: ProcedureDef };
 
 export interface VariantDef {
@@ -37,4 +46,123 @@ export const insertBefore = (at: string, ...steps: StepDef[]): Edit => ({ op: 'i
 export const insertAfter = (at: string, ...steps: StepDef[]): Edit => ({ op: 'insertAfter', at, steps });
 export const remove = (at: string): Edit => ({ op: 'remove', at });
 export const move = (at: string, where: { before?: string; after?: string }): Edit => ({ op: 'move', at, ...where });
+/**
+ * Changes some attributes of a step and keeps the others: `{ fence: false }`, `{ when: … }`, `{ text:
+ * … }`. An attribute given as `undefined` is dropped (`{ fence: undefined }`: no fence).
+ */
+export const patch = (at: string, attrs: StepAttrs): Edit => ({ op: 'patch', at, attrs });
 export const addProcedure = (procedure: ProcedureDef): Edit => ({ op: 'addProcedure', procedure });
+
+/** StepDef's attributes besides the label, and the type each must have. */
+export const STEP_ATTRS: Readonly<Record<string, 'string' | 'function' | 'boolean' | 'choice' | 'labels'>> = {
+  text: 'string',
+  when: 'function',
+  do: 'function',
+  choose: 'choice',
+  fence: 'boolean',
+  jumps: 'labels',
+};
+
+const MEMORY_MODELS: readonly MemoryModel[] = ['sc', 'tso', 'weak'];
+const EDIT_HELPERS = 'replace, insertBefore, insertAfter, remove, move, patch, addProcedure';
+
+/**
+ * Checks the shape of a variant (a variant file is user input: anything may be in it) and returns it.
+ * Every problem is a one-line UsageError naming the variant and the field.
+ */
+export function checkVariant(v: unknown): VariantDef {
+  if (!isObject(v)) throw new UsageError(`a variant must be an object made by defineVariant({ model, name, description, ... }), not ${describe(v)}`);
+  const who = `variant '${typeof v.name === 'string' ? v.name : '?'}'`;
+  const bad = (field: string, what: string, got: unknown): never => {
+    throw new UsageError(`${who}: ${field} must be ${what}, not ${describe(got)}`);
+  };
+  for (const f of ['model', 'name', 'description'] as const) if (typeof v[f] !== 'string' || v[f] === '') bad(f, 'a non-empty string', v[f]);
+  const known = ['model', 'name', 'description', 'flags', 'params', 'edits', 'memory', 'violates'];
+  for (const k of Object.keys(v)) if (!known.includes(k)) throw unknownName(`field of ${who}`, k, known);
+  if (v.flags !== undefined && !isObject(v.flags)) bad('flags', 'an object of flag values', v.flags);
+  if (v.params !== undefined && !isObject(v.params)) bad('params', 'an object of parameter values', v.params);
+  if (v.memory !== undefined && !MEMORY_MODELS.includes(v.memory as MemoryModel)) bad('memory', `one of ${MEMORY_MODELS.join(', ')}`, v.memory);
+  if (v.violates !== undefined && !(Array.isArray(v.violates) && v.violates.every((p) => typeof p === 'string'))) bad('violates', 'an array of property names', v.violates);
+  if (v.edits !== undefined) {
+    if (!Array.isArray(v.edits)) bad('edits', `an array of edits (${EDIT_HELPERS})`, v.edits);
+    (v.edits as unknown[]).forEach((e, i) => checkEdit(e, `${who}: edits[${i}]`));
+  }
+  return v as unknown as VariantDef;
+}
+
+function checkEdit(e: unknown, where: string): void {
+  const fail = (what: string): never => {
+    throw new UsageError(`${where} ${what}`);
+  };
+  if (!isObject(e) || typeof e.op !== 'string') return fail(`is not an edit made by ${EDIT_HELPERS}: ${describe(e)}`);
+  const ref = (k: string) => {
+    if (typeof e[k] !== 'string') fail(`(${e.op}): '${k}' must be a 'procedure:label' string, not ${describe(e[k])}`);
+  };
+  switch (e.op) {
+    case 'replace':
+    case 'insertBefore':
+    case 'insertAfter':
+      ref('at');
+      if (!Array.isArray(e.steps) || e.steps.length === 0) fail(`(${e.op} '${e.at}') has no steps: pass step(label, text, { ... }) after the reference`);
+      (e.steps as unknown[]).forEach((s) => checkStep(s, `${where} (${e.op} '${e.at}')`));
+      return;
+    case 'remove':
+      return ref('at');
+    case 'move':
+      ref('at');
+      if ((e.before === undefined) === (e.after === undefined)) fail(`(move '${e.at}') must name exactly one of 'before' or 'after'`);
+      return ref(e.before !== undefined ? 'before' : 'after');
+    case 'patch':
+      ref('at');
+      if (!isObject(e.attrs)) fail(`(patch '${e.at}') needs an object of step attributes, not ${describe(e.attrs)}`);
+      return checkAttrs(e.attrs as Record<string, unknown>, `${where} (patch '${e.at}')`, true);
+    case 'addProcedure': {
+      const p = e.procedure;
+      if (!isObject(p) || typeof p.name !== 'string' || typeof p.actor !== 'string' || (p.kind !== 'seq' && p.kind !== 'rules') || !Array.isArray(p.steps)) {
+        return fail(`(addProcedure) needs a procedure made by seq(name, actor, steps) or rules(name, actor, steps), not ${describe(p)}`);
+      }
+      (p.steps as unknown[]).forEach((s) => checkStep(s, `${where} (addProcedure '${p.name}')`));
+      return;
+    }
+    default:
+      return fail(`has an unknown op '${e.op}'; the edits are made by ${EDIT_HELPERS}`);
+  }
+}
+
+/** A step of a variant: made by step(label, text, { ... }) with only StepDef's attributes. */
+function checkStep(s: unknown, where: string): void {
+  if (!isObject(s) || typeof s.label !== 'string' || s.label === '') throw new UsageError(`${where}: ${describe(s)} is not a step made by step(label, text, { ... })`);
+  const { label, ...attrs } = s;
+  if (typeof attrs.text !== 'string') throw new UsageError(`${where}: step '${label}' has no text (the kernel's words for what it does)`);
+  checkAttrs(attrs, `${where}: step '${label}'`, false);
+}
+
+function checkAttrs(attrs: Record<string, unknown>, where: string, dropAllowed: boolean): void {
+  for (const [k, v] of Object.entries(attrs)) {
+    const type = STEP_ATTRS[k];
+    if (type === undefined) throw unknownName(`step attribute in ${where}`, k, Object.keys(STEP_ATTRS));
+    if (v === undefined && (dropAllowed || k !== 'text')) continue;
+    const ok =
+      type === 'choice'
+        ? isObject(v) && typeof v.name === 'string' && Number.isInteger(v.count)
+        : type === 'labels'
+          ? Array.isArray(v) && v.every((l) => typeof l === 'string')
+          : typeof v === type;
+    if (!ok) {
+      const want = type === 'choice' ? '{ name, count, of }' : type === 'labels' ? 'an array of labels of the procedure' : `a ${type}`;
+      throw new UsageError(`${where}: ${k} must be ${want}, not ${describe(v)}`);
+    }
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v).slice(0, 40)}`;
+}

@@ -2,7 +2,12 @@
 // once per compiled model and backing array; every field accessor is generated JavaScript with its
 // slot offset and domain bounds as constants, so a guard or effect runs as specialised code over the
 // unpacked slots (no lookups, no allocation). A store outside the field's domain calls `mem.oob`.
+// Views are sealed: every view object is non-extensible, and a write of a name the state does not
+// declare (`s.cpu[c].loadedMM = …`, a misspelt field) calls `mem.undeclared` with the object's path,
+// in strict and sloppy code alike — it reaches a trap at the end of the view's prototype chain, which
+// declared fields (accessors and sub-views, found earlier in the chain) never reach.
 import type { Domain } from './domain.ts';
+import { generatedURL } from './errors.ts';
 import type { Layout, LayoutNode, Slot } from './layout.ts';
 
 /** What views need from the explorer: where stores go and how errors are raised. */
@@ -19,22 +24,50 @@ export interface ViewMemory {
   r?(slot: number): void;
   /** Recording views only: a write of `slot`. */
   w?(slot: number): void;
+  /** A write of `name`, which the view object at `path` (`s.cpu[0]`) does not declare; `declared` are its names. Must throw. */
+  undeclared(path: string, name: string, declared: readonly string[]): never;
 }
 
-type Ctor = new ($: Int32Array, b: number) => object;
+type Ctor = new ($: Int32Array, b: number, path: string) => object;
 
 /**
  * Builds the root view over `$` (one Int32 slot per field, values stored as domain indices). A
  * recording view also reports every read and write to `mem.r` / `mem.w` (footprints).
  */
-export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean, record = false): any {
-  const Root = classFor(layout.root, mem, { tso, record });
-  return new Root($, 0);
+export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean, record = false, model = 'model'): any {
+  const trap = undeclaredTrap(mem);
+  const Root = classFor(layout.root, mem, { tso, record, trap, sourceURL: generatedURL(model, 'view') });
+  return new Root($, 0, 's');
 }
 
 interface Gen {
   readonly tso: boolean;
   readonly record: boolean;
+  /** The last prototype of every view class: a write of an undeclared name ends there. */
+  readonly trap: object;
+  /** Names the generated classes in stack traces. */
+  readonly sourceURL: string;
+}
+
+/** A write that found no declared field on the view object `receiver` (nor its class) lands here. */
+function undeclaredTrap(mem: ViewMemory): object {
+  return new Proxy(
+    {},
+    {
+      set(_target, key, _value, receiver: { $$p?: string }) {
+        const own = Object.keys(receiver).filter((k) => !k.startsWith('$$'));
+        const accessors = Object.getOwnPropertyNames(Object.getPrototypeOf(receiver)).filter((k) => k !== 'constructor' && !k.startsWith('$$'));
+        return mem.undeclared(receiver.$$p ?? 's', String(key), [...own, ...accessors]);
+      },
+    },
+  );
+}
+
+/** The generated class `src` (a function body returning a class), sealed: instances non-extensible, the trap last in its prototype chain. */
+function sealedClass(g: Gen, params: string[], src: string, args: unknown[]): Ctor {
+  const C = new Function(...params, `${src}\n//# sourceURL=${g.sourceURL}`)(...args) as Ctor;
+  Object.setPrototypeOf(C.prototype, g.trap);
+  return C;
 }
 
 function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: Gen): Ctor {
@@ -47,19 +80,21 @@ function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: G
       accessors.push(scalarAccessors(name, f.slot, `this.$$b+${f.slot.index - node.base}`, tso));
     } else if (f.kind === 'record') {
       kids.push(classFor(f, mem, tso));
-      ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel});`);
+      ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel},p+${JSON.stringify('.' + name)});`);
     } else if (f.elems.length > 0 && f.elems[0].kind === 'record') {
       kids.push(classFor(f.elems[0] as LayoutNode & { kind: 'record' }, mem, tso));
       const k = kids.length - 1;
-      const items = f.elems.map((_, i) => `new K[${k}]($,b+${rel + i * f.stride})`).join(',');
+      const items = f.elems.map((_, i) => `new K[${k}]($,b+${rel + i * f.stride},p+${JSON.stringify(`.${name}[${i}]`)})`).join(',');
       ctor.push(`this.${name}=Object.freeze([${items}]);`);
     } else {
       kids.push(scalarArrayClass(f as LayoutNode & { kind: 'array' }, mem, tso));
-      ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel});`);
+      ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel},p+${JSON.stringify('.' + name)});`);
     }
   }
-  const src = `return class{constructor($,b){this.$$s=$;this.$$b=b;${ctor.join('')}}${accessors.join('')}}`;
-  return new Function('K', 'M', src)(kids, mem) as Ctor;
+  // Own fields are declared (defined, not assigned: an assignment of a new name would reach the trap).
+  const own = ['$$s', '$$b', '$$p', ...[...node.fields].filter(([, f]) => f.kind !== 'scalar').map(([n]) => n)];
+  const src = `return class{${own.join(';')};constructor($,b,p){this.$$s=$;this.$$b=b;this.$$p=p;${ctor.join('')}Object.preventExtensions(this);}${accessors.join('')}}`;
+  return sealedClass(tso, ['K', 'M'], src, [kids, mem]);
 }
 
 function relBase(n: LayoutNode): number {
@@ -95,13 +130,13 @@ function encodeAndStore(slot: Slot, at: string, g: Gen): string {
 function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory, tso: Gen): Ctor {
   const n = node.elems.length;
   const first = node.elems[0] as LayoutNode & { kind: 'scalar' } | undefined;
-  if (!first) return new Function(`return class{constructor(){this.length=0}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`)() as Ctor;
+  if (!first) return sealedClass(tso, [], `return class{$$p;length;constructor($,b,p){this.$$p=p;this.length=0;Object.preventExtensions(this);}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`, []);
   const path = first.slot.path.replace(/\[0\]$/, '');
   const check = `if(!(i>=0&&i<${n}&&(i|0)===i))M.badIndex(${JSON.stringify(path)},i);`;
   const at = 'this.$$b+i';
   const src =
-    `return class{constructor($,b){this.$$s=$;this.$$b=b;this.length=${n};}` +
+    `return class{$$s;$$b;$$p;length;constructor($,b,p){this.$$s=$;this.$$b=b;this.$$p=p;this.length=${n};Object.preventExtensions(this);}` +
     `get(i){${check}${load(first.slot, at, tso, 'const x=')}return ${decode(first.slot.domain, 'x')};}` +
     `set(i,v){${check}${encodeAndStore(first.slot, at, tso)}}}`;
-  return new Function('M', src)(mem) as Ctor;
+  return sealedClass(tso, ['M'], src, [mem]);
 }

@@ -22,7 +22,7 @@ export interface RefStep {
   readonly do: Effect<any> | null;
   /** seq: the pc of the next step of the procedure, or null after the last step (return). */
   readonly next: string | null;
-  /** seq: label → pc of the steps of this step's procedure (goto targets, call return labels). */
+  /** seq: the step's declared jumps (StepDef.jumps), label → pc (goto targets, call return labels). */
   readonly labels: ReadonlyMap<string, string>;
   /** The built-in store-buffer drain: 'oldest' (tso) or 'any' (weak, the entry given by the choice). */
   readonly drain: 'oldest' | 'any' | null;
@@ -62,7 +62,7 @@ export function buildSteps(inst: Instance): StepTable {
         when: s.when ?? null,
         do: s.do ?? null,
         next: p.kind === 'seq' && i + 1 < p.steps.length ? `${p.name}:${p.steps[i + 1].label}` : null,
-        labels,
+        labels: new Map([...(s.jumps ?? [])].filter((j) => labels.has(j)).map((j) => [j, labels.get(j)!])),
         drain: null,
       });
     });

@@ -70,7 +70,7 @@ describe('control flow', () => {
         'cpu',
         [
           step('L', 'n++', { do: (s) => void (s.n = s.n + 1) }),
-          step('T', 'loop while n < 3', { do: (s, _c, x) => void (s.n < 3 && x.goto('L')) }),
+          step('T', 'loop while n < 3', { jumps: ['L'], do: (s, _c, x) => void (s.n < 3 && x.goto('L')) }),
           finish('E'),
         ],
         { entry: true },
@@ -81,7 +81,7 @@ describe('control flow', () => {
 
   it('a call with a return label returns there', () => {
     const { steps } = run([
-      seq('main', 'cpu', [step('M1', 'call sub, return to M3', { do: (_s, _c, x) => x.call('sub', 'M3') }), nop('M2'), finish('M3')], { entry: true }),
+      seq('main', 'cpu', [step('M1', 'call sub, return to M3', { jumps: ['M3'], do: (_s, _c, x) => x.call('sub', 'M3') }), nop('M2'), finish('M3')], { entry: true }),
       seq('sub', 'cpu', [nop('S1')]),
     ]);
     expect(steps).toEqual(['main:M1', 'sub:S1', 'main:M3']);
@@ -146,11 +146,18 @@ describe('control flow', () => {
     expect(r.reason).toMatch(/a:A1: call stack of cpu0 overflows its depth 1/);
   });
 
-  it('goto an unknown label, a call of an unknown procedure and a return to an unknown label are model errors', () => {
-    const bad = (body: (x: any) => void) => run([seq('main', 'cpu', [step('M1', 'bad', { do: (_s, _c, x) => body(x) }), finish('M2')], { entry: true })]).r;
-    expect(bad((x) => x.goto('NOPE')).reason).toMatch(/main:M1: goto unknown label 'NOPE'/);
+  it('goto or a return to a label the step does not declare, and a call of an unknown procedure, are model errors', () => {
+    const bad = (body: (x: any) => void) => run([seq('main', 'cpu', [step('M1', 'bad', { jumps: ['M1'], do: (_s, _c, x) => body(x) }), finish('M2')], { entry: true })]).r;
+    expect(bad((x) => x.goto('NOPE')).reason).toBe("main:M1: goto 'NOPE', a label the step does not declare in its jumps (M1)");
+    // M2 exists, but M1 does not declare it: the jump is refused all the same (every jump is known at load).
+    expect(bad((x) => x.goto('M2')).reason).toBe("main:M1: goto 'M2', a label the step does not declare in its jumps (M1)");
     expect(bad((x) => x.call('nope')).reason).toMatch(/main:M1: call of unknown procedure 'nope'/);
-    expect(bad((x) => x.call('main', 'NOPE')).reason).toMatch(/main:M1: call returns to unknown label 'NOPE'/);
+    expect(bad((x) => x.call('main', 'M2')).reason).toBe("main:M1: call returns to 'M2', a label the step does not declare in its jumps (M1)");
+  });
+
+  it('a declared jump to a label the procedure does not have is a model error at load', () => {
+    const model = flow([seq('main', 'cpu', [step('M1', 'goto M9', { jumps: ['M9'], do: (_s, _c, x) => x.goto('M9') }), finish('M2')], { entry: true })]);
+    expect(() => check(model, [reached])).toThrow("step main:M1 declares a jump to 'M9', which procedure main does not have; labels: M1, M2");
   });
 
   it('entry procedures start only when the CPU is idle; idle-only rules fire only then', () => {

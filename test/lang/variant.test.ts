@@ -25,7 +25,7 @@ const base = defineModel({
       'proc',
       'cpu',
       [
-        step('A', 'a', { when: (s) => !s.done, do: (_s, _c, x) => void (f.skipB && x.goto('C')) }),
+        step('A', 'a', { jumps: f.skipB ? ['C'] : [], when: (s) => !s.done, do: (_s, _c, x) => void (f.skipB && x.goto('C')) }),
         step('B', 'b'),
         step('C', 'c'),
         step('END', 'done', { do: (s) => void (s.done = true) }),
@@ -113,7 +113,7 @@ describe('bad edits are usage errors that name the close matches', () => {
 
   it('a malformed reference, a move without a target, duplicate labels, a second procedure of the same name, another model', () => {
     fails([remove('procA')], /step reference 'procA' must be 'procedure:label'/);
-    fails([move('proc:A', {})], /move of 'proc:A' names no 'before' or 'after' step/);
+    fails([move('proc:A', {})], /^variant 'bad': edits\[0\] \(move 'proc:A'\) must name exactly one of 'before' or 'after'$/);
     fails([insertAfter('proc:A', mark('B'))], /procedure 'proc' has two steps labeled 'B'/);
     fails([addProcedure(seq('proc', 'cpu', [mark('Z')]))], /variant adds procedure 'proc', which the model already has/);
     fails([], /variant 'bad' is for model 'other', not 'edits'/, 'other');

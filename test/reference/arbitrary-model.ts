@@ -896,9 +896,20 @@ export function buildModel(spec: ModelSpec): RandomModel {
   if (spec.arr) (decl as Record<string, Decl>).arr = arrayOf(spec.arr.len, toDecl(spec.arr, cpus));
   const hasPlain = [...spec.globals, ...spec.perCpu].some((f) => f.plain) || (spec.arr?.plain ?? false);
 
-  const toStep = (s: StepSpec): StepDef => {
+  // The labels of its own seq procedure a step's actions jump to (its declared jumps; 'NOWHERE' is not one).
+  const jumpsOf = (acts: readonly Action[], own: ReadonlySet<string>, out: Set<string>): Set<string> => {
+    for (const a of acts) {
+      if (a.a === 'goto' && own.has(a.label)) out.add(a.label);
+      if (a.a === 'call' && a.returnTo !== undefined && own.has(a.returnTo)) out.add(a.returnTo);
+      if (a.a === 'if' || a.a === 'each') jumpsOf(a.then, own, out);
+    }
+    return out;
+  };
+  const toStep = (s: StepSpec, p: ProcSpec): StepDef => {
     const guard = s.guard;
+    const jumps = p.kind === 'seq' ? [...jumpsOf(s.actions, new Set(p.steps.map((x) => x.label)), new Set())] : [];
     return step(s.label, `random step ${s.label}`, {
+      ...(jumps.length > 0 ? { jumps } : {}),
       ...(guard ? { when: (st: any, a: number, x: StepCtx) => !!evalExpr(guard, env(st, a, x)) } : {}),
       do: (st: any, a: number, x: StepCtx) => runActions(s.actions, env(st, a, x), spec),
       ...(s.choices > 1 ? { choose: { name: 'k', count: s.choices, of: null } } : {}),
@@ -906,7 +917,7 @@ export function buildModel(spec: ModelSpec): RandomModel {
     });
   };
   const procedures: ProcedureDef[] = spec.procs.map((p) =>
-    p.kind === 'seq' ? seq(p.name, p.actor, p.steps.map(toStep), { entry: p.entry }) : rules(p.name, p.actor, p.steps.map(toStep), { idleOnly: p.idleOnly }),
+    p.kind === 'seq' ? seq(p.name, p.actor, p.steps.map((s) => toStep(s, p)), { entry: p.entry }) : rules(p.name, p.actor, p.steps.map((s) => toStep(s, p)), { idleOnly: p.idleOnly }),
   );
 
   const model = defineModel({

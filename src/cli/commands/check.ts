@@ -37,6 +37,7 @@ export interface CheckArgs {
   simulate?: number;
   'walk-depth'?: number;
   seed?: number;
+  debug?: boolean;
 }
 
 export function checkOptions<T>(y: Argv<T>) {
@@ -111,6 +112,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
   const fp = a['verify-footprints'] ? verifyFootprints(r.program, { maxStates: a['max-states'], maxSeconds: a['max-seconds'] }) : null;
   const fpText = fp ? `\nfootprints: ${fp.problems.length === 0 ? 'respected' : 'VIOLATED'} on ${num(fp.transitions)} transitions of ${num(fp.states)} states${fp.complete ? '' : ' (incomplete)'}${fp.problems.map((x) => `\n  ${x}`).join('')}` : '';
   io.out(a.json ? JSON.stringify({ ...toJson(r), ...(saved ? { saved } : {}), ...(fp ? { footprints: fp } : {}) }) : renderResult(r) + (saved ? `\nsaved: ${saved}` : '') + fpText);
+  if (a.debug && r.stack) io.err(`${r.stack}\n`);
   if (fp && fp.problems.length > 0) return 2;
   return exitFor(r.verdict);
 }
