@@ -26,6 +26,7 @@
 // reduction, no symmetry, no sleep sets: every reachable state, every transition) and reports its own
 // state count; the search's `states` is unchanged.
 import { IDLE, type Program } from '../lang/compile.ts';
+import type { BusyDef } from '../lang/model.ts';
 import { exploreBfs, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
 import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
@@ -69,16 +70,22 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
   return { ...base, verdict: 'violation', found: { kind: 'stuck', prop: -1, reason: s.reason }, trace: traceTo(store, s.state) };
 }
 
-/** The actors with control state, numbered globally: kind index and instance of each. */
-interface Actors {
+/**
+ * What must always be able to finish: each actor with control state (busy while it is not at its idle
+ * pc), then each of the model's `busy` entries (busy while it names something in progress).
+ */
+interface Obligations {
   readonly n: number;
+  /** Per obligation: the actor kind index and instance, or -1 for a model entry. */
   readonly kind: Int32Array;
   readonly instance: Int32Array;
-  /** Global number of instance 0 of each kind (-1 for a kind without control state). */
+  /** Global number of instance 0 of each actor kind (-1 for a kind without control state). */
   readonly first: Int32Array;
+  /** The model's entries, numbered from `n - busy.length`. */
+  readonly busy: readonly { readonly name: string; readonly def: BusyDef<any> }[];
 }
 
-function controlActors(prog: Program): Actors {
+function obligations(prog: Program): Obligations {
   const kind: number[] = [];
   const instance: number[] = [];
   const first = new Int32Array(prog.actorKinds.length).fill(-1);
@@ -90,15 +97,21 @@ function controlActors(prog: Program): Actors {
       instance.push(a);
     }
   });
-  return { n: kind.length, kind: Int32Array.from(kind), instance: Int32Array.from(instance), first };
+  const { model, params, flags } = prog.instance;
+  const busy = Object.entries(model.busy?.(params, flags) ?? {}).map(([name, def]) => ({ name, def }));
+  for (let b = 0; b < busy.length; b++) {
+    kind.push(-1);
+    instance.push(b);
+  }
+  return { n: kind.length, kind: Int32Array.from(kind), instance: Int32Array.from(instance), first, busy };
 }
 
-/** Per (state, actor): REST (at its idle pc) and MOVES (a step of its procedure is enabled there). */
+/** Per (state, obligation): REST (not busy) and MOVES (an actor's: a step of its procedure is enabled there). */
 const REST = 1;
 const MOVES = 2;
 
 interface Graph {
-  readonly actors: Actors;
+  readonly actors: Obligations;
   /** flags[s * actors.n + a]: REST | MOVES. */
   readonly flags: Uint8Array;
   /** Predecessors of state s: pred[predAt[s] .. predAt[s + 1]). */
@@ -112,7 +125,8 @@ interface Graph {
 function buildGraph(prog: Program, store: StateStore): Graph {
   const V = store.count;
   const W = prog.words;
-  const actors = controlActors(prog);
+  const actors = obligations(prog);
+  const nActors = actors.n - actors.busy.length;
   const A = actors.n;
   const m = new Machine(prog);
   const base = new Int32Array(m.cur.length);
@@ -137,11 +151,13 @@ function buildGraph(prog: Program, store: StateStore): Graph {
   for (s = 0; s < V; s++) {
     at[s] = e;
     prog.unpack(store.arena, s * W, base);
-    for (let a = 0; a < A; a++) {
+    for (let a = 0; a < nActors; a++) {
       const k = prog.actorKinds[actors.kind[a]];
       if (base[k.pcSlot + actors.instance[a] * k.ctlStride] === IDLE) flags[s * A + a] |= REST;
     }
     m.cur.set(base);
+    m.ctx.cpu = -1;
+    for (let b = 0; b < actors.busy.length; b++) if (!actors.busy[b].def.when(m.view)) flags[s * A + nActors + b] |= REST;
     expand(base);
   }
   at[V] = e;
@@ -160,11 +176,12 @@ function buildGraph(prog: Program, store: StateStore): Graph {
  * The stuck state to report: per actor, a backward search from its rest states marks the states from
  * which it can get back to rest; among the unmarked states where it is busy, the first in BFS order
  * (a shortest trace) where its procedure's step is blocked (the guard is false: the wait itself),
- * or, if it never blocks (it keeps looping), the first one.
+ * or, if it never blocks (it keeps looping), the first one; for a model's `busy` entry, the first one.
  */
 function findStuck(prog: Program, store: StateStore, g: Graph): { state: number; reason: string } | null {
   const V = store.count;
   const A = g.actors.n;
+  const nActors = A - g.actors.busy.length;
   const canRest = new Uint8Array(V);
   const queue = new Uint32Array(V);
   let best = -1;
@@ -195,7 +212,7 @@ function findStuck(prog: Program, store: StateStore, g: Graph): { state: number;
     for (let v = 0; v < V && blocked < 0; v++) {
       if (canRest[v] !== 0) continue;
       if (first < 0) first = v;
-      if ((g.flags[v * A + a] & MOVES) === 0) blocked = v;
+      if (a < nActors && (g.flags[v * A + a] & MOVES) === 0) blocked = v;
     }
     // Prefer a blocked state; among those (or, if none, among the others) the earliest.
     const pick = blocked >= 0 ? blocked : first;
@@ -209,8 +226,15 @@ function findStuck(prog: Program, store: StateStore, g: Graph): { state: number;
   if (best < 0) return null;
   const base = new Int32Array(prog.layout.slots.length);
   prog.unpack(store.arena, best * prog.words, base);
-  const k = prog.actorKinds[g.actors.kind[bestActor]];
+  const ki = g.actors.kind[bestActor];
   const i = g.actors.instance[bestActor];
+  if (ki < 0) {
+    const m = new Machine(prog);
+    m.cur.set(base);
+    const b = g.actors.busy[i];
+    return { state: best, reason: busyReason(b.name, b.def.what(m.view)) };
+  }
+  const k = prog.actorKinds[ki];
   const at = k.pcSlot + i * k.ctlStride;
   const pc = base[at];
   const sp = base[at + 1];
@@ -231,6 +255,11 @@ export function stuckReason(actor: string, at: string, text: string, callers: re
   return blocked
     ? `${actor} is stuck in ${proc} at ${label} (${text})${from}: that step's guard is false here, and no execution from here brings ${actor} back to rest`
     : `${actor} never gets back to rest from ${proc} at ${label} (${text})${from}: every execution from here keeps it inside its procedures`;
+}
+
+/** The sentence for a model's `busy` entry `name` that can no longer end (`what`: what is in progress). */
+export function busyReason(name: string, what: string): string {
+  return `${name} never completes: ${what}, and no execution from here ends it`;
 }
 
 function splitName(name: string): [string, string] {

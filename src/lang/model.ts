@@ -123,6 +123,13 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly procedures: (p: Params<P>, f: Flags<F>) => readonly ProcedureDef<View<D>>[];
   /** States with no enabled step for which this holds are allowed ends, not deadlocks. */
   end?(s: View<D>): boolean;
+  /**
+   * Work in progress that is not an actor's procedure (the stuck-actor check): a call modeled as
+   * phases of a state field, a grace period. Each entry's `when` says whether it is in progress in a
+   * state (`what` says how far, for the report); from every reachable state where it is, some
+   * execution must end it, as every actor inside a procedure must be able to get back to rest.
+   */
+  readonly busy?: (p: Params<P>, f: Flags<F>) => Readonly<Record<string, BusyDef<View<D>>>>;
   /** Memory models this model supports (default: sc only). */
   readonly memory?: readonly MemoryModel[];
   /** Store-buffer depth per CPU under TSO (default 2). */
@@ -138,6 +145,11 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly symmetry?: (p: Params<P>, f: Flags<F>) => readonly SymmetrySpec[];
   /** Named scopes besides the default one (`--scope wide`). */
   readonly scopes?: Readonly<Record<string, ScopeDef>>;
+}
+
+export interface BusyDef<S> {
+  readonly when: (s: S) => boolean;
+  readonly what: (s: S) => string;
 }
 
 export interface SymmetrySpec {
