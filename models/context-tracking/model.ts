@@ -89,7 +89,7 @@ export default defineModel({
   // here that a grace period once started must be able to end (synchronize_rcu returns).
   busy: (p) => ({
     'the grace period': {
-      when: (s) => s.rcu.phase === ids.gp.waiting,
+      at: (s) => (s.rcu.phase === ids.gp.waiting ? 1 + s.rcu.qsmask : 0),
       what: (s) => `grace period G waits for a quiescent state of ${Array.from({ length: p.cpus }, (_, c) => c).filter((c) => (s.rcu.qsmask & (1 << c)) !== 0).map((c) => `cpu${c}`).join(', ') || 'no CPU'}`,
     },
   }),

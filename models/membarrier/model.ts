@@ -83,7 +83,7 @@ export default defineModel({
   // actor's procedure: the stuck-actor check is told here that a call in progress must be able to
   // return (e.g. the IPI wait P6w / G5w, or synchronize_rcu in GL1-GL2 and RG3-RG5).
   busy: () => ({
-    'the membarrier call': { when: (s) => s.call.phase !== CallPhase.ids.none, what: (s) => `membarrier(MEMBARRIER_CMD_${Cmd.names[s.call.cmd]}) is at ${CallPhase.names[s.call.phase]}` },
+    'the membarrier call': { at: (s) => s.call.phase /* none is 0 */, what: (s) => `membarrier(MEMBARRIER_CMD_${Cmd.names[s.call.cmd]}) is at ${CallPhase.names[s.call.phase]}` },
   }),
   memory: ['sc', 'tso', 'weak'],
   storeBufferDepth: 2,

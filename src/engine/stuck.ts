@@ -106,13 +106,16 @@ function obligations(prog: Program): Obligations {
   return { n: kind.length, kind: Int32Array.from(kind), instance: Int32Array.from(instance), first, busy };
 }
 
-/** Per (state, obligation): REST (not busy) and MOVES (an actor's: a step of its procedure is enabled there). */
+/**
+ * Per (state, obligation): REST (not busy) and MOVES (an actor: a step of its procedures is enabled
+ * there; a model entry: a transition from there changes where it is).
+ */
 const REST = 1;
 const MOVES = 2;
 
 interface Graph {
-  readonly actors: Obligations;
-  /** flags[s * actors.n + a]: REST | MOVES. */
+  readonly obl: Obligations;
+  /** flags[s * obl.n + j]: REST | MOVES. */
   readonly flags: Uint8Array;
   /** Predecessors of state s: pred[predAt[s] .. predAt[s + 1]). */
   readonly predAt: Uint32Array;
@@ -125,13 +128,15 @@ interface Graph {
 function buildGraph(prog: Program, store: StateStore): Graph {
   const V = store.count;
   const W = prog.words;
-  const actors = obligations(prog);
-  const nActors = actors.n - actors.busy.length;
-  const A = actors.n;
+  const obl = obligations(prog);
+  const A = obl.n;
+  const nActors = A - obl.busy.length;
+  const B = obl.busy.length;
   const m = new Machine(prog);
   const base = new Int32Array(m.cur.length);
   const tmp = new Uint32Array(W);
   const flags = new Uint8Array(V * A);
+  const where = new Int32Array(V * B); // each model entry's `at` per state
   const kindOfStep = Int32Array.from(prog.steps.map((st) => prog.actorKinds.findIndex((k) => k.name === st.actorKind)));
   const seqStep = Uint8Array.from(prog.steps.map((st) => (st.kind === 'seq' ? 1 : 0)));
   // Forward edges, state by state in id order: successors of s are to[at[s] .. at[s + 1]).
@@ -144,7 +149,7 @@ function buildGraph(prog: Program, store: StateStore): Graph {
     if (t < 0) throw new Error('internal: a successor of a stored state is not stored (the search was not complete)');
     if (e === to.length) to = grown(to, e + 1);
     to[e++] = t;
-    const g = actors.first[kindOfStep[step]];
+    const g = obl.first[kindOfStep[step]];
     if (g >= 0 && seqStep[step] === 1) flags[s * A + g + actor] |= MOVES;
     return false;
   });
@@ -152,15 +157,20 @@ function buildGraph(prog: Program, store: StateStore): Graph {
     at[s] = e;
     prog.unpack(store.arena, s * W, base);
     for (let a = 0; a < nActors; a++) {
-      const k = prog.actorKinds[actors.kind[a]];
-      if (base[k.pcSlot + actors.instance[a] * k.ctlStride] === IDLE) flags[s * A + a] |= REST;
+      const k = prog.actorKinds[obl.kind[a]];
+      if (base[k.pcSlot + obl.instance[a] * k.ctlStride] === IDLE) flags[s * A + a] |= REST;
     }
     m.cur.set(base);
     m.ctx.cpu = -1;
-    for (let b = 0; b < actors.busy.length; b++) if (!actors.busy[b].def.when(m.view)) flags[s * A + nActors + b] |= REST;
+    for (let b = 0; b < B; b++) {
+      const w = obl.busy[b].def.at(m.view);
+      where[s * B + b] = w;
+      if (w === 0) flags[s * A + nActors + b] |= REST;
+    }
     expand(base);
   }
   at[V] = e;
+  for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) for (let b = 0; b < B; b++) if (where[to[i] * B + b] !== where[v * B + b]) flags[v * A + nActors + b] |= MOVES;
   // Predecessor lists (counting sort of the edges by target).
   const predAt = new Uint32Array(V + 1);
   for (let i = 0; i < e; i++) predAt[to[i] + 1]++;
@@ -168,98 +178,120 @@ function buildGraph(prog: Program, store: StateStore): Graph {
   const fill = predAt.slice(0, V);
   const pred = new Uint32Array(e);
   for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) pred[fill[to[i]]++] = v;
-  const bytes = flags.byteLength + at.byteLength + to.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
-  return { actors, flags, predAt, pred, edges: e, bytes };
+  const bytes = flags.byteLength + where.byteLength + at.byteLength + to.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
+  return { obl, flags, predAt, pred, edges: e, bytes };
+}
+
+/** How definite a stuck state is: it never moves again, it is blocked here, it just never gets back to rest. */
+const FOREVER = 3;
+const BLOCKED = 2;
+const BUSY = 1;
+
+/** Marks in `mark` the states from which some state with `bit` set for obligation j is reachable. */
+function canReach(g: Graph, j: number, bit: number, mark: Uint8Array, queue: Uint32Array): void {
+  const V = mark.length;
+  const A = g.obl.n;
+  mark.fill(0);
+  let head = 0;
+  let tail = 0;
+  for (let v = 0; v < V; v++) {
+    if ((g.flags[v * A + j] & bit) !== 0) {
+      mark[v] = 1;
+      queue[tail++] = v;
+    }
+  }
+  while (head < tail) {
+    const v = queue[head++];
+    for (let i = g.predAt[v]; i < g.predAt[v + 1]; i++) {
+      const u = g.pred[i];
+      if (mark[u] === 0) {
+        mark[u] = 1;
+        queue[tail++] = u;
+      }
+    }
+  }
 }
 
 /**
- * The stuck state to report: per actor, a backward search from its rest states marks the states from
- * which it can get back to rest; among the unmarked states where it is busy, the first in BFS order
- * (a shortest trace) where its procedure's step is blocked (the guard is false: the wait itself),
- * or, if it never blocks (it keeps looping), the first one; for a model's `busy` entry, the first one.
+ * The stuck state to report. Per obligation, backward searches mark the states from which it can get
+ * back to rest, and those from which it can still move; an unmarked busy state is stuck. Reported is
+ * the most definite kind of stuck state, the first in BFS order (a shortest trace): one from which
+ * the obligation never moves again (the guard of the step it waits at stays false), else one where
+ * it is blocked, else (it keeps looping) the first stuck state; ties go to the first obligation.
  */
 function findStuck(prog: Program, store: StateStore, g: Graph): { state: number; reason: string } | null {
   const V = store.count;
-  const A = g.actors.n;
-  const nActors = A - g.actors.busy.length;
+  const A = g.obl.n;
   const canRest = new Uint8Array(V);
+  const canMove = new Uint8Array(V);
   const queue = new Uint32Array(V);
   let best = -1;
-  let bestActor = -1;
-  let bestBlocked = false;
-  for (let a = 0; a < A; a++) {
-    canRest.fill(0);
-    let head = 0;
-    let tail = 0;
+  let bestJ = -1;
+  let bestRank = 0;
+  for (let j = 0; j < A; j++) {
+    canReach(g, j, REST, canRest, queue);
+    let rank = 0;
+    let pick = -1;
     for (let v = 0; v < V; v++) {
-      if ((g.flags[v * A + a] & REST) !== 0) {
-        canRest[v] = 1;
-        queue[tail++] = v;
-      }
-    }
-    while (head < tail) {
-      const v = queue[head++];
-      for (let i = g.predAt[v]; i < g.predAt[v + 1]; i++) {
-        const u = g.pred[i];
-        if (canRest[u] === 0) {
-          canRest[u] = 1;
-          queue[tail++] = u;
-        }
-      }
-    }
-    let first = -1;
-    let blocked = -1;
-    for (let v = 0; v < V && blocked < 0; v++) {
       if (canRest[v] !== 0) continue;
-      if (first < 0) first = v;
-      if (a < nActors && (g.flags[v * A + a] & MOVES) === 0) blocked = v;
+      if (rank === 0) canReach(g, j, MOVES, canMove, queue); // only for an obligation that is stuck somewhere
+      const r = canMove[v] === 0 ? FOREVER : (g.flags[v * A + j] & MOVES) === 0 ? BLOCKED : BUSY;
+      if (r > rank) {
+        rank = r;
+        pick = v;
+        if (r === FOREVER) break;
+      }
     }
-    // Prefer a blocked state; among those (or, if none, among the others) the earliest.
-    const pick = blocked >= 0 ? blocked : first;
-    if (pick < 0) continue;
-    if (best < 0 || (blocked >= 0 && !bestBlocked) || ((blocked >= 0) === bestBlocked && pick < best)) {
+    if (rank > bestRank) {
       best = pick;
-      bestActor = a;
-      bestBlocked = blocked >= 0;
+      bestJ = j;
+      bestRank = rank;
     }
   }
   if (best < 0) return null;
+  return { state: best, reason: describe(prog, store, g.obl, bestJ, best, bestRank) };
+}
+
+/** The sentence for obligation j stuck in state v. */
+function describe(prog: Program, store: StateStore, obl: Obligations, j: number, v: number, rank: number): string {
   const base = new Int32Array(prog.layout.slots.length);
-  prog.unpack(store.arena, best * prog.words, base);
-  const ki = g.actors.kind[bestActor];
-  const i = g.actors.instance[bestActor];
+  prog.unpack(store.arena, v * prog.words, base);
+  const ki = obl.kind[j];
+  const i = obl.instance[j];
   if (ki < 0) {
     const m = new Machine(prog);
     m.cur.set(base);
-    const b = g.actors.busy[i];
-    return { state: best, reason: busyReason(b.name, b.def.what(m.view)) };
+    const b = obl.busy[i];
+    return busyReason(b.name, b.def.what(m.view), rank === FOREVER);
   }
   const k = prog.actorKinds[ki];
   const at = k.pcSlot + i * k.ctlStride;
   const pc = base[at];
   const sp = base[at + 1];
   const callers: string[] = [];
-  for (let j = sp - 1; j >= 0; j--) callers.push(k.pcNames[base[at + 2 + j]]);
+  for (let d = sp - 1; d >= 0; d--) callers.push(k.pcNames[base[at + 2 + d]]);
   const st = prog.steps.find((x) => x.actorKind === k.name && x.kind === 'seq' && x.pc === pc)!;
-  return { state: best, reason: stuckReason(`${k.name}${i}`, k.pcNames[pc], st.text, callers, bestBlocked) };
+  return stuckReason(`${k.name}${i}`, k.pcNames[pc], st.text, callers, rank === FOREVER ? 'forever' : rank === BLOCKED ? 'blocked' : 'looping');
 }
 
 /**
  * The sentence for an actor stuck at `at` (`proc:label`, its step described by `text`), with the
- * return points of the frames below it (innermost first). The reference explorer words its verdict
- * with the same function, so the two explorers' reasons compare as strings.
+ * return points of the frames below it (innermost first): `forever` when it never takes a step again,
+ * `blocked` when that step's guard is false here, `looping` when it keeps taking steps. The reference
+ * explorer words its verdict with the same function, so the two explorers' reasons compare as strings.
  */
-export function stuckReason(actor: string, at: string, text: string, callers: readonly string[], blocked: boolean): string {
+export function stuckReason(actor: string, at: string, text: string, callers: readonly string[], how: 'forever' | 'blocked' | 'looping'): string {
   const [proc, label] = splitName(at);
   const from = callers.filter((c) => c !== 'idle').map((c) => `, called from ${splitName(c)[0]} (returning to ${splitName(c)[1]})`).join('');
-  return blocked
-    ? `${actor} is stuck in ${proc} at ${label} (${text})${from}: that step's guard is false here, and no execution from here brings ${actor} back to rest`
-    : `${actor} never gets back to rest from ${proc} at ${label} (${text})${from}: every execution from here keeps it inside its procedures`;
+  const where = `${proc} at ${label} (${text})${from}`;
+  if (how === 'forever') return `${actor} is stuck in ${where}: that step's guard stays false in every state reachable from here`;
+  if (how === 'blocked') return `${actor} is stuck in ${where}: that step's guard is false here, and no execution from here brings ${actor} back to rest`;
+  return `${actor} never gets back to rest from ${where}: every execution from here keeps it inside its procedures`;
 }
 
-/** The sentence for a model's `busy` entry `name` that can no longer end (`what`: what is in progress). */
-export function busyReason(name: string, what: string): string {
-  return `${name} never completes: ${what}, and no execution from here ends it`;
+/** The sentence for a model's `busy` entry `name` that can no longer end (`what`: where it is). */
+export function busyReason(name: string, what: string, forever: boolean): string {
+  return `${name} never completes: ${what}${forever ? ', and stays there in every execution from here' : ', and no execution from here ends it'}`;
 }
 
 function splitName(name: string): [string, string] {

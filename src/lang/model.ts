@@ -125,9 +125,10 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   end?(s: View<D>): boolean;
   /**
    * Work in progress that is not an actor's procedure (the stuck-actor check): a call modeled as
-   * phases of a state field, a grace period. Each entry's `when` says whether it is in progress in a
-   * state (`what` says how far, for the report); from every reachable state where it is, some
-   * execution must end it, as every actor inside a procedure must be able to get back to rest.
+   * phases of a state field, a grace period. Each entry's `at` says where it is in a state (0: not
+   * in progress; another number per point it can wait at, like a program counter) and `what` says
+   * so in words, for the report; from every reachable state where it is in progress, some execution
+   * must end it, as every actor inside a procedure must be able to get back to rest.
    */
   readonly busy?: (p: Params<P>, f: Flags<F>) => Readonly<Record<string, BusyDef<View<D>>>>;
   /** Memory models this model supports (default: sc only). */
@@ -148,7 +149,7 @@ export interface ModelDef<P extends string = string, F extends string = string, 
 }
 
 export interface BusyDef<S> {
-  readonly when: (s: S) => boolean;
+  readonly at: (s: S) => number;
   readonly what: (s: S) => string;
 }
 
