@@ -153,20 +153,26 @@ function buildGraph(prog: Program, store: StateStore): Graph {
     if (g >= 0 && seqStep[step] === 1) flags[s * A + g + actor] |= MOVES;
     return false;
   });
+  const bounds = boundedSteps(prog);
   for (s = 0; s < V; s++) {
     at[s] = e;
     prog.unpack(store.arena, s * W, base);
-    for (let a = 0; a < nActors; a++) {
-      const k = prog.actorKinds[obl.kind[a]];
-      if (base[k.pcSlot + obl.instance[a] * k.ctlStride] === IDLE) flags[s * A + a] |= REST;
-    }
     m.cur.set(base);
     m.ctx.cpu = -1;
+    let cut = false;
+    for (let a = 0; a < nActors; a++) {
+      const k = prog.actorKinds[obl.kind[a]];
+      const pc = base[k.pcSlot + obl.instance[a] * k.ctlStride];
+      if (pc === IDLE) flags[s * A + a] |= REST;
+      const bounded = bounds[obl.kind[a]][pc];
+      if (bounded !== null && bounded(m.view, obl.instance[a])) cut = true;
+    }
     for (let b = 0; b < B; b++) {
       const w = obl.busy[b].def.at(m.view);
       where[s * B + b] = w;
       if (w === 0) flags[s * A + nActors + b] |= REST;
     }
+    if (cut) for (let j = 0; j < A; j++) flags[s * A + j] |= REST;
     expand(base);
   }
   at[V] = e;
@@ -180,6 +186,21 @@ function buildGraph(prog: Program, store: StateStore): Graph {
   for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) pred[fill[to[i]]++] = v;
   const bytes = flags.byteLength + where.byteLength + at.byteLength + to.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
   return { obl, flags, predAt, pred, edges: e, bytes };
+}
+
+/**
+ * Per actor kind and pc: the `bounded` predicate of the seq step there, or null. A state where an
+ * actor waits at a step whose scope bound is used up ends the explored behaviour (the kernel goes on
+ * beyond the scope there): every obligation counts as at rest in it.
+ */
+function boundedSteps(prog: Program): (((s: any, a: number) => boolean) | null)[][] {
+  const procs = prog.instance.procedures;
+  return prog.actorKinds.map((k) =>
+    k.pcNames.map((_, pc) => {
+      const st = prog.steps.find((x) => x.actorKind === k.name && x.kind === 'seq' && x.pc === pc);
+      return st ? (procs.find((p) => p.name === st.proc)?.steps.find((d) => d.label === st.label)?.bounded ?? null) : null;
+    }),
+  );
 }
 
 /** How definite a stuck state is: it never moves again, it is blocked here, it just never gets back to rest. */

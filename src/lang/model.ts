@@ -87,6 +87,12 @@ export interface StepDef<S = any> {
   readonly choose?: ChoiceSpec;
   /** A full fence before the step's own accesses (LOCK prefix, smp_mb, serializing instruction). */
   readonly fence?: boolean;
+  /**
+   * When the guard is false only because a bound of the scope is used up (the context switches a CPU
+   * may make): a state where an actor waits at this step while this holds is where the explored
+   * behaviour ends, not a hang, so the stuck-actor check asks nothing of it.
+   */
+  readonly bounded?: (s: S, a: number) => boolean;
 }
 
 export interface ProcedureDef<S = any> {
