@@ -460,10 +460,24 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     return atMemo[b].get(v)!;
   };
   const A = actors.length;
+  // A state where an actor waits at a step whose scope bound is used up (`bounded`) ends the explored
+  // behaviour: every obligation is at rest there.
+  const boundedAt = new Map<string, (s: unknown, a: number) => boolean>();
+  for (const p of inst.procedures) if (p.kind === 'seq') for (const d of p.steps) if (d.bounded) boundedAt.set(`${p.name}:${d.label}`, d.bounded);
+  const cutMemo = new Map<number, boolean>();
+  const cut = (v: number): boolean => {
+    if (!cutMemo.has(v)) {
+      cur = queue[v].state;
+      cpu = -1;
+      where = 'bounded';
+      cutMemo.set(v, actors.some(({ kind, a }) => boundedAt.get(cur.get(pcKey(kind, a)) as string)?.(view, a) === true));
+    }
+    return cutMemo.get(v)!;
+  };
   const found = naiveStuck({
     succ,
     obligations: A + busy.length,
-    rest: (j, v) => (j < A ? queue[v].state.get(pcKey(actors[j].kind, actors[j].a)) === IDLE_PC : at(j - A, v) === 0),
+    rest: (j, v) => cut(v) || (j < A ? queue[v].state.get(pcKey(actors[j].kind, actors[j].a)) === IDLE_PC : at(j - A, v) === 0),
     moves: (j, v) => (j < A ? seqMoved[v].has(`${actors[j].kind}${actors[j].a}`) : succ[v].some((w) => at(j - A, w) !== at(j - A, v))),
   });
   if (found === null) return result('ok');

@@ -47,6 +47,10 @@ describe('stuck actors', () => {
     expect(steps(r)).toHaveLength(4);
   });
 
+  it("a wait the scope's bound cuts off (the step's `bounded`) is where the explored behaviour ends, not a hang", () => {
+    expect(check(waiter, [], { params: { posts: 1 }, flags: { bounded: true } })).toMatchObject({ verdict: 'ok', states: 48 });
+  });
+
   it('under partial-order and symmetry reduction: the same verdict and trace, from an unreduced graph', () => {
     const plain = check(waiter, [], { params: { cpus: 3, posts: 2 } });
     const reduced = check(waiter, [], { params: { cpus: 3, posts: 2 }, por: true, symmetry: true });

@@ -68,6 +68,7 @@ describe('the stuck check agrees with the reference on the waiter fixture', () =
     { what: 'looping at the wait', params: { posts: 1 }, flags: { spin: true } },
     { what: 'three CPUs, two tokens', params: { cpus: 3, posts: 2 }, flags: {} },
     { what: 'enough tokens: ok', params: { cpus: 3, posts: 3 }, flags: {} },
+    { what: 'the posts are a scope bound: ok', params: { cpus: 3, posts: 2 }, flags: { bounded: true } },
   ];
   for (const c of cases) {
     it(c.what, () => {
