@@ -55,7 +55,9 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
   let store = main.store;
   let extraBytes = 0;
   if (!reuse) {
-    const g = exploreBfs(prog, { maxStates: opts.maxStates, maxSeconds: opts.maxSeconds, maxMemoryBytes: opts.maxMemoryBytes, deadlock: false, onProgress: opts.onProgress });
+    // The limits hold for the search and this exploration together: the time left, the states and bytes.
+    const maxSeconds = opts.maxSeconds === undefined ? undefined : Math.max(0, opts.maxSeconds - main.seconds);
+    const g = exploreBfs(prog, { maxStates: opts.maxStates, maxSeconds, maxMemoryBytes: opts.maxMemoryBytes, deadlock: false, onProgress: opts.onProgress });
     const base = { states: g.states, transitions: g.transitions, seconds: (performance.now() - t0) / 1000, bytes: g.bytes, graph: 'unreduced' as const };
     if (g.verdict === 'incomplete') return { ...base, verdict: 'incomplete', limit: `${g.limit} (the unreduced exploration of the stuck-actor check)` };
     // A violation the reduced search did not find would be a reduction's fault: report it as found.
@@ -64,8 +66,10 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
     extraBytes = g.bytes;
   }
   const graph = buildGraph(prog, store);
-  const s = findStuck(prog, store, graph);
   const base = { states: store.count, transitions: graph.edges, seconds: (performance.now() - t0) / 1000, bytes: extraBytes + graph.bytes, graph: reuse ? ('search' as const) : ('unreduced' as const) };
+  const maxBytes = opts.maxMemoryBytes ?? Infinity;
+  if (main.bytes + base.bytes > maxBytes) return { ...base, verdict: 'incomplete', limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB (the stuck-actor check's graph)` };
+  const s = findStuck(prog, store, graph);
   if (s === null) return { ...base, verdict: 'ok' };
   return { ...base, verdict: 'violation', found: { kind: 'stuck', prop: -1, reason: s.reason }, trace: traceTo(store, s.state) };
 }

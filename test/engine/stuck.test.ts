@@ -71,6 +71,12 @@ describe('stuck actors', () => {
     expect(r.limit).toBe('max-states 2000 (the unreduced exploration of the stuck-actor check)');
   });
 
+  it('a memory limit the graph would pass makes the verdict incomplete', () => {
+    const r = check(waiter, [], { params: { posts: 1 }, maxMemoryBytes: 2 ** 20 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe("max-memory 1 MiB (the stuck-actor check's graph)");
+  });
+
   it('a search that hits a limit does not run the check', () => {
     const r = check(waiter, [], { params: { cpus: 3, posts: 2, ticks: 2 }, maxStates: 1500 });
     expect(r.verdict).toBe('incomplete');
