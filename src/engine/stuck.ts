@@ -24,7 +24,8 @@
 // representative names its actors in another order than the execution that reached it. So when the
 // search stored a reduced graph, the stuck check explores the unreduced one itself (no partial-order
 // reduction, no symmetry, no sleep sets: every reachable state, every transition) and reports its own
-// state count; the search's `states` is unchanged.
+// state count; the search's `states` is unchanged. (A partial-order reduction that never took an ample
+// set expanded every state fully: its graph is the unreduced one.)
 import { IDLE, type Program } from '../lang/compile.ts';
 import type { BusyDef } from '../lang/model.ts';
 import { exploreBfs, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
@@ -51,7 +52,8 @@ export interface StuckResult {
 /** Stuck-actor check after a complete search `main` of `prog` (limits as in `opts`). */
 export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOptions = {}): StuckResult {
   const t0 = performance.now();
-  const reuse = !main.por && !main.symmetry;
+  // Partial-order reduction that never took an ample set stored every state with every transition.
+  const reuse = !main.symmetry && (!main.por || main.ampleStates === 0);
   let store = main.store;
   let extraBytes = 0;
   if (!reuse) {
