@@ -43,6 +43,18 @@ export default defineModel({
     mmGen: int(0, p.gens),
     flushing: bool(),
   }),
+  // A flush in progress must be able to return (the stuck-actor check): its IPIs are all handled.
+  busy: (p) => ({
+    'the flush': {
+      at: (s) => {
+        if (!s.flushing) return 0;
+        let pending = 0; // where the flush waits: the CPUs whose flush IPI is still pending
+        for (let c = 0; c < p.cpus; c++) if (s.cpu[c].ipiPending) pending |= 1 << c;
+        return 1 + pending;
+      },
+      what: (s) => `flush_tlb_mm_range of generation ${s.mmGen} waits for the flush IPIs of ${Array.from({ length: p.cpus }, (_, c) => c).filter((c) => s.cpu[c].ipiPending).map((c) => `cpu${c}`).join(', ') || 'no CPU'}`,
+    },
+  }),
   procedures: (p, f) => [
     rules('switch_to_user', 'cpu', [
       step('U', 'switch to a user task of the mm: unlazy (catch up) or load the mm', {

@@ -85,4 +85,12 @@ export default defineModel({
   },
   stackDepth: 8,
   procedures: (p, f) => [...ctProcedures(), ...syscallProcedures(f), ...irqProcedures(p, f), ...idleProcedures(), ...rcuProcedures(p)],
+  // The grace period is the gp actor's phase (rcu.ts), not a procedure: the stuck-actor check is told
+  // here that a grace period once started must be able to end (synchronize_rcu returns).
+  busy: (p) => ({
+    'the grace period': {
+      at: (s) => (s.rcu.phase === ids.gp.waiting ? 1 + s.rcu.qsmask : 0),
+      what: (s) => `grace period G waits for a quiescent state of ${Array.from({ length: p.cpus }, (_, c) => c).filter((c) => (s.rcu.qsmask & (1 << c)) !== 0).map((c) => `cpu${c}`).join(', ') || 'no CPU'}`,
+    },
+  }),
 });

@@ -6,6 +6,7 @@
 // lazy, is the TLB fresh (a nondeterministic choice)" (lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
 import { ARCHS, archTraits } from './arch.ts';
+import { CallPhase, Cmd } from './defs.ts';
 import { ipiProcedures } from './ipi.ts';
 import { mmTransitionProcedures } from './mm-transitions.ts';
 import { schedProcedures } from './sched.ts';
@@ -78,6 +79,12 @@ export default defineModel({
       ...userProcedures(p),
     ];
   },
+  // The call is the caller task's, its program counter call.phase (syscall.ts), so it is not an
+  // actor's procedure: the stuck-actor check is told here that a call in progress must be able to
+  // return (e.g. the IPI wait P6w / G5w, or synchronize_rcu in GL1-GL2 and RG3-RG5).
+  busy: () => ({
+    'the membarrier call': { at: (s) => s.call.phase /* none is 0 */, what: (s) => `membarrier(MEMBARRIER_CMD_${Cmd.names[s.call.cmd]}) is at ${CallPhase.names[s.call.phase]}` },
+  }),
   memory: ['sc', 'tso', 'weak'],
   storeBufferDepth: 2,
   stackDepth: 5,

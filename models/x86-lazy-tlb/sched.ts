@@ -55,6 +55,9 @@ export function contextSwitch(e: Env) {
         // kthreadUseMmPreempt scope) the kthread preempted between kthread_use_mm and kthread_unuse_mm: a kthread with
         // next->mm set, which context_switch switches in like a user task (kernel/sched/core.c)
         choose: { name: 'next', count: e.M + (f.kthreadUseMm && f.kthreadUseMmPreempt ? 2 : 1), of: null },
+        // The scope's switch budget (param switches) used up: a CPU that must switch here (a preemption
+        // switching out and back) leaves the explored behaviour, it does not hang.
+        bounded: (s, c) => s.cpu[c].switches === 0,
         when: (s, c, x) => {
           const me = s.cpu[c];
           // own scope bound first, then the shared task state. A kthread inside kthread_use_mm (between

@@ -47,6 +47,7 @@ export interface RawStep {
 export type Found =
   | { readonly kind: 'invariant' | 'monitor'; readonly prop: number; readonly reason: string }
   | { readonly kind: 'deadlock'; readonly prop: -1; readonly reason: string }
+  | { readonly kind: 'stuck'; readonly prop: -1; readonly reason: string }
   | { readonly kind: 'error'; readonly prop: -1; readonly reason: string; readonly stack?: string };
 
 export interface ExploreResult {

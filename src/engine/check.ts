@@ -7,6 +7,7 @@ import type { PropertyDef } from '../lang/property.ts';
 import { buildTrace, type TraceRow } from '../trace/trace.ts';
 import { exploreBfs, type ExploreOptions, type RawStep } from './bfs.ts';
 import { simulate, type SimulateResult } from './simulate.ts';
+import { checkStuck, type StuckResult } from './stuck.ts';
 import { boundedSearch, shrink } from '../trace/shrink.ts';
 import { replayRaw } from '../trace/replay.ts';
 
@@ -34,6 +35,8 @@ export interface CheckResult {
   readonly sleep: boolean;
   readonly slept: number;
   readonly reopened: number;
+  /** The stuck-actor check after a complete search (null when off, or when the search did not complete). */
+  readonly liveness: Omit<StuckResult, 'found' | 'trace' | 'limit'> | null;
   /** For incomplete: the limit that was hit. */
   readonly limit?: string;
   /** For a violation: the property name (`deadlock` for a deadlock); for an error: `model-error`. */
@@ -58,13 +61,17 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly simulate?: { readonly runs: number; readonly depth: number; readonly seed: number };
   /** Shrink a counterexample (shortest, fewest context switches, smallest params). */
   readonly shrink?: boolean;
+  /** The stuck-actor check after a complete search (default on). */
+  readonly liveness?: boolean;
 }
 
 export function check(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions = {}): CheckResult {
   const t0 = performance.now();
   const inst = instantiate(model, allProperties, opts);
   const prog = compile(inst);
-  const r = opts.simulate ? fromSimulation(prog, simulate(prog, opts.simulate), t0) : exploreBfs(prog, opts);
+  const searched = opts.simulate ? fromSimulation(prog, simulate(prog, opts.simulate), t0) : exploreBfs(prog, opts);
+  const stuck = !('runs' in searched) && searched.verdict === 'ok' && opts.liveness !== false ? checkStuck(prog, searched, opts) : null;
+  const r = stuck !== null && stuck.verdict !== 'ok' ? { ...searched, verdict: stuck.verdict, limit: stuck.limit, found: stuck.found, trace: stuck.trace } : searched;
   const base = {
     verdict: r.verdict,
     model: model.name,
@@ -85,6 +92,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     sleep: r.sleep,
     slept: r.slept,
     reopened: r.reopened,
+    liveness: stuck && { verdict: stuck.verdict, states: stuck.states, transitions: stuck.transitions, seconds: stuck.seconds, bytes: stuck.bytes, graph: stuck.graph },
     actors: actorNames(prog),
     program: prog,
     ...('runs' in r ? { simulation: { runs: r.runs, seed: opts.simulate!.seed, path: r.path } } : {}),
@@ -95,8 +103,8 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
   const prop = f.prop >= 0 ? inst.properties[f.prop] : null;
   const found = {
     ...base,
-    property: prop ? prop.name : f.kind === 'deadlock' ? 'deadlock' : 'model-error',
-    statement: prop ? prop.statement : f.kind === 'deadlock' ? 'Some step is always enabled, except in an allowed end state.' : '',
+    property: prop ? prop.name : f.kind === 'error' ? 'model-error' : f.kind,
+    statement: prop ? prop.statement : f.kind === 'deadlock' ? 'Some step is always enabled, except in an allowed end state.' : f.kind === 'stuck' ? STUCK_STATEMENT : '',
     reason: f.reason,
     ...('stack' in f && f.stack ? { stack: f.stack } : {}),
     trace: buildTrace(prog, r.trace ?? []),
@@ -125,6 +133,8 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     shrunk: { from: sh.from, to: sh.to, incomplete: sh.incomplete },
   };
 }
+
+const STUCK_STATEMENT = 'An actor inside a procedure can always still get back to rest: from every reachable state some execution completes the procedures it is in.';
 
 /** Actor instances in column order (CPUs first). */
 export function actorNames(prog: Program): string[] {

@@ -94,6 +94,12 @@ export interface StepDef<S = any> {
    * rejected at load; a jump to an undeclared label is a model error.
    */
   readonly jumps?: readonly string[];
+  /**
+   * When the guard is false only because a bound of the scope is used up (the context switches a CPU
+   * may make): a state where an actor waits at this step while this holds is where the explored
+   * behaviour ends, not a hang, so the stuck-actor check asks nothing of it.
+   */
+  readonly bounded?: (s: S, a: number) => boolean;
 }
 
 export interface ProcedureDef<S = any> {
@@ -130,6 +136,14 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly procedures: (p: Params<P>, f: Flags<F>) => readonly ProcedureDef<View<D>>[];
   /** States with no enabled step for which this holds are allowed ends, not deadlocks. */
   end?(s: View<D>): boolean;
+  /**
+   * Work in progress that is not an actor's procedure (the stuck-actor check): a call modeled as
+   * phases of a state field, a grace period. Each entry's `at` says where it is in a state (0: not
+   * in progress; another number per point it can wait at, like a program counter) and `what` says
+   * so in words, for the report; from every reachable state where it is in progress, some execution
+   * must end it, as every actor inside a procedure must be able to get back to rest.
+   */
+  readonly busy?: (p: Params<P>, f: Flags<F>) => Readonly<Record<string, BusyDef<View<D>>>>;
   /** Memory models this model supports (default: sc only). */
   readonly memory?: readonly MemoryModel[];
   /** Store-buffer depth per CPU under TSO (default 2). */
@@ -145,6 +159,11 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly symmetry?: (p: Params<P>, f: Flags<F>) => readonly SymmetrySpec[];
   /** Named scopes besides the default one (`--scope wide`). */
   readonly scopes?: Readonly<Record<string, ScopeDef>>;
+}
+
+export interface BusyDef<S> {
+  readonly at: (s: S) => number;
+  readonly what: (s: S) => string;
 }
 
 export interface SymmetrySpec {

@@ -19,7 +19,8 @@
 // idle-only rules), then every other rule, the store-buffer drain last; choices in order. A monitor
 // failure is reported with the failing transition (also when it leads to a stored state), an
 // invariant is checked on each new state, a state without enabled transitions is a deadlock unless
-// the model's `end` holds, and a ModelError is reported with the transition that raised it.
+// the model's `end` holds, and a ModelError is reported with the transition that raised it. After a
+// complete search without a violation, the stuck-actor check (./stuck.ts) runs on the explored graph.
 import { List, Map as IMap, Set as ISet } from 'immutable';
 import { ModelError } from '../lang/errors.ts';
 import { instantiate, type Instance, type InstanceOptions } from '../lang/instantiate.ts';
@@ -28,6 +29,9 @@ import type { EventHandler, MonitorCtx, PropertyDef } from '../lang/property.ts'
 import type { RecordDecl } from '../lang/schema.ts';
 import { collectFields, describeDomain, firstValue, inDomain, type Field, type Scalar } from './fields.ts';
 import { buildSteps, IDLE_PC, type RefStep } from './steps.ts';
+import { naiveStuck } from './stuck.ts';
+// Only the wording of a stuck verdict is shared with the fast explorer, so that reasons compare as strings.
+import { busyReason, stuckReason } from '../engine/stuck.ts';
 import { recordView, type Access } from './view.ts';
 
 export interface ReferenceOptions extends InstanceOptions {
@@ -35,6 +39,8 @@ export interface ReferenceOptions extends InstanceOptions {
   readonly deadlock?: boolean;
   /** Give up (verdict 'incomplete') once this many states are stored. */
   readonly maxStates?: number;
+  /** After a complete search, report stuck actors and busy entries that can never end (default true). */
+  readonly liveness?: boolean;
 }
 
 export interface ReferenceResult {
@@ -47,7 +53,7 @@ export interface ReferenceResult {
   readonly depth: number;
   /** Violated property, 'deadlock', or 'model-error' for an error. */
   readonly property?: string;
-  readonly kind?: 'invariant' | 'monitor' | 'deadlock' | 'error';
+  readonly kind?: 'invariant' | 'monitor' | 'deadlock' | 'stuck' | 'error';
   readonly reason?: string;
   /** Transitions from the initial state to the violation (including the failing one). */
   readonly traceLength?: number;
@@ -346,6 +352,12 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     return errorAt(e, null);
   }
   visited.add(init);
+  // For the stuck check: each state's index (BFS order), successors, and the actors that took a step
+  // of their procedures from it.
+  const index = IMap<State, number>().asMutable();
+  index.set(init, 0);
+  const succ: number[][] = [];
+  const seqMoved: Set<string>[] = [];
   try {
     const v = invariantFailure(init);
     if (v) return result('violation', { property: propName(v.prop), kind: 'invariant', reason: v.reason, traceLength: 0, trace: [] });
@@ -358,6 +370,8 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     const { state, level, path } = queue[i];
     depth = level;
     if (visited.size >= maxStates) return result('incomplete');
+    const mySucc: number[] = (succ[i] = []);
+    const myMoves = (seqMoved[i] = new Set<string>());
     let enabled = 0;
     for (const [kind, count] of kinds) {
       for (let a = 0; a < count; a++) {
@@ -378,8 +392,11 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
             const isNew = !visited.has(next);
             if (isNew) {
               visited.add(next);
+              index.set(next, queue.length);
               queue.push({ state: next, level: level + 1, path: here });
             }
+            mySucc.push(index.get(next)!);
+            if (st.kind === 'seq') myMoves.add(`${kind}${a}`);
             if (monitorFailure !== null) {
               const trace = pathToArray(here);
               return result('violation', {
@@ -426,5 +443,58 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
       }
     }
   }
-  return result('ok');
+  if (opts.liveness === false) return result('ok');
+
+  // The obligations: each actor with control state, then the model's busy entries.
+  const actors = kinds.filter(([kind]) => table.withControl.has(kind)).flatMap(([kind, count]) => Array.from({ length: count }, (_, a) => ({ kind, a })));
+  const busy = Object.entries(inst.model.busy?.(inst.params, inst.flags) ?? {});
+  const busyAt = (b: number, v: number): number => {
+    cur = queue[v].state;
+    cpu = -1;
+    where = 'busy';
+    return busy[b][1].at(view);
+  };
+  const atMemo = busy.map(() => new Map<number, number>());
+  const at = (b: number, v: number): number => {
+    if (!atMemo[b].has(v)) atMemo[b].set(v, busyAt(b, v));
+    return atMemo[b].get(v)!;
+  };
+  const A = actors.length;
+  // A state where an actor waits at a step whose scope bound is used up (`bounded`) ends the explored
+  // behaviour: every obligation is at rest there.
+  const boundedAt = new Map<string, (s: unknown, a: number) => boolean>();
+  for (const p of inst.procedures) if (p.kind === 'seq') for (const d of p.steps) if (d.bounded) boundedAt.set(`${p.name}:${d.label}`, d.bounded);
+  const cutMemo = new Map<number, boolean>();
+  const cut = (v: number): boolean => {
+    if (!cutMemo.has(v)) {
+      cur = queue[v].state;
+      cpu = -1;
+      where = 'bounded';
+      cutMemo.set(v, actors.some(({ kind, a }) => boundedAt.get(cur.get(pcKey(kind, a)) as string)?.(view, a) === true));
+    }
+    return cutMemo.get(v)!;
+  };
+  const found = naiveStuck({
+    succ,
+    obligations: A + busy.length,
+    rest: (j, v) => cut(v) || (j < A ? queue[v].state.get(pcKey(actors[j].kind, actors[j].a)) === IDLE_PC : at(j - A, v) === 0),
+    moves: (j, v) => (j < A ? seqMoved[v].has(`${actors[j].kind}${actors[j].a}`) : succ[v].some((w) => at(j - A, w) !== at(j - A, v))),
+  });
+  if (found === null) return result('ok');
+  const { state, path } = queue[found.state];
+  let reason: string;
+  if (found.obligation >= A) {
+    const [name, def] = busy[found.obligation - A];
+    cur = state;
+    cpu = -1;
+    reason = busyReason(name, def.what(view), found.how === 'forever');
+  } else {
+    const { kind, a } = actors[found.obligation];
+    const pc = state.get(pcKey(kind, a)) as string;
+    const callers = (state.get(stackKey(kind, a)) as List<string>).reverse().toArray();
+    const st = table.steps.find((x) => x.actorKind === kind && x.kind === 'seq' && x.name === pc)!;
+    reason = stuckReason(`${kind}${a}`, pc, st.text, callers, found.how);
+  }
+  const trace = pathToArray(path);
+  return result('violation', { property: 'stuck', kind: 'stuck', reason, traceLength: trace.length, trace });
 }

@@ -13,6 +13,8 @@ export interface RefStep {
   readonly label: string;
   /** `proc:label`, also the pc value of a seq step. */
   readonly name: string;
+  /** What the step does, in the kernel's words (for reports). */
+  readonly text: string;
   readonly actorKind: string;
   readonly kind: 'seq' | 'rules';
   readonly idleOnly: boolean;
@@ -54,6 +56,7 @@ export function buildSteps(inst: Instance): StepTable {
         proc: p.name,
         label: s.label,
         name: `${p.name}:${s.label}`,
+        text: s.text,
         actorKind: p.actor,
         kind: p.kind,
         idleOnly: p.kind === 'rules' && (p.idleOnly ?? false),
@@ -74,6 +77,7 @@ export function buildSteps(inst: Instance): StepTable {
       proc: 'store_buffer',
       label: 'drain',
       name: 'store_buffer:drain',
+      text: 'a buffered store becomes visible to other CPUs',
       actorKind: 'cpu',
       kind: 'rules',
       idleOnly: false,

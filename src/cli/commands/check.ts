@@ -26,6 +26,7 @@ export interface CheckArgs {
   'max-seconds'?: number;
   'max-memory'?: number;
   deadlock?: boolean;
+  liveness?: boolean;
   por?: boolean;
   'sleep-sets'?: boolean;
   symmetry?: boolean;
@@ -53,6 +54,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-seconds', { type: 'number', describe: 'stop after this many seconds (verdict incomplete)' })
     .option('max-memory', { type: 'number', describe: 'stop when the state store exceeds this many MiB (verdict incomplete)' })
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
+    .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
     .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest context switches, smallest params' })
     .option('simulate', { type: 'number', describe: 'N random walks instead of an exhaustive search (verdict violation or incomplete)' })
     .option('walk-depth', { type: 'number', default: 200, describe: 'with --simulate: steps per walk at most' })
@@ -82,6 +84,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
     deadlock: a.deadlock,
+    liveness: a.liveness,
     symmetry: a.symmetry,
     por: a.por,
     sleep: a['sleep-sets'],
@@ -138,7 +141,8 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
-    reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}), sleepSets: r.sleep, ...(r.sleep ? { slept: r.slept, reopened: r.reopened } : {}) },
+    reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}), sleepSets: r.sleep, ...(r.sleep ? { slept: r.slept, reopened: r.reopened } : {}), ...(r.liveness ? { liveness: r.liveness.graph } : {}) },
+    liveness: r.liveness && { stuck: r.liveness.verdict, graph: r.liveness.graph, states: r.liveness.states, transitions: r.liveness.transitions, seconds: Number(r.liveness.seconds.toFixed(3)), memoryBytes: r.liveness.bytes },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
     ...(r.simulation ? { simulation: r.simulation } : {}),
