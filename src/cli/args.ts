@@ -68,17 +68,17 @@ export function needsValue(name: string): UsageError {
 }
 
 /**
- * yargs reads `--por=maybe` as false: a boolean given with `=` must say true or false. `booleans` are
- * the command's boolean options.
+ * yargs reads `--por=maybe` as false (and `--no-por=true` as an unknown option): a boolean given with
+ * `=` must say true or false. `booleans` are the command's boolean options.
  */
 export function checkBooleans(argv: readonly string[], booleans: readonly string[]): void {
   for (const tok of argv) {
     if (tok === '--') return;
     const m = /^--(no-)?([^=]+)=(.*)$/s.exec(tok);
-    if (m && booleans.includes(m[2]) && m[3] !== 'true' && m[3] !== 'false') {
-      const name = `--${m[1] ?? ''}${m[2]}`;
-      throw new UsageError(`${name}=${m[3]} is not a boolean; accepted: ${name}, ${name}=true, ${name}=false`);
-    }
+    if (!m || !booleans.includes(m[2])) continue;
+    const accepted = `accepted: --${m[2]}, --no-${m[2]}, --${m[2]}=true, --${m[2]}=false`;
+    if (m[1]) throw new UsageError(`--no-${m[2]} takes no value; ${accepted}`);
+    if (m[3] !== 'true' && m[3] !== 'false') throw new UsageError(`--${m[2]}=${m[3]} is not a boolean; ${accepted}`);
   }
 }
 

@@ -123,6 +123,8 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Ru
         .fail((msg, err) => {
           // yargs's own complaints (and a coerce's error, which it wraps) arrive as a message or a YError.
           if (err && err.name !== 'YError') throw err;
+          // `--no-por=maybe` reaches yargs as an unknown option: say what a boolean accepts instead.
+          if (current) checkBooleans(argv, declared(current.y).boolean);
           throw usageMessage(err?.message ?? msg, argv, current?.name ?? null, current ? optionsOf(current.y) : [], [...NAMES, 'completion']);
         })
         .parseAsync([...argv], {}, (err, _a, out) => (err ? reject(err) : resolve(out)))
