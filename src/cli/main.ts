@@ -2,6 +2,7 @@
 // 2 usage or model error, 3 incomplete, 130 interrupted. Errors are one line (with --json also one
 // JSON object on stdout); a stack trace only with --debug.
 import { existsSync, readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
 import yargs, { type Argv } from 'yargs';
 import { runCheck, checkOptions, type CheckArgs } from './commands/check.ts';
 import { runList } from './commands/list.ts';
@@ -13,6 +14,7 @@ import { runSummary } from './commands/summary.ts';
 import { checkBooleans, integerOption, repeatableOption, secondsOption, stringOption, usageMessage } from './args.ts';
 import { EXIT, errorLine } from './exit.ts';
 import { processIo, type Io } from './io.ts';
+import type { WorkerData, WorkerMessage } from './process.ts';
 
 /** How the process (or a test) runs a command: the progress interval, and a stop request polled by the search. */
 export interface RunOptions {
@@ -157,3 +159,13 @@ function packageVersion(): string {
   }
   return 'unknown';
 }
+
+/** In the worker thread bin/lazytlb.mjs starts (process.ts): runs the command, posting its output and exit code. */
+export async function serveWorker(): Promise<void> {
+  const d = (workerData as { lazytlb: WorkerData }).lazytlb;
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  const io: Io = { out: (s) => post({ out: s }), err: (s) => post({ err: s }), tty: d.tty, columns: d.columns };
+  post({ code: await main(d.argv, io, { shouldStop: () => Atomics.load(d.stop, 0) !== 0 }) });
+}
+
+export { runProcess } from './process.ts';
