@@ -11,7 +11,7 @@ describe('lazytlb check, interrupted', () => {
     let err = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (err += b));
-    const timer = setTimeout(() => child.kill('SIGINT'), 2000);
+    const timer = setTimeout(() => child.kill('SIGINT'), 3000);
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     clearTimeout(timer);
     expect({ code, err }).toEqual({ code: 130, err: '' });
