@@ -14,7 +14,7 @@ import { runSummary } from './commands/summary.ts';
 import { checkBooleans, integerOption, repeatableOption, secondsOption, stringOption, usageMessage } from './args.ts';
 import { EXIT, errorLine } from './exit.ts';
 import { processIo, type Io } from './io.ts';
-import type { WorkerData, WorkerMessage } from './process.ts';
+import type { Watch, WorkerData, WorkerMessage } from './process.ts';
 
 /** How the process (or a test) runs a command: the progress interval, and a stop request polled by the search. */
 export interface RunOptions {
@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly progressMs?: number;
   /** Polled by the search; true stops it (`incomplete: stopped at interrupt`, exit 130). */
   readonly shouldStop?: () => boolean;
+  /** A watchdog for --max-seconds (the process's main thread): armed with the check, null when the search has returned. */
+  readonly watch?: (w: Watch | null) => void;
 }
 
 /** One command: its yargs spec, options and what it runs. The list below is the whole command line. */
@@ -165,7 +167,7 @@ export async function serveWorker(): Promise<void> {
   const d = (workerData as { lazytlb: WorkerData }).lazytlb;
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
   const io: Io = { out: (s) => post({ out: s }), err: (s) => post({ err: s }), tty: d.tty, columns: d.columns };
-  post({ code: await main(d.argv, io, { shouldStop: () => Atomics.load(d.stop, 0) !== 0 }) });
+  post({ code: await main(d.argv, io, { shouldStop: () => Atomics.load(d.stop, 0) !== 0, watch: (w) => post({ watch: w }) }) });
 }
 
 export { runProcess } from './process.ts';

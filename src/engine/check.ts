@@ -56,6 +56,8 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly simulate?: { readonly runs: number; readonly depth: number; readonly seed: number };
   /** Shrink a counterexample (shortest, fewest context switches, smallest params). */
   readonly shrink?: boolean;
+  /** Called when the search itself has returned (before a shortest trace is sought or shrunk). */
+  readonly onExplored?: () => void;
 }
 
 export function check(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions = {}): CheckResult {
@@ -63,6 +65,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
   const inst = instantiate(model, allProperties, opts);
   const prog = compile(inst);
   const r = opts.simulate ? fromSimulation(prog, simulate(prog, opts.simulate), t0) : exploreBfs(prog, opts);
+  opts.onExplored?.();
   const base = {
     verdict: r.verdict,
     model: model.name,

@@ -74,9 +74,15 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
   const set = parsePairs('set', a.set);
   const settings = { variant, scope: a.scope, params: parsePairs('param', a.param), flags: set, memory: a.memory, properties: a.property };
   // The header names the instance (params resolved); it is printed before the first progress report.
-  const progress = progressReporter(io, () => headline(describeInstance(instantiate(sm.model, allProperties, settings))));
+  let instance: ReturnType<typeof describeInstance> | undefined;
+  const described = () => (instance ??= describeInstance(instantiate(sm.model, allProperties, settings)));
+  const progress = progressReporter(io, () => headline(described()));
+  // A step that never returns stops no search by itself: the watchdog ends it after the deadline.
+  const watched = run.watch !== undefined && a['max-seconds'] !== undefined && a.simulate === undefined;
+  if (watched) run.watch!({ seconds: a['max-seconds']!, head: headline(described()), fields: described(), json: Boolean(a.json) });
   const r = check(sm.model, allProperties, {
     ...settings,
+    onExplored: watched ? () => run.watch!(null) : undefined,
     maxStates: a['max-states'],
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
@@ -142,9 +148,9 @@ export function toJson(r: CheckResult): Record<string, unknown> {
   };
 }
 
-/** What the headline names of an instance not yet checked. */
-function describeInstance(i: Instance): Headed {
-  return { model: i.model.name, variant: i.variant?.name ?? null, scope: i.scope, params: i.params, memory: i.memory };
+/** What the headline (and the --json object) names of an instance not yet checked. */
+function describeInstance(i: Instance): Headed & Pick<CheckResult, 'flags'> {
+  return { model: i.model.name, variant: i.variant?.name ?? null, scope: i.scope, params: i.params, flags: i.flags, memory: i.memory };
 }
 
 type Headed = Pick<CheckResult, 'model' | 'variant' | 'scope' | 'params' | 'memory'>;
