@@ -85,18 +85,25 @@ export function checkBooleans(argv: readonly string[], booleans: readonly string
 /**
  * yargs's own usage messages, made one line in the project's words: an option without its value, an
  * unknown option (`options`: the command's; the close matches first), a misspelled command (no
- * command matched: `options` is null), an argument too many.
+ * command matched: `command` is null; `commands` are the specs, `check <model>`), an argument too
+ * many or too few.
  */
 export function usageMessage(msg: string, argv: readonly string[], command: string | null, options: readonly string[], commands: readonly string[]): UsageError {
   const missing = /^Not enough arguments following: (.+)$/.exec(msg);
   if (missing) return needsValue(missing[1]);
+  if (/^Not enough non-option arguments/.test(msg) && command !== null) return new UsageError(`${command} needs its argument (${command} ${positionalOf(command, commands)}); see lazytlb ${command} --help`);
   const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
   if (!unknown) return new UsageError(msg);
   const first = unknown[1].split(', ')[0];
-  if (command === null) return unknownName('command', first, commands);
+  if (command === null) return unknownName('command', first, commands.map((c) => c.split(' ')[0]));
   const asOption = argv.find((t) => t.replace(/^-+/, '').split('=')[0] === first && t.startsWith('-'));
   if (asOption === undefined) return new UsageError(`unexpected argument '${first}' to ${command}; see lazytlb ${command} --help`);
   const name = asOption.split('=')[0];
   const close = closeMatches(name.replace(/^-+/, ''), options).map((o) => `--${o}`);
   return new UsageError(`unknown option ${name}${close.length ? ` (did you mean ${close.join(' or ')}?)` : ''}; see lazytlb ${command} --help`);
+}
+
+/** `<model>` of `check <model>` in the command specs. */
+function positionalOf(command: string, specs: readonly string[]): string {
+  return specs.find((c) => c.startsWith(`${command} `))?.slice(command.length + 1) ?? '';
 }

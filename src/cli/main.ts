@@ -129,7 +129,7 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Ru
           if (err && err.name !== 'YError') throw err;
           // `--no-por=maybe` reaches yargs as an unknown option: say what a boolean accepts instead.
           if (current) checkBooleans(argv, declared(current.y).boolean);
-          throw usageMessage(err?.message ?? msg, argv, current?.name ?? null, current ? optionsOf(current.y) : [], [...NAMES, 'completion']);
+          throw usageMessage(err?.message ?? msg, argv, current?.name ?? null, current ? optionsOf(current.y) : [], [...COMMANDS.map((c) => c.command), 'completion']);
         })
         .parseAsync([...argv], {}, (err, _a, out) => (err ? reject(err) : resolve(out)))
         .then(() => resolve(''), reject);

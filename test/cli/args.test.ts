@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsUsageError } from '../../src/cli/exit.ts';
+import { parseFlagValue } from '../../src/lang/instantiate.ts';
 import { run, runJson } from './run.ts';
 
 const CEX = 'counterexamples/shootdown/no-flush-on-unlazy/no-stale-user.json';
@@ -42,6 +43,13 @@ describe('numbers: decimal integers in range, one home for every option and para
   ];
   for (const [argv, line] of cases) it(argv.join(' '), () => rejects(argv, line));
 
+  it('an integer flag takes a decimal integer in its range', () => {
+    const spec = { default: 1, min: 0, max: 3, doc: 'n' };
+    expect(parseFlagValue('n', spec, '2')).toBe(2);
+    for (const raw of ['0x2', '1e0', ' 2', '2.0', 'two', '']) expect(() => parseFlagValue('n', spec, raw)).toThrow(`flag n=${raw} is not an integer in range; accepted: a decimal integer from 0 to 3`);
+    expect(() => parseFlagValue('n', spec, '4')).toThrow('flag n=4 is not an integer in range; accepted: a decimal integer from 0 to 3');
+  });
+
   it('accepts decimal values, with or without =', async () => {
     const r = await runJson('check', 'shootdown', '--param', 'cpus=4', '--max-states=2000', '--max-seconds', '30.5', '--no-symmetry');
     expect(r.code).toBe(3);
@@ -69,6 +77,7 @@ describe('options that take a value, booleans, typos', () => {
     [['regress', '--modle', 'shootdown'], 'unknown option --modle (did you mean --model?); see lazytlb regress --help'],
     [['show', CEX, '--htm', 'x.html'], 'unknown option --htm (did you mean --html?); see lazytlb show --help'],
     [['summary', '--scpoe', 'wide'], 'unknown option --scpoe (did you mean --scope?); see lazytlb summary --help'],
+    [['replay'], 'replay needs its argument (replay <file>); see lazytlb replay --help'],
     [['chek', 'shootdown'], "unknown command 'chek' (did you mean check?); accepted: list, check, replay, shrink, regress, show, summary, completion"],
   ];
   for (const [argv, line] of cases) it(argv.join(' '), () => rejects(argv, line));
@@ -105,7 +114,7 @@ describe('--json: every error is exactly one JSON object on stdout', () => {
     [['check', 'shootdown', '--max-states', 'abc'], '--max-states abc is not an integer; accepted: a decimal integer of at least 1'],
     [['check', 'shootdwn'], "unknown model 'shootdwn' (did you mean shootdown?); accepted: shootdown, x86-lazy-tlb, xen-pv, context-tracking, lazy-mmu, membarrier"],
     [['check', 'shootdown', '--frobnicate'], 'unknown option --frobnicate; see lazytlb check --help'],
-    [['check'], 'Not enough non-option arguments: got 0, need at least 1'],
+    [['check'], 'check needs its argument (check <model>); see lazytlb check --help'],
     [['list', '--jsn'], 'unknown option --jsn (did you mean --json?); see lazytlb list --help'],
   ];
   for (const [argv, line] of cases) {
