@@ -115,25 +115,29 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Ru
         },
       );
     }
-    const output = await new Promise<string>((resolve, reject) => {
-      parser
-        .completion('completion', 'print a shell completion script (bash, zsh): lazytlb completion >> ~/.bashrc')
-        .demandCommand(1, `name a command: ${NAMES.join(', ')}`)
-        .strict()
-        .help()
-        .alias('h', 'help')
-        .version(packageVersion())
-        .exitProcess(false)
-        .fail((msg, err) => {
-          // yargs's own complaints (and a coerce's error, which it wraps) arrive as a message or a YError.
-          if (err && err.name !== 'YError') throw err;
-          // `--no-por=maybe` reaches yargs as an unknown option: say what a boolean accepts instead.
-          if (current) checkBooleans(argv, declared(current.y).boolean);
-          throw usageMessage(err?.message ?? msg, argv, current?.name ?? null, current ? optionsOf(current.y) : [], [...COMMANDS.map((c) => c.command), 'completion']);
-        })
-        .parseAsync([...argv], {}, (err, _a, out) => (err ? reject(err) : resolve(out)))
-        .then(() => resolve(''), reject);
-    });
+    // With a parse callback yargs hands over what it would print (help, version, completion script).
+    let output = '';
+    let failed: Error | undefined;
+    await parser
+      .completion('completion', 'print a shell completion script (bash, zsh): lazytlb completion >> ~/.bashrc')
+      .demandCommand(1, `name a command: ${NAMES.join(', ')}`)
+      .strict()
+      .help()
+      .alias('h', 'help')
+      .version(packageVersion())
+      .exitProcess(false)
+      .fail((msg, err) => {
+        // yargs's own complaints (and a coerce's error, which it wraps) arrive as a message or a YError.
+        if (err && err.name !== 'YError') throw err;
+        // `--no-por=maybe` reaches yargs as an unknown option: say what a boolean accepts instead.
+        if (current) checkBooleans(argv, declared(current.y).boolean);
+        throw usageMessage(err?.message ?? msg, argv, current?.name ?? null, current ? optionsOf(current.y) : [], [...COMMANDS.map((c) => c.command), 'completion']);
+      })
+      .parseAsync([...argv], {}, (err, _a, out) => {
+        failed = err ?? undefined;
+        output = out;
+      });
+    if (failed) throw failed;
     if (output) io.out(output);
   } catch (e) {
     const { kind, line } = errorLine(e);
