@@ -92,8 +92,10 @@ export function usageMessage(msg: string, argv: readonly string[], command: stri
   const missing = /^Not enough arguments following: (.+)$/.exec(msg);
   if (missing) return needsValue(missing[1]);
   if (/^Not enough non-option arguments/.test(msg) && command !== null) return new UsageError(`${command} needs its argument (${command} ${positionalOf(command, commands)}); see lazytlb ${command} --help`);
+  const choice = /^Invalid values:\s+Argument: (.+), Given: "(.*)", Choices: (.+)$/s.exec(msg);
+  if (choice) return new UsageError(`--${choice[1]} ${choice[2]} is not accepted; accepted: ${choice[3].replace(/"/g, '')}`);
   const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
-  if (!unknown) return new UsageError(msg);
+  if (!unknown) return new UsageError(msg.replace(/\s*\n\s*/g, ' '));
   const first = unknown[1].split(', ')[0];
   if (command === null) return unknownName('command', first, commands.map((c) => c.split(' ')[0]));
   const asOption = argv.find((t) => t.replace(/^-+/, '').split('=')[0] === first && t.startsWith('-'));

@@ -66,6 +66,7 @@ describe('options that take a value, booleans, typos', () => {
     [['check', 'shootdown', '--property'], '--property needs a value'],
     [['check', 'shootdown', '--param'], '--param needs a value'],
     [['check', 'shootdown', '--memory'], '--memory needs a value'],
+    [['check', 'shootdown', '--format', 'xml'], '--format xml is not accepted; accepted: lazytlb, itf'],
     [['check', 'shootdown', '--por=maybe'], '--por=maybe is not a boolean; accepted: --por, --no-por, --por=true, --por=false'],
     [['check', 'shootdown', '--json=1'], '--json=1 is not a boolean; accepted: --json, --no-json, --json=true, --json=false'],
     [['check', 'shootdown', '--no-symmetry=true'], '--no-symmetry takes no value; accepted: --symmetry, --no-symmetry, --symmetry=true, --symmetry=false'],
