@@ -7,9 +7,6 @@ export function exitFor(verdict: 'ok' | 'violation' | 'incomplete' | 'error'): n
   return verdict === 'ok' ? EXIT.ok : verdict === 'violation' ? EXIT.violation : verdict === 'incomplete' ? EXIT.incomplete : EXIT.usage;
 }
 
-/** The limit an interrupted search reports (`incomplete: stopped at interrupt`); its exit code is 130. */
-export const INTERRUPT = 'interrupt';
-
 /** What Node's fs says, for the mistakes a user makes with a path (a directory for a file, no permission). */
 const FS_REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',

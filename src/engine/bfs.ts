@@ -32,6 +32,9 @@ export interface ExploreOptions {
   readonly shouldStop?: () => boolean;
 }
 
+/** The limit of a search stopped by `shouldStop` (Ctrl-C): `incomplete: stopped at interrupt`. */
+export const INTERRUPT = 'interrupt';
+
 export interface Progress {
   readonly states: number;
   readonly transitions: number;
@@ -186,7 +189,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         if (store.count >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
         if (now - t0 > maxMs) return done('incomplete', { limit: `max-seconds ${maxMs / 1000}` });
         if (store.bytes > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
-        if (opts.shouldStop?.()) return done('incomplete', { limit: 'interrupt' });
+        if (opts.shouldStop?.()) return done('incomplete', { limit: INTERRUPT });
         if (opts.onProgress && now >= nextProgress) {
           nextProgress = now + progressMs;
           opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes });

@@ -2,11 +2,12 @@
 //               [--memory sc|tso] [--json] [--max-states N] [--max-seconds S] [--max-memory MiB]
 import type { Argv } from 'yargs';
 import { allProperties } from '../../../properties/index.ts';
+import { INTERRUPT } from '../../engine/bfs.ts';
 import { check, type CheckResult } from '../../engine/check.ts';
 import { instantiate, type Instance } from '../../lang/instantiate.ts';
 import { renderText } from '../../trace/render-text.ts';
 import { integerOption, repeatableOption, secondsOption, stringOption } from '../args.ts';
-import { EXIT, INTERRUPT, exitFor } from '../exit.ts';
+import { EXIT, exitFor } from '../exit.ts';
 import type { RunOptions } from '../main.ts';
 import { PROGRESS_MS, progressReporter } from '../progress.ts';
 import { num, type Io } from '../io.ts';
