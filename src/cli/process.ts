@@ -38,7 +38,7 @@ export interface WorkerData {
   readonly columns?: number;
 }
 
-/** Seconds a command may take to stop after Ctrl-C before the worker is ended. */
+/** Milliseconds a command may take to stop after Ctrl-C before the worker is ended. */
 const INTERRUPT_GRACE_MS = 2000;
 
 /** Runs `argv` in a worker started from `entry` (a script that calls main.ts's serveWorker() there). */
