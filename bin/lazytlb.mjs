@@ -3,6 +3,7 @@
 // newer than it; otherwise runs the TypeScript sources directly (while models are being edited).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 // Output piped into a reader that stops early (`lazytlb list | head`): stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -26,11 +27,14 @@ function newest(dir) {
 }
 
 const fresh = existsSync(dist) && statSync(dist).mtimeMs >= Math.max(...['src', 'models', 'properties'].map((d) => newest(root + d)));
-let main;
-if (fresh) ({ main } = await import(dist));
+// The command runs in a worker thread started from this same script (src/cli/process.ts); the main
+// thread only forwards its output and handles Ctrl-C.
+let cli;
+if (fresh) cli = await import(dist);
 else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  cli = await import(isMainThread ? '../src/cli/process.ts' : '../src/cli/main.ts');
 }
-process.exitCode = await main(process.argv.slice(2));
+if (isMainThread) process.exitCode = await cli.runProcess(new URL(import.meta.url), process.argv.slice(2));
+else await cli.serveWorker();

@@ -3,8 +3,11 @@
 // not the expected one, so a failing test reads like a race report.
 //
 //   import { expectNoViolation, expectViolation } from 'lazytlb/src/testing.ts';
-//   test('my patch keeps SYNC_CORE', async () => { await expectNoViolation('membarrier', './my-patch.ts'); });
-//   test('v6.14 breaks P7', async () => { await expectViolation('x86-lazy-tlb', 'v6.14', 'P7'); });
+//   test('the v6.15 Xen PV hooks keep the lazy_mmu rules', async () => { await expectNoViolation('lazy-mmu', 'models/lazy-mmu/variants/xen-v6.15-no-nesting.ts'); });
+//   test('v6.14 breaks P1', async () => { await expectViolation('x86-lazy-tlb', 'v6.14', 'P1'); });
+//
+// A variant is a shipped variant's name or the path of a variant file (relative to the working
+// directory); README.md ("In your own test suite") shows the set-up outside this repository.
 import { allProperties } from '../properties/index.ts';
 import { findModel, findVariant } from './cli/load.ts';
 import { actorNames, check, type CheckOptions, type CheckResult } from './engine/check.ts';

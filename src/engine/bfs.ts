@@ -25,14 +25,22 @@ export interface ExploreOptions {
   readonly por?: boolean;
   /** Sleep sets: transitions independent of everything taken since they were taken are not taken again. */
   readonly sleep?: boolean;
-  /** Called about once a second with the search's progress. */
+  /** Called every `progressMs` (default 1000) with the search's progress. */
   readonly onProgress?: (p: Progress) => void;
+  readonly progressMs?: number;
+  /** Polled with the limits (every 1024 states); true stops the search: `incomplete`, limit `interrupt`. */
+  readonly shouldStop?: () => boolean;
 }
+
+/** The limit of a search stopped by `shouldStop` (Ctrl-C): `incomplete: stopped at interrupt`. */
+export const INTERRUPT = 'interrupt';
 
 export interface Progress {
   readonly states: number;
   readonly transitions: number;
   readonly depth: number;
+  /** Stored states not yet expanded. */
+  readonly queue: number;
   readonly seconds: number;
   readonly bytes: number;
 }
@@ -100,7 +108,8 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
-  let nextProgress = t0 + 1000;
+  const progressMs = opts.progressMs ?? 1000;
+  let nextProgress = t0 + progressMs;
 
   const done = (verdict: ExploreResult['verdict'], extra: Partial<ExploreResult> = {}): ExploreResult => ({
     verdict,
@@ -181,9 +190,10 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         if (store.count >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
         if (now - t0 > maxMs) return done('incomplete', { limit: `max-seconds ${maxMs / 1000}` });
         if (store.bytes > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
+        if (opts.shouldStop?.()) return done('incomplete', { limit: INTERRUPT });
         if (opts.onProgress && now >= nextProgress) {
-          nextProgress = now + 1000;
-          opts.onProgress({ states: store.count, transitions, depth, seconds: (now - t0) / 1000, bytes: store.bytes });
+          nextProgress = now + progressMs;
+          opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes });
         }
       }
       prog.unpack(store.arena, id * W, base);

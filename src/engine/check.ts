@@ -63,6 +63,8 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly shrink?: boolean;
   /** The stuck-actor check after a complete search (default on). */
   readonly liveness?: boolean;
+  /** Called when the search (and the stuck-actor check) has returned, before a shortest trace is sought or shrunk. */
+  readonly onExplored?: () => void;
 }
 
 export function check(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions = {}): CheckResult {
@@ -72,6 +74,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
   const searched = opts.simulate ? fromSimulation(prog, simulate(prog, opts.simulate), t0) : exploreBfs(prog, opts);
   const stuck = !('runs' in searched) && searched.verdict === 'ok' && opts.liveness !== false ? checkStuck(prog, searched, opts) : null;
   const r = stuck !== null && stuck.verdict !== 'ok' ? { ...searched, verdict: stuck.verdict, limit: stuck.limit, found: stuck.found, trace: stuck.trace } : searched;
+  opts.onExplored?.();
   const base = {
     verdict: r.verdict,
     model: model.name,

@@ -2,6 +2,7 @@
 // params, flag values, edited procedures, bound properties). Everything the user typed is validated
 // here, so a bad name or value is a UsageError before any search starts.
 import { UsageError, unknownName } from './errors.ts';
+import { decimalInteger, integerRange } from './numbers.ts';
 import type { AnyModel, FlagSpec, ScopeDef, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
 import { boundTo, checkedByDefault, type PropertyDef } from './property.ts';
 import type { RecordDecl } from './schema.ts';
@@ -67,10 +68,10 @@ function resolveParams(model: AnyModel, given: Readonly<Record<string, number | 
   for (const [k, raw] of Object.entries(given)) {
     const spec = model.params[k];
     if (!spec) throwUnknown('param', k, Object.keys(model.params));
-    const v = typeof raw === 'number' ? raw : Number(raw);
-    if (!Number.isInteger(v) || v < spec.min || v > spec.max) {
-      throw new UsageError(`param ${k}=${raw} is outside its range; accepted: an integer from ${spec.min} to ${spec.max}`);
-    }
+    const v = typeof raw === 'number' ? raw : decimalInteger(raw);
+    const accepted = integerRange(spec.min, spec.max);
+    if (v === null || !Number.isInteger(v)) throw new UsageError(`param ${k}=${raw} is not an integer; accepted: ${accepted}`);
+    if (v < spec.min || v > spec.max) throw new UsageError(`param ${k}=${raw} is outside its range; accepted: ${accepted}`);
     out[k] = v;
   }
   return out;
@@ -98,11 +99,11 @@ export function parseFlagValue(name: string, spec: FlagSpec, raw: FlagValue): Fl
     throw new UsageError(`flag ${name}=${raw} is not a boolean; accepted: true, false`);
   }
   if (t === 'number') {
-    const v = typeof raw === 'number' ? raw : Number(raw);
+    const v = typeof raw === 'number' ? raw : typeof raw === 'string' ? decimalInteger(raw) : null;
     const lo = spec.min ?? -Infinity;
     const hi = spec.max ?? Infinity;
-    if (typeof raw === 'boolean' || !Number.isInteger(v) || v < lo || v > hi) {
-      throw new UsageError(`flag ${name}=${raw} is not an integer in range; accepted: ${lo} to ${hi}`);
+    if (v === null || !Number.isInteger(v) || v < lo || v > hi) {
+      throw new UsageError(`flag ${name}=${raw} is not an integer in range; accepted: ${integerRange(lo, hi)}`);
     }
     return v;
   }

@@ -2,10 +2,14 @@
 //               [--memory sc|tso] [--json] [--max-states N] [--max-seconds S] [--max-memory MiB]
 import type { Argv } from 'yargs';
 import { allProperties } from '../../../properties/index.ts';
+import { INTERRUPT } from '../../engine/bfs.ts';
 import { check, type CheckResult } from '../../engine/check.ts';
-import type { Progress } from '../../engine/bfs.ts';
+import { instantiate, type Instance } from '../../lang/instantiate.ts';
 import { renderText } from '../../trace/render-text.ts';
-import { exitFor } from '../exit.ts';
+import { integerOption, repeatableOption, secondsOption, stringOption } from '../args.ts';
+import { EXIT, exitFor } from '../exit.ts';
+import type { RunOptions } from '../main.ts';
+import { PROGRESS_MS, progressReporter } from '../progress.ts';
 import { num, type Io } from '../io.ts';
 import { findModel, findVariant, parsePairs, variantRef } from '../load.ts';
 import { relative } from 'node:path';
@@ -43,23 +47,23 @@ export interface CheckArgs {
 
 export function checkOptions<T>(y: Argv<T>) {
   return y
-    .option('variant', { type: 'string', describe: 'a named variant of the model (see list) or a variant file' })
-    .option('scope', { type: 'string', describe: "a named scope of the model (see list), e.g. wide; --param and --set apply on top" })
-    .option('set', { type: 'string', array: true, describe: 'flag=value (repeatable)' })
-    .option('param', { type: 'string', array: true, describe: 'param=value (repeatable)' })
-    .option('property', { type: 'string', array: true, describe: 'check only these properties (repeatable)' })
-    .option('memory', { type: 'string', describe: 'memory model: sc (default) or tso' })
+    .option('variant', stringOption('variant', 'a named variant of the model (see list) or a variant file'))
+    .option('scope', stringOption('scope', 'a named scope of the model (see list), e.g. wide; --param and --set apply on top'))
+    .option('set', repeatableOption('flag=value (repeatable)'))
+    .option('param', repeatableOption('param=value (repeatable)'))
+    .option('property', repeatableOption('check only these properties (repeatable)'))
+    .option('memory', stringOption('memory', 'memory model: sc (default), tso or weak, where the model has it'))
     .option('json', { type: 'boolean', describe: 'print one JSON object' })
-    .option('max-states', { type: 'number', describe: 'stop after this many states (verdict incomplete)' })
-    .option('max-seconds', { type: 'number', describe: 'stop after this many seconds (verdict incomplete)' })
-    .option('max-memory', { type: 'number', describe: 'stop when the state store exceeds this many MiB (verdict incomplete)' })
+    .option('max-states', integerOption('max-states', 'stop after this many states (verdict incomplete)'))
+    .option('max-seconds', secondsOption('max-seconds', 'stop after this many seconds (verdict incomplete)'))
+    .option('max-memory', integerOption('max-memory', 'stop when the state store exceeds this many MiB (verdict incomplete)'))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
     .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest context switches, smallest params' })
-    .option('simulate', { type: 'number', describe: 'N random walks instead of an exhaustive search (verdict violation or incomplete)' })
-    .option('walk-depth', { type: 'number', default: 200, describe: 'with --simulate: steps per walk at most' })
-    .option('seed', { type: 'number', describe: 'with --simulate: the random seed (default: from the clock, printed)' })
-    .option('format', { type: 'string', choices: ['lazytlb', 'itf'], default: 'lazytlb', describe: 'with --save: also write the Informal Trace Format (ITF) JSON next to the counterexample (itf)' })
+    .option('simulate', integerOption('simulate', 'N random walks instead of an exhaustive search (verdict violation or incomplete)'))
+    .option('walk-depth', integerOption('walk-depth', 'with --simulate: steps per walk at most (default 200)'))
+    .option('seed', integerOption('seed', 'with --simulate: the random seed (default: from the clock, printed)', 0, 0x7fffffff))
+    .option('format', stringOption('format', 'with --save: also write the Informal Trace Format (ITF) JSON next to the counterexample (itf)', { choices: ['lazytlb', 'itf'], default: 'lazytlb' }))
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
     .option('por', { type: 'boolean', default: true, describe: 'partial-order reduction (ample sets from the fields the model declares own or published); --no-por to turn off' })
@@ -68,18 +72,21 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('symmetry', { type: 'boolean', default: true, describe: 'symmetry reduction over the interchangeable objects the model declares; --no-symmetry to turn off' });
 }
 
-export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
+export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Promise<number> {
   const sm = findModel(a.model);
   const variant = await findVariant(sm, a.variant);
-  const live = io.tty && !a.json;
   const set = parsePairs('set', a.set);
+  const settings = { variant, scope: a.scope, params: parsePairs('param', a.param), flags: set, memory: a.memory, properties: a.property };
+  // The header names the instance (params resolved); it is printed before the first progress report.
+  let instance: ReturnType<typeof describeInstance> | undefined;
+  const described = () => (instance ??= describeInstance(instantiate(sm.model, allProperties, settings)));
+  const progress = progressReporter(io, () => headline(described()));
+  // A step that never returns stops no search by itself: the watchdog ends it after the deadline.
+  const watched = run.watch !== undefined && a['max-seconds'] !== undefined && a.simulate === undefined;
+  if (watched) run.watch!({ seconds: a['max-seconds']!, head: headline(described()), fields: described(), json: Boolean(a.json) });
   const r = check(sm.model, allProperties, {
-    variant,
-    scope: a.scope,
-    params: parsePairs('param', a.param),
-    flags: set,
-    memory: a.memory,
-    properties: a.property,
+    ...settings,
+    onExplored: watched ? () => run.watch!(null) : undefined,
     maxStates: a['max-states'],
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
@@ -90,9 +97,11 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
     sleep: a['sleep-sets'],
     shrink: a.shrink,
     simulate: a.simulate !== undefined ? { runs: a.simulate, depth: a['walk-depth'] ?? 200, seed: a.seed ?? (Date.now() & 0x7fffffff) } : undefined,
-    onProgress: live ? (p) => io.err(`\r${progressLine(p)}`) : undefined,
+    onProgress: progress.onProgress,
+    progressMs: run.progressMs ?? (io.tty ? PROGRESS_MS.tty : PROGRESS_MS.log),
+    shouldStop: run.shouldStop,
   });
-  if (live && r.seconds >= 1) io.err('\r\x1b[K');
+  progress.end();
   let saved: string | null = null;
   if (a.save && r.verdict === 'violation' && r.trace) {
     const cex = toCounterexample({
@@ -117,12 +126,7 @@ export async function runCheck(a: CheckArgs, io: Io): Promise<number> {
   io.out(a.json ? JSON.stringify({ ...toJson(r), ...(saved ? { saved } : {}), ...(fp ? { footprints: fp } : {}) }) : renderResult(r) + (saved ? `\nsaved: ${saved}` : '') + fpText);
   if (a.debug && r.stack) io.err(`${r.stack}\n`);
   if (fp && fp.problems.length > 0) return 2;
-  return exitFor(r.verdict);
-}
-
-function progressLine(p: Progress): string {
-  const rss = process.memoryUsage.rss() / 2 ** 20;
-  return `${num(p.states)} states, depth ${p.depth}, ${num(Math.round(p.states / Math.max(p.seconds, 1e-3)))} states/s, store ${(p.bytes / 2 ** 20).toFixed(0)} MiB, process ${rss.toFixed(0)} MiB`;
+  return r.limit === INTERRUPT ? EXIT.interrupt : exitFor(r.verdict);
 }
 
 /** The --json object (the CLI contract). */
@@ -151,7 +155,14 @@ export function toJson(r: CheckResult): Record<string, unknown> {
   };
 }
 
-export function headline(r: CheckResult): string {
+/** What the headline (and the --json object) names of an instance not yet checked. */
+function describeInstance(i: Instance): Headed & Pick<CheckResult, 'flags'> {
+  return { model: i.model.name, variant: i.variant?.name ?? null, scope: i.scope, params: i.params, flags: i.flags, memory: i.memory };
+}
+
+type Headed = Pick<CheckResult, 'model' | 'variant' | 'scope' | 'params' | 'memory'>;
+
+export function headline(r: Headed): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
   return `${r.model}${r.variant ? ` --variant ${r.variant}` : ''}${r.scope ? ` --scope ${r.scope}` : ''} (${params}, memory ${r.memory})`;
 }
