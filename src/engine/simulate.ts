@@ -1,10 +1,13 @@
 // Simulation for scopes too large to exhaust: random walks, each a sequence of choices among the
-// transitions enabled at each step, generated and shrunk by fast-check. A walk is reproducible from
-// its seed (and fast-check's path); a violating walk is shrunk by fast-check to a short choice
-// sequence before the trace shrinker takes over.
+// transitions enabled at each step, generated and shrunk by fast-check. Every walk gets exactly
+// `depth` choices, so it runs until it has taken `depth` steps or no step is enabled (fast-check's
+// default size would otherwise cap a walk at about a dozen steps, far short of the races the models
+// hold); each choice is uniform (no bias towards the first enabled transitions). A walk is
+// reproducible from its seed (and fast-check's path); a violating walk is shrunk by fast-check (its
+// choices towards 0: the first enabled transition) before the trace shrinker takes over.
 import fc from 'fast-check';
 import { candidatesAt, type Program } from '../lang/compile.ts';
-import { asModelError } from '../lang/errors.ts';
+import { asModelError, UsageError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
 
@@ -18,6 +21,7 @@ export interface SimulateResult {
   readonly verdict: 'violation' | 'incomplete' | 'error';
   readonly runs: number;
   readonly seed: number;
+  /** Steps taken by all walks together (the shrinker's replays not counted). */
   readonly steps: number;
   readonly property?: string;
   readonly reason?: string;
@@ -26,10 +30,10 @@ export interface SimulateResult {
   readonly path?: string;
 }
 
-/** Enabled transitions of `m.cur`, restored afterwards. */
-function enabledTransitions(prog: Program, m: Machine, out: RawStep[]): void {
+/** Enabled transitions of `m.cur` into `out`; `saved` (as long as `m.cur`) keeps the state meanwhile. */
+function enabledTransitions(prog: Program, m: Machine, saved: Int32Array, out: RawStep[]): void {
   out.length = 0;
-  const saved = Int32Array.from(m.cur);
+  saved.set(m.cur);
   for (const k of prog.actorKinds) {
     for (let a = 0; a < k.count; a++) {
       for (const sid of candidatesAt(k, saved, a)) {
@@ -45,16 +49,17 @@ function enabledTransitions(prog: Program, m: Machine, out: RawStep[]): void {
 }
 
 /** Runs one walk driven by `choices`; returns the walk and the violation it ends in, if any. */
-export function walk(prog: Program, choices: readonly number[]): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
-  const m = new Machine(prog);
+export function walk(prog: Program, choices: readonly number[], m = new Machine(prog)): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
   const trace: RawStep[] = [];
   const en: RawStep[] = [];
+  const saved = new Int32Array(m.cur.length);
   try {
     m.init();
+    m.violation = null;
     const v0 = m.checkInvariants();
     if (v0) return { trace, prop: v0.prop, reason: v0.reason };
     for (const c of choices) {
-      enabledTransitions(prog, m, en);
+      enabledTransitions(prog, m, saved, en);
       if (en.length === 0) break;
       const t = en[c % en.length];
       m.enabled(prog.steps[t.step], t.actor, t.choice);
@@ -72,18 +77,26 @@ export function walk(prog: Program, choices: readonly number[]): { trace: RawSte
 }
 
 export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
+  if (!Number.isInteger(o.runs) || o.runs < 1) throw new UsageError(`simulation: the number of walks must be an integer of at least 1, not ${o.runs}`);
+  if (!Number.isInteger(o.depth) || o.depth < 1) throw new UsageError(`simulation: the walk depth must be an integer of at least 1, not ${o.depth}`);
+  if (!Number.isInteger(o.seed)) throw new UsageError(`simulation: the seed must be an integer, not ${o.seed}`);
   const props = prog.instance.properties;
+  const m = new Machine(prog);
   let total = 0;
+  let shrinking = false;
+  const choices = fc.array(fc.noBias(fc.nat({ max: 0xffff })), { minLength: o.depth, maxLength: o.depth });
   const result = fc.check(
-    fc.property(fc.array(fc.nat({ max: 0xffff }), { minLength: 1, maxLength: o.depth }), (choices) => {
-      const w = walk(prog, choices);
-      total += w.trace.length;
-      return w.prop === undefined && w.error === undefined;
+    fc.property(choices, (cs) => {
+      const w = walk(prog, cs, m);
+      if (!shrinking) total += w.trace.length;
+      const ok = w.prop === undefined && w.error === undefined;
+      if (!ok) shrinking = true;
+      return ok;
     }),
     { numRuns: o.runs, seed: o.seed, endOnFailure: false },
   );
   if (!result.failed || !result.counterexample) return { verdict: 'incomplete', runs: result.numRuns, seed: o.seed, steps: total };
-  const w = walk(prog, result.counterexample[0]);
+  const w = walk(prog, result.counterexample[0], m);
   const base = { runs: result.numRuns, seed: o.seed, steps: total, trace: w.trace, path: result.counterexamplePath ?? undefined };
   if (w.error !== undefined) return { ...base, verdict: 'error', property: 'model-error', reason: w.error };
   return { ...base, verdict: 'violation', property: props[w.prop!].name, reason: w.reason };
