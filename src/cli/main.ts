@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       .command('replay <file>', 'replay a stored counterexample on its variant, or on another with --variant', (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', { type: 'string' }).option('json', { type: 'boolean' }), async (a) => {
         code = await runReplay(a as unknown as ReplayArgs, io);
       })
-      .command('shrink <file>', 'shrink a stored counterexample: shortest, fewest context switches, smallest params', (y) => y.positional('file', { type: 'string', demandOption: true }).option('save', { type: 'boolean' }).option('force', { type: 'boolean' }).option('json', { type: 'boolean' }).option('max-states', { type: 'number' }), async (a) => {
+      .command('shrink <file>', 'shrink a stored counterexample: shortest, fewest CPU switches, smallest params', (y) => y.positional('file', { type: 'string', demandOption: true }).option('save', { type: 'boolean' }).option('force', { type: 'boolean' }).option('json', { type: 'boolean' }).option('max-states', { type: 'number' }), async (a) => {
         code = await runShrink(a as unknown as ShrinkArgs, io);
       })
       .command('regress', 'replay every stored counterexample against a variant, then list its new violations', (y) => y.option('variant', { type: 'string', describe: 'a variant name (for every model that has it) or a variant file; default mainline' }).option('model', { type: 'string', describe: 'only this model' }).option('set', { type: 'string', array: true, describe: 'flag=value on top of the variant (repeatable)' }).option('json', { type: 'boolean' }), async (a) => {

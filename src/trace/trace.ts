@@ -11,6 +11,12 @@ export interface Change {
   readonly path: string;
   readonly from: string;
   readonly to: string;
+  /**
+   * Under --memory tso/weak, for a plain field: `buffered` when the store entered the writing CPU's
+   * store buffer (memory is unchanged; `from` is what that CPU read before), `drained` when a buffered
+   * store reached memory (other CPUs see `to` from now on). Absent for a store straight to memory.
+   */
+  readonly store?: 'buffered' | 'drained';
 }
 
 export interface TraceRow {
@@ -68,10 +74,69 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
 }
 
 function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
+  const sb = prog.tso !== null ? storeBufferChanges(prog, a, b) : null;
   const out: Change[] = [];
   for (const s of prog.layout.slots) {
-    if (a[s.index] === b[s.index]) continue;
-    out.push({ path: displayPath(prog, s.path), from: show(prog, s.index, a[s.index]), to: show(prog, s.index, b[s.index]) });
+    if (sb !== null && isStoreBufferSlot(prog, s.index)) continue;
+    const buffered = sb?.get(s.index);
+    if (buffered) out.push(...buffered);
+    else if (a[s.index] !== b[s.index]) out.push({ path: displayPath(prog, s.path), from: show(prog, s.index, a[s.index]), to: show(prog, s.index, b[s.index]) });
+  }
+  return out;
+}
+
+function isStoreBufferSlot(prog: Program, slot: number): boolean {
+  const t = prog.tso!;
+  return slot >= t.base && slot < t.base + prog.instance.actors.cpu * t.stride;
+}
+
+/** CPU c's buffered stores in state s, oldest first, as entry codes (plain index * valueRange + value). */
+function bufferOf(prog: Program, s: Int32Array, c: number): number[] {
+  const t = prog.tso!;
+  const b = t.base + c * t.stride;
+  return Array.from(s.subarray(b + 1, b + 1 + s[b]));
+}
+
+/**
+ * What a step did through the store buffers (the layout Machine's `st` and `drainAt` use: per CPU the
+ * count, then the entries), per memory slot: each store that reached memory (`drained`), a store to
+ * memory the drains do not explain (a store and a fence in the same step), then each store that
+ * entered a buffer (`buffered`). Slots the buffers did not touch are not in the map.
+ */
+function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<number, Change[]> {
+  const t = prog.tso!;
+  const slotOf = (e: number) => t.plainSlots[(e / t.valueRange) | 0];
+  const valueOf = (e: number) => e % t.valueRange;
+  const drained = new Map<number, Change[]>();
+  const buffered = new Map<number, Change[]>();
+  const add = (m: Map<number, Change[]>, slot: number, c: Change) => m.set(slot, [...(m.get(slot) ?? []), c]);
+  const mem = Int32Array.from(a);
+  for (let c = 0; c < prog.instance.actors.cpu; c++) {
+    const before = bufferOf(prog, a, c);
+    const after = bufferOf(prog, b, c);
+    // The entries still buffered keep their order; the others reached memory, oldest first; what
+    // follows the kept ones in the buffer is new.
+    let kept = 0;
+    for (const e of before) {
+      if (kept < after.length && after[kept] === e) kept++;
+      else {
+        const slot = slotOf(e);
+        add(drained, slot, { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, mem[slot]), to: show(prog, slot, valueOf(e)), store: 'drained' });
+        mem[slot] = valueOf(e);
+      }
+    }
+    for (let k = kept; k < after.length; k++) {
+      const slot = slotOf(after[k]);
+      // What this CPU read before the store: its own newest buffered store to the field, else memory.
+      let seen = b[slot];
+      for (let j = k - 1; j >= 0; j--) if (slotOf(after[j]) === slot) { seen = valueOf(after[j]); break; }
+      add(buffered, slot, { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, seen), to: show(prog, slot, valueOf(after[k])), store: 'buffered' });
+    }
+  }
+  const out = new Map<number, Change[]>();
+  for (const slot of new Set([...drained.keys(), ...buffered.keys()])) {
+    const rest = mem[slot] !== b[slot] ? [{ path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, mem[slot]), to: show(prog, slot, b[slot]) }] : [];
+    out.set(slot, [...(drained.get(slot) ?? []), ...rest, ...(buffered.get(slot) ?? [])]);
   }
   return out;
 }
@@ -87,4 +152,15 @@ export function displayPath(prog: Program, path: string): string {
   const g = /^\$ghost\.p(\d+)\.(.*)$/.exec(p);
   if (g) p = `ghost(${prog.instance.properties[Number(g[1])].name}).${g[2]}`;
   return p;
+}
+
+/**
+ * The changes a reader of the violation needs, in order: the model's state (without the control
+ * state: pc, return stack), then the ghost state of the violated property only (the other
+ * properties' ghost fields say nothing about this violation). An error row is kept as it is.
+ */
+export function shownChanges(changes: readonly Change[], property: string): Change[] {
+  const control = (c: Change) => /\.(pc|sp|stack\[\d+\])$/.test(c.path) && c.path !== 'error';
+  const ghost = (c: Change) => c.path.startsWith('ghost(');
+  return [...changes.filter((c) => !control(c) && !ghost(c)), ...changes.filter((c) => c.path.startsWith(`ghost(${property}).`))];
 }
