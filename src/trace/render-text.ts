@@ -2,7 +2,7 @@
 // own column), one row per atomic step named `function:STEP`, with the kernel code it models on the
 // right, then what the step changed (a plain store under TSO shows as entering the CPU's store
 // buffer, and later as reaching memory), and at the end the property that broke and why.
-import { shownChanges, type Change, type TraceRow } from './trace.ts';
+import { changeLine, shownChanges, type TraceRow } from './trace.ts';
 
 export interface RenderInput {
   readonly rows: readonly TraceRow[];
@@ -35,18 +35,12 @@ export function renderText(t: RenderInput): string {
     lines.push(`${`${mark}${i + 1}`.padStart(3)}  ${cells.join('')}${text[0] ?? ''}`.trimEnd());
     for (const more of text.slice(1)) lines.push(`${' '.repeat(textAt)}${more}`);
     const indent = ' '.repeat(starts[col] + 2);
-    for (const c of shownChanges(r.changes, t.property)) lines.push(`${indent}${change(c)}`);
+    for (const c of shownChanges(r.changes, t.property)) lines.push(`${indent}${changeLine(c)}`);
   });
   lines.push('');
   lines.push(`violated: ${t.property}${t.statement ? ` — ${t.statement}` : ''}`);
   lines.push(`because:  ${t.reason}`);
   return lines.join('\n');
-}
-
-function change(c: Change): string {
-  if (c.path === 'error') return `model error: ${c.to}`;
-  if (c.store === 'buffered') return `${c.path} := ${c.to} (buffered)`;
-  return `${c.path}: ${c.from} -> ${c.to}${c.store === 'drained' ? ' (the buffered store reaches memory)' : ''}`;
 }
 
 /** Words of `s` in lines of at most `n` characters (a longer word gets a line of its own). */

@@ -164,3 +164,10 @@ export function shownChanges(changes: readonly Change[], property: string): Chan
   const ghost = (c: Change) => c.path.startsWith('ghost(');
   return [...changes.filter((c) => !control(c) && !ghost(c)), ...changes.filter((c) => c.path.startsWith(`ghost(${property}).`))];
 }
+
+/** One change as a line of a race report: `path: from -> to`, a buffered store `path := to (buffered)`. */
+export function changeLine(c: Change): string {
+  if (c.path === 'error') return `model error: ${c.to}`;
+  if (c.store === 'buffered') return `${c.path} := ${c.to} (buffered)`;
+  return `${c.path}: ${c.from} -> ${c.to}${c.store === 'drained' ? ' (the buffered store reaches memory)' : ''}`;
+}
