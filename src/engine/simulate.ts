@@ -4,7 +4,8 @@
 // default size would otherwise cap a walk at about a dozen steps, far short of the races the models
 // hold); each choice is uniform (no bias towards the first enabled transitions). A walk is
 // reproducible from its seed (and fast-check's path); a violating walk is shrunk by fast-check (its
-// choices towards 0: the first enabled transition) before the trace shrinker takes over.
+// choices towards 0: the first enabled transition; never to a longer trace) before the trace
+// shrinker takes over.
 import fc from 'fast-check';
 import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError, UsageError } from '../lang/errors.ts';
@@ -83,15 +84,19 @@ export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
   const props = prog.instance.properties;
   const m = new Machine(prog);
   let total = 0;
-  let shrinking = false;
+  // The length of the shortest violating walk so far: while shrinking, a variant counts as failing
+  // only if it violates at least as early, so that shrinking never lengthens the trace (smaller
+  // choices alone can take a longer way to the same violation).
+  let shortest = Infinity;
   const choices = fc.array(fc.noBias(fc.nat({ max: 0xffff })), { minLength: o.depth, maxLength: o.depth });
   const result = fc.check(
     fc.property(choices, (cs) => {
       const w = walk(prog, cs, m);
-      if (!shrinking) total += w.trace.length;
-      const ok = w.prop === undefined && w.error === undefined;
-      if (!ok) shrinking = true;
-      return ok;
+      if (shortest === Infinity) total += w.trace.length;
+      if (w.prop === undefined && w.error === undefined) return true;
+      if (w.trace.length > shortest) return true;
+      shortest = w.trace.length;
+      return false;
     }),
     { numRuns: o.runs, seed: o.seed, endOnFailure: false },
   );
