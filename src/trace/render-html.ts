@@ -9,7 +9,7 @@ import type { Program } from '../lang/compile.ts';
 import type { RawStep } from '../engine/bfs.ts';
 import { Machine } from '../engine/machine.ts';
 import { fencePairs } from './fences.ts';
-import { changeLine, displayPath, shownChanges, type TraceRow } from './trace.ts';
+import { bufferedStores, changeLine, displayPath, shownChanges, type TraceRow } from './trace.ts';
 
 export interface HtmlInput {
   readonly title: string;
@@ -154,12 +154,12 @@ addEventListener('resize', place);
 `;
 }
 
-/** The model's fields after each step (index 0: the initial state), as [path, value] pairs. */
+/** The model's fields after each step (index 0: the initial state), as [path, value] pairs, then the stores still buffered. */
 function statesAfterEachStep(prog: Program, raw: readonly RawStep[]): [string, string][][] {
   const m = new Machine(prog);
   m.init();
   const slots = prog.layout.slots.filter((s) => !s.path.startsWith('$sb') && !/\.(sp|stack\[\d+\])$/.test(s.path));
-  const snap = () => slots.map((s) => [displayPath(prog, s.path), m.render(s.index)] as [string, string]);
+  const snap = () => [...slots.map((s) => [displayPath(prog, s.path), m.render(s.index)] as [string, string]), ...bufferedStores(prog, m.cur)];
   const out = [snap()];
   for (const r of raw) {
     const st = prog.steps[r.step];

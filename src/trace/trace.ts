@@ -98,6 +98,25 @@ function bufferOf(prog: Program, s: Int32Array, c: number): number[] {
 }
 
 /**
+ * The stores still in each CPU's buffer in state `s`, oldest first, one [`cpuN store buffer`, `path :=
+ * value, ...`] pair per CPU with a non-empty buffer (none without store buffers): what the CPU itself
+ * reads and other CPUs do not see yet.
+ */
+export function bufferedStores(prog: Program, s: Int32Array): [string, string][] {
+  const t = prog.tso;
+  if (t === null) return [];
+  const out: [string, string][] = [];
+  for (let c = 0; c < prog.instance.actors.cpu; c++) {
+    const entries = bufferOf(prog, s, c).map((e) => {
+      const slot = t.plainSlots[(e / t.valueRange) | 0];
+      return `${displayPath(prog, prog.layout.slots[slot].path)} := ${show(prog, slot, e % t.valueRange)}`;
+    });
+    if (entries.length > 0) out.push([`cpu${c} store buffer`, entries.join(', ')]);
+  }
+  return out;
+}
+
+/**
  * What a step did through the store buffers (the layout Machine's `st` and `drainAt` use: per CPU the
  * count, then the entries), per memory slot: each store that reached memory (`drained`), a store to
  * memory the drains do not explain (a store and a fence in the same step), then each store that

@@ -98,6 +98,17 @@ describe('lazytlb show --html', () => {
     expect(measure(dir, html).clipped).toEqual([]);
   });
 
+  it('the state after each step lists the stores still in a CPU\'s buffer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazytlb-html-'));
+    const html = join(dir, 'x86.html');
+    expect((await run('show', 'counterexamples/x86-lazy-tlb/no-sw3c-fence/P1.json', '--html', html)).code).toBe(0);
+    const states: [string, string][][] = JSON.parse(/const states = (.*);\n/.exec(readFileSync(html, 'utf8'))![1]);
+    const buffered = states.map((s) => s.find(([k]) => k === 'cpu1 store buffer')?.[1] ?? '');
+    // SW3b (step 3) buffers the store, R1's serializing CR3 write (step 15) drains it, R2 buffers the next.
+    expect(buffered.slice(2, 5)).toEqual(['', 'cpu[1].loadedMm := SWITCHING', 'cpu[1].loadedMm := SWITCHING']);
+    expect(buffered.slice(14, 17)).toEqual(['cpu[1].loadedMm := SWITCHING', '', 'cpu[1].loadedMm := mm1']);
+  });
+
   it.skipIf(!chromium && !required)('cuts nothing: long step names, kernel code and the reason stay inside their boxes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lazytlb-html-'));
     // x86 under TSO: `flush_tlb_mm_range:F5 (trim=0)`, a 130-character reason.
