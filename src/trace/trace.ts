@@ -74,15 +74,19 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
 }
 
 function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
-  const sb = prog.tso !== null ? storeBufferChanges(prog, a, b) : null;
+  const viaBuffers = prog.tso !== null ? storeBufferChanges(prog, a, b) : null;
   const out: Change[] = [];
   for (const s of prog.layout.slots) {
-    if (sb !== null && isStoreBufferSlot(prog, s.index)) continue;
-    const buffered = sb?.get(s.index);
-    if (buffered) out.push(...buffered);
-    else if (a[s.index] !== b[s.index]) out.push({ path: displayPath(prog, s.path), from: show(prog, s.index, a[s.index]), to: show(prog, s.index, b[s.index]) });
+    if (viaBuffers !== null && isStoreBufferSlot(prog, s.index)) continue;
+    const stores = viaBuffers?.get(s.index);
+    if (stores) out.push(...stores);
+    else if (a[s.index] !== b[s.index]) out.push(change(prog, s.index, a[s.index], b[s.index]));
   }
   return out;
+}
+
+function change(prog: Program, slot: number, from: number, to: number, store?: 'buffered' | 'drained'): Change {
+  return { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, from), to: show(prog, slot, to), ...(store ? { store } : {}) };
 }
 
 function isStoreBufferSlot(prog: Program, slot: number): boolean {
@@ -90,11 +94,15 @@ function isStoreBufferSlot(prog: Program, slot: number): boolean {
   return slot >= t.base && slot < t.base + prog.instance.actors.cpu * t.stride;
 }
 
-/** CPU c's buffered stores in state s, oldest first, as entry codes (plain index * valueRange + value). */
-function bufferOf(prog: Program, s: Int32Array, c: number): number[] {
+/**
+ * CPU c's buffered stores in state s, oldest first, as (memory slot, value) and the entry's code. The
+ * layout Machine's `st` and `drainAt` use: per CPU the count, then the entries, each coding the plain
+ * field's index times `valueRange` plus the value.
+ */
+function bufferOf(prog: Program, s: Int32Array, c: number): { code: number; slot: number; value: number }[] {
   const t = prog.tso!;
   const b = t.base + c * t.stride;
-  return Array.from(s.subarray(b + 1, b + 1 + s[b]));
+  return Array.from(s.subarray(b + 1, b + 1 + s[b]), (code) => ({ code, slot: t.plainSlots[(code / t.valueRange) | 0], value: code % t.valueRange }));
 }
 
 /**
@@ -103,29 +111,21 @@ function bufferOf(prog: Program, s: Int32Array, c: number): number[] {
  * reads and other CPUs do not see yet.
  */
 export function bufferedStores(prog: Program, s: Int32Array): [string, string][] {
-  const t = prog.tso;
-  if (t === null) return [];
+  if (prog.tso === null) return [];
   const out: [string, string][] = [];
   for (let c = 0; c < prog.instance.actors.cpu; c++) {
-    const entries = bufferOf(prog, s, c).map((e) => {
-      const slot = t.plainSlots[(e / t.valueRange) | 0];
-      return `${displayPath(prog, prog.layout.slots[slot].path)} := ${show(prog, slot, e % t.valueRange)}`;
-    });
+    const entries = bufferOf(prog, s, c).map((e) => `${displayPath(prog, prog.layout.slots[e.slot].path)} := ${show(prog, e.slot, e.value)}`);
     if (entries.length > 0) out.push([`cpu${c} store buffer`, entries.join(', ')]);
   }
   return out;
 }
 
 /**
- * What a step did through the store buffers (the layout Machine's `st` and `drainAt` use: per CPU the
- * count, then the entries), per memory slot: each store that reached memory (`drained`), a store to
- * memory the drains do not explain (a store and a fence in the same step), then each store that
- * entered a buffer (`buffered`). Slots the buffers did not touch are not in the map.
+ * What a step did through the store buffers, per memory slot: each store that reached memory
+ * (`drained`), a store to memory the drains do not explain (a store and a fence in the same step),
+ * then each store that entered a buffer (`buffered`). Slots the buffers did not touch are not in the map.
  */
 function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<number, Change[]> {
-  const t = prog.tso!;
-  const slotOf = (e: number) => t.plainSlots[(e / t.valueRange) | 0];
-  const valueOf = (e: number) => e % t.valueRange;
   const drained = new Map<number, Change[]>();
   const buffered = new Map<number, Change[]>();
   const add = (m: Map<number, Change[]>, slot: number, c: Change) => m.set(slot, [...(m.get(slot) ?? []), c]);
@@ -137,25 +137,23 @@ function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<nu
     // follows the kept ones in the buffer is new.
     let kept = 0;
     for (const e of before) {
-      if (kept < after.length && after[kept] === e) kept++;
+      if (kept < after.length && after[kept].code === e.code) kept++;
       else {
-        const slot = slotOf(e);
-        add(drained, slot, { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, mem[slot]), to: show(prog, slot, valueOf(e)), store: 'drained' });
-        mem[slot] = valueOf(e);
+        add(drained, e.slot, change(prog, e.slot, mem[e.slot], e.value, 'drained'));
+        mem[e.slot] = e.value;
       }
     }
     for (let k = kept; k < after.length; k++) {
-      const slot = slotOf(after[k]);
+      const e = after[k];
       // What this CPU read before the store: its own newest buffered store to the field, else memory.
-      let seen = b[slot];
-      for (let j = k - 1; j >= 0; j--) if (slotOf(after[j]) === slot) { seen = valueOf(after[j]); break; }
-      add(buffered, slot, { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, seen), to: show(prog, slot, valueOf(after[k])), store: 'buffered' });
+      const older = after.slice(0, k).reverse().find((o) => o.slot === e.slot);
+      add(buffered, e.slot, change(prog, e.slot, older ? older.value : b[e.slot], e.value, 'buffered'));
     }
   }
   const out = new Map<number, Change[]>();
   for (const slot of new Set([...drained.keys(), ...buffered.keys()])) {
-    const rest = mem[slot] !== b[slot] ? [{ path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, mem[slot]), to: show(prog, slot, b[slot]) }] : [];
-    out.set(slot, [...(drained.get(slot) ?? []), ...rest, ...(buffered.get(slot) ?? [])]);
+    const direct = mem[slot] !== b[slot] ? [change(prog, slot, mem[slot], b[slot])] : [];
+    out.set(slot, [...(drained.get(slot) ?? []), ...direct, ...(buffered.get(slot) ?? [])]);
   }
   return out;
 }
