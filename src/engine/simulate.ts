@@ -31,9 +31,24 @@ export interface SimulateResult {
   readonly path?: string;
 }
 
-/** Enabled transitions of `m.cur` into `out`; `saved` (as long as `m.cur`) keeps the state meanwhile. */
-function enabledTransitions(prog: Program, m: Machine, saved: Int32Array, out: RawStep[]): void {
-  out.length = 0;
+/** What a walk works in, allocated once per simulation: the machine, a saved state, the enabled transitions. */
+export interface WalkScratch {
+  readonly m: Machine;
+  readonly saved: Int32Array;
+  /** Enabled transitions as (step, actor, choice) triples. */
+  readonly enabled: Int32Array;
+}
+
+export function walkScratch(prog: Program): WalkScratch {
+  const m = new Machine(prog);
+  const most = prog.steps.reduce((n, st) => n + st.choices * prog.actorKinds.find((k) => k.name === st.actorKind)!.count, 0);
+  return { m, saved: new Int32Array(m.cur.length), enabled: new Int32Array(3 * most) };
+}
+
+/** Writes the enabled transitions of `m.cur` into `w.enabled` and returns how many; `m.cur` is kept. */
+function enabledTransitions(prog: Program, w: WalkScratch): number {
+  const { m, saved, enabled } = w;
+  let n = 0;
   saved.set(m.cur);
   for (const k of prog.actorKinds) {
     for (let a = 0; a < k.count; a++) {
@@ -41,31 +56,36 @@ function enabledTransitions(prog: Program, m: Machine, saved: Int32Array, out: R
         const st = prog.steps[sid];
         for (let ch = 0; ch < st.choices; ch++) {
           m.cur.set(saved);
-          if (m.enabled(st, a, ch)) out.push({ step: sid, actor: a, choice: ch });
+          if (!m.enabled(st, a, ch)) continue;
+          enabled[3 * n] = sid;
+          enabled[3 * n + 1] = a;
+          enabled[3 * n + 2] = ch;
+          n++;
         }
       }
     }
   }
   m.cur.set(saved);
+  return n;
 }
 
 /** Runs one walk driven by `choices`; returns the walk and the violation it ends in, if any. */
-export function walk(prog: Program, choices: readonly number[], m = new Machine(prog)): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
+export function walk(prog: Program, choices: readonly number[], w = walkScratch(prog)): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
+  const { m, enabled } = w;
   const trace: RawStep[] = [];
-  const en: RawStep[] = [];
-  const saved = new Int32Array(m.cur.length);
   try {
     m.init();
     m.violation = null;
     const v0 = m.checkInvariants();
     if (v0) return { trace, prop: v0.prop, reason: v0.reason };
     for (const c of choices) {
-      enabledTransitions(prog, m, saved, en);
-      if (en.length === 0) break;
-      const t = en[c % en.length];
-      m.enabled(prog.steps[t.step], t.actor, t.choice);
-      m.apply(prog.steps[t.step], t.actor);
-      trace.push(t);
+      const n = enabledTransitions(prog, w);
+      if (n === 0) break;
+      const i = 3 * (c % n);
+      const st = prog.steps[enabled[i]];
+      m.enabled(st, enabled[i + 1], enabled[i + 2]);
+      m.apply(st, enabled[i + 1]);
+      trace.push({ step: enabled[i], actor: enabled[i + 1], choice: enabled[i + 2] });
       const v = m.violation ?? m.checkInvariants();
       if (v) return { trace, prop: v.prop, reason: v.reason };
     }
@@ -82,7 +102,7 @@ export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
   if (!Number.isInteger(o.depth) || o.depth < 1) throw new UsageError(`simulation: the walk depth must be an integer of at least 1, not ${o.depth}`);
   if (!Number.isInteger(o.seed)) throw new UsageError(`simulation: the seed must be an integer, not ${o.seed}`);
   const props = prog.instance.properties;
-  const m = new Machine(prog);
+  const scratch = walkScratch(prog);
   let total = 0;
   // The length of the shortest violating walk so far: while shrinking, a variant counts as failing
   // only if it violates at least as early, so that shrinking never lengthens the trace (smaller
@@ -91,7 +111,7 @@ export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
   const choices = fc.array(fc.noBias(fc.nat({ max: 0xffff })), { minLength: o.depth, maxLength: o.depth });
   const result = fc.check(
     fc.property(choices, (cs) => {
-      const w = walk(prog, cs, m);
+      const w = walk(prog, cs, scratch);
       if (shortest === Infinity) total += w.trace.length;
       if (w.prop === undefined && w.error === undefined) return true;
       if (w.trace.length > shortest) return true;
@@ -101,7 +121,7 @@ export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
     { numRuns: o.runs, seed: o.seed, endOnFailure: false },
   );
   if (!result.failed || !result.counterexample) return { verdict: 'incomplete', runs: result.numRuns, seed: o.seed, steps: total };
-  const w = walk(prog, result.counterexample[0], m);
+  const w = walk(prog, result.counterexample[0], scratch);
   const base = { runs: result.numRuns, seed: o.seed, steps: total, trace: w.trace, path: result.counterexamplePath ?? undefined };
   if (w.error !== undefined) return { ...base, verdict: 'error', property: 'model-error', reason: w.error };
   return { ...base, verdict: 'violation', property: props[w.prop!].name, reason: w.reason };
