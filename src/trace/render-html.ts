@@ -78,7 +78,7 @@ h1 { font-size: 18px; margin: 0 0 4px; } p.sub { margin: 0 0 12px; color: #5f636
 .wrap { display: flex; gap: 16px; align-items: flex-start; }
 .trace { position: relative; display: grid; grid-template-columns: 36px repeat(${lanes.length}, ${LANE}px); column-gap: 8px; row-gap: 8px; flex: none; padding-bottom: 8px; }
 .lane { background: #eef3fb; border: 1px solid #c6d4ea; border-radius: 6px; margin-bottom: -8px; }
-.lanehead { text-anchor: middle; text-align: center; font-weight: bold; font-size: 14px; color: #1a3d7c; padding: 8px 0 2px; position: relative; }
+.lanehead { text-align: center; font-weight: bold; font-size: 14px; color: #1a3d7c; padding: 8px 0 2px; position: relative; }
 .num { grid-column: 1; text-align: right; color: #5f6368; font: 12px ui-monospace, monospace; padding-top: 8px; }
 .step { position: relative; margin: 0 8px; padding: 6px 8px; background: #ffffff; border: 1.5px solid #5b7fbf; border-radius: 4px; font: 12px/1.35 ui-monospace, monospace; overflow-wrap: break-word; min-width: 0; }
 .step.fence { border: 2.5px solid #8e44ad; }
