@@ -60,7 +60,7 @@ const COMMANDS: readonly CommandDef[] = [
   },
   {
     command: 'shrink <file>',
-    describe: 'shrink a stored counterexample: shortest, fewest context switches, smallest params',
+    describe: 'shrink a stored counterexample: shortest, fewest CPU switches, smallest params',
     options: (y) => y.positional('file', { type: 'string', demandOption: true }).option('variant', stringOption('variant', 'the variant file the trace was found with')).option('save', { type: 'boolean' }).option('force', { type: 'boolean' }).option('json', json).option('max-states', integerOption('max-states', 'states per bounded search at most')),
     run: (a, io) => runShrink(a as unknown as ShrinkArgs, io),
   },

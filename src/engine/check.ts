@@ -59,7 +59,7 @@ export interface CheckResult {
 export interface CheckOptions extends InstanceOptions, ExploreOptions {
   /** Random walks instead of an exhaustive search (for scopes too large to exhaust). */
   readonly simulate?: { readonly runs: number; readonly depth: number; readonly seed: number };
-  /** Shrink a counterexample (shortest, fewest context switches, smallest params). */
+  /** Shrink a counterexample (shortest, fewest CPU switches, smallest params). */
   readonly shrink?: boolean;
   /** The stuck-actor check after a complete search (default on). */
   readonly liveness?: boolean;

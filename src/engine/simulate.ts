@@ -1,10 +1,14 @@
 // Simulation for scopes too large to exhaust: random walks, each a sequence of choices among the
-// transitions enabled at each step, generated and shrunk by fast-check. A walk is reproducible from
-// its seed (and fast-check's path); a violating walk is shrunk by fast-check to a short choice
-// sequence before the trace shrinker takes over.
+// transitions enabled at each step, generated and shrunk by fast-check. Every walk gets exactly
+// `depth` choices, so it runs until it has taken `depth` steps or no step is enabled (fast-check's
+// default size would otherwise cap a walk at about a dozen steps, far short of the races the models
+// hold); each choice is uniform (no bias towards the first enabled transitions). A walk is
+// reproducible from its seed (and fast-check's path); a violating walk is shrunk by fast-check (its
+// choices towards 0: the first enabled transition; never to a longer trace) before the trace
+// shrinker takes over.
 import fc from 'fast-check';
 import { candidatesAt, type Program } from '../lang/compile.ts';
-import { asModelError } from '../lang/errors.ts';
+import { asModelError, UsageError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
 
@@ -18,6 +22,7 @@ export interface SimulateResult {
   readonly verdict: 'violation' | 'incomplete' | 'error';
   readonly runs: number;
   readonly seed: number;
+  /** Steps taken by all walks together (the shrinker's replays not counted). */
   readonly steps: number;
   readonly property?: string;
   readonly reason?: string;
@@ -26,40 +31,61 @@ export interface SimulateResult {
   readonly path?: string;
 }
 
-/** Enabled transitions of `m.cur`, restored afterwards. */
-function enabledTransitions(prog: Program, m: Machine, out: RawStep[]): void {
-  out.length = 0;
-  const saved = Int32Array.from(m.cur);
+/** What a walk works in, allocated once per simulation: the machine, a saved state, the enabled transitions. */
+export interface WalkScratch {
+  readonly m: Machine;
+  readonly saved: Int32Array;
+  /** Enabled transitions as (step, actor, choice) triples. */
+  readonly enabled: Int32Array;
+}
+
+export function walkScratch(prog: Program): WalkScratch {
+  const m = new Machine(prog);
+  const most = prog.steps.reduce((n, st) => n + st.choices * prog.actorKinds.find((k) => k.name === st.actorKind)!.count, 0);
+  return { m, saved: new Int32Array(m.cur.length), enabled: new Int32Array(3 * most) };
+}
+
+/** Writes the enabled transitions of `m.cur` into `w.enabled` and returns how many; `m.cur` is kept. */
+function enabledTransitions(prog: Program, w: WalkScratch): number {
+  const { m, saved, enabled } = w;
+  let n = 0;
+  saved.set(m.cur);
   for (const k of prog.actorKinds) {
     for (let a = 0; a < k.count; a++) {
       for (const sid of candidatesAt(k, saved, a)) {
         const st = prog.steps[sid];
         for (let ch = 0; ch < st.choices; ch++) {
           m.cur.set(saved);
-          if (m.enabled(st, a, ch)) out.push({ step: sid, actor: a, choice: ch });
+          if (!m.enabled(st, a, ch)) continue;
+          enabled[3 * n] = sid;
+          enabled[3 * n + 1] = a;
+          enabled[3 * n + 2] = ch;
+          n++;
         }
       }
     }
   }
   m.cur.set(saved);
+  return n;
 }
 
 /** Runs one walk driven by `choices`; returns the walk and the violation it ends in, if any. */
-export function walk(prog: Program, choices: readonly number[]): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
-  const m = new Machine(prog);
+export function walk(prog: Program, choices: readonly number[], w = walkScratch(prog)): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
+  const { m, enabled } = w;
   const trace: RawStep[] = [];
-  const en: RawStep[] = [];
   try {
     m.init();
+    m.violation = null;
     const v0 = m.checkInvariants();
     if (v0) return { trace, prop: v0.prop, reason: v0.reason };
     for (const c of choices) {
-      enabledTransitions(prog, m, en);
-      if (en.length === 0) break;
-      const t = en[c % en.length];
-      m.enabled(prog.steps[t.step], t.actor, t.choice);
-      m.apply(prog.steps[t.step], t.actor);
-      trace.push(t);
+      const n = enabledTransitions(prog, w);
+      if (n === 0) break;
+      const i = 3 * (c % n);
+      const st = prog.steps[enabled[i]];
+      m.enabled(st, enabled[i + 1], enabled[i + 2]);
+      m.apply(st, enabled[i + 1]);
+      trace.push({ step: enabled[i], actor: enabled[i + 1], choice: enabled[i + 2] });
       const v = m.violation ?? m.checkInvariants();
       if (v) return { trace, prop: v.prop, reason: v.reason };
     }
@@ -72,18 +98,30 @@ export function walk(prog: Program, choices: readonly number[]): { trace: RawSte
 }
 
 export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
+  if (!Number.isInteger(o.runs) || o.runs < 1) throw new UsageError(`simulation: the number of walks must be an integer of at least 1, not ${o.runs}`);
+  if (!Number.isInteger(o.depth) || o.depth < 1) throw new UsageError(`simulation: the walk depth must be an integer of at least 1, not ${o.depth}`);
+  if (!Number.isInteger(o.seed)) throw new UsageError(`simulation: the seed must be an integer, not ${o.seed}`);
   const props = prog.instance.properties;
+  const scratch = walkScratch(prog);
   let total = 0;
+  // The length of the shortest violating walk so far: while shrinking, a variant counts as failing
+  // only if it violates at least as early, so that shrinking never lengthens the trace (smaller
+  // choices alone can take a longer way to the same violation).
+  let shortest = Infinity;
+  const choices = fc.array(fc.noBias(fc.nat({ max: 0xffff })), { minLength: o.depth, maxLength: o.depth });
   const result = fc.check(
-    fc.property(fc.array(fc.nat({ max: 0xffff }), { minLength: 1, maxLength: o.depth }), (choices) => {
-      const w = walk(prog, choices);
-      total += w.trace.length;
-      return w.prop === undefined && w.error === undefined;
+    fc.property(choices, (cs) => {
+      const w = walk(prog, cs, scratch);
+      if (shortest === Infinity) total += w.trace.length;
+      if (w.prop === undefined && w.error === undefined) return true;
+      if (w.trace.length > shortest) return true;
+      shortest = w.trace.length;
+      return false;
     }),
     { numRuns: o.runs, seed: o.seed, endOnFailure: false },
   );
   if (!result.failed || !result.counterexample) return { verdict: 'incomplete', runs: result.numRuns, seed: o.seed, steps: total };
-  const w = walk(prog, result.counterexample[0]);
+  const w = walk(prog, result.counterexample[0], scratch);
   const base = { runs: result.numRuns, seed: o.seed, steps: total, trace: w.trace, path: result.counterexamplePath ?? undefined };
   if (w.error !== undefined) return { ...base, verdict: 'error', property: 'model-error', reason: w.error };
   return { ...base, verdict: 'violation', property: props[w.prop!].name, reason: w.reason };

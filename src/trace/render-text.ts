@@ -1,7 +1,8 @@
 // The text view of a counterexample, like a race report: one column per CPU (other actors get their
-// own column), one row per atomic step named `function:STEP`, then what the step changed, and at the
-// end the property that broke and why.
-import type { TraceRow } from './trace.ts';
+// own column), one row per atomic step named `function:STEP`, with the kernel code it models on the
+// right, then what the step changed (a plain store under TSO shows as entering the CPU's store
+// buffer, and later as reaching memory), and at the end the property that broke and why.
+import { changeLine, shownChanges, type TraceRow } from './trace.ts';
 
 export interface RenderInput {
   readonly rows: readonly TraceRow[];
@@ -11,22 +12,30 @@ export interface RenderInput {
   readonly actors: readonly string[];
 }
 
-const COL = 30;
+/** Columns are as wide as their widest step name (plus a gap), at least this wide. */
+const MIN_COL = 24;
+/** The kernel code of a step is wrapped at this width. */
+const TEXT = 64;
 
 export function renderText(t: RenderInput): string {
   const cols = t.actors;
+  const cellOf = (r: TraceRow) => `${r.procedure}:${r.label}${r.choiceText ? ` (${r.choiceText})` : ''}`;
+  const colOf = (r: TraceRow) => Math.max(0, cols.indexOf(r.actor));
+  const widths = cols.map((c, j) => Math.max(MIN_COL, c.length + 2, ...t.rows.filter((r) => colOf(r) === j).map((r) => cellOf(r).length + 2)));
+  const starts = widths.map((_, j) => 5 + widths.slice(0, j).reduce((x, y) => x + y, 0));
+  const textAt = starts[cols.length - 1] + widths[cols.length - 1];
   const lines: string[] = [];
-  lines.push(['  #  ', ...cols.map((c) => pad(c, COL))].join('').trimEnd());
-  lines.push(['  ---', ...cols.map(() => pad('', COL, '-'))].join('').trimEnd());
+  lines.push(['  #  ', ...cols.map((c, j) => c.padEnd(widths[j])), 'kernel'].join(''));
+  lines.push(['  ---', ...widths.map((w) => '-'.repeat(w)), '-'.repeat(TEXT)].join(''));
   t.rows.forEach((r, i) => {
-    const cell = `${r.procedure}:${r.label}${r.choiceText ? ` (${r.choiceText})` : ''}`;
-    const col = Math.max(0, cols.indexOf(r.actor));
-    const cells = cols.map((_, j) => (j === col ? pad(cell, COL) : pad('|', COL)));
+    const col = colOf(r);
+    const cells = cols.map((_, j) => (j === col ? cellOf(r) : '|').padEnd(widths[j]));
     const mark = r.matters === true ? '*' : ' ';
-    lines.push([pad(`${mark}${i + 1}`, 5, ' ', true), ...cells].join('').trimEnd());
-    const indent = ' '.repeat(5 + col * COL + 2);
-    const visible = r.changes.filter((c) => !/\.(pc|sp|stack\[\d+\])$/.test(c.path) || c.path === 'error');
-    for (const c of visible) lines.push(`${indent}${c.path === 'error' ? `model error: ${c.to}` : `${c.path}: ${c.from} -> ${c.to}`}`);
+    const text = wrap(r.text, TEXT);
+    lines.push(`${`${mark}${i + 1}`.padStart(3)}  ${cells.join('')}${text[0] ?? ''}`.trimEnd());
+    for (const more of text.slice(1)) lines.push(`${' '.repeat(textAt)}${more}`);
+    const indent = ' '.repeat(starts[col] + 2);
+    for (const c of shownChanges(r.changes, t.property)) lines.push(`${indent}${changeLine(c)}`);
   });
   lines.push('');
   lines.push(`violated: ${t.property}${t.statement ? ` — ${t.statement}` : ''}`);
@@ -34,7 +43,16 @@ export function renderText(t: RenderInput): string {
   return lines.join('\n');
 }
 
-function pad(s: string, n: number, ch = ' ', left = false): string {
-  const cut = s.length > n - 1 ? s.slice(0, n - 2) + '…' : s;
-  return left ? cut.padStart(n - 2, ch) + '  ' : cut.padEnd(n, ch);
+/** Words of `s` in lines of at most `n` characters (a longer word gets a line of its own). */
+function wrap(s: string, n: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of s.split(/\s+/).filter((x) => x.length > 0)) {
+    if (line && line.length + 1 + w.length > n) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
 }

@@ -1,9 +1,11 @@
 // Shrinking a counterexample to one a person can read, criteria in this order: (1) the shortest
-// length at which the same property fails, (2) the fewest context switches between actors at that
-// length (a breadth-first search bounded by preemptions, as in iterative context bounding), (3) no
-// step the violation does not depend on, and (4) the smallest params under which the property still
-// fails within that length. Each search is bounded (maxStates); a bound that is hit leaves that criterion as it was and
-// says so. The result is a real, replayable trace of the same property.
+// length at which the same property fails, (2) the fewest CPU switches at that length: points where
+// the next step is another actor's than the last one (a breadth-first search bounded by preemptions,
+// as in iterative context bounding; not the kernel's context_switch(), which is a step like any
+// other), (3) no step the violation does not depend on, and (4) the smallest params under which the
+// property still fails within that length. Each search is bounded (maxStates); a bound that is hit
+// leaves that criterion as it was and says so. The result is a real, replayable trace of the same
+// property.
 import { candidatesAt, compile, type Program } from '../lang/compile.ts';
 import { asModelError, UsageError } from '../lang/errors.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
@@ -35,6 +37,7 @@ export interface ShrinkResult {
   readonly incomplete: readonly string[];
 }
 
+/** CPU switches of a trace: steps taken by another actor than the step before. */
 export function switches(prog: Program, t: readonly RawStep[]): number {
   let n = 0;
   for (let i = 1; i < t.length; i++) if (actorCode(prog, t[i]) !== actorCode(prog, t[i - 1])) n++;
@@ -79,7 +82,7 @@ export function shrink(input: ShrinkInput, maxStates = 2_000_000): ShrinkResult 
       }
     }
   }
-  // (2) Fewest context switches at that length.
+  // (2) Fewest CPU switches at that length.
   for (let k = 0; k < switches(prog, trace); k++) {
     const r = boundedSearch(prog, input.property, trace.length, k, maxStates);
     if (r.trace) {
@@ -87,7 +90,7 @@ export function shrink(input: ShrinkInput, maxStates = 2_000_000): ShrinkResult 
       break;
     }
     if (r.hitLimit) {
-      incomplete.push(`fewest context switches (search stopped at ${maxStates} states)`);
+      incomplete.push(`fewest CPU switches (search stopped at ${maxStates} states)`);
       break;
     }
   }
@@ -117,7 +120,7 @@ function removeIrrelevant(prog: Program, property: string, t: readonly RawStep[]
 
 /**
  * Breadth-first search for a violation of `property` within `maxDepth` steps and at most `maxSwitches`
- * context switches; the state is extended with (last actor, switches) so that bounding is exact.
+ * CPU switches; the state is extended with (last actor, switches) so that bounding is exact.
  */
 export function boundedSearch(prog: Program, property: string, maxDepth: number, maxSwitches: number, maxStates: number): { trace?: RawStep[]; hitLimit: boolean } {
   const propIndex = prog.instance.properties.findIndex((p) => p.name === property);
@@ -127,7 +130,7 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
   const base = new Int32Array(m.cur.length);
   const buf = new Uint32Array(W);
   const NONE = 0xffff;
-  // Without a bound on context switches the last actor and the switch count are not kept: they would
+  // Without a bound on CPU switches the last actor and the switch count are not kept: they would
   // only split each state into copies that differ in history.
   const track = Number.isFinite(maxSwitches);
   const pack = (last: number, sw: number) => {

@@ -11,6 +11,12 @@ export interface Change {
   readonly path: string;
   readonly from: string;
   readonly to: string;
+  /**
+   * Under --memory tso/weak, for a plain field: `buffered` when the store entered the writing CPU's
+   * store buffer (memory is unchanged; `from` is what that CPU read before), `drained` when a buffered
+   * store reached memory (other CPUs see `to` from now on). Absent for a store straight to memory.
+   */
+  readonly store?: 'buffered' | 'drained';
 }
 
 export interface TraceRow {
@@ -68,10 +74,86 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
 }
 
 function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
+  const viaBuffers = prog.tso !== null ? storeBufferChanges(prog, a, b) : null;
   const out: Change[] = [];
   for (const s of prog.layout.slots) {
-    if (a[s.index] === b[s.index]) continue;
-    out.push({ path: displayPath(prog, s.path), from: show(prog, s.index, a[s.index]), to: show(prog, s.index, b[s.index]) });
+    if (viaBuffers !== null && isStoreBufferSlot(prog, s.index)) continue;
+    const stores = viaBuffers?.get(s.index);
+    if (stores) out.push(...stores);
+    else if (a[s.index] !== b[s.index]) out.push(change(prog, s.index, a[s.index], b[s.index]));
+  }
+  return out;
+}
+
+function change(prog: Program, slot: number, from: number, to: number, store?: 'buffered' | 'drained'): Change {
+  return { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, from), to: show(prog, slot, to), ...(store ? { store } : {}) };
+}
+
+function isStoreBufferSlot(prog: Program, slot: number): boolean {
+  const t = prog.tso!;
+  return slot >= t.base && slot < t.base + prog.instance.actors.cpu * t.stride;
+}
+
+/**
+ * CPU c's buffered stores in state s, oldest first, as (memory slot, value) and the entry's code. The
+ * layout Machine's `st` and `drainAt` use: per CPU the count, then the entries, each coding the plain
+ * field's index times `valueRange` plus the value.
+ */
+function bufferOf(prog: Program, s: Int32Array, c: number): { code: number; slot: number; value: number }[] {
+  const t = prog.tso!;
+  const b = t.base + c * t.stride;
+  return Array.from(s.subarray(b + 1, b + 1 + s[b]), (code) => ({ code, slot: t.plainSlots[(code / t.valueRange) | 0], value: code % t.valueRange }));
+}
+
+/**
+ * The stores still in each CPU's buffer in state `s`, oldest first, one [`cpuN store buffer`, `path :=
+ * value, ...`] pair per CPU with a non-empty buffer (none without store buffers): what the CPU itself
+ * reads and other CPUs do not see yet.
+ */
+export function bufferedStores(prog: Program, s: Int32Array): [string, string][] {
+  if (prog.tso === null) return [];
+  const out: [string, string][] = [];
+  for (let c = 0; c < prog.instance.actors.cpu; c++) {
+    const entries = bufferOf(prog, s, c).map((e) => `${displayPath(prog, prog.layout.slots[e.slot].path)} := ${show(prog, e.slot, e.value)}`);
+    if (entries.length > 0) out.push([`cpu${c} store buffer`, entries.join(', ')]);
+  }
+  return out;
+}
+
+/**
+ * What a step did through the store buffers, per memory slot: each store that reached memory
+ * (`drained`), a store to memory the drains do not explain (a store and a fence in the same step),
+ * then each store that entered a buffer (`buffered`). Slots the buffers did not touch are not in the map.
+ */
+function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<number, Change[]> {
+  const drained = new Map<number, Change[]>();
+  const buffered = new Map<number, Change[]>();
+  const add = (m: Map<number, Change[]>, slot: number, c: Change) => m.set(slot, [...(m.get(slot) ?? []), c]);
+  const mem = Int32Array.from(a);
+  for (let c = 0; c < prog.instance.actors.cpu; c++) {
+    const before = bufferOf(prog, a, c);
+    const after = bufferOf(prog, b, c);
+    // The entries still buffered keep their order; the others reached memory, oldest first; what
+    // follows the kept ones in the buffer is new.
+    let kept = 0;
+    for (const e of before) {
+      if (kept < after.length && after[kept].code === e.code) kept++;
+      else {
+        add(drained, e.slot, change(prog, e.slot, mem[e.slot], e.value, 'drained'));
+        mem[e.slot] = e.value;
+      }
+    }
+    for (let k = kept; k < after.length; k++) {
+      const e = after[k];
+      // What this CPU read before the store: its own newest buffered store to the field, else memory.
+      const older = after.slice(0, k).reverse().find((o) => o.slot === e.slot);
+      add(buffered, e.slot, change(prog, e.slot, older ? older.value : b[e.slot], e.value, 'buffered'));
+    }
+  }
+  const out = new Map<number, Change[]>();
+  for (const slot of new Set([...drained.keys(), ...buffered.keys()])) {
+    const direct = mem[slot] !== b[slot] ? [change(prog, slot, mem[slot], b[slot])] : [];
+    out.set(slot, [...(drained.get(slot) ?? []), ...direct, ...(buffered.get(slot) ?? [])]);
   }
   return out;
 }
@@ -87,4 +169,22 @@ export function displayPath(prog: Program, path: string): string {
   const g = /^\$ghost\.p(\d+)\.(.*)$/.exec(p);
   if (g) p = `ghost(${prog.instance.properties[Number(g[1])].name}).${g[2]}`;
   return p;
+}
+
+/**
+ * The changes a reader of the violation needs, in order: the model's state (without the control
+ * state: pc, return stack), then the ghost state of the violated property only (the other
+ * properties' ghost fields say nothing about this violation). An error row is kept as it is.
+ */
+export function shownChanges(changes: readonly Change[], property: string): Change[] {
+  const control = (c: Change) => /\.(pc|sp|stack\[\d+\])$/.test(c.path) && c.path !== 'error';
+  const ghost = (c: Change) => c.path.startsWith('ghost(');
+  return [...changes.filter((c) => !control(c) && !ghost(c)), ...changes.filter((c) => c.path.startsWith(`ghost(${property}).`))];
+}
+
+/** One change as a line of a race report: `path: from -> to`, a buffered store `path := to (buffered)`. */
+export function changeLine(c: Change): string {
+  if (c.path === 'error') return `model error: ${c.to}`;
+  if (c.store === 'buffered') return `${c.path} := ${c.to} (buffered)`;
+  return `${c.path}: ${c.from} -> ${c.to}${c.store === 'drained' ? ' (the buffered store reaches memory)' : ''}`;
 }

@@ -59,7 +59,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-memory', integerOption('max-memory', 'stop when the state store exceeds this many MiB (verdict incomplete)'))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
-    .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest context switches, smallest params' })
+    .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest CPU switches (points where the next step is another CPU\'s), smallest params' })
     .option('simulate', integerOption('simulate', 'N random walks instead of an exhaustive search (verdict violation or incomplete)'))
     .option('walk-depth', integerOption('walk-depth', 'with --simulate: steps per walk at most (default 200)'))
     .option('seed', integerOption('seed', 'with --simulate: the random seed (default: from the clock, printed)', 0, 0x7fffffff))
@@ -169,12 +169,12 @@ export function headline(r: Headed): string {
 
 function renderResult(r: CheckResult): string {
   const stats = r.simulation
-    ? `${num(r.simulation.runs)} random walks, ${num(r.states)} steps, seed ${r.simulation.seed}${r.simulation.path ? ` (path ${r.simulation.path})` : ''}, ${r.seconds.toFixed(2)} s`
-    : `${num(r.states)} states, ${num(r.transitions)} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s`;
+    ? `${num(r.simulation.runs)} random walks, ${num(r.states)} steps, seed ${r.simulation.seed}, ${r.seconds.toFixed(2)} s`
+    : `${num(r.states)} states, ${num(r.transitions)} transitions, ${r.verdict === 'violation' ? '' : `depth ${r.depth}, `}${r.seconds.toFixed(2)} s`;
   const lines = [headline(r)];
   if (r.shrunk) {
     const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
-    lines.push(`shrunk from ${r.shrunk.from.length} steps (${r.shrunk.from.switches} context switches, ${p(r.shrunk.from.params)}) to ${r.shrunk.to.length} steps (${r.shrunk.to.switches} context switches, ${p(r.params)}); * marks the steps the violation depends on${r.shrunk.incomplete.length ? `; not minimized: ${r.shrunk.incomplete.join(', ')}` : ''}`);
+    lines.push(`shrunk from ${r.shrunk.from.length} steps (${r.shrunk.from.switches} CPU switch${r.shrunk.from.switches === 1 ? '' : 'es'}, ${p(r.shrunk.from.params)}) to ${r.shrunk.to.length} steps (${r.shrunk.to.switches} CPU switch${r.shrunk.to.switches === 1 ? '' : 'es'}, ${p(r.params)}); * marks the steps the violation depends on${r.shrunk.incomplete.length ? `; not minimized: ${r.shrunk.incomplete.join(', ')}` : ''}`);
   }
   if (r.verdict === 'ok') lines.push(`ok: no violation of ${r.properties.join(', ') || '(no properties)'}${r.properties.length ? '' : ''}; complete search: ${stats}`);
   else if (r.verdict === 'incomplete') lines.push(`incomplete: stopped at ${r.limit}; no violation in what was covered: ${stats}`);

@@ -1,5 +1,5 @@
 // lazytlb shrink FILE [--variant FILE] [--save [--force]]: shrinks a stored counterexample (shortest,
-// fewest context switches, smallest params) and prints it; --save then stores the shrunk trace in its
+// fewest CPU switches, smallest params) and prints it; --save then stores the shrunk trace in its
 // place (the result is printed first, so a refusal to overwrite never hides it).
 import { relative, resolve } from 'node:path';
 import { allProperties } from '../../../properties/index.ts';
@@ -55,7 +55,7 @@ export async function runShrink(a: ShrinkArgs, io: Io): Promise<number> {
   io.out(
     [
       `${a.file}: ${outcome.property}`,
-      `shrunk from ${sh.from.length} steps (${sh.from.switches} context switches, ${p(sh.from.params)}) to ${sh.to.length} steps (${sh.to.switches} context switches, ${p(sh.params)}); * marks the steps the violation depends on${sh.incomplete.length ? `; not minimized: ${sh.incomplete.join(', ')}` : ''}`,
+      `shrunk from ${sh.from.length} steps (${sh.from.switches} CPU switch${sh.from.switches === 1 ? '' : 'es'}, ${p(sh.from.params)}) to ${sh.to.length} steps (${sh.to.switches} CPU switch${sh.to.switches === 1 ? '' : 'es'}, ${p(sh.params)}); * marks the steps the violation depends on${sh.incomplete.length ? `; not minimized: ${sh.incomplete.join(', ')}` : ''}`,
       '',
       renderText({ rows, property: prop.name, statement: prop.statement, reason, actors: actorNames(sh.program) }),
     ].join('\n'),
