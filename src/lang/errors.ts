@@ -26,9 +26,9 @@ export function fullStack(e: unknown): string {
 }
 
 // Frames of the checker itself (not the model's or the variant's code): this directory's parent
-// (src/) when running from source; in the bundle, the bundle itself.
-const here = new URL('.', import.meta.url).href;
-const ownCode = here.endsWith('/src/lang/') ? new URL('..', here).href : import.meta.url;
+// (src/) when running from source; in the bundle, the bundle itself. (A variant file is bundled with
+// the helpers it imports into a data: module, where this copy of the module is never asked.)
+const ownCode = import.meta.url.startsWith('file:') && new URL('.', import.meta.url).href.endsWith('/src/lang/') ? new URL('..', import.meta.url).href : import.meta.url;
 
 /**
  * The first frame of `e`'s stack in the model's or a variant file's code (not the checker's, not

@@ -163,7 +163,7 @@ describe('regress', () => {
     const r = await run('regress', '--model', 'shootdown');
     expect(r.code).toBe(2);
     expect(r.err).toBe('lazytlb: 4 malformed file(s) under counterexamples/ (listed above as malformed)\n');
-    expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/params\.json\s+malformed\s+param cpus=99 is outside its range; accepted: an integer from 1 to 8\n/);
+    expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/params\.json\s+malformed\s+param cpus=99 is outside its range; accepted: a decimal integer from 1 to 8\n/);
     expect(r.out).toMatch(/counterexamples\/model\.json\s+malformed\s+unknown model 'shootdwn' \(did you mean shootdown\?\); accepted: /);
     expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/edited\.json\s+malformed\s+malformed trace: step 4 \(cpu1 flush_start:F2, choice 0\): no step flush_start:F2 in the model \(did you mean F\?\); flush_start has F\n/);
     expect(r.out).toMatch(/counterexamples\/shootdown\/mine\/notes\.json\s+malformed\s+format: expected "lazytlb-counterexample" \(not a lazytlb counterexample\)\n/);
@@ -212,9 +212,28 @@ describe('shrink --save onto a different stored file', () => {
     expect(j.code).toBe(2);
     expect(JSON.parse(j.out)).toMatchObject({ property: 'no-stale-user', to: { length: 6 } });
     expect(JSON.parse(j.out).saved).toBeUndefined();
+    expect(JSON.parse(j.out).saveError).toBe(`${FILE} exists and differs; not overwritten (use --force)`);
     const forced = await run('shrink', FILE, '--save', '--force');
     expect(forced.code).toBe(0);
     expect(forced.out).toContain(`saved: ${FILE}`);
     expect(readFileSync(FILE, 'utf8')).not.toContain('edited: ');
+  });
+
+  it('check --shrink --save prints the counterexample, then refuses: exit 2, the file untouched', async () => {
+    await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save');
+    const edited = readFileSync(FILE, 'utf8').replace('"reason": "', '"reason": "edited: ');
+    writeFileSync(FILE, edited);
+    const r = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--shrink', '--save');
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('violation of no-stale-user after 6 steps');
+    expect(r.out).toContain('violated: no-stale-user');
+    expect(r.out).not.toContain('saved:');
+    expect(r.err).toContain(`lazytlb: ${FILE} exists and differs; not overwritten (use --force)\n`);
+    expect(readFileSync(FILE, 'utf8')).toBe(edited);
+    const j = await run('check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--save', '--json');
+    expect(j.code).toBe(2);
+    const o = JSON.parse(j.out);
+    expect(o).toMatchObject({ verdict: 'violation', property: 'no-stale-user', saveError: `${FILE} exists and differs; not overwritten (use --force)` });
+    expect(readFileSync(FILE, 'utf8')).toBe(edited);
   });
 });

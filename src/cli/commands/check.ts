@@ -16,6 +16,8 @@ import { relative } from 'node:path';
 import { cexPath, saveCounterexample, toCounterexample, writeJson } from '../../trace/cexfile.ts';
 import { toItf } from '../../trace/itf.ts';
 import { verifyFootprints } from '../../engine/verify.ts';
+import type { VariantDef } from '../../lang/variant.ts';
+import { saveJson, saveText, trySave } from '../save.ts';
 
 export interface CheckArgs {
   model: string;
@@ -102,31 +104,38 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     shouldStop: run.shouldStop,
   });
   progress.end();
-  let saved: string | null = null;
-  if (a.save && r.verdict === 'violation' && r.trace) {
-    const cex = toCounterexample({
-      model: r.model,
-      variant: variantRef(a.variant, variant, Object.fromEntries(Object.keys(set).map((k) => [k, r.flags[k]]))),
-      flags: r.flags,
-      params: r.params,
-      memory: r.memory,
-      property: r.property!,
-      reason: r.reason!,
-      trace: r.trace,
-    });
-    const path = cexPath(process.cwd(), cex);
-    saved = relative(process.cwd(), saveCounterexample(path, cex, Boolean(a.force)));
-    if (a.format === 'itf' && r.rawTrace) {
-      const itf = toItf(r.program, r.rawTrace, { model: r.model, variant: r.variant, property: r.property, reason: r.reason });
-      saved += `, ${relative(process.cwd(), writeJson(path.replace(/\.json$/, '.itf.json'), itf, Boolean(a.force)))}`;
-    }
-  }
   const fp = a['verify-footprints'] ? verifyFootprints(r.program, { maxStates: a['max-states'], maxSeconds: a['max-seconds'] }) : null;
   const fpText = fp ? `\nfootprints: ${fp.problems.length === 0 ? 'respected' : 'VIOLATED'} on ${num(fp.transitions)} transitions of ${num(fp.states)} states${fp.complete ? '' : ' (incomplete)'}${fp.problems.map((x) => `\n  ${x}`).join('')}` : '';
-  io.out(a.json ? JSON.stringify({ ...toJson(r), ...(saved ? { saved } : {}), ...(fp ? { footprints: fp } : {}) }) : renderResult(r) + (saved ? `\nsaved: ${saved}` : '') + fpText);
+  // The save after the search and before the output, whose refusal (an existing different file) is
+  // shown with the result and is the exit code: it never hides the counterexample.
+  const saved = trySave(a.save && r.verdict === 'violation' && r.trace ? () => save(a, r, variant, set) : null);
+  if (saved !== null && 'refused' in saved) io.err(`lazytlb: ${saved.refused}\n`);
+  io.out(a.json ? JSON.stringify({ ...toJson(r), ...saveJson(saved), ...(fp ? { footprints: fp } : {}) }) : renderResult(r) + (saved !== null && 'saved' in saved ? `\n${saveText(saved)}` : '') + fpText);
+  if (saved !== null && 'refused' in saved) return EXIT.usage;
   if (a.debug && r.stack) io.err(`${r.stack}\n`);
   if (fp && fp.problems.length > 0) return 2;
   return r.limit === INTERRUPT ? EXIT.interrupt : exitFor(r.verdict);
+}
+
+/** Stores the counterexample (and its ITF export with --format itf); returns what was written. */
+function save(a: CheckArgs, r: CheckResult, variant: VariantDef | null, set: Readonly<Record<string, string>>): string {
+  const cex = toCounterexample({
+    model: r.model,
+    variant: variantRef(a.variant, variant, Object.fromEntries(Object.keys(set).map((k) => [k, r.flags[k]]))),
+    flags: r.flags,
+    params: r.params,
+    memory: r.memory,
+    property: r.property!,
+    reason: r.reason!,
+    trace: r.trace!,
+  });
+  const path = cexPath(process.cwd(), cex);
+  let saved = relative(process.cwd(), saveCounterexample(path, cex, Boolean(a.force)));
+  if (a.format === 'itf' && r.rawTrace) {
+    const itf = toItf(r.program, r.rawTrace, { model: r.model, variant: r.variant, property: r.property, reason: r.reason });
+    saved += `, ${relative(process.cwd(), writeJson(path.replace(/\.json$/, '.itf.json'), itf, Boolean(a.force)))}`;
+  }
+  return saved;
 }
 
 /** The --json object (the CLI contract). */

@@ -11,6 +11,8 @@ import { replayRaw } from '../../trace/replay.ts';
 import { shrink } from '../../trace/shrink.ts';
 import { buildTrace } from '../../trace/trace.ts';
 import type { Io } from '../io.ts';
+import { EXIT } from '../exit.ts';
+import { saveJson, saveText, trySave } from '../save.ts';
 import { fileHash, findModel, isVariantFile } from '../load.ts';
 import { malformedTrace, replayFile, warnTo } from './replay.ts';
 
@@ -36,19 +38,13 @@ export async function runShrink(a: ShrinkArgs, io: Io): Promise<number> {
   const reason = end.status === 'violates' ? end.reason : c.reason;
   const rows = buildTrace(sh.program, sh.trace).map((r, i) => ({ ...r, matters: sh.matters[i] }));
   const shrunk = toCounterexample({ model: c.model, variant: ownVariantRef(c, a), flags: sh.program.instance.flags, params: sh.params, memory: c.memory, property: outcome.property, reason, trace: rows });
-  // The result first; then the save, whose refusal (an existing different file) is the exit code.
-  const save = () => (a.save ? relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), shrunk), shrunk, Boolean(a.force))) : '');
+  // The result first, with the save's outcome; a refusal (an existing different file) is the exit code.
+  const saved = trySave(a.save ? () => relative(process.cwd(), saveCounterexample(cexPath(process.cwd(), shrunk), shrunk, Boolean(a.force))) : null);
+  const code = saved !== null && 'refused' in saved ? EXIT.usage : EXIT.ok;
+  if (saved !== null && 'refused' in saved) io.err(`lazytlb: ${saved.refused}\n`);
   if (a.json) {
-    const result = { file: a.file, property: outcome.property, from: sh.from, to: { ...sh.to, params: sh.params }, incomplete: sh.incomplete, trace: rows };
-    let saved = '';
-    try {
-      saved = save();
-    } catch (e) {
-      io.out(JSON.stringify(result));
-      throw e;
-    }
-    io.out(JSON.stringify({ ...result, ...(saved ? { saved } : {}) }));
-    return 0;
+    io.out(JSON.stringify({ file: a.file, property: outcome.property, from: sh.from, to: { ...sh.to, params: sh.params }, incomplete: sh.incomplete, trace: rows, ...saveJson(saved) }));
+    return code;
   }
   const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
   const prop = sh.program.instance.properties.find((x) => x.name === outcome.property)!;
@@ -60,9 +56,8 @@ export async function runShrink(a: ShrinkArgs, io: Io): Promise<number> {
       renderText({ rows, property: prop.name, statement: prop.statement, reason, actors: actorNames(sh.program) }),
     ].join('\n'),
   );
-  const saved = save();
-  if (saved) io.out(`saved: ${saved}`);
-  return 0;
+  if (saved !== null && 'saved' in saved) io.out(saveText(saved));
+  return code;
 }
 
 /** The shrunk trace names the same variant; a variant file by the path the user gave now (and its current hash). */
