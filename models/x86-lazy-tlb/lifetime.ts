@@ -360,13 +360,23 @@ export function kthreadUseMm(e: Env) {
  * CPUs"), which finish_cpu() replaces and drops. An offline CPU is not dead to the mm: its idle task's
  * active_mm is a lazy use until finish_cpu, which P5 and P6 count.
  */
+/** Whether a CPU other than `c` is between its target selection (F5) and its last queued call (SF1). */
+function targetLoopRunning(s: any, c: number, e: Env): boolean {
+  for (let d = 0; d < e.p.cpus; d++) if (d !== c && s.cpu[d].fIter !== e.NOCPU) return true;
+  return false;
+}
+
 export function cpuDown(e: Env) {
   const forceInitMm = e.f.hotplugForceInitMm;
   // the dying CPU runs only its hotplug thread (a kthread), with no flush or shootdown call queued
   const quiet = (s: any, c: number) => c !== 0 && s.cpu[c].online && s.cpu[c].currKthread && s.cpu[c].currMm === e.NULL && !s.cpu[c].kuPreempted && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0;
   const teardown = step('HP2', 'take_cpu_down -> __cpu_disable (SHOOTDOWN/powerpc: cleanup_cpu_mmu_context clears this CPU from every mm_cpumask); set_cpu_online(false); the CPU stops', {
     fence: true,
-    when: (s, c) => (forceInitMm || quiet(s, c)) && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0,
+    // take_cpu_down runs under stop_machine, which must run its stopper on every online CPU: a CPU
+    // inside smp_call_function_many_cond (flush_tlb_mm_range holds get_cpu(), so it cannot be
+    // preempted) has copied its targets from cpu_online_mask, and the CPU cannot go offline before
+    // the loop has queued their calls
+    when: (s, c) => (forceInitMm || quiet(s, c)) && s.cpu[c].csd === 0 && s.cpu[c].shootCsd === 0 && !targetLoopRunning(s, c, e),
     do: (s, c, x) => {
       const me = s.cpu[c];
       if (e.f.lazyRefs === 'shootdown') for (let m = 0; m < e.M; m++) s.mm[m].cpumask = s.mm[m].cpumask & ~bit(c);

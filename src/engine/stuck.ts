@@ -28,7 +28,7 @@
 // set expanded every state fully: its graph is the unreduced one.)
 import { IDLE, type Program } from '../lang/compile.ts';
 import type { BusyDef } from '../lang/model.ts';
-import { exploreBfs, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
+import { exploreBfs, INTERRUPT, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
 import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
 import { Machine } from './machine.ts';
@@ -59,9 +59,9 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
   if (!reuse) {
     // The limits hold for the search and this exploration together: the time left, the states and bytes.
     const maxSeconds = opts.maxSeconds === undefined ? undefined : Math.max(0, opts.maxSeconds - main.seconds);
-    const g = exploreBfs(prog, { maxStates: opts.maxStates, maxSeconds, maxMemoryBytes: opts.maxMemoryBytes, deadlock: false, onProgress: opts.onProgress });
+    const g = exploreBfs(prog, { maxStates: opts.maxStates, maxSeconds, maxMemoryBytes: opts.maxMemoryBytes, deadlock: false, onProgress: opts.onProgress, progressMs: opts.progressMs, shouldStop: opts.shouldStop });
     const base = { states: g.states, transitions: g.transitions, seconds: (performance.now() - t0) / 1000, bytes: g.bytes, graph: 'unreduced' as const };
-    if (g.verdict === 'incomplete') return { ...base, verdict: 'incomplete', limit: `${g.limit} (the unreduced exploration of the stuck-actor check)` };
+    if (g.verdict === 'incomplete') return { ...base, verdict: 'incomplete', limit: g.limit === INTERRUPT ? INTERRUPT : `${g.limit} (the unreduced exploration of the stuck-actor check)` };
     // A violation the reduced search did not find would be a reduction's fault: report it as found.
     if (g.verdict !== 'ok') return { ...base, verdict: g.verdict, found: g.found, trace: g.trace };
     store = g.store;

@@ -61,6 +61,7 @@ export const STEP_ATTRS: Readonly<Record<string, 'string' | 'function' | 'boolea
   choose: 'choice',
   fence: 'boolean',
   jumps: 'labels',
+  bounded: 'function',
 };
 
 const MEMORY_MODELS: readonly MemoryModel[] = ['sc', 'tso', 'weak'];

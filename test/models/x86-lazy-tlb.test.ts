@@ -33,8 +33,8 @@ const KU_STATES = 7953;
 const TEMP_STATES = 148899;
 const TEMP3_STATES = 245599;
 const TWO_PAGES_STATES = 143223;
-const HOTPLUG_STATES = 31542;
-const HOTPLUG_SHOOTDOWN_STATES = 39098;
+const HOTPLUG_STATES = 31398;
+const HOTPLUG_SHOOTDOWN_STATES = 38954;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
