@@ -192,6 +192,7 @@ function packageVersion(): string {
 export async function serveWorker(): Promise<void> {
   const d = (workerData as { lazytlb: WorkerData }).lazytlb;
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  post({ ready: true });
   const io: Io = { out: (s) => post({ out: s }), err: (s) => post({ err: s }), tty: d.tty, columns: d.columns };
   post({ code: await main(d.argv, io, { shouldStop: () => Atomics.load(d.stop, 0) !== 0, watch: (w) => post({ watch: w }) }) });
 }

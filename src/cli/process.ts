@@ -7,8 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { EXIT } from './exit.ts';
 
-/** What the worker posts (main.ts's serveWorker): output, the watchdog's arming, its exit code at the end. */
-export type WorkerMessage = { readonly out: string } | { readonly err: string } | { readonly watch: Watch | null } | { readonly code: number };
+/** What the worker posts (main.ts's serveWorker): that it has loaded, output, the watchdog's arming, its exit code at the end. */
+export type WorkerMessage = { readonly ready: true } | { readonly out: string } | { readonly err: string } | { readonly watch: Watch | null } | { readonly code: number };
 
 /**
  * A search with --max-seconds: if it has not returned `graceSeconds` after its deadline, the search
@@ -62,10 +62,14 @@ export function runProcess(entry: URL, argv: readonly string[]): Promise<number>
       end(EXIT.interrupt, line);
       void worker.terminate();
     };
+    // The grace period runs from the interrupt, or from when the worker has loaded if it came before
+    // (a search started after the interrupt stops at its first poll).
+    let ready = false;
+    const grace = () => setTimeout(() => kill(`lazytlb: interrupted (the command did not stop within ${INTERRUPT_GRACE_MS / 1000} s)`), INTERRUPT_GRACE_MS).unref();
     const onInterrupt = () => {
       if (Atomics.load(stop, 0) !== 0) return kill('lazytlb: interrupted');
       Atomics.store(stop, 0, 1);
-      setTimeout(() => kill(`lazytlb: interrupted (the command did not stop within ${INTERRUPT_GRACE_MS / 1000} s)`), INTERRUPT_GRACE_MS).unref();
+      if (ready) grace();
     };
     process.on('SIGINT', onInterrupt);
     const stuck = (w: Watch) => {
@@ -75,7 +79,10 @@ export function runProcess(entry: URL, argv: readonly string[]): Promise<number>
       void worker.terminate();
     };
     worker.on('message', (m: WorkerMessage) => {
-      if ('out' in m) process.stdout.write(m.out.endsWith('\n') ? m.out : `${m.out}\n`);
+      if ('ready' in m) {
+        ready = true;
+        if (Atomics.load(stop, 0) !== 0) grace();
+      } else if ('out' in m) process.stdout.write(m.out.endsWith('\n') ? m.out : `${m.out}\n`);
       else if ('err' in m) process.stderr.write(m.err);
       else if ('watch' in m) {
         clearTimeout(watchdog);
