@@ -231,10 +231,12 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     }
   } catch (err) {
     if (isOutOfMemory(err)) return done('incomplete', { limit: `memory exhausted (${Math.round(store.bytes / 2 ** 20)} MiB in the state store)` });
-    const e = asModelError(err);
-    if (e === null) throw err;
+    const e0 = asModelError(err);
+    if (e0 === null) throw err;
     const x = m.ctx;
     const failing = { step: x.step?.id ?? 0, actor: x.actor, choice: x.choice };
+    // A write of an undeclared field: the step re-run on a trapped view names the path.
+    const e = (expanding !== NO_PARENT && x.step !== null && m.explainUndeclared(err, x.step, failing.actor, failing.choice, base)) || e0;
     const t = expanding === NO_PARENT || x.step === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), failing];
     return done('error', { found: { kind: 'error', prop: -1, reason: e.message, stack: fullStack(e) }, trace: t });
   }

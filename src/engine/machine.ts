@@ -32,7 +32,7 @@ class Ctx implements StepCtx {
   constructor(private readonly m: Machine) {}
   goto(label: string): void {
     const pc = this.step!.labels[label];
-    if (pc === undefined) throw new ModelError(`${this.step!.name}: goto '${label}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
+    if (typeof pc !== 'number') throw new ModelError(`${this.step!.name}: goto '${label}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
     this.jump = GOTO;
     this.jumpPc = pc;
   }
@@ -43,7 +43,7 @@ class Ctx implements StepCtx {
     let ret: number;
     if (returnTo !== undefined) {
       ret = this.step!.labels[returnTo];
-      if (ret === undefined) throw new ModelError(`${this.step!.name}: call returns to '${returnTo}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
+      if (typeof ret !== 'number') throw new ModelError(`${this.step!.name}: call returns to '${returnTo}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
     } else if (this.step!.kind === 'seq') ret = this.step!.nextPc; // a call returns to the next step
     else ret = this.m.cur[kind.pcSlot + this.actor * kind.ctlStride]; // an interrupt resumes where it hit
     this.jump = CALL;
@@ -130,6 +130,8 @@ export class Machine {
   readonly kindOf: Program['actorKinds'][number][];
   readonly tso: boolean;
   violation: Violation | null = null;
+  /** A view whose undeclared writes are trapped (explainUndeclared only). */
+  private trapped: any = null;
   private readonly sbBase: number;
   private readonly sbStride: number;
   private readonly sbDepth: number;
@@ -255,6 +257,31 @@ export class Machine {
   drainAll(cpu: number): void {
     const b = this.sbBase + cpu * this.sbStride;
     while (this.cur[b] > 0) this.drainOne(cpu);
+  }
+
+  /**
+   * Explains a TypeError `err` of step `st` (actor, choice) from state `s`: when it is a write of a
+   * name the sealed state does not declare, the step is re-run on a trapped view (built on first use),
+   * which names the path: the ModelError; otherwise null. Leaves `cur` undefined.
+   */
+  explainUndeclared(err: unknown, st: CompiledStep, actor: number, choice: number, s: Int32Array): ModelError | null {
+    if (!(err instanceof TypeError) || !/object is not extensible/.test(err.message)) return null;
+    this.trapped ??= buildView(this.prog.layout, this.cur, this.memory(), this.tso, false, this.prog.instance.model.name, true);
+    this.restart(s);
+    const x = this.ctx;
+    x.step = st;
+    x.actor = actor;
+    x.choice = choice;
+    x.cpu = st.actorKind === 'cpu' ? actor : -1;
+    x.jump = NO_JUMP;
+    try {
+      if (st.guard !== null && !st.guard(this.trapped, actor, x)) return null;
+      if (st.fence) this.fence();
+      st.effect?.(this.trapped, actor, x);
+    } catch (e) {
+      if (e instanceof ModelError && / which the state does not declare/.test(e.message)) return e;
+    }
+    return null;
   }
 
   /** Sets `cur` to the initial state. */

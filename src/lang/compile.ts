@@ -128,10 +128,10 @@ export function compile(inst: Instance): Program {
     if (p.kind === 'seq' && p.steps.length > 0) entryPcByKind.get(p.actor)![p.name] = labels[p.steps[0].label];
     p.steps.forEach((s, i) => {
       // A jump is known before the search: each step declares the labels it may continue at.
-      const jumps: Record<string, number> = Object.create(null);
+      const jumps: Record<string, number> = {};
       for (const j of s.jumps ?? []) {
         if (p.kind !== 'seq') throw new ModelError(`step ${p.name}:${s.label} declares jumps, but ${p.name} is a rules procedure (no program counter to jump with)`);
-        if (!(j in labels)) throw new ModelError(`step ${p.name}:${s.label} declares a jump to '${j}', which procedure ${p.name} does not have; labels: ${p.steps.map((x) => x.label).join(', ')}`);
+        if (!Object.hasOwn(labels, j)) throw new ModelError(`step ${p.name}:${s.label} declares a jump to '${j}', which procedure ${p.name} does not have; labels: ${p.steps.map((x) => x.label).join(', ')}`);
         jumps[j] = labels[j];
       }
       const count = s.choose ? s.choose.count : 1;

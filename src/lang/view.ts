@@ -2,10 +2,11 @@
 // once per compiled model and backing array; every field accessor is generated JavaScript with its
 // slot offset and domain bounds as constants, so a guard or effect runs as specialised code over the
 // unpacked slots (no lookups, no allocation). A store outside the field's domain calls `mem.oob`.
-// Views are sealed: every view object is non-extensible, and a write of a name the state does not
-// declare (`s.cpu[c].loadedMM = …`, a misspelt field) calls `mem.undeclared` with the object's path,
-// in strict and sloppy code alike — it reaches a trap at the end of the view's prototype chain, which
-// declared fields (accessors and sub-views, found earlier in the chain) never reach.
+// Views are sealed: every view object is non-extensible, so a write of a name the state does not
+// declare (`s.cpu[c].loadedMM = …`, a misspelt field) throws a TypeError in the model's (strict, ES
+// module) code instead of adding hidden state. A trapped view (for the diagnosis of that TypeError,
+// never for the search: a Proxy in the prototype chain slows every field access) also ends each
+// class's prototype chain with a trap that calls `mem.undeclared` with the object's path.
 import type { Domain } from './domain.ts';
 import { generatedURL } from './errors.ts';
 import type { Layout, LayoutNode, Slot } from './layout.ts';
@@ -34,8 +35,8 @@ type Ctor = new ($: Int32Array, b: number, path: string) => object;
  * Builds the root view over `$` (one Int32 slot per field, values stored as domain indices). A
  * recording view also reports every read and write to `mem.r` / `mem.w` (footprints).
  */
-export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean, record = false, model = 'model'): any {
-  const trap = undeclaredTrap(mem);
+export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean, record = false, model = 'model', trapped = false): any {
+  const trap = trapped ? undeclaredTrap(mem) : null;
   const Root = classFor(layout.root, mem, { tso, record, trap, sourceURL: generatedURL(model, 'view') });
   return new Root($, 0, 's');
 }
@@ -43,8 +44,8 @@ export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: b
 interface Gen {
   readonly tso: boolean;
   readonly record: boolean;
-  /** The last prototype of every view class: a write of an undeclared name ends there. */
-  readonly trap: object;
+  /** Trapped views: the last prototype of every view class (a write of an undeclared name ends there). */
+  readonly trap: object | null;
   /** Names the generated classes in stack traces. */
   readonly sourceURL: string;
 }
@@ -63,10 +64,10 @@ function undeclaredTrap(mem: ViewMemory): object {
   );
 }
 
-/** The generated class `src` (a function body returning a class), sealed: instances non-extensible, the trap last in its prototype chain. */
+/** The generated class `src` (a function body returning a class): instances non-extensible; the trap, if any, last in its prototype chain. */
 function sealedClass(g: Gen, params: string[], src: string, args: unknown[]): Ctor {
   const C = new Function(...params, `${src}\n//# sourceURL=${g.sourceURL}`)(...args) as Ctor;
-  Object.setPrototypeOf(C.prototype, g.trap);
+  if (g.trap) Object.setPrototypeOf(C.prototype, g.trap);
   return C;
 }
 
