@@ -70,10 +70,16 @@ describe('deadlock detection', () => {
   });
 
   it('deadlock detection can be switched off', () => {
-    const r = check(abba(), [], { deadlock: false });
+    const r = check(abba(), [], { deadlock: false, liveness: false });
     expect(r.verdict).toBe('ok');
-    const ref = exploreReference(abba(), [], { deadlock: false });
+    const ref = exploreReference(abba(), [], { deadlock: false, liveness: false });
     expect(ref.verdict).toBe('ok');
     expect(ref.states).toBe(r.states);
+  });
+
+  it('without deadlock detection the stuck-actor check still reports the CPU that waits forever', () => {
+    const r = check(abba(), [], { deadlock: false });
+    expect(r.property).toBe('stuck');
+    expect(r.reason).toMatch(/^cpu0 is stuck in worker at WAIT \(wait for the other lock\)/);
   });
 });

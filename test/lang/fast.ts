@@ -9,7 +9,7 @@ import type { RecordDecl } from '../../src/lang/schema.ts';
 export function fastCheck<P extends string, F extends string, D extends RecordDecl>(
   model: ModelDef<P, F, D>,
   properties: readonly PropertyDef[],
-  opts: InstanceOptions & ExploreOptions = {},
+  opts: InstanceOptions & ExploreOptions & { readonly liveness?: boolean } = {},
 ): CheckResult {
   return check(model as unknown as ModelDef, properties, opts);
 }

@@ -262,14 +262,14 @@ const outcome = (r: { verdict: string; property?: string }) => `${r.verdict}${r.
 
 /** Compares the reduced searches with the full one (given, or run here); false when the full search is too big. */
 function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
-  const full = given ?? check(x.model, x.properties, { ...x.opts, maxStates: x.maxStates });
+  const full = given ?? check(x.model, x.properties, { ...x.opts, maxStates: x.maxStates, liveness: false });
   if (full.verdict === 'incomplete') {
     count(tally, 'searches too big');
     return false;
   }
   const prog = full.program;
   if (x.reference) {
-    const ref = exploreReference(x.model, x.properties, x.opts);
+    const ref = exploreReference(x.model, x.properties, { ...x.opts, liveness: false });
     expect(differences({ fast: full, ref }), `${x.what}: full search vs reference`).toEqual([]);
   }
   // A complete full search: its states, and their orbits.
@@ -285,7 +285,7 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
   }
   count(tally, `full ${full.verdict === 'violation' ? `violation ${full.property === 'deadlock' ? 'deadlock' : 'property'}` : full.verdict}`);
   for (const red of reductions(x.symmetric)) {
-    const r = check(x.model, x.properties, { ...x.opts, ...red, maxStates: x.maxStates });
+    const r = check(x.model, x.properties, { ...x.opts, ...red, maxStates: x.maxStates, liveness: false });
     const at = `${x.what} ${nameOf(red)}`;
     expect(r.verdict, `${at}: complete`).not.toBe('incomplete');
     expect(r.verdict === 'ok', `${at}: ${outcome(r)}, full search ${outcome(full)}`).toBe(full.verdict === 'ok');
@@ -332,7 +332,8 @@ function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
  * pre-empt the other findings, so those are compared for "found something" only.
  */
 function agreeOnRandom(rm: RandomModel, memory: string, tally: Tally): boolean {
-  const probe = check(rm.model, rm.properties, { memory, maxStates: MAX_STATES });
+  // The safety search only: the stuck check under reductions is compared in stuck-differential.test.ts.
+  const probe = check(rm.model, rm.properties, { memory, maxStates: MAX_STATES, liveness: false });
   if (probe.verdict === 'incomplete') return false;
   count(tally, `${memory} models`);
   const fp = verifyFootprints(compile(instantiate(rm.model, rm.properties, { memory })), { maxStates: MAX_STATES });
@@ -340,7 +341,7 @@ function agreeOnRandom(rm: RandomModel, memory: string, tally: Tally): boolean {
   const base = { model: rm.model, symmetric: rm.spec.symmetric === true, symmetricInit: true, maxStates: MAX_STATES, maxCompared: MAX_STATES };
   searchAgrees({ ...base, properties: rm.properties, opts: { memory }, reference: true, exact: false, what: `${memory} as given` }, tally, probe);
   if (probe.verdict === 'ok') return true;
-  const errors = check(rm.model, [], { memory, deadlock: false, maxStates: MAX_STATES });
+  const errors = check(rm.model, [], { memory, deadlock: false, maxStates: MAX_STATES, liveness: false });
   if (!searchAgrees({ ...base, properties: [], opts: { memory, deadlock: false }, reference: false, exact: true, what: `${memory} model errors` }, tally, errors)) return true;
   const exact = errors.verdict === 'ok';
   searchAgrees({ ...base, properties: [], opts: { memory }, reference: false, exact, what: `${memory} deadlocks` }, tally);
