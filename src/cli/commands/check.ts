@@ -17,6 +17,7 @@ import { cexPath, saveCounterexample, toCounterexample, writeJson } from '../../
 import { toItf } from '../../trace/itf.ts';
 import { verifyFootprints } from '../../engine/verify.ts';
 import type { VariantDef } from '../../lang/variant.ts';
+import { UsageError } from '../../lang/errors.ts';
 import { saveJson, saveText, trySave } from '../save.ts';
 
 export interface CheckArgs {
@@ -119,6 +120,9 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
 
 /** Stores the counterexample (and its ITF export with --format itf); returns what was written. */
 function save(a: CheckArgs, r: CheckResult, variant: VariantDef | null, set: Readonly<Record<string, string>>): string {
+  // A stored trace is replayed against the safety properties; a stuck actor is a property of the
+  // states reachable from the trace's end, which replay does not explore.
+  if (r.property === 'stuck') throw new UsageError('a stuck-actor violation is not stored: replay and regress check the safety properties of a trace, not what is reachable from its end');
   const cex = toCounterexample({
     model: r.model,
     variant: variantRef(a.variant, variant, Object.fromEntries(Object.keys(set).map((k) => [k, r.flags[k]]))),

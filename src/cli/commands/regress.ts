@@ -112,18 +112,21 @@ export async function runRegress(a: RegressArgs, io: Io): Promise<number> {
   for (const [, t] of targets) {
     if (typeof t === 'string') continue;
     let remaining = checkedByDefault(allProperties, t.sm.model.name).map((p) => p.name);
+    // A deadlock and a stuck actor are violations too; the remaining properties are then checked
+    // without that check (a stuck actor is looked for only once every property holds).
     let deadlock = true;
+    let liveness = true;
     while (remaining.length > 0) {
-      const r = check(t.sm.model, allProperties, { variant: t.variant, flags: set, properties: remaining, deadlock });
+      const r = check(t.sm.model, allProperties, { variant: t.variant, flags: set, properties: remaining, deadlock, liveness });
       if (r.verdict !== 'violation' || !r.property) break;
-      // A deadlock is a violation too; the remaining properties are then checked without deadlock detection.
-      const isDeadlock = !remaining.includes(r.property);
+      const kind = remaining.includes(r.property) ? 'property' : r.property === 'stuck' ? 'stuck' : 'deadlock';
       const changed = t.variant || Object.keys(set).length > 0;
-      const main = !changed ? r : check(t.sm.model, allProperties, { properties: isDeadlock ? remaining : [r.property], params: r.params, deadlock });
+      const main = !changed ? r : check(t.sm.model, allProperties, { properties: kind === 'property' ? [r.property] : remaining, params: r.params, deadlock, liveness });
       const onMainline = main.verdict === 'violation' && main.property === r.property;
       const open = (t.sm.openFindings ?? []).some((f) => f.properties.includes(r.property!)) && onMainline;
       checks.push({ model: t.sm.model.name, property: r.property, onMainline, open, steps: r.trace?.length ?? 0 });
-      if (isDeadlock) deadlock = false;
+      if (kind === 'deadlock') deadlock = false;
+      else if (kind === 'stuck') liveness = false;
       else remaining = remaining.filter((p) => p !== r.property);
     }
   }
