@@ -46,21 +46,22 @@ describe('lazytlb new-variant', () => {
   });
 
   it('writes a skeleton outside the project that checks like mainline (481 states with the default reductions)', async () => {
-    // .mts: outside the project there is no package.json saying the file is an ES module.
-    const file = join(outside, 'my-patch.mts');
+    // .ts with no package.json anywhere above it: the loader bundles it, lazytlb/... names this installation.
+    const file = join(outside, 'my-patch.ts');
     const w = await run('new-variant', 'shootdown', file);
     expect(w.code).toBe(0);
     expect(w.out).toBe(`wrote ${file}; check it with: npx lazytlb check shootdown --variant ${file}\n`);
     const text = readFileSync(file, 'utf8');
     expect(text).toContain("  model: 'shootdown',\n  name: 'my-patch',");
+    expect(text).toContain("from 'lazytlb/src/lang/variant.ts';");
     const c = await runJson('check', 'shootdown', '--variant', file);
     expect([c.code, c.json.verdict, c.json.variant, c.json.states]).toEqual([0, 'ok', 'my-patch', 481]);
   });
 
-  it('inside the project, a .ts skeleton imports the helpers by a relative path and checks', async () => {
+  it('inside the project, a .ts skeleton imports the helpers the same way and checks', async () => {
     const file = join(inside, 'fix.ts');
     expect((await run('new-variant', 'x86-lazy-tlb', relative(process.cwd(), file))).code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toContain("from '../../src/lang/variant.ts';");
+    expect(readFileSync(file, 'utf8')).toContain("from 'lazytlb/src/lang/variant.ts';");
     const c = await runJson('check', 'x86-lazy-tlb', '--variant', file, '--max-states', '2000');
     expect([c.code, c.json.verdict, c.json.variant]).toEqual([3, 'incomplete', 'fix']);
   });

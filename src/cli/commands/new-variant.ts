@@ -1,9 +1,9 @@
 // lazytlb new-variant <model> FILE: writes a commented skeleton variant file for the model (a patch
-// with no edits yet: it checks like mainline), importing the helpers from this installation by a path
-// relative to FILE. An existing FILE is never overwritten.
+// with no edits yet: it checks like mainline), importing the helpers as `lazytlb/src/lang/...`, which
+// the variant loader resolves to the installation that checks it, from any directory. An existing
+// FILE is never overwritten.
 import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, resolve } from 'node:path';
 import { UsageError } from '../../lang/errors.ts';
 import { instantiate } from '../../lang/instantiate.ts';
 import type { AnyModel } from '../../lang/model.ts';
@@ -23,7 +23,7 @@ export function runNewVariant(a: NewVariantArgs, io: Io): number {
   if (!existsSync(dirname(path))) throw new UsageError(`new-variant: directory ${dirname(a.file)} does not exist`);
   const name = basename(path).replace(/\.m?ts$/, '');
   try {
-    writeFileSync(path, skeleton(sm.model, name, a.file, helpersDir(), dirname(path)), { flag: 'wx' });
+    writeFileSync(path, skeleton(sm.model, name, a.file), { flag: 'wx' });
   } catch (e) {
     throw new UsageError(`new-variant: cannot write ${a.file}: ${(e as Error).message}`);
   }
@@ -31,21 +31,7 @@ export function runNewVariant(a: NewVariantArgs, io: Io): number {
   return 0;
 }
 
-/** src/lang of this installation (from the sources, or next to the bundle in dist/). */
-function helpersDir(): string {
-  for (const rel of ['../../lang/', '../src/lang/']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(`${dir}variant.ts`)) return dir;
-  }
-  throw new UsageError('new-variant: cannot find src/lang/variant.ts of this installation');
-}
-
-function importPath(fromDir: string, file: string): string {
-  const r = relative(fromDir, file).split('\\').join('/');
-  return r.startsWith('.') ? r : `./${r}`;
-}
-
-function skeleton(model: AnyModel, name: string, file: string, lang: string, dir: string): string {
+function skeleton(model: AnyModel, name: string, file: string): string {
   const inst = instantiate(model, [], {});
   const seqs = inst.procedures.filter((p) => p.kind === 'seq' && !p.locked && p.steps.length > 1);
   const example = seqs[0] ?? inst.procedures.find((p) => !p.locked && p.steps.length > 0);
@@ -62,8 +48,8 @@ function skeleton(model: AnyModel, name: string, file: string, lang: string, dir
     `// Procedures: ${procs}.`,
     `// The edits (docs/language.md, "Variants"): replace, insertBefore, insertAfter, remove, move, patch,`,
     `// addProcedure. A step another step jumps to cannot be removed or moved (the edit names the jumping step).`,
-    `import { defineVariant, replace, insertBefore, insertAfter, remove, move, patch } from ${q(importPath(dir, `${lang}variant.ts`))};`,
-    `import { step } from ${q(importPath(dir, `${lang}model.ts`))};`,
+    `import { defineVariant, replace, insertBefore, insertAfter, remove, move, patch } from 'lazytlb/src/lang/variant.ts';`,
+    `import { step } from 'lazytlb/src/lang/model.ts';`,
     '',
     'export default defineVariant({',
     `  model: ${q(model.name)},`,
