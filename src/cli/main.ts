@@ -97,6 +97,7 @@ const COMMANDS: readonly CommandDef[] = [
         .option('procedure', repeatableOption('only these procedures (repeatable)'))
         .option('set', repeatableOption('flag=value (repeatable)'))
         .option('param', repeatableOption('param=value (repeatable)'))
+        .option('accesses', integerOption('accesses', 'also show the fields each step reads and writes, observed over the first N states of the unreduced search'))
         .option('json', json),
     run: (a, io) => runSteps(a as unknown as StepsArgs, io),
   },

@@ -37,6 +37,21 @@ describe('lazytlb steps', () => {
   });
 });
 
+describe('lazytlb steps --accesses', () => {
+  it('shows what each step was seen to read and write, the executing CPU as cpu[self]', async () => {
+    const r = await runJson('steps', 'shootdown', '--procedure', 'flush_start', '--accesses', '100000');
+    expect(r.code).toBe(0);
+    expect(r.json.accessesObserved).toEqual({ states: 2169, complete: true });
+    expect(r.json.procedures[0].steps[0].accesses).toEqual({
+      reads: ['cpu[*].inMask', 'cpu[*].lazy', 'cpu[self].mode', 'flushing', 'mmGen'],
+      writes: ['cpu[*].ipiPending', 'cpu[self].localGen', 'flushing', 'mmGen'],
+    });
+    const t = await run('steps', 'shootdown', '--procedure', 'switch_to_kthread', '--accesses', '50');
+    expect(t.out).toContain('reads and writes as observed over the first ');
+    expect(t.out).toContain('writes cpu[self].lazy, cpu[self].mode');
+  });
+});
+
 describe('lazytlb new-variant', () => {
   const outside = mkdtempSync(join(tmpdir(), 'lazytlb-new-variant-'));
   const inside = mkdtempSync(join(process.cwd(), 'test', '.tmp-new-variant-'));
