@@ -116,7 +116,7 @@ describe('bad input: one line, exit 2, no stack trace', () => {
     [['check', 'shootdown', '--variant', 'test/fixtures/not-a-variant.ts'], /^lazytlb: variant file test\/fixtures\/not-a-variant\.ts does not load: its default export is not a variant/],
     [['check', 'shootdown', '--variant', 'test/fixtures/bad-label-variant.ts'], /^lazytlb: unknown step label in flush_start 'FF' \(did you mean F\?\); accepted: F/],
     [['check', 'shootdown', '--frobnicate'], /^lazytlb: unknown option --frobnicate; see lazytlb check --help$/m],
-    [['frob'], /^lazytlb: unknown command 'frob'; accepted: list, check, replay, shrink, regress, show, summary, completion$/m],
+    [['frob'], /^lazytlb: unknown command 'frob'; accepted: list, check, replay, shrink, regress, show, summary, steps, new-variant, completion$/m],
     [[], /^lazytlb: name a command/],
   ];
   for (const [argv, msg] of cases) {

@@ -51,7 +51,7 @@ describe('the shape of a variant', () => {
 
   it('a step of a variant has StepDef attributes only, each of its type', () => {
     expect(usageError(x86v([insertBefore('flush_tlb_func:T9', step('X', 'x', { fnce: true } as object))]))).toBe(
-      "unknown step attribute in variant 'p': edits[0] (insertBefore 'flush_tlb_func:T9'): step 'X' 'fnce' (did you mean fence?); accepted: text, when, do, choose, fence, jumps",
+      "unknown step attribute in variant 'p': edits[0] (insertBefore 'flush_tlb_func:T9'): step 'X' 'fnce' (did you mean fence?); accepted: text, when, do, choose, fence, jumps, bounded",
     );
     expect(usageError(x86v([insertBefore('flush_tlb_func:T9', step('X', 'x', { fence: 'yes' as unknown as boolean }))]))).toBe(
       'variant \'p\': edits[0] (insertBefore \'flush_tlb_func:T9\'): step \'X\': fence must be a boolean, not "yes"',
@@ -129,7 +129,7 @@ describe('patch: one attribute of a step', () => {
 
   it('an unknown attribute names the accepted ones; the text cannot be dropped', () => {
     expect(usageError(x86v([patch('switch_mm_irqs_off:SW3c', { guard: () => true } as object)]))).toBe(
-      "unknown step attribute in variant 'p': edits[0] (patch 'switch_mm_irqs_off:SW3c') 'guard'; accepted: text, when, do, choose, fence, jumps",
+      "unknown step attribute in variant 'p': edits[0] (patch 'switch_mm_irqs_off:SW3c') 'guard'; accepted: text, when, do, choose, fence, jumps, bounded",
     );
     expect(usageError(x86v([patch('switch_mm_irqs_off:SW3c', { text: undefined })]))).toBe("patch of step 'SW3c' drops its text; a step needs the kernel's words for what it does");
     expect(usageError(x86v([patch('switch_mm_irqs_off:SW9', { fence: false })]))).toMatch(/^unknown step label in switch_mm_irqs_off 'SW9'/);

@@ -52,9 +52,9 @@ describe('check --simulate', () => {
     expect(() => simulate(prog, { runs: 10, depth: 10, seed: Number.NaN })).toThrow(UsageError);
     const cli = await run('check', 'shootdown', '--simulate', '0');
     expect(cli.code).toBe(2);
-    expect(cli.err).toBe('lazytlb: simulation: the number of walks must be an integer of at least 1, not 0\n');
+    expect(cli.err).toBe('lazytlb: --simulate 0 is out of range; accepted: a decimal integer of at least 1\n');
     const depth = await run('check', 'shootdown', '--simulate', '5', '--walk-depth', '-3');
     expect(depth.code).toBe(2);
-    expect(depth.err).toBe('lazytlb: simulation: the walk depth must be an integer of at least 1, not -3\n');
+    expect(depth.err).toBe('lazytlb: --walk-depth -3 is out of range; accepted: a decimal integer of at least 1\n');
   });
 });
