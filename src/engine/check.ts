@@ -71,7 +71,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
   const t0 = performance.now();
   const inst = instantiate(model, allProperties, opts);
   const prog = compile(inst);
-  const searched = opts.simulate ? fromSimulation(prog, simulate(prog, opts.simulate), t0) : exploreBfs(prog, opts);
+  const searched = opts.simulate ? fromSimulation(prog, simulate(prog, { ...opts.simulate, maxSeconds: opts.maxSeconds, shouldStop: opts.shouldStop }), t0) : exploreBfs(prog, opts);
   const stuck = !('runs' in searched) && searched.verdict === 'ok' && opts.liveness !== false ? checkStuck(prog, searched, opts) : null;
   const r = stuck !== null && stuck.verdict !== 'ok' ? { ...searched, verdict: stuck.verdict, limit: stuck.limit, found: stuck.found, trace: stuck.trace } : searched;
   opts.onExplored?.();
@@ -164,7 +164,7 @@ function fromSimulation(prog: Program, s: SimulateResult, t0: number) {
     reopened: 0,
     runs: s.runs,
     path: s.path,
-    limit: s.verdict === 'incomplete' ? `simulation of ${s.runs} random walks (not exhaustive)` : undefined,
+    limit: s.verdict === 'incomplete' ? (s.limit ?? `simulation of ${s.runs} random walks (not exhaustive)`) : undefined,
     found: s.verdict === 'violation' ? { kind: 'invariant' as const, prop: idx, reason: s.reason! } : s.verdict === 'error' ? { kind: 'error' as const, prop: -1 as const, reason: s.reason! } : undefined,
     trace: s.trace,
   };

@@ -9,13 +9,17 @@
 import fc from 'fast-check';
 import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError, UsageError } from '../lang/errors.ts';
-import type { RawStep } from './bfs.ts';
+import { INTERRUPT, type RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
 
 export interface SimulateOptions {
   readonly runs: number;
   readonly depth: number;
   readonly seed: number;
+  /** Stop walking after this long (the verdict stays incomplete, with this limit). */
+  readonly maxSeconds?: number;
+  /** Polled before each walk; true stops the simulation (Ctrl-C). */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface SimulateResult {
@@ -27,6 +31,8 @@ export interface SimulateResult {
   readonly property?: string;
   readonly reason?: string;
   readonly trace?: readonly RawStep[];
+  /** Why fewer than `runs` walks ran: `max-seconds S` or the interrupt limit. */
+  readonly limit?: string;
   /** fast-check's path to the failing run, to replay it with the same seed. */
   readonly path?: string;
 }
@@ -108,9 +114,12 @@ export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
   // only if it violates at least as early, so that shrinking never lengthens the trace (smaller
   // choices alone can take a longer way to the same violation).
   let shortest = Infinity;
+  let stopped = false;
   const choices = fc.array(fc.noBias(fc.nat({ max: 0xffff })), { minLength: o.depth, maxLength: o.depth });
   const result = fc.check(
     fc.property(choices, (cs) => {
+      // after a stop request the remaining runs pass at once: fast-check has no other way out
+      if (stopped || (shortest === Infinity && o.shouldStop?.())) return (stopped = true);
       const w = walk(prog, cs, scratch);
       if (shortest === Infinity) total += w.trace.length;
       if (w.prop === undefined && w.error === undefined) return true;
@@ -118,9 +127,12 @@ export function simulate(prog: Program, o: SimulateOptions): SimulateResult {
       shortest = w.trace.length;
       return false;
     }),
-    { numRuns: o.runs, seed: o.seed, endOnFailure: false },
+    { numRuns: o.runs, seed: o.seed, endOnFailure: false, ...(o.maxSeconds !== undefined ? { interruptAfterTimeLimit: o.maxSeconds * 1000 } : {}) },
   );
-  if (!result.failed || !result.counterexample) return { verdict: 'incomplete', runs: result.numRuns, seed: o.seed, steps: total };
+  if (!result.failed || !result.counterexample) {
+    const limit = stopped ? INTERRUPT : result.interrupted ? `max-seconds ${o.maxSeconds}` : undefined;
+    return { verdict: 'incomplete', runs: result.numRuns, seed: o.seed, steps: total, ...(limit ? { limit } : {}) };
+  }
   const w = walk(prog, result.counterexample[0], scratch);
   const base = { runs: result.numRuns, seed: o.seed, steps: total, trace: w.trace, path: result.counterexamplePath ?? undefined };
   if (w.error !== undefined) return { ...base, verdict: 'error', property: 'model-error', reason: w.error };

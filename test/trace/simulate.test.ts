@@ -5,6 +5,7 @@ import shootdown from '../../models/bench/shootdown.ts';
 import x86 from '../../models/x86-lazy-tlb/model.ts';
 import { x86LazyTlbVariants as x86Variants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
+import { INTERRUPT } from '../../src/engine/bfs.ts';
 import { check } from '../../src/engine/check.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import { compile } from '../../src/lang/compile.ts';
@@ -56,5 +57,15 @@ describe('check --simulate', () => {
     const depth = await run('check', 'shootdown', '--simulate', '5', '--walk-depth', '-3');
     expect(depth.code).toBe(2);
     expect(depth.err).toBe('lazytlb: --walk-depth -3 is out of range; accepted: a decimal integer of at least 1\n');
+  });
+
+  it('honours --max-seconds and a stop request: incomplete with that limit, fewer walks than asked', () => {
+    const r = check(shootdown, allProperties, { simulate: { runs: 100_000_000, depth: 50, seed: 1 }, maxSeconds: 0.3 });
+    expect([r.verdict, r.limit]).toEqual(['incomplete', 'max-seconds 0.3']);
+    expect(r.simulation!.runs).toBeLessThan(100_000_000);
+    let polls = 0;
+    const s = check(shootdown, allProperties, { simulate: { runs: 1000, depth: 50, seed: 1 }, shouldStop: () => ++polls > 5 });
+    expect([s.verdict, s.limit]).toEqual(['incomplete', INTERRUPT]);
+    expect(s.states).toBe(5 * 50);
   });
 });
