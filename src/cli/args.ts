@@ -12,50 +12,41 @@ function once(name: string, v: unknown): string {
   return String(v);
 }
 
+/** An option given once with a value, turned into its value by `parse` (which throws a UsageError). */
+function valueOption<T>(name: string, describe: string, parse: (text: string) => T, extra: Options = {}): Options {
+  return { type: 'string', requiresArg: true, describe, ...extra, coerce: (v: unknown) => parse(once(name, v)) };
+}
+
 /** An integer option from `min` to `max`. */
 export function integerOption(name: string, describe: string, min = 1, max = Infinity): Options {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (v: unknown) => {
-      const text = once(name, v);
-      const n = decimalInteger(text);
-      if (n === null) throw new UsageError(`--${name} ${text} is not an integer; accepted: ${integerRange(min, max)}`);
-      if (n < min || n > max) throw new UsageError(`--${name} ${text} is out of range; accepted: ${integerRange(min, max)}`);
-      return n;
-    },
-  };
+  return valueOption(name, describe, (text) => {
+    const n = decimalInteger(text);
+    if (n === null) throw new UsageError(`--${name} ${text} is not an integer; accepted: ${integerRange(min, max)}`);
+    if (n < min || n > max) throw new UsageError(`--${name} ${text} is out of range; accepted: ${integerRange(min, max)}`);
+    return n;
+  });
 }
 
 /** A positive number of seconds (`30`, `0.5`). */
 export function secondsOption(name: string, describe: string): Options {
-  return {
-    type: 'string',
-    requiresArg: true,
-    describe,
-    coerce: (v: unknown) => {
-      const text = once(name, v);
-      const n = decimalNumber(text);
-      if (n === null || n <= 0) throw new UsageError(`--${name} ${text} is not a positive number of seconds; accepted: a positive decimal number such as 30 or 0.5`);
-      return n;
-    },
-  };
+  return valueOption(name, describe, (text) => {
+    const n = decimalNumber(text);
+    if (n === null || n <= 0) throw new UsageError(`--${name} ${text} is not a positive number of seconds; accepted: a positive decimal number such as 30 or 0.5`);
+    return n;
+  });
 }
 
 /** A string option that needs a non-empty value. */
 export function stringOption(name: string, describe: string, extra: Options = {}): Options {
-  return {
-    type: 'string',
-    requiresArg: true,
+  return valueOption(
+    name,
     describe,
-    ...extra,
-    coerce: (v: unknown) => {
-      const text = once(name, v);
+    (text) => {
       if (text === '') throw needsValue(name);
       return text;
     },
-  };
+    extra,
+  );
 }
 
 /** A repeatable option, one value per occurrence. */

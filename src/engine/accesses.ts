@@ -4,10 +4,10 @@
 // actor's own record is `cpu[self]`, any other index `[*]`; control state, store buffers and the
 // properties' ghost state are left out. Observed, not declared: a branch no explored state takes
 // does not show, which the report says by giving the states covered and whether that was all.
-import { candidatesAt, type Program } from '../lang/compile.ts';
-import { asModelError } from '../lang/errors.ts';
+import type { Program } from '../lang/compile.ts';
 import { exploreBfs } from './bfs.ts';
 import { Machine } from './machine.ts';
+import { recordEachTransition } from './verify.ts';
 
 export interface ObservedAccesses {
   /** States whose transitions were re-executed (every reachable state when `complete`). */
@@ -24,44 +24,33 @@ export function observeAccesses(prog: Program, maxStates: number): ObservedAcces
   const base = new Int32Array(rm.cur.length);
   const { slots } = prog.layout;
   const seen = new Map<string, { reads: Set<string>; writes: Set<string> }>();
-  const name = (slot: number, kind: string, a: number): string | null => {
+  // per actor kind, actor and slot: the field's name as that actor sees it (computed once)
+  const names = prog.actorKinds.map((k) => Array.from({ length: k.count }, () => new Array<string | null | undefined>(slots.length)));
+  const name = (slot: number, ki: number, a: number): string | null => {
+    const known = names[ki][a][slot];
+    if (known !== undefined) return known;
     const path = slots[slot].path;
-    if (path.startsWith('$')) return null;
-    return path.replace(new RegExp(`^${kind}\\[${a}\\]`), `${kind}[self]`).replace(/\[\d+\]/g, '[*]');
+    const kind = prog.actorKinds[ki].name;
+    const n = path.startsWith('$') ? null : path.replace(new RegExp(`^${kind}\\[${a}\\]`), `${kind}[self]`).replace(/\[\d+\]/g, '[*]');
+    names[ki][a][slot] = n;
+    return n;
   };
   for (let id = 0; id < r.store.count; id++) {
     prog.unpack(r.store.arena, id * prog.words, base);
-    for (const k of prog.actorKinds) {
-      for (let a = 0; a < k.count; a++) {
-        for (const sid of candidatesAt(k, base, a)) {
-          const st = prog.steps[sid];
-          for (let ch = 0; ch < st.choices; ch++) {
-            rm.restart(base);
-            let took = false;
-            try {
-              if (rm.enabled(st, a, ch)) {
-                took = true;
-                rm.apply(st, a);
-              }
-            } catch (e) {
-              if (asModelError(e) === null) throw e;
-            }
-            let acc = seen.get(st.name);
-            if (acc === undefined) seen.set(st.name, (acc = { reads: new Set(), writes: new Set() }));
-            // a disabled step's guard still read its fields
-            for (const s of rec.reads.subarray(0, rec.nr)) {
-              const n = name(s, k.name, a);
-              if (n !== null) acc.reads.add(n);
-            }
-            if (!took) continue;
-            for (const s of rec.writes.subarray(0, rec.nw)) {
-              const n = name(s, k.name, a);
-              if (n !== null) acc.writes.add(n);
-            }
-          }
-        }
+    recordEachTransition(prog, rm, base, (st, ki, a, took) => {
+      let acc = seen.get(st.name);
+      if (acc === undefined) seen.set(st.name, (acc = { reads: new Set(), writes: new Set() }));
+      // a disabled step's guard still read its fields
+      for (const s of rec.reads.subarray(0, rec.nr)) {
+        const n = name(s, ki, a);
+        if (n !== null) acc.reads.add(n);
       }
-    }
+      if (!took) return;
+      for (const s of rec.writes.subarray(0, rec.nw)) {
+        const n = name(s, ki, a);
+        if (n !== null) acc.writes.add(n);
+      }
+    });
   }
   const steps = new Map([...seen].map(([k, v]) => [k, { reads: [...v.reads].sort(), writes: [...v.writes].sort() }]));
   return { states: r.store.count, complete: r.verdict === 'ok', steps };

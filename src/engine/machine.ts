@@ -3,7 +3,7 @@
 // here allocates per transition: the step context, the views and the monitor context are built once.
 import { IDLE, type CompiledStep, type Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
-import { closeMatches, ModelError } from '../lang/errors.ts';
+import { closeMatches, ModelError, UndeclaredWrite } from '../lang/errors.ts';
 import type { StepCtx } from '../lang/model.ts';
 import type { MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
@@ -122,7 +122,8 @@ export class Machine {
   readonly cur: Int32Array;
   /** Set for a recording machine: every access of the state is logged (footprints). */
   readonly rec: Recorder | null;
-  readonly view: any;
+  /** The state as steps see it (the trapped view only while explainUndeclared re-runs a step). */
+  view: any;
   readonly ghost: any[];
   readonly ctx: Ctx;
   readonly mon: MonCtx;
@@ -182,7 +183,7 @@ export class Machine {
         const st = m.ctx.step;
         const close = closeMatches(name, declared);
         const hint = close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : declared.length > 0 ? `; it declares ${declared.join(', ')}` : '';
-        throw new ModelError(`${st ? `step ${st.name} on ${st.actorKind}${m.ctx.actor}` : 'init'} writes ${path}.${name}, which the state does not declare${hint}`);
+        throw new UndeclaredWrite(`${st ? `step ${st.name} on ${st.actorKind}${m.ctx.actor}` : 'init'} writes ${path}.${name}, which the state does not declare${hint}`);
       },
       badIndex(path: string, i: unknown): never {
         throw new ModelError(`${m.ctx.step?.name ?? 'init'}: index ${String(i)} outside ${path}`);
@@ -267,19 +268,15 @@ export class Machine {
   explainUndeclared(err: unknown, st: CompiledStep, actor: number, choice: number, s: Int32Array): ModelError | null {
     if (!(err instanceof TypeError) || !/object is not extensible/.test(err.message)) return null;
     this.trapped ??= buildView(this.prog.layout, this.cur, this.memory(), this.tso, false, this.prog.instance.model.name, true);
+    const view = this.view;
+    this.view = this.trapped;
     this.restart(s);
-    const x = this.ctx;
-    x.step = st;
-    x.actor = actor;
-    x.choice = choice;
-    x.cpu = st.actorKind === 'cpu' ? actor : -1;
-    x.jump = NO_JUMP;
     try {
-      if (st.guard !== null && !st.guard(this.trapped, actor, x)) return null;
-      if (st.fence) this.fence();
-      st.effect?.(this.trapped, actor, x);
+      if (this.enabled(st, actor, choice)) this.apply(st, actor);
     } catch (e) {
-      if (e instanceof ModelError && / which the state does not declare/.test(e.message)) return e;
+      if (e instanceof UndeclaredWrite) return e;
+    } finally {
+      this.view = view;
     }
     return null;
   }

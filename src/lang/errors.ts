@@ -11,6 +11,9 @@ export class ModelError extends Error {
   override name = 'ModelError';
 }
 
+/** A step wrote a name the sealed state does not declare (a misspelt field): a model error. */
+export class UndeclaredWrite extends ModelError {}
+
 /** The `sourceURL` generated code is named by in stack traces: `lazytlb-generated/<model>/<what>.js`. */
 export function generatedURL(model: string, what: string): string {
   return `lazytlb-generated/${model.replace(/[^\w.-]/g, '_')}/${what}.js`;
