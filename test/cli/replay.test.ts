@@ -1,21 +1,12 @@
 // Counterexample files: --save writes a file that replays as a violation on its own variant and as
 // "no longer reproduces" on mainline; existing files are never overwritten without --force; malformed
 // or foreign files are rejected with the file, the position and the reason.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { loadCounterexample } from '../../src/trace/cexfile.ts';
-import { run } from './run.ts';
+import { inFreshDir, run } from './run.ts';
 
-let dir = '';
-let home = '';
-beforeEach(() => {
-  home = process.cwd();
-  dir = mkdtempSync(join(tmpdir(), 'lazytlb-cex-'));
-  process.chdir(dir);
-});
-afterEach(() => process.chdir(home));
+inFreshDir('lazytlb-cex-');
 
 const FILE = 'counterexamples/shootdown/no-flush-on-unlazy/no-stale-user.json';
 const oneLine = (err: string) => expect(err.trim().split('\n')).toHaveLength(1);

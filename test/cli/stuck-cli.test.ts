@@ -1,21 +1,17 @@
 // The stuck-actor violation through the command line: a variant file that hangs a CPU fails check
 // and regress (never `ok`, never "no violation"), and its trace is not stored as a counterexample
 // that replay would then call fixed.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from './run.ts';
+import { existsSync, writeFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { inFreshDir, run } from './run.ts';
 
-const home = process.cwd();
+inFreshDir('lazytlb-stuck-');
 beforeEach(() => {
-  process.chdir(mkdtempSync(join(tmpdir(), 'lazytlb-stuck-')));
   writeFileSync(
     'lost-ipi.ts',
     `import { defineVariant, replace } from 'lazytlb/src/lang/variant.ts';\nimport { step } from 'lazytlb/src/lang/model.ts';\nexport default defineVariant({ model: 'shootdown', name: 'lost-ipi', description: 'the flush IPI is never taken', edits: [replace('flush_ipi:I', step('I', 'the flush IPI is never taken', { when: () => false }))] });\n`,
   );
 });
-afterEach(() => process.chdir(home));
 
 describe('a variant that hangs a CPU', () => {
   it('check: violation of stuck, exit 1; with --save the trace is shown and not stored (exit 2)', async () => {

@@ -2,20 +2,12 @@
 // names it with --variant); a trace path that is not a small regular file, and an output path that
 // cannot be written, are one-line errors with exit 2.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from './run.ts';
+import { describe, expect, it } from 'vitest';
+import { inFreshDir, run } from './run.ts';
 
-let dir = '';
-let home = '';
-beforeEach(() => {
-  home = process.cwd();
-  dir = mkdtempSync(join(tmpdir(), 'lazytlb-data-'));
-  process.chdir(dir);
-});
-afterEach(() => process.chdir(home));
+const dir = inFreshDir('lazytlb-data-');
 
 const PATCH = `import { defineVariant } from 'lazytlb/src/lang/variant.ts';\nexport default defineVariant({ model: 'shootdown', name: 'p', description: 'no catch-up flush', flags: { flushOnUnlazy: false } });\n`;
 const SAVED = 'counterexamples/shootdown/p/no-stale-user.json';
@@ -52,12 +44,12 @@ describe('a variant file named by a trace', () => {
 
   // The file a trace names would leave a marker if it were ever imported.
   for (const [how, path] of [
-    ['an absolute path', () => join(dir, 'evil.ts')],
+    ['an absolute path', () => join(dir(), 'evil.ts')],
     ['a ../.. path', () => '../../evil.ts'],
   ] as const) {
     for (const cmd of ['replay', 'show', 'shrink']) {
       it(`${cmd} of a trace naming ${how} imports nothing: exit 2, pass --variant`, async () => {
-        writeFileSync('evil.ts', `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(dir, 'MARKER'))}, 'imported');\nexport default {};\n`);
+        writeFileSync('evil.ts', `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(dir(), 'MARKER'))}, 'imported');\nexport default {};\n`);
         mkdirSync('a/b', { recursive: true });
         writeFileSync('a/b/t.json', traceNaming(path()));
         const r = await run(cmd, 'a/b/t.json');

@@ -2,21 +2,13 @@
 // for CommonJS), importing lazytlb's helpers as `lazytlb/src/...` or by absolute path; a syntax
 // error names the file, line and column in one line.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run } from './run.ts';
+import { describe, expect, it } from 'vitest';
+import { inFreshDir, run } from './run.ts';
 
 const repo = resolve('.');
-let dir = '';
-let home = '';
-beforeEach(() => {
-  home = process.cwd();
-  dir = mkdtempSync(join(tmpdir(), 'lazytlb-variant-'));
-  process.chdir(dir);
-});
-afterEach(() => process.chdir(home));
+const dir = inFreshDir('lazytlb-variant-');
 
 // The README's patch: flush on unlazy switched off, written as a variant file in the user's own tree.
 const body = `export default defineVariant({ model: 'shootdown', name: 'my-patch', description: 'no catch-up flush', flags: { flushOnUnlazy: false } });\n`;
@@ -44,7 +36,7 @@ describe('a variant file outside the repository', () => {
     const cli = (cwd: string, file: string) => spawnSync(process.execPath, [join(repo, 'bin/lazytlb.mjs'), 'check', 'shootdown', '--variant', file, '--json'], { cwd, encoding: 'utf8' });
     writeFileSync('my-patch.ts', `import { defineVariant } from 'lazytlb/src/lang/variant.ts';\n${body}`);
     writeFileSync('abs.ts', `import { defineVariant } from '${repo}/src/lang/variant.ts';\n${body}`);
-    for (const r of [cli(repo, join(dir, 'my-patch.ts')), cli(dir, './abs.ts')]) {
+    for (const r of [cli(repo, join(dir(), 'my-patch.ts')), cli(dir(), './abs.ts')]) {
       expect(r.stderr).toBe('');
       expect(r.status).toBe(1);
       expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'violation', variant: 'my-patch', property: 'no-stale-user', states: 52 });
