@@ -284,7 +284,7 @@ export function archTlbbatchFlush(e: Env) {
  * T5-T10 in one step (the flush is serializing; only remote tlb_gen increments race with it).
  */
 /** The end of flush_tlb_func: csd_unlock (an IPI: the initiator may stop waiting) and IRQs back on. */
-function funcDone(s: any, c: number, e: Env): void {
+export function funcDone(s: any, c: number, e: Env): void {
   const me = s.cpu[c];
   if (me.ftFrom !== c) me.csd = me.csd & ~bit(me.ftFrom);
   me.ftFrom = e.NOCPU;

@@ -14,6 +14,7 @@ import model from '../../models/x86-lazy-tlb/model.ts';
 import xenPv from '../../models/xen-pv/model.ts';
 import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
 import { flushPcid, makeEnv, nativeHardware } from '../../models/x86-lazy-tlb/env.ts';
+import { funcDone } from '../../models/x86-lazy-tlb/flush.ts';
 import { contextSwitch } from '../../models/x86-lazy-tlb/sched.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
@@ -217,9 +218,7 @@ describe('P7e (belief soundness)', () => {
         do: (s: any, c: number, x) => {
           const me = s.cpu[c];
           me.ctxs[me.loadedAsid].tlbGen = s.mm[me.loadedMm].tlbGen;
-          if (me.ftFrom !== c) me.csd = me.csd & ~(1 << me.ftFrom);
-          me.ftFrom = e.NOCPU;
-          me.irqsOn = true;
+          funcDone(s, c, e);
           x.ret();
         },
       })),
@@ -261,9 +260,7 @@ describe('P7e (belief soundness)', () => {
               flushPcid(s, c, me.cr3Asid, f.fPage, e);
               me.ctxs[a].tlbGen = mmGen;
             }
-            if (me.ftFrom !== c) me.csd = me.csd & ~(1 << me.ftFrom);
-            me.ftFrom = e.NOCPU;
-            me.irqsOn = true;
+            funcDone(s, c, e);
             x.ret();
           },
         })),
