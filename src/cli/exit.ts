@@ -1,5 +1,5 @@
 // Exit codes of every lazytlb command (the CLI contract), and the one line an error becomes.
-import { ModelError, UsageError } from '../lang/errors.ts';
+import { fsReason, ModelError, UsageError } from '../lang/errors.ts';
 
 export const EXIT = { ok: 0, violation: 1, usage: 2, incomplete: 3, interrupt: 130 } as const;
 
@@ -7,23 +7,11 @@ export function exitFor(verdict: 'ok' | 'violation' | 'incomplete' | 'error'): n
   return verdict === 'ok' ? EXIT.ok : verdict === 'violation' ? EXIT.violation : verdict === 'incomplete' ? EXIT.incomplete : EXIT.usage;
 }
 
-/** What Node's fs says, for the mistakes a user makes with a path (a directory for a file, no permission). */
-const FS_REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EISDIR: 'is a directory, not a file',
-  ENOTDIR: 'a component of the path is not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EEXIST: 'already exists',
-  ENAMETOOLONG: 'name too long',
-};
-
 /** A user's mistake with a path, reported by Node's fs, as a one-line usage error; null for anything else. */
 export function fsUsageError(e: unknown): UsageError | null {
-  const x = e as { code?: unknown; path?: unknown; syscall?: unknown } | null;
-  if (x === null || typeof x !== 'object' || typeof x.code !== 'string' || !Object.hasOwn(FS_REASONS, x.code)) return null;
-  const reason = FS_REASONS[x.code];
+  const reason = fsReason(e);
+  if (reason === null) return null;
+  const x = e as { path?: unknown; syscall?: unknown };
   if (typeof x.path === 'string') return new UsageError(`${x.path}: ${reason}`);
   return new UsageError(`cannot ${typeof x.syscall === 'string' ? x.syscall : 'access'} a path: ${reason}`);
 }

@@ -11,6 +11,26 @@ export class ModelError extends Error {
   override name = 'ModelError';
 }
 
+/** What Node's fs says for a path it could not use, in a few words: the one table of them. */
+const FS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a component of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists',
+  ENAMETOOLONG: 'name too long',
+  ENOSPC: 'no space left on device',
+  EIO: 'input/output error',
+};
+
+/** An fs error's reason ("permission denied"), or null for an error that is not one of a path. */
+export function fsReason(e: unknown): string | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && Object.hasOwn(FS_REASONS, code) ? FS_REASONS[code] : null;
+}
+
 /** A step wrote a name the sealed state does not declare (a misspelt field): a model error. */
 export class UndeclaredWrite extends ModelError {}
 

@@ -4,7 +4,7 @@
 // other variants. A file is data: loading validates it and never executes anything in it.
 import { mkdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { UsageError } from '../lang/errors.ts';
+import { fsReason, UsageError } from '../lang/errors.ts';
 import type { FlagValue } from '../lang/model.ts';
 import type { TraceRow } from './trace.ts';
 
@@ -115,7 +115,7 @@ export function writeOutput(path: string, text: string, o: { force: boolean; kee
     if (o.mkdir !== false) mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch (e) {
-    throw new UsageError(`cannot write ${shown}: ${fsReason(e)}`);
+    throw new UsageError(`cannot write ${shown}: ${fsWords(e)}`);
   }
   return path;
 }
@@ -136,7 +136,7 @@ export function loadCounterexample(file: string): Counterexample {
     text = buf.toString('utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${file}: cannot read: ${fsReason(e)}`);
+    throw new UsageError(`${file}: cannot read: ${fsWords(e)}`);
   }
   let data: unknown;
   try {
@@ -191,7 +191,7 @@ function statOrNull(path: string, fail: (reason: string) => UsageError): Stats |
     return statSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw fail(fsReason(e));
+    throw fail(fsWords(e));
   }
 }
 
@@ -203,9 +203,8 @@ function readOrNull(path: string): string | null {
   }
 }
 
+
 /** An fs error as a few words ("permission denied"), not a stack. */
-function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted', EISDIR: 'is a directory', ENOTDIR: 'a component of the path is not a directory', EROFS: 'read-only file system', ENOSPC: 'no space left on device', EIO: 'input/output error' };
-  return (code && words[code]) ?? (e as Error).message?.split('\n')[0] ?? String(e);
+function fsWords(e: unknown): string {
+  return fsReason(e) ?? (e as Error).message?.split('\n')[0] ?? String(e);
 }
