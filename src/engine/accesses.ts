@@ -22,6 +22,7 @@ export function observeAccesses(prog: Program, maxStates: number): ObservedAcces
   const rm = new Machine(prog, true);
   const rec = rm.rec!;
   const base = new Int32Array(rm.cur.length);
+  const packed = new Uint32Array(prog.words);
   const { slots } = prog.layout;
   const seen = new Map<string, { reads: Set<string>; writes: Set<string> }>();
   // per actor kind, actor and slot: the field's name as that actor sees it (computed once)
@@ -36,7 +37,8 @@ export function observeAccesses(prog: Program, maxStates: number): ObservedAcces
     return n;
   };
   for (let id = 0; id < r.store.count; id++) {
-    prog.unpack(r.store.arena, id * prog.words, base);
+    r.store.read(id, packed);
+    prog.unpack(packed, 0, base);
     recordEachTransition(prog, rm, base, (st, ki, a, took) => {
       let acc = seen.get(st.name);
       if (acc === undefined) seen.set(st.name, (acc = { reads: new Set(), writes: new Set() }));

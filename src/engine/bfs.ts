@@ -11,7 +11,7 @@ import { SleepSets } from './sleep.ts';
 import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
-import { NO_PARENT, StateStore } from './store.ts';
+import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
 
 export interface ExploreOptions {
   readonly maxStates?: number;
@@ -71,7 +71,7 @@ export interface ExploreResult {
   readonly found?: Found;
   /** For a violation or error: the transitions from the initial state. */
   readonly trace?: readonly RawStep[];
-  readonly store: StateStore;
+  readonly store: VisitedStore;
   /** Whether symmetry reduction was on. */
   readonly symmetry: boolean;
   /** Whether partial-order reduction was on, and in how many states it expanded an ample set only. */
@@ -196,7 +196,8 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
           opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes });
         }
       }
-      prog.unpack(store.arena, id * W, base);
+      store.read(id, tmp);
+      prog.unpack(tmp, 0, base);
       cur.set(base);
       expanding = id;
       let enabled: number;
@@ -250,8 +251,8 @@ function same(a: Int32Array, b: Int32Array): boolean {
 }
 
 /** The transitions from the initial state to stored state `id`, following parent links. */
-export function traceTo(store: StateStore, id: number): RawStep[] {
+export function traceTo(store: VisitedStore, id: number): RawStep[] {
   const out: RawStep[] = [];
-  for (let s = id; store.parent[s] !== NO_PARENT; s = store.parent[s]) out.push(decodeVia(store.via[s]));
+  for (let s = id; store.parentOf(s) !== NO_PARENT; s = store.parentOf(s)) out.push(decodeVia(store.viaOf(s)));
   return out.reverse();
 }

@@ -7,13 +7,13 @@ import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from './bfs.ts';
 import { Machine } from './machine.ts';
-import { NO_PARENT, type StateStore } from './store.ts';
+import { NO_PARENT, type VisitedStore } from './store.ts';
 import type { Canonicalizer } from './symmetry.ts';
 
 /** State ids from the initial state to `id`. */
-export function pathTo(store: StateStore, id: number): number[] {
+export function pathTo(store: VisitedStore, id: number): number[] {
   const ids: number[] = [];
-  for (let s = id; s !== NO_PARENT; s = store.parent[s]) ids.push(s);
+  for (let s = id; s !== NO_PARENT; s = store.parentOf(s)) ids.push(s);
   return ids.reverse();
 }
 
@@ -45,26 +45,27 @@ function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: numb
  * With `monitorAtEnd`, the last transition must also make a monitor fail (a transition reaching the
  * same orbit without the failing event would not be a counterexample).
  */
-export function realTrace(prog: Program, store: StateStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false, last?: Uint32Array): RawStep[] {
+export function realTrace(prog: Program, store: VisitedStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false, last?: Uint32Array): RawStep[] {
   const m = new Machine(prog);
   m.init();
   const real = Int32Array.from(m.cur);
   const rep = new Int32Array(real.length);
   const words = new Uint32Array(prog.words);
+  const target = new Uint32Array(prog.words);
   const out: RawStep[] = [];
   // The targets: the stored states after the first, then `last` (a state that was stored before, reached
   // here by the transition that made a monitor fail).
   const steps = ids.length - 1 + (last ? 1 : 0);
   for (let k = 1; k <= steps; k++) {
-    const target = k < ids.length ? store.arena : last!;
-    const off = k < ids.length ? ids[k] * prog.words : 0;
+    if (k < ids.length) store.read(ids[k], target);
+    else target.set(last!);
     const found = eachSuccessor(prog, m, real, (step, actor, choice) => {
       if (choice < 0) return false;
       if (monitorAtEnd && k === steps && m.violation === null) return false;
       rep.set(m.cur);
       canon.canon(rep);
       prog.pack(rep, words, 0);
-      for (let w = 0; w < prog.words; w++) if (words[w] !== target[off + w]) return false;
+      for (let w = 0; w < prog.words; w++) if (words[w] !== target[w]) return false;
       out.push({ step, actor, choice });
       real.set(m.cur);
       return true;
@@ -75,7 +76,7 @@ export function realTrace(prog: Program, store: StateStore, canon: Canonicalizer
 }
 
 /** A real trace to the last state of `ids`, then a transition from it that raises a model error. */
-export function realErrorTrace(prog: Program, store: StateStore, canon: Canonicalizer, ids: readonly number[]): RawStep[] {
+export function realErrorTrace(prog: Program, store: VisitedStore, canon: Canonicalizer, ids: readonly number[]): RawStep[] {
   const out = realTrace(prog, store, canon, ids);
   const m = new Machine(prog);
   m.init();

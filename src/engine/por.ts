@@ -13,7 +13,7 @@ import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Footprints } from './footprint.ts';
 import { Machine } from './machine.ts';
-import type { StateStore } from './store.ts';
+import type { VisitedStore } from './store.ts';
 import type { Canonicalizer } from './symmetry.ts';
 
 export class AmpleSets {
@@ -41,7 +41,7 @@ export class AmpleSets {
    * Looks for an ample set in `base`; on success fills `chosen`/`count` and returns true. States with
    * ids from `nextLayer` on are in the BFS layer after `base`'s.
    */
-  select(base: Int32Array, store: StateStore, nextLayer: number): boolean {
+  select(base: Int32Array, store: VisitedStore, nextLayer: number): boolean {
     if (!this.fp.invariantsDeclared) return false;
     const { prog, rm } = this;
     const rec = rm.rec!;

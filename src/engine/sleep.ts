@@ -21,7 +21,7 @@ import { candidatesAt, type Program } from '../lang/compile.ts';
 import { asModelError } from '../lang/errors.ts';
 import { Machine, type Violation } from './machine.ts';
 import { grown } from './grow.ts';
-import type { StateStore } from './store.ts';
+import type { VisitedStore } from './store.ts';
 import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 
 /** Called with `target.cur` / `target.violation` set to the successor; returns true to stop. */
@@ -63,6 +63,8 @@ export class SleepSets {
   // Reopened states: id and the codes to take now.
   private reopenIds: number[] = [];
   private reopenCodes: Uint32Array[] = [];
+  /** Scratch for a reopened state's packed words. */
+  private readonly packed: Uint32Array;
   /** Transitions not taken because they slept. */
   slept = 0;
   /** Expansions of states reopened by an arrival with a smaller sleep set. */
@@ -72,8 +74,9 @@ export class SleepSets {
   parentId = -1;
   private readonly reopenBase: Int32Array;
 
-  constructor(private readonly prog: Program, private readonly target: Machine, private readonly store: StateStore) {
+  constructor(private readonly prog: Program, private readonly target: Machine, private readonly store: VisitedStore) {
     this.rm = new Machine(prog, true);
+    this.packed = new Uint32Array(prog.words);
     this.n = this.rm.cur.length;
     this.reopenBase = new Int32Array(this.n);
     this.succ = new Int32Array(64 * this.n);
@@ -152,7 +155,8 @@ export class SleepSets {
       const id = this.reopenIds.pop()!;
       const codes = this.reopenCodes.pop()!;
       this.reopened++;
-      this.prog.unpack(this.store.arena, id * this.prog.words, base);
+      this.store.read(id, this.packed);
+      this.prog.unpack(this.packed, 0, base);
       const enabled = this.record(base);
       if (enabled < 0) continue; // a model error there was reported when it was first expanded
       this.sleepOf(id, enabled);

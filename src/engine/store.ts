@@ -10,13 +10,36 @@ import { grown } from './grow.ts';
 
 export const NO_PARENT = 0xffffffff;
 
+/**
+ * What a search needs of its visited-state store (the seam between the explorer and the store, as
+ * TLC's FPSet): ids are dense and in insertion order, which is also the BFS queue order.
+ */
+export interface VisitedStore {
+  /** Packed words per state. */
+  readonly words: number;
+  /** States stored (ids 0 .. count - 1). */
+  readonly count: number;
+  /** Resident bytes held by the store. */
+  readonly bytes: number;
+  /** Inserts the packed state in `buf[0..words)`: its new id, or -(id + 1) of the equal state already stored. */
+  insert(buf: Uint32Array, parent: number, via: number): number;
+  /** The id of the packed state in `buf` if it is stored, else -1. */
+  find(buf: Uint32Array): number;
+  /** Copies the packed words of state `id` into `out[0..words)`. */
+  read(id: number, out: Uint32Array): void;
+  /** The state `id` was first reached from (NO_PARENT for the initial state). */
+  parentOf(id: number): number;
+  /** The transition (an encoded via) that first reached `id`. */
+  viaOf(id: number): number;
+}
+
 /** Packed words kept inline in each hash-table entry. */
 const KEY = 2;
 
-export class StateStore {
-  arena: Uint32Array;
-  parent: Uint32Array;
-  via: Uint32Array;
+export class StateStore implements VisitedStore {
+  private arena: Uint32Array;
+  private parent: Uint32Array;
+  private via: Uint32Array;
   count = 0;
   /** Entries of `stride` words: [hash,] id + 1 (0 marks empty), then the first `key` packed words. */
   private table: Uint32Array;
@@ -71,10 +94,6 @@ export class StateStore {
     }
   }
 
-  /**
-   * Inserts the packed state in `buf[0..words)`: returns its new id, or -(id + 1) of the equal state
-   * already stored.
-   */
   insert(buf: Uint32Array, parent: number, via: number): number {
     const W = this.words;
     const h = hashWords(buf, W, 0);
@@ -96,10 +115,22 @@ export class StateStore {
     return id;
   }
 
-  /** The id of the packed state in `buf` if it is stored, else -1. */
   find(buf: Uint32Array): number {
     const slot = this.probe(buf, hashWords(buf, this.words, 0));
     return slot >= 0 ? this.table[slot * this.stride + this.idAt] - 1 : -1;
+  }
+
+  read(id: number, out: Uint32Array): void {
+    const W = this.words;
+    for (let k = 0, off = id * W; k < W; k++) out[k] = this.arena[off + k];
+  }
+
+  parentOf(id: number): number {
+    return this.parent[id];
+  }
+
+  viaOf(id: number): number {
+    return this.via[id];
   }
 
   private growArena(): void {

@@ -32,7 +32,7 @@ import { exploreBfs, INTERRUPT, traceTo, type ExploreOptions, type ExploreResult
 import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
 import { Machine } from './machine.ts';
-import type { StateStore } from './store.ts';
+import type { VisitedStore } from './store.ts';
 
 export interface StuckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -131,7 +131,7 @@ interface Graph {
 }
 
 /** Expands every stored state again (every enabled transition) and builds the predecessor lists. */
-function buildGraph(prog: Program, store: StateStore): Graph {
+function buildGraph(prog: Program, store: VisitedStore): Graph {
   const V = store.count;
   const W = prog.words;
   const obl = obligations(prog);
@@ -141,6 +141,7 @@ function buildGraph(prog: Program, store: StateStore): Graph {
   const m = new Machine(prog);
   const base = new Int32Array(m.cur.length);
   const tmp = new Uint32Array(W);
+  const packed = new Uint32Array(W);
   const flags = new Uint8Array(V * A);
   const where = new Int32Array(V * B); // each model entry's `at` per state
   const kindOfStep = Int32Array.from(prog.steps.map((st) => prog.actorKinds.findIndex((k) => k.name === st.actorKind)));
@@ -162,7 +163,8 @@ function buildGraph(prog: Program, store: StateStore): Graph {
   const bounds = boundedSteps(prog);
   for (s = 0; s < V; s++) {
     at[s] = e;
-    prog.unpack(store.arena, s * W, base);
+    store.read(s, packed);
+    prog.unpack(packed, 0, base);
     m.cur.set(base);
     m.ctx.cpu = -1;
     let cut = false;
@@ -246,7 +248,7 @@ function canReach(g: Graph, j: number, bit: number, mark: Uint8Array, queue: Uin
  * the obligation never moves again (the guard of the step it waits at stays false), else one where
  * it is blocked, else (it keeps looping) the first stuck state; ties go to the first obligation.
  */
-function findStuck(prog: Program, store: StateStore, g: Graph): { state: number; reason: string } | null {
+function findStuck(prog: Program, store: VisitedStore, g: Graph): { state: number; reason: string } | null {
   const V = store.count;
   const A = g.obl.n;
   const canRest = new Uint8Array(V);
@@ -280,9 +282,11 @@ function findStuck(prog: Program, store: StateStore, g: Graph): { state: number;
 }
 
 /** The sentence for obligation j stuck in state v. */
-function describe(prog: Program, store: StateStore, obl: Obligations, j: number, v: number, rank: number): string {
+function describe(prog: Program, store: VisitedStore, obl: Obligations, j: number, v: number, rank: number): string {
   const base = new Int32Array(prog.layout.slots.length);
-  prog.unpack(store.arena, v * prog.words, base);
+  const packed = new Uint32Array(prog.words);
+  store.read(v, packed);
+  prog.unpack(packed, 0, base);
   const ki = obl.kind[j];
   const i = obl.instance[j];
   if (ki < 0) {

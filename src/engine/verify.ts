@@ -56,13 +56,15 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
   const rm = new Machine(prog, true);
   const rec = rm.rec!;
   const base = new Int32Array(rm.cur.length);
+  const packed = new Uint32Array(prog.words);
   const problems = new Set<string>();
   const { slots } = prog.layout;
   const name = (s: number) => displayPath(prog, slots[s].path);
   let transitions = 0;
   const invariants = prog.instance.properties.map((p, i) => ({ p, i })).filter(({ p }) => p.check && p.reads);
   for (let id = 0; id < r.store.count && problems.size < 20; id++) {
-    prog.unpack(r.store.arena, id * prog.words, base);
+    r.store.read(id, packed);
+    prog.unpack(packed, 0, base);
     transitions += recordEachTransition(prog, rm, base, (st, ki, a) => {
       const k = prog.actorKinds[ki];
       const owner = (s: number) => `${prog.actorKinds[fp.ownerKind[s]].name}${fp.ownerActor[s]}`;

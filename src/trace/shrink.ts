@@ -128,6 +128,7 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
   const store = new StateStore(W, 1 << 12);
   const m = new Machine(prog);
   const base = new Int32Array(m.cur.length);
+  const packed = new Uint32Array(W);
   const buf = new Uint32Array(W);
   const NONE = 0xffff;
   // Without a bound on CPU switches the last actor and the switch count are not kept: they would
@@ -150,8 +151,9 @@ export function boundedSearch(prog: Program, property: string, maxDepth: number,
     }
     if (depth >= maxDepth) break;
     if (store.count > maxStates) return { hitLimit: true };
-    prog.unpack(store.arena, id * W, base);
-    const extra = store.arena[id * W + W - 1];
+    store.read(id, packed);
+    prog.unpack(packed, 0, base);
+    const extra = packed[W - 1];
     const last = extra & 0xffff;
     const sw = extra >>> 16;
     for (let ki = 0; ki < prog.actorKinds.length; ki++) {

@@ -16,8 +16,10 @@ function orbitCount(cpus: number, gens: number): number {
   const r = exploreBfs(prog);
   const m = new Machine(prog);
   const seen = new Set<string>();
+  const packed = new Uint32Array(prog.words);
   for (let id = 0; id < r.store.count; id++) {
-    prog.unpack(r.store.arena, id * prog.words, m.cur);
+    r.store.read(id, packed);
+    prog.unpack(packed, 0, m.cur);
     const cpusRec = Array.from({ length: cpus }, (_, c) => {
       const x = m.view.cpu[c];
       return [x.mode, x.lazy, x.inMask, x.loaded, x.ipiPending, x.localGen].join(',');

@@ -93,8 +93,10 @@ function storedStates(prog: Program, opts: ExploreOptions): string[] {
   const r = exploreBfs(prog, opts);
   expect(r.verdict).toBe('ok');
   const s = new Int32Array(prog.layout.slots.length);
+  const packed = new Uint32Array(prog.words);
   return Array.from({ length: r.store.count }, (_, id) => {
-    prog.unpack(r.store.arena, id * prog.words, s);
+    r.store.read(id, packed);
+    prog.unpack(packed, 0, s);
     return s.join(',');
   });
 }
