@@ -6,35 +6,14 @@ import { describe, expect, it } from 'vitest';
 import shootdown from '../../models/bench/shootdown.ts';
 import noFlushOnUnlazy from '../../models/bench/variants/no-flush-on-unlazy.ts';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
-import { exploreReference } from '../../src/reference/explore.ts';
-import { arbModel, type RandomModel } from './arbitrary-model.ts';
+import { agreeExplorers as agree, type Tally } from './agree-explorers.ts';
+import { arbModel } from './arbitrary-model.ts';
 import { differences, runBoth } from './compare.ts';
+import { RANDOM_SUITE_MS, SEED as RUN_SEED } from './seed.ts';
 
-/** Fixed seed: a failure reproduces with the same runs (fast-check prints the seed and path). */
-const SEED = 0x1a2b3c;
-/** Random models above this many states are skipped (fast-check draws another). */
-const MAX_STATES = 3000;
+const SEED = RUN_SEED;
 
-type Tally = Record<string, number>;
-
-/** Explores `rm` under `memory` with both explorers; false when the model is too big to compare. */
-function agree(rm: RandomModel, memory: string, tally: Tally): boolean {
-  // The fast explorer first, with a bound: a model too big for the reference is not compared.
-  // Safety only (the stuck-actor check is compared in stuck-differential.test.ts).
-  const fast = check(rm.model, rm.properties, { memory, maxStates: MAX_STATES, liveness: false });
-  if (fast.verdict === 'incomplete') return false;
-  const ref = exploreReference(rm.model, rm.properties, { memory, liveness: false });
-  const diffs = differences({ fast, ref });
-  if (diffs.length > 0) throw new Error(`explorers disagree under ${memory}:\n  ${diffs.join('\n  ')}`);
-  const key = `${memory} ${ref.verdict}${ref.kind && ref.kind !== 'error' ? ` ${ref.kind}` : ''}`;
-  tally[key] = (tally[key] ?? 0) + 1;
-  if (ref.verdict === 'ok') tally[`${memory} states`] = (tally[`${memory} states`] ?? 0) + ref.states;
-  if (ref.intoVisited) tally['monitor into stored state'] = (tally['monitor into stored state'] ?? 0) + 1;
-  return true;
-}
-
-describe('fast and reference explorers agree on random models', () => {
+describe('fast and reference explorers agree on random models', { timeout: RANDOM_SUITE_MS }, () => {
   it('under sequential consistency (300 models)', () => {
     const tally: Tally = {};
     fc.assert(
@@ -43,6 +22,7 @@ describe('fast and reference explorers agree on random models', () => {
       }),
       { seed: SEED, numRuns: 300, maxSkipsPerRun: 100 },
     );
+    if (process.env.LAZYTLB_TALLY) console.log('differential sc', JSON.stringify(tally));
     // The random models reach every kind of outcome, so each comparison above means something.
     expect(tally['sc ok']).toBeGreaterThan(40);
     expect(tally['sc violation invariant']).toBeGreaterThan(15);
@@ -65,6 +45,7 @@ describe('fast and reference explorers agree on random models', () => {
       ),
       { seed: SEED + 1, numRuns: 150, maxSkipsPerRun: 100 },
     );
+    if (process.env.LAZYTLB_TALLY) console.log('differential tso/weak', JSON.stringify(tally));
     for (const memory of ['tso', 'weak']) {
       expect(tally[`${memory} ok`]).toBeGreaterThan(20);
       expect((tally[`${memory} violation invariant`] ?? 0) + (tally[`${memory} violation monitor`] ?? 0)).toBeGreaterThan(10);
