@@ -103,6 +103,11 @@ export class SleepSets {
       return -2;
     }
     this.sleepOf(id, enabled);
+    // An ample set whose every transition is asleep takes nothing: the transitions it postpones would
+    // then be postponed for good (its sleepers are covered by an interleaving that went through a
+    // state this one's ample set left out, the cycle proviso's ignoring problem). Expand the state in
+    // full instead, minus its sleep set, as the proviso does when an ample successor is not new.
+    if (only !== null && this.allAsleep(only, onlyCount, enabled)) only = null;
     let nd = 0;
     for (let i = 0; i < enabled; i++) {
       if (only !== null && !contains(only, onlyCount, this.code[i])) continue;
@@ -170,6 +175,12 @@ export class SleepSets {
       this.parentId = -1;
     }
     return false;
+  }
+
+  /** Every enabled transition in `only` is asleep. */
+  private allAsleep(only: Uint32Array, onlyCount: number, enabled: number): boolean {
+    for (let i = 0; i < enabled; i++) if (this.asleep[i] === 0 && contains(only, onlyCount, this.code[i])) return false;
+    return true;
   }
 
   /** Marks in `asleep` the enabled transitions in state id's sleep set. */

@@ -305,3 +305,20 @@ describe('the declared footprints hold on the shipped models (default scope)', (
     }
   }
 });
+
+describe('an ample set whose transitions are all asleep (found by the fuzzer, fixed)', () => {
+  // Two CPUs loop on a private step pair (S0, S1); an aux actor's X6 emits the event a monitor fails
+  // on at its second occurrence. Under por+sleep, X6 was taken in a fully expanded state whose
+  // successor then slept on the CPU step that was its whole ample set: the state took nothing, and
+  // X6 never ran twice (ok in 5 states). Such a state is now expanded in full, minus its sleep set.
+  const spec = {"cpus": 2, "globals": [{"name": "g0", "dom": {"k": "ref", "nullable": true}, "plain": false}], "perCpu": [{"name": "f0", "dom": {"k": "int", "lo": 0, "hi": 1}, "plain": false, "own": true}], "arr": {"len": 2, "dom": {"k": "bool"}, "plain": false}, "aux": true, "procs": [{"name": "p0", "actor": "cpu", "kind": "seq", "entry": true, "idleOnly": false, "steps": [{"label": "S0", "guard": {"e": "eq", "x": {"e": "read", "loc": {"l": "c", "who": "self", "f": "f0"}}, "y": {"e": "const", "v": 0}}, "actions": [{"a": "assign", "loc": {"l": "c", "who": "self", "f": "f0"}, "value": {"e": "const", "v": 0}}, {"a": "inc", "loc": {"l": "c", "who": "self", "f": "f0"}, "mode": "wrap"}, {"a": "inc", "loc": {"l": "c", "who": "self", "f": "f0"}, "mode": "bounded"}], "choices": 1, "fence": false}, {"label": "S1", "guard": {"e": "const", "v": true}, "actions": [{"a": "inc", "loc": {"l": "c", "who": "self", "f": "f0"}, "mode": "wrap"}, {"a": "ret"}], "choices": 1, "fence": false}]}, {"name": "p1", "actor": "cpu", "kind": "seq", "entry": false, "idleOnly": false, "steps": [{"label": "S2", "guard": null, "actions": [{"a": "assign", "loc": {"l": "c", "who": "self", "f": "f0"}, "value": {"e": "num", "x": {"e": "eq", "x": {"e": "read", "loc": {"l": "c", "who": "self", "f": "f0"}}, "y": {"e": "const", "v": 0}}}}], "choices": 1, "fence": false}, {"label": "S3", "guard": {"e": "eq", "x": {"e": "read", "loc": {"l": "g", "f": "g0"}}, "y": {"e": "read", "loc": {"l": "g", "f": "g0"}}}, "actions": [{"a": "inc", "loc": {"l": "c", "who": "self", "f": "f0"}, "mode": "wrap"}], "choices": 1, "fence": false}, {"label": "S4", "guard": {"e": "eq", "x": {"e": "read", "loc": {"l": "g", "f": "g0"}}, "y": {"e": "read", "loc": {"l": "g", "f": "g0"}}}, "actions": [{"a": "toggle", "loc": {"l": "arr", "idx": 0}}, {"a": "if", "cond": {"e": "not", "x": {"e": "eq", "x": {"e": "read", "loc": {"l": "g", "f": "g0"}}, "y": {"e": "read", "loc": {"l": "g", "f": "g0"}}}}, "then": [{"a": "assign", "loc": {"l": "g", "f": "g0"}, "value": {"e": "actor"}}]}], "choices": 1, "fence": false}, {"label": "S5", "guard": {"e": "const", "v": true}, "actions": [{"a": "inc", "loc": {"l": "c", "who": "self", "f": "f0"}, "mode": "wrap"}, {"a": "inc", "loc": {"l": "c", "who": "self", "f": "f0"}, "mode": "wrap"}], "choices": 1, "fence": false}]}, {"name": "aux", "actor": "aux", "kind": "rules", "entry": false, "idleOnly": false, "steps": [{"label": "X6", "guard": {"e": "or", "x": {"e": "read", "loc": {"l": "arr", "idx": 0}}, "y": {"e": "const", "v": true}}, "actions": [{"a": "emit", "arg": {"e": "const", "v": 0}}, {"a": "toggle", "loc": {"l": "arr", "idx": 0}}], "choices": 1, "fence": false}]}], "init": [], "invariants": [], "monitor": {"bound": 3, "actions": [{"m": "count", "mode": "bounded"}, {"m": "failIfState", "cond": {"e": "two", "x": {"e": "read", "loc": {"l": "arr", "idx": 0}}}}, {"m": "failIfCount"}], "ghostInvariant": false, "initCount": 0}, "end": null, "sbDepth": 1, "stackDepth": 1, "footprints": true, "symmetric": true} as unknown as ModelSpec;
+  for (const red of [{}, { por: true }, { sleep: true }, { por: true, sleep: true }, { por: true, sleep: true, symmetry: true }]) {
+    it(`the monitor fails after X6 twice (${JSON.stringify(red)})`, () => {
+      const rm = buildModel(spec);
+      const r = check(rm.model, rm.properties, { ...red, liveness: false });
+      expect(r.verdict).toBe('violation');
+      expect(r.property).toBe('mon');
+      expect(r.trace?.map((t) => `${t.actor} ${t.label}`)).toEqual(['aux0 X6', 'aux0 X6']);
+    });
+  }
+});
