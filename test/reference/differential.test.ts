@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import shootdown from '../../models/bench/shootdown.ts';
 import noFlushOnUnlazy from '../../models/bench/variants/no-flush-on-unlazy.ts';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import { arbModel, type RandomModel } from './arbitrary-model.ts';
 import { differences, runBoth } from './compare.ts';

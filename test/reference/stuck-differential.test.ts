@@ -5,7 +5,7 @@
 // explores the unreduced graph itself).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import { arbModel, arbModelIn, type RandomModel } from './arbitrary-model.ts';
 import { differences, fastTrace, runBoth } from './compare.ts';
