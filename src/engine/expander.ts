@@ -109,7 +109,7 @@ export class Expander implements EnabledCount {
 
   /**
    * Takes one transition on `machine.cur` as it stands (replaying a known trace): its outcome ('error'
-   * with `error` and `failing` set). The visit is not called; `enabled` counts it if its guard held.
+   * with `error` and `failing` set). The visit is not called (the step is applied also in a guards-only expander); `enabled` counts it if its guard held.
    */
   take(step: number, actor: number, choice: number): Outcome {
     const m = this.machine;
@@ -119,7 +119,7 @@ export class Expander implements EnabledCount {
     m.violation = null;
     m.rec?.reset();
     try {
-      return this.one(st, actor, choice);
+      return this.one(st, actor, choice, true);
     } catch (e) {
       this.fail(e, this.saved);
       return 'error';
@@ -138,12 +138,12 @@ export class Expander implements EnabledCount {
         let o: Outcome;
         if (this.skipErrors) {
           try {
-            o = this.one(st, a, ch);
+            o = this.one(st, a, ch, !this.guardsOnly);
           } catch (e) {
             this.fail(e, base);
             o = 'error';
           }
-        } else o = this.one(st, a, ch);
+        } else o = this.one(st, a, ch, !this.guardsOnly);
         if (o === 'disabled' && !this.disabled) continue;
         if (this.visit(st.id, a, ch, o)) return true;
       }
@@ -151,12 +151,12 @@ export class Expander implements EnabledCount {
     return false;
   }
 
-  /** Runs one candidate on `machine.cur` (restarted): its guard, then unless guards only, its step. */
-  private one(st: CompiledStep, a: number, ch: number): Outcome {
+  /** Runs one candidate on `machine.cur` (restarted): its guard, then with `apply` its step. */
+  private one(st: CompiledStep, a: number, ch: number, apply: boolean): Outcome {
     const m = this.machine;
     if (!m.enabled(st, a, ch)) return 'disabled';
     this.enabled++;
-    if (this.guardsOnly) return 'enabled';
+    if (!apply) return 'enabled';
     m.apply(st, a);
     if (this.packed !== null) this.prog.pack(m.cur, this.packed, 0);
     return m.violation === null ? 'next' : 'violation';

@@ -111,3 +111,34 @@ describe('the generated expansion yields what the interpreted one yields', () =>
     expect(errors).toBeGreaterThan(0);
   });
 });
+
+describe('guards-only expansions and single steps', () => {
+  it('a guards-only expansion lists the enabled transitions, and take() reaches the same successors', () => {
+    const sm = shipped.find((x) => x.model.name === 'x86-lazy-tlb')!;
+    const prog = compile(instantiate(sm.model, allProperties, {}));
+    const full = recorder(prog, false);
+    const listed: string[] = [];
+    const g = new Expander(prog, (step, actor, choice, outcome) => (listed.push(`${step}/${actor}/${choice} ${outcome}`), false), { guardsOnly: true });
+    const one = new Expander(prog, () => false);
+    one.machine.init();
+    const queue: Int32Array[] = [Int32Array.from(one.machine.cur)];
+    let taken = 0;
+    for (let n = 0; n < 60 && n < queue.length; n++) {
+      const y = full(queue[n]);
+      listed.length = 0;
+      expect(g.expand(queue[n])).toBe('done');
+      expect(listed).toEqual(y.log.map((l) => `${l.split(' ')[0]} enabled`));
+      expect(g.enabled).toBe(y.log.length);
+      y.log.forEach((l, i) => {
+        const [step, actor, choice] = l.split(' ')[0].split('/').map(Number);
+        // taken on the guards-only expander itself: take() applies the step there too
+        g.machine.cur.set(queue[n]);
+        expect(g.take(step, actor, choice)).toBe(l.split(' ')[1]);
+        expect(Array.from(g.machine.cur)).toEqual(Array.from(y.succs[i]));
+        taken++;
+      });
+      queue.push(...y.succs);
+    }
+    expect(taken).toBeGreaterThan(100);
+  });
+});
