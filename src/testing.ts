@@ -9,8 +9,8 @@
 // A variant is a shipped variant's name or the path of a variant file (relative to the working
 // directory); README.md ("In your own test suite") shows the set-up outside this repository.
 import { allProperties } from '../properties/index.ts';
-import { findModel, findVariant } from './cli/load.ts';
-import { actorNames, check, type CheckOptions, type CheckResult } from './engine/check.ts';
+import { findModel, findVariant } from './pipeline/load.ts';
+import { actorNames, check, type CheckOptions, type CheckResult } from './pipeline/check.ts';
 import { renderText } from './trace/render-text.ts';
 
 export type ExpectOptions = Omit<CheckOptions, 'variant'>;

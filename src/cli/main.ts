@@ -17,17 +17,9 @@ import { runNewVariant, type NewVariantArgs } from './commands/new-variant.ts';
 import { checkBooleans, integerOption, repeatableOption, secondsOption, stringOption, usageMessage } from './args.ts';
 import { EXIT, errorLine } from './exit.ts';
 import { processIo, type Io } from './io.ts';
-import type { Watch, WorkerData, WorkerMessage } from './process.ts';
+import type { RunOptions, WorkerData, WorkerMessage } from './process.ts';
 
-/** How the process (or a test) runs a command: the progress interval, and a stop request polled by the search. */
-export interface RunOptions {
-  /** Milliseconds between progress reports (default: 1 s on a terminal, 30 s otherwise). */
-  readonly progressMs?: number;
-  /** Polled by the search; true stops it (`incomplete: stopped at interrupt`, exit 130). */
-  readonly shouldStop?: () => boolean;
-  /** A watchdog for --max-seconds (the process's main thread): armed with the check, null when the search has returned. */
-  readonly watch?: (w: Watch | null) => void;
-}
+export type { RunOptions } from './process.ts';
 
 /** One command: its yargs spec, options and what it runs. The list below is the whole command line. */
 interface CommandDef {

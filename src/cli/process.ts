@@ -16,6 +16,16 @@ export type WorkerMessage = { readonly ready: true } | { readonly out: string } 
  * that does not return. A JavaScript loop cannot be interrupted in its own thread, so this thread ends
  * the worker and reports the check as incomplete.
  */
+/** How the process (or a test) runs a command: the progress interval, and a stop request polled by the search. */
+export interface RunOptions {
+  /** Milliseconds between progress reports (default: 1 s on a terminal, 30 s otherwise). */
+  readonly progressMs?: number;
+  /** Polled by the search; true stops it (`incomplete: stopped at interrupt`, exit 130). */
+  readonly shouldStop?: () => boolean;
+  /** A watchdog for --max-seconds (the process's main thread): armed with the check, null when the search has returned. */
+  readonly watch?: (w: Watch | null) => void;
+}
+
 export interface Watch {
   readonly seconds: number;
   /** The check's headline, and its --json fields (model, variant, params, ...). */

@@ -6,8 +6,7 @@
 // does not show, which the report says by giving the states covered and whether that was all.
 import type { Program } from '../lang/compile.ts';
 import { exploreBfs } from './bfs.ts';
-import { Machine } from './machine.ts';
-import { recordEachTransition } from './verify.ts';
+import { recordingExpander } from './verify.ts';
 
 export interface ObservedAccesses {
   /** States whose transitions were re-executed (every reachable state when `complete`). */
@@ -19,10 +18,6 @@ export interface ObservedAccesses {
 
 export function observeAccesses(prog: Program, maxStates: number): ObservedAccesses {
   const r = exploreBfs(prog, { maxStates, deadlock: false, por: false, symmetry: false });
-  const rm = new Machine(prog, true);
-  const rec = rm.rec!;
-  const base = new Int32Array(rm.cur.length);
-  const packed = new Uint32Array(prog.words);
   const { slots } = prog.layout;
   const seen = new Map<string, { reads: Set<string>; writes: Set<string> }>();
   // per actor kind, actor and slot: the field's name as that actor sees it (computed once)
@@ -36,23 +31,27 @@ export function observeAccesses(prog: Program, maxStates: number): ObservedAcces
     names[ki][a][slot] = n;
     return n;
   };
+  const ex = recordingExpander(prog, (st, ki, a, took) => {
+    let acc = seen.get(st.name);
+    if (acc === undefined) seen.set(st.name, (acc = { reads: new Set(), writes: new Set() }));
+    // a disabled step's guard still read its fields
+    for (const s of rec.reads.subarray(0, rec.nr)) {
+      const n = name(s, ki, a);
+      if (n !== null) acc.reads.add(n);
+    }
+    if (!took) return;
+    for (const s of rec.writes.subarray(0, rec.nw)) {
+      const n = name(s, ki, a);
+      if (n !== null) acc.writes.add(n);
+    }
+  });
+  const rec = ex.machine.rec!;
+  const base = new Int32Array(ex.machine.cur.length);
+  const packed = new Uint32Array(prog.words);
   for (let id = 0; id < r.store.count; id++) {
     r.store.read(id, packed);
     prog.unpack(packed, 0, base);
-    recordEachTransition(prog, rm, base, (st, ki, a, took) => {
-      let acc = seen.get(st.name);
-      if (acc === undefined) seen.set(st.name, (acc = { reads: new Set(), writes: new Set() }));
-      // a disabled step's guard still read its fields
-      for (const s of rec.reads.subarray(0, rec.nr)) {
-        const n = name(s, ki, a);
-        if (n !== null) acc.reads.add(n);
-      }
-      if (!took) return;
-      for (const s of rec.writes.subarray(0, rec.nw)) {
-        const n = name(s, ki, a);
-        if (n !== null) acc.writes.add(n);
-      }
-    });
+    ex.expand(base);
   }
   const steps = new Map([...seen].map(([k, v]) => [k, { reads: [...v.reads].sort(), writes: [...v.writes].sort() }]));
   return { states: r.store.count, complete: r.verdict === 'ok', steps };

@@ -3,15 +3,18 @@
 // allocates nothing per state: it unpacks into `base`, tries each candidate step on `cur` (restored from
 // `base` after a step changed it), packs successors into one scratch buffer and inserts them.
 import type { Program } from '../lang/compile.ts';
-import { asModelError, fullStack, isOutOfMemory } from '../lang/errors.ts';
-import { genExpand } from './expand.ts';
-import { pathTo, realErrorTrace, realTrace, violationAtEnd } from './paths.ts';
+import { asModelError, fullStack, isOutOfMemory, type ModelError } from '../lang/errors.ts';
+import { Expander, type Failing } from './expander.ts';
+import { pathTo, realErrorTrace, realTrace, traceTo, violationAtEnd } from './paths.ts';
 import { AmpleSets } from './por.ts';
 import { SleepSets } from './sleep.ts';
-import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
+import { decodeVia, encodeVia, type RawStep } from './via.ts';
 import { Canonicalizer } from './symmetry.ts';
-import { Machine } from './machine.ts';
 import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
+
+// The stuck-actor check (stuck.ts) takes these from here.
+export { traceTo } from './paths.ts';
+export type { RawStep } from './via.ts';
 
 export interface ExploreOptions {
   readonly maxStates?: number;
@@ -45,13 +48,6 @@ export interface Progress {
   readonly bytes: number;
 }
 
-/** One transition: step id, actor instance and choice. */
-export interface RawStep {
-  readonly step: number;
-  readonly actor: number;
-  readonly choice: number;
-}
-
 export type Found =
   | { readonly kind: 'invariant' | 'monitor'; readonly prop: number; readonly reason: string }
   | { readonly kind: 'deadlock'; readonly prop: -1; readonly reason: string }
@@ -83,10 +79,6 @@ export interface ExploreResult {
   readonly reopened: number;
 }
 
-export function decodeVia(v: number): RawStep {
-  return { step: viaStep(v), actor: viaActor(v), choice: viaChoice(v) };
-}
-
 export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreResult {
   const t0 = performance.now();
   const maxStates = opts.maxStates ?? Infinity;
@@ -94,13 +86,15 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const maxBytes = opts.maxMemoryBytes ?? Infinity;
   const deadlock = opts.deadlock ?? true;
   const W = prog.words;
-  const m = new Machine(prog);
-  const cur = m.cur;
-  const base = new Int32Array(cur.length);
   const tmp = new Uint32Array(W);
   const store = new StateStore(W);
   const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []) : [];
   const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
+  // Without symmetry each successor is packed into `tmp` by the expander; with it, canonicalized first.
+  const ex = new Expander(prog, onSucc, { packed: canon ? null : tmp, generated: true });
+  const m = ex.machine;
+  const cur = m.cur;
+  const base = new Int32Array(cur.length);
   const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry
   const ample = opts.por ? new AmpleSets(prog, canon) : null;
   const sleep = opts.sleep ? new SleepSets(prog, m, store) : null;
@@ -135,11 +129,16 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     const real = canon ? violationAtEnd(prog, t) : v;
     return done('violation', { found: { kind, ...(real ?? v) }, trace: t });
   };
-  // The state being expanded; the transition being tried is in the machine's step context (set before
-  // its guard runs), so a model error raised by a guard or an effect is traced to that transition.
+  /** A model error: the trace to the state being expanded, then the failing transition (if one was being tried). */
+  const modelError = (e: ModelError, failing: Failing | null): ExploreResult => {
+    const t = failing === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), { step: failing.step, actor: failing.actor, choice: failing.choice }];
+    return done('error', { found: { kind: 'error', prop: -1, reason: e.message, stack: fullStack(e) }, trace: t });
+  };
+  // The state being expanded (a reopened one while sleep sets emit from it).
   let expanding = NO_PARENT;
   let stopped: ExploreResult | null = null;
-  const onSucc = (step: number, actor: number, choice: number): boolean => {
+  /** Stores the successor in `cur` (packed in `tmp` without symmetry); true when the search stops at it. */
+  function onSucc(step: number, actor: number, choice: number): boolean {
     const via = encodeVia(step, actor, choice);
     transitions++;
     if (canon) {
@@ -161,8 +160,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       return true;
     }
     return false;
-  };
-  const expand = genExpand(prog, m, canon ? null : tmp, onSucc);
+  }
   // Sleep sets emit each successor in `cur`; a reopened state is the parent of what it emits.
   let id = 0;
   const emit = (step: number, actor: number, choice: number): boolean => {
@@ -170,7 +168,6 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     if (!canon) prog.pack(cur, tmp, 0);
     return onSucc(step, actor, choice);
   };
-  const steps = prog.steps;
   try {
     m.init();
     rep.set(cur);
@@ -198,8 +195,8 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       }
       store.read(id, tmp);
       prog.unpack(tmp, 0, base);
-      cur.set(base);
       expanding = id;
+      let end: 'done' | 'stopped' | 'error';
       let enabled: number;
       if (sleep !== null) {
         // The ample set (or every transition) minus the state's sleep set.
@@ -208,38 +205,45 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
           n = ample.count;
           for (let j = 0; j < n; j++) only[j] = encodeVia(ample.chosen[3 * j], ample.chosen[3 * j + 1], ample.chosen[3 * j + 2]);
         }
-        enabled = sleep.expand(id, base, n > 0 ? only : null, n, emit);
+        end = sleep.expand(id, base, n > 0 ? only : null, n, emit);
+        enabled = sleep.enabled;
         expanding = id;
-        if (enabled === -2) enabled = expand(base); // a model error: the usual expansion reports it
+        if (end === 'error') {
+          // a model error: the usual expansion reports it
+          end = ex.expand(base);
+          enabled = ex.enabled;
+        }
       } else if (ample !== null && ample.select(base, store, levelEnd)) {
         // Only the ample set: the same transitions the full expansion would take, fewer of them.
+        end = 'done';
         enabled = ample.count;
-        for (let j = 0; j < ample.count; j++) {
-          const st = steps[ample.chosen[3 * j]];
-          const a = ample.chosen[3 * j + 1];
+        for (let j = 0; j < ample.count && end === 'done'; j++) {
+          const c = 3 * j;
           cur.set(base);
-          m.enabled(st, a, ample.chosen[3 * j + 2]);
-          m.apply(st, a);
-          if (!canon) prog.pack(cur, tmp, 0);
-          if (onSucc(st.id, a, ample.chosen[3 * j + 2])) return stopped!;
+          const o = ex.take(ample.chosen[c], ample.chosen[c + 1], ample.chosen[c + 2]);
+          if (o === 'error') end = 'error';
+          else if (onSucc(ample.chosen[c], ample.chosen[c + 1], ample.chosen[c + 2])) end = 'stopped';
         }
-      } else enabled = expand(base);
-      if (enabled < 0) return stopped!;
+      } else {
+        end = ex.expand(base);
+        enabled = ex.enabled;
+      }
+      if (end === 'stopped') return stopped!;
+      if (end === 'error') return modelError(ex.error!, ex.failing);
       if (enabled === 0 && deadlock) {
         cur.set(base);
         if (!m.isEnd()) return done('violation', { found: { kind: 'deadlock', prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' }, trace: trace(id) });
       }
     }
   } catch (err) {
+    // A model error outside an expansion (init, the initial invariants, a reduction's own code).
     if (isOutOfMemory(err)) return done('incomplete', { limit: `memory exhausted (${Math.round(store.bytes / 2 ** 20)} MiB in the state store)` });
     const e0 = asModelError(err);
     if (e0 === null) throw err;
     const x = m.ctx;
-    const failing = { step: x.step?.id ?? 0, actor: x.actor, choice: x.choice };
-    // A write of an undeclared field: the step re-run on a trapped view names the path.
-    const e = (expanding !== NO_PARENT && x.step !== null && m.explainUndeclared(err, x.step, failing.actor, failing.choice, base)) || e0;
-    const t = expanding === NO_PARENT || x.step === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), failing];
-    return done('error', { found: { kind: 'error', prop: -1, reason: e.message, stack: fullStack(e) }, trace: t });
+    if (expanding === NO_PARENT || x.step === null) return modelError(e0, null);
+    const failing = { step: x.step.id, actor: x.actor, choice: x.choice };
+    return modelError(m.explainUndeclared(err, x.step, failing.actor, failing.choice, base) || e0, failing);
   }
   return done('ok');
 }
@@ -248,11 +252,4 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
 function same(a: Int32Array, b: Int32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** The transitions from the initial state to stored state `id`, following parent links. */
-export function traceTo(store: VisitedStore, id: number): RawStep[] {
-  const out: RawStep[] = [];
-  for (let s = id; store.parentOf(s) !== NO_PARENT; s = store.parentOf(s)) out.push(decodeVia(store.viaOf(s)));
-  return out.reverse();
 }

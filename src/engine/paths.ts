@@ -3,12 +3,12 @@
 // representative to (a permutation of) the next; the real trace is rebuilt forward from the real
 // initial state by finding, at each step, an enabled transition whose successor has the next stored
 // representative. Every step of such a trace is enabled where it is taken, by construction.
-import { candidatesAt, type Program } from '../lang/compile.ts';
-import { asModelError } from '../lang/errors.ts';
-import type { RawStep } from './bfs.ts';
-import { Machine } from './machine.ts';
+import type { Program } from '../lang/compile.ts';
+import { Expander } from './expander.ts';
+import type { Machine } from './machine.ts';
 import { NO_PARENT, type VisitedStore } from './store.ts';
 import type { Canonicalizer } from './symmetry.ts';
+import { decodeVia, type RawStep } from './via.ts';
 
 /** State ids from the initial state to `id`. */
 export function pathTo(store: VisitedStore, id: number): number[] {
@@ -17,28 +17,11 @@ export function pathTo(store: VisitedStore, id: number): number[] {
   return ids.reverse();
 }
 
-/** Calls `f(step, actor, choice)` with `m.cur` holding each successor of `real`; stops when f returns true. */
-function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: number, a: number, ch: number) => boolean): boolean {
-  for (const k of prog.actorKinds) {
-    for (let a = 0; a < k.count; a++) {
-      for (const id of candidatesAt(k, real, a)) {
-        const st = prog.steps[id];
-        for (let ch = 0; ch < st.choices; ch++) {
-          m.restart(real);
-          if (!m.enabled(st, a, ch)) continue;
-          let threw = false;
-          try {
-            m.apply(st, a);
-          } catch (e) {
-            if (asModelError(e) === null) throw e;
-            threw = true;
-          }
-          if (f(id, a, threw ? -1 - ch : ch)) return true;
-        }
-      }
-    }
-  }
-  return false;
+/** The transitions from the initial state to stored state `id`, following parent links. */
+export function traceTo(store: VisitedStore, id: number): RawStep[] {
+  const out: RawStep[] = [];
+  for (let s = id; store.parentOf(s) !== NO_PARENT; s = store.parentOf(s)) out.push(decodeVia(store.viaOf(s)));
+  return out.reverse();
 }
 
 /**
@@ -46,31 +29,36 @@ function eachSuccessor(prog: Program, m: Machine, real: Int32Array, f: (st: numb
  * same orbit without the failing event would not be a counterexample).
  */
 export function realTrace(prog: Program, store: VisitedStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false, last?: Uint32Array): RawStep[] {
-  const m = new Machine(prog);
-  m.init();
-  const real = Int32Array.from(m.cur);
-  const rep = new Int32Array(real.length);
+  const rep = new Int32Array(prog.layout.slots.length);
   const words = new Uint32Array(prog.words);
   const target = new Uint32Array(prog.words);
   const out: RawStep[] = [];
   // The targets: the stored states after the first, then `last` (a state that was stored before, reached
   // here by the transition that made a monitor fail).
   const steps = ids.length - 1 + (last ? 1 : 0);
-  for (let k = 1; k <= steps; k++) {
-    if (k < ids.length) store.read(ids[k], target);
-    else target.set(last!);
-    const found = eachSuccessor(prog, m, real, (step, actor, choice) => {
-      if (choice < 0) return false;
+  let k = 1;
+  // Transitions that raise a model error are skipped: they reach no stored state.
+  const ex: Expander = new Expander(
+    prog,
+    (step, actor, choice, outcome) => {
+      if (outcome === 'error') return false;
+      const m = ex.machine;
       if (monitorAtEnd && k === steps && m.violation === null) return false;
       rep.set(m.cur);
       canon.canon(rep);
       prog.pack(rep, words, 0);
       for (let w = 0; w < prog.words; w++) if (words[w] !== target[w]) return false;
       out.push({ step, actor, choice });
-      real.set(m.cur);
       return true;
-    });
-    if (!found) throw new Error(`internal: no real transition reaches stored state ${ids[k] ?? 'last'} (symmetry of the model is broken)`);
+    },
+    { skipErrors: true },
+  );
+  const real = initial(ex.machine);
+  for (; k <= steps; k++) {
+    if (k < ids.length) store.read(ids[k], target);
+    else target.set(last!);
+    if (ex.expand(real) !== 'stopped') throw new Error(`internal: no real transition reaches stored state ${ids[k] ?? 'last'} (symmetry of the model is broken)`);
+    real.set(ex.machine.cur);
   }
   return out;
 }
@@ -78,29 +66,28 @@ export function realTrace(prog: Program, store: VisitedStore, canon: Canonicaliz
 /** A real trace to the last state of `ids`, then a transition from it that raises a model error. */
 export function realErrorTrace(prog: Program, store: VisitedStore, canon: Canonicalizer, ids: readonly number[]): RawStep[] {
   const out = realTrace(prog, store, canon, ids);
-  const m = new Machine(prog);
-  m.init();
-  for (const r of out) {
-    m.enabled(prog.steps[r.step], r.actor, r.choice);
-    m.apply(prog.steps[r.step], r.actor);
-  }
-  const real = Int32Array.from(m.cur);
-  eachSuccessor(prog, m, real, (step, actor, choice) => {
-    if (choice >= 0) return false;
-    out.push({ step, actor, choice: -1 - choice });
-    return true;
-  });
+  const ex = new Expander(prog, () => false);
+  const real = replayed(ex, out);
+  if (ex.expand(real) === 'error') out.push({ step: ex.failing.step, actor: ex.failing.actor, choice: ex.failing.choice });
   return out;
 }
 
 /** The violation at the end of a real trace (its reason names the real CPUs, not the representative's). */
 export function violationAtEnd(prog: Program, raw: readonly RawStep[]): { prop: number; reason: string } | null {
-  const m = new Machine(prog);
+  const ex = new Expander(prog, () => false);
+  replayed(ex, raw);
+  return ex.machine.violation ?? ex.machine.checkInvariants();
+}
+
+/** The initial state, in the machine and as a copy. */
+function initial(m: Machine): Int32Array {
   m.init();
-  for (const r of raw) {
-    m.violation = null;
-    m.enabled(prog.steps[r.step], r.actor, r.choice);
-    m.apply(prog.steps[r.step], r.actor);
-  }
-  return m.violation ?? m.checkInvariants();
+  return Int32Array.from(m.cur);
+}
+
+/** The state after the transitions `raw` (each enabled where it is taken), as a copy; the machine keeps the last one's violation. */
+function replayed(ex: Expander, raw: readonly RawStep[]): Int32Array {
+  initial(ex.machine);
+  for (const r of raw) ex.take(r.step, r.actor, r.choice);
+  return Int32Array.from(ex.machine.cur);
 }

@@ -9,14 +9,16 @@
 // used only if all its successors lie in the next BFS layer (new, or first reached from this layer):
 // reduced edges then always go one layer deeper, so every cycle of the reduced graph has a fully
 // expanded state.
-import { candidatesAt, type Program } from '../lang/compile.ts';
-import { asModelError } from '../lang/errors.ts';
+import type { Program } from '../lang/compile.ts';
+import { Expander, type Outcome } from './expander.ts';
 import { Footprints } from './footprint.ts';
-import { Machine } from './machine.ts';
+import type { Machine } from './machine.ts';
 import type { VisitedStore } from './store.ts';
 import type { Canonicalizer } from './symmetry.ts';
 
 export class AmpleSets {
+  /** Runs each candidate on a recording machine, disabled ones included (their guards' reads count). */
+  private readonly ex: Expander;
   private readonly rm: Machine;
   private readonly fp: Footprints;
   private readonly rep: Int32Array;
@@ -27,9 +29,16 @@ export class AmpleSets {
   /** States where an ample set was used / not found. */
   reduced = 0;
   full = 0;
+  // The actor being tried (kind index, actor), the store and the next layer's first id, for `visit`.
+  private ki = 0;
+  private store: VisitedStore | null = null;
+  private nextLayer = 0;
+  /** The actor's candidates so far all qualify. */
+  private ok = true;
 
   constructor(private readonly prog: Program, private readonly canon: Canonicalizer | null) {
-    this.rm = new Machine(prog, true);
+    this.ex = new Expander(prog, (step, actor, choice, outcome) => this.visit(step, actor, choice, outcome), { record: true, disabled: true });
+    this.rm = this.ex.machine;
     this.fp = new Footprints(prog);
     this.rep = new Int32Array(prog.layout.slots.length);
     this.words = new Uint32Array(prog.words);
@@ -43,41 +52,16 @@ export class AmpleSets {
    */
   select(base: Int32Array, store: VisitedStore, nextLayer: number): boolean {
     if (!this.fp.invariantsDeclared) return false;
-    const { prog, rm } = this;
-    const rec = rm.rec!;
-    for (let ki = 0; ki < prog.actorKinds.length; ki++) {
-      const k = prog.actorKinds[ki];
-      actors: for (let a = 0; a < k.count; a++) {
-        const cands = candidatesAt(k, base, a);
+    this.store = store;
+    this.nextLayer = nextLayer;
+    const kinds = this.prog.actorKinds;
+    for (let ki = 0; ki < kinds.length; ki++) {
+      this.ki = ki;
+      for (let a = 0; a < kinds[ki].count; a++) {
         this.count = 0;
-        for (let j = 0; j < cands.length; j++) {
-          const st = prog.steps[cands[j]];
-          for (let ch = 0; ch < st.choices; ch++) {
-            rm.restart(base);
-            let enabled: boolean;
-            try {
-              enabled = rm.enabled(st, a, ch);
-              if (!this.ownOnly(ki, a, false)) continue actors;
-              if (!enabled) continue;
-              rec.reset();
-              rm.apply(st, a);
-            } catch (e) {
-              if (asModelError(e) !== null) continue actors; // the full expansion reports it
-              throw e;
-            }
-            if (rec.observed || rm.violation !== null || !this.ownOnly(ki, a, true)) continue actors;
-            // C3: every successor must be in the next layer.
-            this.rep.set(rm.cur);
-            this.canon?.canon(this.rep);
-            prog.pack(this.rep, this.words, 0);
-            const seen = store.find(this.words);
-            if (seen >= 0 && seen < nextLayer) continue actors;
-            this.chosen[3 * this.count] = st.id;
-            this.chosen[3 * this.count + 1] = a;
-            this.chosen[3 * this.count + 2] = ch;
-            this.count++;
-          }
-        }
+        this.ok = true;
+        // A model error: no ample set of this actor (the full expansion reports it).
+        if (this.ex.expandActor(base, ki, a) !== 'done' || !this.ok) continue;
         if (this.count > 0) {
           this.reduced++;
           return true;
@@ -85,6 +69,34 @@ export class AmpleSets {
       }
     }
     this.full++;
+    return false;
+  }
+
+  /** One candidate of the actor being tried, its accesses recorded: kept in `chosen`, or the actor fails (stop). */
+  private visit(step: number, a: number, ch: number, outcome: Outcome): boolean {
+    const rec = this.rm.rec!;
+    if (outcome === 'disabled') {
+      if (this.ownOnly(this.ki, a, false)) return false;
+      this.ok = false;
+      return true;
+    }
+    if (rec.observed || outcome === 'violation' || !this.ownOnly(this.ki, a, true)) {
+      this.ok = false;
+      return true;
+    }
+    // C3: every successor must be in the next layer.
+    this.rep.set(this.rm.cur);
+    this.canon?.canon(this.rep);
+    this.prog.pack(this.rep, this.words, 0);
+    const seen = this.store!.find(this.words);
+    if (seen >= 0 && seen < this.nextLayer) {
+      this.ok = false;
+      return true;
+    }
+    this.chosen[3 * this.count] = step;
+    this.chosen[3 * this.count + 1] = a;
+    this.chosen[3 * this.count + 2] = ch;
+    this.count++;
     return false;
   }
 

@@ -7,10 +7,11 @@
 // choices towards 0: the first enabled transition; never to a longer trace) before the trace
 // shrinker takes over.
 import fc from 'fast-check';
-import { candidatesAt, type Program } from '../lang/compile.ts';
+import type { Program } from '../lang/compile.ts';
 import { asModelError, UsageError } from '../lang/errors.ts';
-import { INTERRUPT, type RawStep } from './bfs.ts';
-import { Machine } from './machine.ts';
+import { INTERRUPT } from './bfs.ts';
+import { Expander } from './expander.ts';
+import type { RawStep } from './via.ts';
 
 export interface SimulateOptions {
   readonly runs: number;
@@ -37,47 +38,36 @@ export interface SimulateResult {
   readonly path?: string;
 }
 
-/** What a walk works in, allocated once per simulation: the machine, a saved state, the enabled transitions. */
+/** What a walk works in, allocated once per simulation: the guards-only expander and the enabled transitions. */
 export interface WalkScratch {
-  readonly m: Machine;
-  readonly saved: Int32Array;
-  /** Enabled transitions as (step, actor, choice) triples. */
+  readonly ex: Expander;
+  /** Enabled transitions as (step, actor, choice) triples, `n` of them. */
   readonly enabled: Int32Array;
+  n: number;
 }
 
 export function walkScratch(prog: Program): WalkScratch {
-  const m = new Machine(prog);
   const most = prog.steps.reduce((n, st) => n + st.choices * prog.actorKinds.find((k) => k.name === st.actorKind)!.count, 0);
-  return { m, saved: new Int32Array(m.cur.length), enabled: new Int32Array(3 * most) };
-}
-
-/** Writes the enabled transitions of `m.cur` into `w.enabled` and returns how many; `m.cur` is kept. */
-function enabledTransitions(prog: Program, w: WalkScratch): number {
-  const { m, saved, enabled } = w;
-  let n = 0;
-  saved.set(m.cur);
-  for (const k of prog.actorKinds) {
-    for (let a = 0; a < k.count; a++) {
-      for (const sid of candidatesAt(k, saved, a)) {
-        const st = prog.steps[sid];
-        for (let ch = 0; ch < st.choices; ch++) {
-          m.cur.set(saved);
-          if (!m.enabled(st, a, ch)) continue;
-          enabled[3 * n] = sid;
-          enabled[3 * n + 1] = a;
-          enabled[3 * n + 2] = ch;
-          n++;
-        }
-      }
-    }
-  }
-  m.cur.set(saved);
-  return n;
+  const enabled = new Int32Array(3 * most);
+  const w: WalkScratch = {
+    ex: new Expander(prog, (step, actor, choice) => {
+      enabled[3 * w.n] = step;
+      enabled[3 * w.n + 1] = actor;
+      enabled[3 * w.n + 2] = choice;
+      w.n++;
+      return false;
+    }, { guardsOnly: true }),
+    enabled,
+    n: 0,
+  };
+  return w;
 }
 
 /** Runs one walk driven by `choices`; returns the walk and the violation it ends in, if any. */
 export function walk(prog: Program, choices: readonly number[], w = walkScratch(prog)): { trace: RawStep[]; prop?: number; reason?: string; error?: string } {
-  const { m, enabled } = w;
+  const { ex, enabled } = w;
+  const m = ex.machine;
+  const state = new Int32Array(m.cur.length);
   const trace: RawStep[] = [];
   try {
     m.init();
@@ -85,12 +75,15 @@ export function walk(prog: Program, choices: readonly number[], w = walkScratch(
     const v0 = m.checkInvariants();
     if (v0) return { trace, prop: v0.prop, reason: v0.reason };
     for (const c of choices) {
-      const n = enabledTransitions(prog, w);
+      // The enabled transitions (guards only), then the chosen one taken from the same state.
+      state.set(m.cur);
+      w.n = 0;
+      if (ex.expand(state) === 'error') return { trace, error: ex.error!.message };
+      const n = w.n;
       if (n === 0) break;
       const i = 3 * (c % n);
-      const st = prog.steps[enabled[i]];
-      m.enabled(st, enabled[i + 1], enabled[i + 2]);
-      m.apply(st, enabled[i + 1]);
+      m.cur.set(state);
+      if (ex.take(enabled[i], enabled[i + 1], enabled[i + 2]) === 'error') return { trace, error: ex.error!.message };
       trace.push({ step: enabled[i], actor: enabled[i + 1], choice: enabled[i + 2] });
       const v = m.violation ?? m.checkInvariants();
       if (v) return { trace, prop: v.prop, reason: v.reason };

@@ -17,9 +17,9 @@
 // (with the algorithm's sleep sets for their successors). Under symmetry a sleep set is kept only when
 // the successor is its own representative (the stored state names the same actors); otherwise the
 // stored state gets the empty set, which only prunes less.
-import { candidatesAt, type Program } from '../lang/compile.ts';
-import { asModelError } from '../lang/errors.ts';
-import { Machine, type Violation } from './machine.ts';
+import type { Program } from '../lang/compile.ts';
+import { Expander, type End } from './expander.ts';
+import type { Machine, Violation } from './machine.ts';
 import { grown } from './grow.ts';
 import type { VisitedStore } from './store.ts';
 import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
@@ -28,6 +28,8 @@ import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 export type Emit = (step: number, actor: number, choice: number) => boolean;
 
 export class SleepSets {
+  /** Runs every enabled transition of a state on a recording machine (`record`). */
+  private readonly ex: Expander;
   private readonly rm: Machine;
   private readonly n: number;
   // Per stored state: its sleep set, `len` transition codes at `off` in `arena`.
@@ -69,13 +71,16 @@ export class SleepSets {
   slept = 0;
   /** Expansions of states reopened by an arrival with a smaller sleep set. */
   reopened = 0;
+  /** Enabled transitions of the state last expanded. */
+  enabled = 0;
 
   /** The state a reopened expansion starts from (the parent of what it emits), else -1. */
   parentId = -1;
   private readonly reopenBase: Int32Array;
 
   constructor(private readonly prog: Program, private readonly target: Machine, private readonly store: VisitedStore) {
-    this.rm = new Machine(prog, true);
+    this.ex = new Expander(prog, (step, actor, choice) => this.keep(step, actor, choice), { record: true });
+    this.rm = this.ex.machine;
     this.packed = new Uint32Array(prog.words);
     this.n = this.rm.cur.length;
     this.reopenBase = new Int32Array(this.n);
@@ -91,17 +96,18 @@ export class SleepSets {
 
   /**
    * Expands state `id` (unpacked in `base`): takes `only` (codes; all enabled transitions when null)
-   * minus the state's sleep set, calling `emit` for each. Returns the number of enabled transitions,
-   * -1 if `emit` stopped the search, or -2 if a transition raised a model error (the caller expands
-   * the state its usual way, which reports it).
+   * minus the state's sleep set, calling `emit` for each, and counts the enabled transitions into
+   * `enabled`. Ends 'stopped' if `emit` stopped the search, 'error' if a transition raised a model
+   * error (nothing emitted then: the caller expands the state its usual way, which reports it).
    */
-  expand(id: number, base: Int32Array, only: Uint32Array | null, onlyCount: number, emit: Emit): number {
+  expand(id: number, base: Int32Array, only: Uint32Array | null, onlyCount: number, emit: Emit): End {
     this.current = id;
-    const enabled = this.record(base);
-    if (enabled < 0) {
+    this.enabled = 0;
+    if (!this.record(base)) {
       this.npending = 0;
-      return -2;
+      return 'error';
     }
+    const enabled = (this.enabled = this.cnt);
     this.sleepOf(id, enabled);
     // An ample set whose every transition is asleep takes nothing: the transitions it postpones would
     // then be postponed for good (its sleepers are covered by an interleaving that went through a
@@ -115,10 +121,10 @@ export class SleepSets {
         this.slept++;
         continue;
       }
-      if (this.take(i, nd, emit)) return -1;
+      if (this.take(i, nd, emit)) return 'stopped';
       this.done[nd++] = i;
     }
-    return this.drainReopened(emit) ? -1 : enabled;
+    return this.drainReopened(emit) ? 'stopped' : 'done';
   }
 
   /**
@@ -162,8 +168,8 @@ export class SleepSets {
       this.reopened++;
       this.store.read(id, this.packed);
       this.prog.unpack(this.packed, 0, base);
-      const enabled = this.record(base);
-      if (enabled < 0) continue; // a model error there was reported when it was first expanded
+      if (!this.record(base)) continue; // a model error there was reported when it was first expanded
+      const enabled = this.cnt;
       this.sleepOf(id, enabled);
       this.parentId = id;
       let nd = 0;
@@ -212,42 +218,21 @@ export class SleepSets {
     return emit(viaStep(c), viaActor(c), viaChoice(c));
   }
 
-  /** Runs every enabled transition of `base` on the recording machine; returns their number, or -1 on a model error. */
-  private record(base: Int32Array): number {
-    const { prog, rm } = this;
+  /** Runs every enabled transition of `base` on the recording machine, keeping each; false on a model error. */
+  private record(base: Int32Array): boolean {
     this.cnt = 0;
     this.accTop = 0;
-    for (let ki = 0; ki < prog.actorKinds.length; ki++) {
-      const k = prog.actorKinds[ki];
-      for (let a = 0; a < k.count; a++) {
-        const cands = candidatesAt(k, base, a);
-        for (let j = 0; j < cands.length; j++) {
-          const st = prog.steps[cands[j]];
-          for (let ch = 0; ch < st.choices; ch++) {
-            rm.restart(base);
-            try {
-              if (!rm.enabled(st, a, ch)) continue;
-              rm.apply(st, a);
-            } catch (e) {
-              if (asModelError(e) !== null) return -1;
-              throw e;
-            }
-            this.keep(encodeVia(st.id, a, ch), (ki << 8) | a);
-          }
-        }
-      }
-    }
-    return this.cnt;
+    return this.ex.expand(base) === 'done';
   }
 
-  /** Keeps the transition just run on the recording machine as enabled transition `cnt`. */
-  private keep(code: number, key: number): void {
+  /** Keeps the transition just run on the recording machine as enabled transition `cnt` (never stops). */
+  private keep(step: number, actor: number, choice: number): boolean {
     const { rm, n } = this;
     const rec = rm.rec!;
     const i = this.cnt++;
     if (i === this.code.length) this.growTransitions();
-    this.code[i] = code;
-    this.key[i] = key;
+    this.code[i] = encodeVia(step, actor, choice);
+    this.key[i] = (this.ex.kindIndex[step] << 8) | actor;
     this.viol[i] = rm.violation;
     for (let k = 0, o = i * n; k < n; k++) this.succ[o + k] = rm.cur[k];
     if (this.accTop + rec.nr + rec.nw > this.acc.length) this.acc = grown(this.acc, this.accTop + rec.nr + rec.nw);
@@ -257,6 +242,7 @@ export class SleepSets {
     this.wa[i] = this.accTop;
     this.nw[i] = rec.nw;
     for (let k = 0; k < rec.nw; k++) this.acc[this.accTop++] = rec.writes[k];
+    return false;
   }
 
   /** Marks the slots transition i reads and writes (a new epoch). */

@@ -8,3 +8,14 @@ export function encodeVia(step: number, actor: number, choice: number): number {
 export const viaStep = (v: number): number => v >>> 16;
 export const viaActor = (v: number): number => (v >>> 8) & 0xff;
 export const viaChoice = (v: number): number => v & 0xff;
+
+/** One transition: step id, actor instance and choice. */
+export interface RawStep {
+  readonly step: number;
+  readonly actor: number;
+  readonly choice: number;
+}
+
+export function decodeVia(v: number): RawStep {
+  return { step: viaStep(v), actor: viaActor(v), choice: viaChoice(v) };
+}

@@ -8,9 +8,9 @@
 // flusher's inc_mm_tlb_gen then cpumask read) and the message-passing shape (W x; mb; W y ‖ R y; mb;
 // R x). A fence step's own accesses (a LOCKed read-modify-write) are on both sides of it.
 import type { Program } from '../lang/compile.ts';
-import type { RawStep } from '../engine/bfs.ts';
+import type { RawStep } from '../engine/via.ts';
 import { Machine } from '../engine/machine.ts';
-import { displayPath } from './trace.ts';
+import { actorOf, displayPath } from '../lang/names.ts';
 
 export interface FencePair {
   /** Trace positions (0-based) of the two fence steps, the earlier first. */
@@ -42,7 +42,7 @@ export function fencePairs(prog: Program, raw: readonly RawStep[]): FencePair[] 
     for (let i = 0; i < rec.ns; i++) if (data(rec.stores[i])) acc.writes.add(rec.stores[i]);
     // A store-buffer drain only makes an earlier store visible: that store is the access.
     if (st.proc !== 'store_buffer') for (let i = 0; i < rec.nw; i++) if (data(rec.writes[i])) acc.writes.add(rec.writes[i]);
-    steps.push({ actor: `${st.actorKind}${r.actor}`, fence: rec.fenced, acc });
+    steps.push({ actor: actorOf(prog, r.step, r.actor), fence: rec.fenced, acc });
   }
   // Each fence's windows: its actor's accesses since its previous fence, and until its next one.
   const windows = new Map<number, { before: Access; after: Access }>();

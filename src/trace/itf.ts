@@ -4,7 +4,8 @@
 import type { Program } from '../lang/compile.ts';
 import type { LayoutNode } from '../lang/layout.ts';
 import { decodeValue, renderValue } from '../lang/domain.ts';
-import type { RawStep } from '../engine/bfs.ts';
+import { actorOf } from '../lang/names.ts';
+import type { RawStep } from '../engine/via.ts';
 import { Machine } from '../engine/machine.ts';
 
 export function toItf(prog: Program, raw: readonly RawStep[], meta: Record<string, unknown>): unknown {
@@ -20,7 +21,7 @@ export function toItf(prog: Program, raw: readonly RawStep[], meta: Record<strin
     const st = prog.steps[r.step];
     m.enabled(st, r.actor, r.choice);
     m.apply(st, r.actor);
-    states.push(snap(`${st.actorKind}${r.actor} ${st.name}${st.choices > 1 ? ` ${st.choiceName}=${r.choice}` : ''}`));
+    states.push(snap(`${actorOf(prog, r.step, r.actor)} ${st.name}${st.choices > 1 ? ` ${st.choiceName}=${r.choice}` : ''}`));
   }
   return { '#meta': { format: 'ITF', 'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html', source: 'lazytlb', ...meta }, vars: fields.map(([k]) => k), states };
 }

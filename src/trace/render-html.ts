@@ -6,10 +6,11 @@
 // at the end. The page is laid out by CSS (a grid: one column per lane, one row per step, each as tall
 // as its text), so no text is cut; the arrows are placed by a small script once the boxes are laid out.
 import type { Program } from '../lang/compile.ts';
-import type { RawStep } from '../engine/bfs.ts';
+import type { RawStep } from '../engine/via.ts';
 import { Machine } from '../engine/machine.ts';
 import { fencePairs } from './fences.ts';
-import { bufferedStores, changeLine, displayPath, shownChanges, type TraceRow } from './trace.ts';
+import { displayPath } from '../lang/names.ts';
+import { bufferedStores, changeLine, shownChanges, type TraceRow } from './trace.ts';
 
 export interface HtmlInput {
   readonly title: string;

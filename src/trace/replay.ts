@@ -7,9 +7,9 @@
 import type { Program } from '../lang/compile.ts';
 import { asModelError, closeMatches } from '../lang/errors.ts';
 import { Machine } from '../engine/machine.ts';
-import type { RawStep } from '../engine/bfs.ts';
+import type { RawStep } from '../engine/via.ts';
 import type { CexStep } from './cexfile.ts';
-import { displayPath } from './trace.ts';
+import { actorOf, displayPath, parseActor } from '../lang/names.ts';
 
 export type ReplayOutcome =
   | { readonly status: 'violates'; readonly property: string; readonly reason: string; readonly at: number; readonly raw: readonly RawStep[]; readonly skipped: number }
@@ -86,9 +86,9 @@ function locate(prog: Program, s: CexStep): Located {
     const inProc = prog.steps.some((x) => x.proc === s.procedure);
     return { problem: inProc ? { why: `step ${s.procedure}:${s.label} no longer exists`, missing: true, kind: 'label' } : { why: `procedure ${s.procedure} no longer exists`, missing: true, kind: 'procedure' } };
   }
-  const am = /^(.*?)(\d+)$/.exec(s.actor)!;
-  const kind = prog.actorKinds.find((k) => k.name === am[1]);
-  const actor = Number(am[2]);
+  const am = parseActor(prog, s.actor);
+  const kind = am && prog.actorKinds.find((k) => k.name === am.kind);
+  const actor = am?.actor ?? 0;
   if (!kind || kind.name !== st.actorKind) return { problem: { why: `${s.procedure}:${s.label} is not run by ${s.actor}`, missing: false, kind: 'actor' } };
   if (actor >= kind.count) return { problem: { why: `actor ${s.actor} does not exist with these params (${kind.count} ${kind.name}s)`, missing: false, kind: 'actor' } };
   if (s.choice >= st.choices) return { problem: { why: `${st.name}: choice ${s.choice} is outside 0..${st.choices - 1}`, missing: false, kind: 'choice' } };
@@ -122,5 +122,5 @@ function describeState(prog: Program, m: Machine): string[] {
 
 /** Replays transitions given by step id (as the explorer records them). */
 export function replayRaw(prog: Program, raw: readonly RawStep[]): ReplayOutcome {
-  return replay(prog, raw.map((r) => ({ actor: `${prog.steps[r.step].actorKind}${r.actor}`, procedure: prog.steps[r.step].proc, label: prog.steps[r.step].label, choice: r.choice })));
+  return replay(prog, raw.map((r) => ({ actor: actorOf(prog, r.step, r.actor), procedure: prog.steps[r.step].proc, label: prog.steps[r.step].label, choice: r.choice })));
 }

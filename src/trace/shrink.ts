@@ -6,15 +6,13 @@
 // property still fails within that length. Each search is bounded (maxStates); a bound that is hit
 // leaves that criterion as it was and says so. The result is a real, replayable trace of the same
 // property.
-import { candidatesAt, compile, type Program } from '../lang/compile.ts';
+import { compile, type Program } from '../lang/compile.ts';
 import { asModelError, UsageError } from '../lang/errors.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
 import type { AnyModel } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
-import { traceTo, type RawStep } from '../engine/bfs.ts';
-import { encodeVia } from '../engine/via.ts';
-import { Machine } from '../engine/machine.ts';
-import { NO_PARENT, StateStore } from '../engine/store.ts';
+import { boundedSearch } from '../engine/bounded.ts';
+import type { RawStep } from '../engine/via.ts';
 import { replayRaw } from './replay.ts';
 
 export interface ShrinkInput {
@@ -116,72 +114,4 @@ function removeIrrelevant(prog: Program, property: string, t: readonly RawStep[]
     if (r.status === 'violates' && r.property === property) cur = cand.slice(0, r.at + 1);
   }
   return cur;
-}
-
-/**
- * Breadth-first search for a violation of `property` within `maxDepth` steps and at most `maxSwitches`
- * CPU switches; the state is extended with (last actor, switches) so that bounding is exact.
- */
-export function boundedSearch(prog: Program, property: string, maxDepth: number, maxSwitches: number, maxStates: number): { trace?: RawStep[]; hitLimit: boolean } {
-  const propIndex = prog.instance.properties.findIndex((p) => p.name === property);
-  const W = prog.words + 1;
-  const store = new StateStore(W, 1 << 12);
-  const m = new Machine(prog);
-  const base = new Int32Array(m.cur.length);
-  const packed = new Uint32Array(W);
-  const buf = new Uint32Array(W);
-  const NONE = 0xffff;
-  // Without a bound on CPU switches the last actor and the switch count are not kept: they would
-  // only split each state into copies that differ in history.
-  const track = Number.isFinite(maxSwitches);
-  const pack = (last: number, sw: number) => {
-    prog.pack(m.cur, buf, 0);
-    buf[W - 1] = track ? (sw << 16) | last : 0;
-  };
-  m.init();
-  if (m.checkInvariants()?.prop === propIndex) return { trace: [], hitLimit: false };
-  pack(NONE, 0);
-  store.insert(buf, NO_PARENT, 0);
-  let depth = 0;
-  let levelEnd = 1;
-  for (let id = 0; id < store.count; id++) {
-    if (id === levelEnd) {
-      depth++;
-      levelEnd = store.count;
-    }
-    if (depth >= maxDepth) break;
-    if (store.count > maxStates) return { hitLimit: true };
-    store.read(id, packed);
-    prog.unpack(packed, 0, base);
-    const extra = packed[W - 1];
-    const last = extra & 0xffff;
-    const sw = extra >>> 16;
-    for (let ki = 0; ki < prog.actorKinds.length; ki++) {
-      const k = prog.actorKinds[ki];
-      for (let a = 0; a < k.count; a++) {
-        const code = ki * 256 + a;
-        const nsw = last === NONE || last === code ? sw : sw + 1;
-        if (nsw > maxSwitches) continue;
-        for (const sid of candidatesAt(k, base, a)) {
-          const st = prog.steps[sid];
-          for (let ch = 0; ch < st.choices; ch++) {
-            m.restart(base);
-            try {
-              if (!m.enabled(st, a, ch)) continue;
-              m.apply(st, a);
-            } catch (e) {
-              if (asModelError(e)) continue;
-              throw e;
-            }
-            const v = m.violation !== null ? m.violation : m.checkInvariants();
-            // The trace is the path to the state being expanded, then the transition that failed.
-            if (v !== null && v.prop === propIndex) return { trace: [...traceTo(store, id), { step: sid, actor: a, choice: ch }], hitLimit: false };
-            pack(code, nsw);
-            store.insert(buf, id, encodeVia(sid, a, ch));
-          }
-        }
-      }
-    }
-  }
-  return { hitLimit: false };
 }

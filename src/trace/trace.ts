@@ -3,9 +3,10 @@
 // reads like a race report and can be stored by label (it outlives edits to the model's layout).
 import type { Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
+import { actorOf, displayPath } from '../lang/names.ts';
 import { Machine } from '../engine/machine.ts';
 import { asModelError } from '../lang/errors.ts';
-import type { RawStep } from '../engine/bfs.ts';
+import type { RawStep } from '../engine/via.ts';
 
 export interface Change {
   readonly path: string;
@@ -58,7 +59,7 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
       changes = [{ path: 'error', from: '', to: (e as Error).message }];
     }
     rows.push({
-      actor: `${st.actorKind}${r.actor}`,
+      actor: actorOf(prog, r.step, r.actor),
       actorKind: st.actorKind,
       actorIndex: r.actor,
       procedure: st.proc,
@@ -161,14 +162,6 @@ function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<nu
 function show(prog: Program, slot: number, i: number): string {
   const d = prog.layout.slots[slot].domain;
   return renderValue(d, d.kind === 'bool' ? i !== 0 : i + d.lo);
-}
-
-/** Internal fields read as what they are: `$ctl.cpu[0].pc` → `cpu0.pc`, ghost fields by property name. */
-export function displayPath(prog: Program, path: string): string {
-  let p = path.replace(/^\$ctl\.([A-Za-z_]+)\[(\d+)\]\./, '$1$2.').replace(/^\$sb\[(\d+)\]\./, 'cpu$1.storebuf.');
-  const g = /^\$ghost\.p(\d+)\.(.*)$/.exec(p);
-  if (g) p = `ghost(${prog.instance.properties[Number(g[1])].name}).${g[2]}`;
-  return p;
 }
 
 /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../models/index.ts';
 import { loadCounterexample } from '../../src/trace/cexfile.ts';
-import { boundedSearch } from '../../src/trace/shrink.ts';
+import { boundedSearch } from '../../src/engine/bounded.ts';
 import { replayFile } from '../../src/cli/commands/replay.ts';
 import { run } from './run.ts';
 

@@ -1,6 +1,6 @@
 // Partial-order reduction: fewer states, the same verdicts, footprints verified.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';

@@ -1,6 +1,6 @@
 // Regressions: bugs found while writing the shipped models, pinned down.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { bool, int, ref, NONE } from '../../src/lang/domain.ts';
 import { defineModel, rules, step } from '../../src/lang/model.ts';
 import { property } from '../../src/lang/property.ts';

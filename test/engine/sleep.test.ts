@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { bool, int } from '../../src/lang/domain.ts';
 import { defineModel, seq, step } from '../../src/lang/model.ts';
 import { own, perCpu } from '../../src/lang/schema.ts';

@@ -3,7 +3,7 @@
 // violation `stuck`, with a shortest trace to the most definite such state. The fixture keeps every
 // state busy (NMIs, ticks), so none of these is a deadlock.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { waiter } from '../fixtures/models/waiter.ts';
 import { run, runJson } from '../cli/run.ts';
 

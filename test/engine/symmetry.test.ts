@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import shootdown from '../../models/bench/shootdown.ts';
 import { allProperties } from '../../properties/index.ts';
 import { exploreBfs } from '../../src/engine/bfs.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { replay } from '../../src/trace/replay.ts';

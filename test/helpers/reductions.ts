@@ -3,7 +3,7 @@
 // under partial-order and symmetry reduction together.
 import { expect, it } from 'vitest';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import type { AnyModel } from '../../src/lang/model.ts';
 import type { VariantDef } from '../../src/lang/variant.ts';
 

@@ -1,6 +1,6 @@
 // Reading a counterexample's steps in model tests: `cpu1 switch_mm_irqs_off:SW3b (next=mm1)`.
 import { expect } from 'vitest';
-import type { CheckResult } from '../../src/engine/check.ts';
+import type { CheckResult } from '../../src/pipeline/check.ts';
 
 export const steps = (r: CheckResult): string[] => (r.trace ?? []).map((t) => `${t.actor} ${t.procedure}:${t.label}${t.choiceText ? ` (${t.choiceText})` : ''}`);
 

@@ -3,7 +3,7 @@
 // idle-only procedures. Each model runs on one CPU and sets `done` at its last step; the property
 // 'reached' fails there, so the shortest counterexample is the program's own run.
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/engine/check.ts';
+import type { CheckResult } from '../../src/pipeline/check.ts';
 import { fastCheck as check } from './fast.ts';
 import { bool, int } from '../../src/lang/domain.ts';
 import { defineModel, rules, seq, step, type ProcedureDef } from '../../src/lang/model.ts';

@@ -1,5 +1,5 @@
 // The fast explorer's check pipeline, taking a model with its own parameter, flag and state types.
-import { check, type CheckResult } from '../../src/engine/check.ts';
+import { check, type CheckResult } from '../../src/pipeline/check.ts';
 import type { ExploreOptions } from '../../src/engine/bfs.ts';
 import type { InstanceOptions } from '../../src/lang/instantiate.ts';
 import type { ModelDef } from '../../src/lang/model.ts';

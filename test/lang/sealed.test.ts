@@ -4,7 +4,7 @@
 // the first frame of that code.
 import { describe, expect, it } from 'vitest';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { asModelError, ModelError } from '../../src/lang/errors.ts';
 import shootdown from '../../models/bench/shootdown.ts';
 import x86 from '../../models/x86-lazy-tlb/model.ts';

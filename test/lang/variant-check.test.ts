@@ -3,7 +3,7 @@
 // `patch` changes one attribute of a shipped step.
 import { describe, expect, it } from 'vitest';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { UsageError } from '../../src/lang/errors.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { step } from '../../src/lang/model.ts';

@@ -1,7 +1,7 @@
 // Context tracking: the mainline default scope is ok (state count pinned); CT-1 and CT-2 of bugs.md
 // are reproduced by their historical variants with the catalog's property and interleaving.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { allProperties } from '../../properties/index.ts';
 import model from '../../models/context-tracking/model.ts';
 import ct1 from '../../models/context-tracking/variants/v5.8-rc-idtentry-cond-rcu.ts';

@@ -3,7 +3,7 @@
 // by their historical variants, and their fixes are ok; L8 fails on a constructed variant (sleeping
 // inside a section on powerpc / sparc) and holds where sleeping there is handled (arm64, Xen PV).
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { allProperties } from '../../properties/index.ts';
 import model from '../../models/lazy-mmu/model.ts';
 import lmmu1 from '../../models/lazy-mmu/variants/xen-nesting-counter.ts';

@@ -2,7 +2,7 @@
 // named property, the catalog's key steps), the exit_lazy_tlb RFC checked as a patch, the RSEQ command
 // (MBP-4, -EPERM, registration), and the caller preempted and migrated inside the call.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { int } from '../../src/lang/domain.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';

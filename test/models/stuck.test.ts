@@ -2,7 +2,7 @@
 // a wait that never ends, and the stuck-actor check reports it (the safety search alone passes each
 // of them: `liveness: false` gives the old verdict `ok`).
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import type { AnyModel } from '../../src/lang/model.ts';
 import { step } from '../../src/lang/model.ts';
 import { defineVariant, replace } from '../../src/lang/variant.ts';

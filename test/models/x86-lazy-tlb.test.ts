@@ -4,7 +4,7 @@
 // the reductions (own fields and invariant reads respected; partial-order and symmetry reduction
 // reach the same verdict as the full search, with pinned state counts).
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';

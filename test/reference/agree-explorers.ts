@@ -1,6 +1,6 @@
 // The agreement check between the fast explorer and the reference explorer on one random model:
 // shared by the differential tests (test/reference/differential.test.ts) and the fuzzer (`npm run fuzz`).
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import type { RandomModel } from './arbitrary-model.ts';
 import { differences } from './compare.ts';

@@ -3,7 +3,7 @@
 // (test/fuzz/fuzz.fuzz.ts, `npm run fuzz`).
 import { expect } from 'vitest';
 import { exploreBfs, type ExploreOptions, type ExploreResult, type RawStep } from '../../src/engine/bfs.ts';
-import { check, type CheckOptions, type CheckResult } from '../../src/engine/check.ts';
+import { check, type CheckOptions, type CheckResult } from '../../src/pipeline/check.ts';
 import { Machine } from '../../src/engine/machine.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile, type Program } from '../../src/lang/compile.ts';

@@ -1,7 +1,7 @@
 // The agreement check of the stuck-actor check between the fast explorer and the reference on one
 // random model: shared by test/reference/stuck-differential.test.ts and the fuzzer (`npm run fuzz`).
 import { expect } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import type { RandomModel } from './arbitrary-model.ts';
 import { differences, fastTrace } from './compare.ts';

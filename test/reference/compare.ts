@@ -1,6 +1,6 @@
 // Runs the fast explorer (the check pipeline) and the reference explorer on the same instance and
 // lists where they disagree.
-import { check, type CheckResult } from '../../src/engine/check.ts';
+import { check, type CheckResult } from '../../src/pipeline/check.ts';
 import type { InstanceOptions } from '../../src/lang/instantiate.ts';
 import type { ModelDef } from '../../src/lang/model.ts';
 import type { PropertyDef } from '../../src/lang/property.ts';

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shipped, type ShippedModel } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile, type Program } from '../../src/lang/compile.ts';
 import { bool, ref } from '../../src/lang/domain.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import type { ModelDef } from '../../src/lang/model.ts';
 import { differences, runBoth } from './compare.ts';
 

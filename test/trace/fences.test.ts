@@ -7,7 +7,7 @@ import { compile, type Program } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { defineModel, seq, step, type AnyModel } from '../../src/lang/model.ts';
 import { perCpu, plain } from '../../src/lang/schema.ts';
-import type { RawStep } from '../../src/engine/bfs.ts';
+import type { RawStep } from '../../src/engine/via.ts';
 import { fencePairs } from '../../src/trace/fences.ts';
 import { renderHtml } from '../../src/trace/render-html.ts';
 import { buildTrace } from '../../src/trace/trace.ts';

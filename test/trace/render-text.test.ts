@@ -2,7 +2,7 @@
 // stores under TSO read as stores (buffered, then reaching memory), only the violated property's
 // ghost state is shown (after the kernel state), and the shrinker's unit is CPU switches.
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { bool } from '../../src/lang/domain.ts';
 import { defineModel, seq, step, type AnyModel } from '../../src/lang/model.ts';
 import { property } from '../../src/lang/property.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import shootdown from '../../models/bench/shootdown.ts';
 import { allProperties } from '../../properties/index.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { walk } from '../../src/engine/simulate.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';

@@ -6,7 +6,7 @@ import x86 from '../../models/x86-lazy-tlb/model.ts';
 import { x86LazyTlbVariants as x86Variants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
 import { INTERRUPT } from '../../src/engine/bfs.ts';
-import { check } from '../../src/engine/check.ts';
+import { check } from '../../src/pipeline/check.ts';
 import { simulate } from '../../src/engine/simulate.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { UsageError } from '../../src/lang/errors.ts';

@@ -3,12 +3,12 @@
 import type { Argv } from 'yargs';
 import { allProperties } from '../../../properties/index.ts';
 import { INTERRUPT } from '../../engine/bfs.ts';
-import { check, type CheckResult } from '../../engine/check.ts';
+import { check, type CheckResult } from '../../pipeline/check.ts';
 import { instantiate, type Instance } from '../../lang/instantiate.ts';
 import { renderText } from '../../trace/render-text.ts';
 import { integerOption, repeatableOption, secondsOption, stringOption } from '../args.ts';
 import { EXIT, exitFor } from '../exit.ts';
-import type { RunOptions } from '../main.ts';
+import type { RunOptions } from '../process.ts';
 import { PROGRESS_MS, progressReporter } from '../progress.ts';
 import { num, type Io } from '../io.ts';
 import { findModel, findVariant, parsePairs, variantRef } from '../load.ts';

@@ -12,7 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { shipped, type ShippedModel } from '../../../models/index.ts';
 import { allProperties } from '../../../properties/index.ts';
-import { check } from '../../engine/check.ts';
+import { check } from '../../pipeline/check.ts';
 import { checkedByDefault } from '../../lang/property.ts';
 import type { VariantDef } from '../../lang/variant.ts';
 import { UsageError, unknownName } from '../../lang/errors.ts';

@@ -2,7 +2,7 @@
 // variant (or another variant) and says whether the violation still happens, or where the trace
 // stops applying and what the state is there.
 import { allProperties } from '../../../properties/index.ts';
-import { actorNames } from '../../engine/check.ts';
+import { actorNames } from '../../pipeline/check.ts';
 import { compile } from '../../lang/compile.ts';
 import { instantiate } from '../../lang/instantiate.ts';
 import { loadCounterexample, type Counterexample } from '../../trace/cexfile.ts';

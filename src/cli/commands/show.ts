@@ -1,6 +1,6 @@
 // lazytlb show FILE [--variant FILE] [--html OUT [--force]]: a stored counterexample as text (one column per CPU) or as
 // a self-contained HTML page with one lane per CPU.
-import { actorNames } from '../../engine/check.ts';
+import { actorNames } from '../../pipeline/check.ts';
 import { UsageError } from '../../lang/errors.ts';
 import { loadCounterexample, writeOutput } from '../../trace/cexfile.ts';
 import { renderHtml } from '../../trace/render-html.ts';

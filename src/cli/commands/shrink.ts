@@ -3,7 +3,7 @@
 // place (the result is printed first, so a refusal to overwrite never hides it).
 import { relative, resolve } from 'node:path';
 import { allProperties } from '../../../properties/index.ts';
-import { actorNames } from '../../engine/check.ts';
+import { actorNames } from '../../pipeline/check.ts';
 import { UsageError } from '../../lang/errors.ts';
 import { cexPath, loadCounterexample, saveCounterexample, toCounterexample, type CexVariant, type Counterexample } from '../../trace/cexfile.ts';
 import { renderText } from '../../trace/render-text.ts';

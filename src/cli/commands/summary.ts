@@ -5,7 +5,7 @@
 // scopes fit without: shootdown's wide scope alone is 47 M states unreduced).
 import { allProperties } from '../../../properties/index.ts';
 import { shipped, type OpenFinding } from '../../../models/index.ts';
-import { check, type CheckResult } from '../../engine/check.ts';
+import { check, type CheckResult } from '../../pipeline/check.ts';
 import { UsageError } from '../../lang/errors.ts';
 import { checkedByDefault } from '../../lang/property.ts';
 import { num, type Io } from '../io.ts';

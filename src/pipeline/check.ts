@@ -1,15 +1,20 @@
-// check: the pipeline from a model and a variant to a verdict — instantiate, compile, explore, and
-// for a violation the replayed trace. The CLI, the tests and the bench all call this one function.
+// check: the pipeline from a model and a variant to a verdict — instantiate, compile, explore (or
+// simulate), the stuck-actor check, and for a violation the trace rebuilt from the raw steps, shortened
+// or shrunk and rendered as rows. It sits above the engine (src/engine) and the trace layer
+// (src/trace), which know nothing of it. The CLI, the tests and the bench all call this one function.
 import { compile, type Program } from '../lang/compile.ts';
 import { instantiate, type InstanceOptions } from '../lang/instantiate.ts';
 import type { AnyModel, FlagValue } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
-import { buildTrace, type TraceRow } from '../trace/trace.ts';
-import { exploreBfs, type ExploreOptions, type RawStep } from './bfs.ts';
-import { simulate, type SimulateResult } from './simulate.ts';
-import { checkStuck, type StuckResult } from './stuck.ts';
-import { boundedSearch, shrink } from '../trace/shrink.ts';
+import { actorNames as namesOf } from '../lang/names.ts';
+import { exploreBfs, type ExploreOptions } from '../engine/bfs.ts';
+import { boundedSearch } from '../engine/bounded.ts';
+import { simulate, type SimulateResult } from '../engine/simulate.ts';
+import { checkStuck, type StuckResult } from '../engine/stuck.ts';
+import type { RawStep } from '../engine/via.ts';
 import { replayRaw } from '../trace/replay.ts';
+import { shrink } from '../trace/shrink.ts';
+import { buildTrace, type TraceRow } from '../trace/trace.ts';
 
 export interface CheckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -140,10 +145,8 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
 const STUCK_STATEMENT = 'An actor inside a procedure can always still get back to rest: from every reachable state some execution completes the procedures it is in.';
 
 /** Actor instances in column order (CPUs first). */
-export function actorNames(prog: Program): string[] {
-  return Object.entries(prog.instance.actors)
-    .sort(([a], [b]) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0))
-    .flatMap(([k, n]) => Array.from({ length: n }, (_, i) => `${k}${i}`));
+export function actorNames(prog: Program): readonly string[] {
+  return namesOf(prog).columns;
 }
 
 /** A simulation's outcome in the shape of an exploration's (states counts the steps walked). */
