@@ -27,6 +27,7 @@ export const lazyTlbFlags = {
   nmiChecksLazy: { default: false, doc: 'candidate fix, in no kernel: nmi_uaccess_okay() also returns false while cpu_tlbstate_shared.is_lazy is set, closing the window between enter_lazy_tlb and switch_to (property P1n)' },
   trimCpumask: { default: true, doc: 'should_trim_cpumask is a nondeterministic choice per flush (v6.14+)' },
   batchedFlush: { default: false, doc: 'model reclaim flushes: arch_tlbbatch_add_pending / arch_tlbbatch_flush', scope: true },
+  kthreadFlush: { default: false, doc: 'model kernel threads that flush a user mm from a lazy or init_mm context: khugepaged (collapse_pte_mapped_thp -> pmdp_collapse_flush -> flush_tlb_range) and kswapd (try_to_unmap_one -> arch_tlbbatch_add_pending, try_to_unmap_flush -> arch_tlbbatch_flush)', scope: true },
   exitMm: { default: true, doc: 'model exit_mm -> mmput -> exit_mmap -> mmdrop', scope: true },
   exec: { default: false, doc: 'model exec_mmap by a kernel thread, with preemption before its IRQs-off region (needs a spare mm)', scope: true },
   kthreadUseMm: { default: false, doc: 'model kthread_use_mm / kthread_unuse_mm', scope: true },

@@ -133,7 +133,7 @@ function dropLazy(s: any, c: number, x: any, mm: number, e: Env): void {
 }
 
 /** mmput(cpu.putMm) from a step: atomic_dec_and_test(&mm->mm_users); the last user runs __mmput (exit_mmap). */
-function mmput(s: any, c: number, x: any, e: Env): void {
+export function mmput(s: any, c: number, x: any, e: Env): void {
   const me = s.cpu[c];
   const m = s.mm[me.putMm];
   m.users = m.users - 1;

@@ -7,7 +7,7 @@ import { bit, seq, step, type Env } from './env.ts';
 export const Assert = { sw2aMaskBit: 1, switchIrqsOn: 2, leaveMmNotLazy: 3, localGenAhead: 4, flushGenAhead: 5 } as const;
 
 /** Done with the switch: reset the locals so a finished call leaves no trace in the state. */
-function clearLocals(me: any, e: Env): void {
+export function clearLocals(me: any, e: Env): void {
   me.swNext = e.INIT;
   me.swPrev = e.INIT;
   me.swPrevAsid = 0;
