@@ -21,6 +21,7 @@ import { allProperties } from '../../properties/index.ts';
 import { property } from '../../src/lang/property.ts';
 import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
+import { loadVariantFile } from '../../src/cli/load.ts';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
@@ -36,6 +37,7 @@ const TEMP3_STATES = 245599;
 const TWO_PAGES_STATES = 143223;
 const HOTPLUG_STATES = 31398;
 const HOTPLUG_SHOOTDOWN_STATES = 38954;
+const KTHREAD_FLUSH_STATES = 137650;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -399,6 +401,60 @@ describe('CPU hotplug (hotplug=true): an offline CPU is still lazy on its idle t
     expect(r.reason).toBe('final mmdrop of mm0: cpu1 (offline) uses it as active_mm but is not in mm_cpumask');
     expectInOrder(r, ['cpu1 cpu_down:HP2', 'cpu0 mmdrop:MD1', 'cpu0 mmdrop:MD2']);
     expect(steps(r).some((x) => x.startsWith('cpu1 cpu_down:HP3'))).toBe(false);
+  });
+});
+
+describe('kernel-thread flush initiators (kthreadFlush: khugepaged collapse, kswapd reclaim)', () => {
+  const flags = { kthreadFlush: true };
+  const params = { exits: 0 };
+
+  it('mainline: a kthread lazy on a user mm or on init_mm changes and flushes it: ok', () => {
+    const r = run({ flags, params });
+    expect([r.verdict, r.states]).toEqual(['ok', KTHREAD_FLUSH_STATES]);
+  });
+
+  // reachability monitors: each fails at the first state where the named initiator completed a flush
+  const reach = (name: string, statement: string, hit: (s: any, c: number, m: number, M: number) => boolean) =>
+    property({ name, statement, ref: 'test', models: ['x86-lazy-tlb'], on: { FlushDone: (s: any, _g, x, c, m) => { if (hit(s, c, m, s.mm.length)) x.fail(name); } } });
+  // a remote target flushes (T9) for a khugepaged initiator running on init_mm
+  const fromInitMm = property({
+    name: 'KH-INIT',
+    statement: 'another CPU flushes for khugepaged running on init_mm',
+    ref: 'test',
+    models: ['x86-lazy-tlb'],
+    on: {
+      Flushed: (s: any, _g, x, d, m) => {
+        const k = s.cpu[d].ftFrom;
+        const M = s.mm.length;
+        if (k !== d && k < s.cpu.length && s.cpu[k].currKthread && s.cpu[k].currMm === M + 2 && s.cpu[k].putMm === m && s.cpu[k].loadedMm === M) x.fail('KH-INIT');
+      },
+    },
+  });
+  const lazyBatch = reach('KS-LAZY', 'kswapd lazy on the mm completes its batched flush, having left it (the local flush_tlb_func switched it to init_mm)', (s, c, m, M) => s.cpu[c].currKthread && s.cpu[c].currMm === M + 2 && s.cpu[c].batchMm === m && s.cpu[c].loadedMm === M && s.cpu[c].activeMm === m);
+
+  it('reachable: khugepaged on init_mm flushes a user mm running on the other CPU; kswapd lazy on the mm leaves it through its own local flush', () => {
+    const a = check(model, [fromInitMm], { maxSeconds: 60, flags, params });
+    expect([a.verdict, a.property]).toEqual(['violation', 'KH-INIT']);
+    const o = steps(a).at(-1)!.slice(0, 4);
+    const k = o === 'cpu0' ? 'cpu1' : 'cpu0';
+    // freed_tables: every CPU of the mask is IPIed (no should_flush_tlb); the initiator on init_mm is not in it
+    expectInOrder(a, [`${o} context_switch:CS1 (next=0)`, `${k} collapse_pte_mapped_thp:KH1`, `${k} flush_tlb_mm_range:F2`, `${k} flush_tlb_mm_range:F5`, `${k} flush_tlb_mm_range:SF1`, `${o} ipi:FLUSH`, `${o} flush_tlb_func:T1`, `${o} flush_tlb_func:T9`]);
+    expect(steps(a).at(-1)).toBe(`${o} flush_tlb_func:T9`);
+    const b = check(model, [lazyBatch], { maxSeconds: 60, flags, params });
+    expect([b.verdict, b.property]).toEqual(['violation', 'KS-LAZY']);
+    const j = steps(b).at(-1)!.slice(0, 4);
+    // F6: only this CPU in the batch mask: flush_tlb_func runs locally and, lazy, switches to init_mm
+    expectInOrder(b, [`${j} context_switch:CS3k`, `${j} shrink_folio_list:KS1`, `${j} shrink_folio_list:BA`, `${j} arch_tlbbatch_flush:BF`, `${j} arch_tlbbatch_flush:F5`, `${j} arch_tlbbatch_flush:FL`, `${j} flush_tlb_func:T1`, `${j} flush_tlb_func:T4`, `${j} switch_mm_irqs_off:R2`, `${j} arch_tlbbatch_flush:F7`]);
+  });
+
+  it('the example patch of docs/language.md (owner-only-local-flush, written against api.ts) loads as a variant file and reports P3: the lazy khugepaged CPU skipped its own flush', async () => {
+    const v = await loadVariantFile('models/x86-lazy-tlb/examples/owner-only-local-flush.ts', 'x86-lazy-tlb');
+    const r = run({ variant: v });
+    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'P3', 20]);
+    expect(r.reason).toBe("cpu0 has CR3 on mm0 and its paging-structure cache still points into mm0's freed page-table page");
+    expectInOrder(r, ['cpu0 context_switch:CS3k', 'cpu0 collapse_pte_mapped_thp:KH1 (mm=mm0)', 'cpu0 flush_tlb_mm_range:F5 (trim=0)', 'cpu0 flush_tlb_mm_range:FL', 'cpu0 collapse_pte_mapped_thp:FREE', 'cpu0 rcu:QS', 'cpu1 rcu:QS']);
+    // the same check on mainline is the ok above: the self-only local flush switched the CPU to init_mm
+    expect(steps(r).some((x) => x.includes('flush_tlb_func'))).toBe(false);
   });
 });
 
