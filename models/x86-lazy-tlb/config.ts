@@ -17,9 +17,11 @@ export const lazyTlbParams = {
 export const lazyTlbFlags = {
   lazyDesign: { default: 'mainline', values: ['A', 'B', 'C', 'D', 'E', 'mainline'], doc: 'shape of switch / lazy mode / flush handler (lazy-tlb.md section 4)' },
   shapeA_clearPrevAfterCR3: { default: true, doc: 'shape A: clear prev\'s mm_cpumask bit after the CR3 write (831d52bc1539, TLB-1)' },
+  shapeA_leaveMmKeepsLazy: { default: false, doc: "shape A: the flush IPI's leave_mm clears the CPU's bit in mm_cpumask(active_mm) and loads swapper_pg_dir, keeping cpu_tlbstate.active_mm and TLBSTATE_LAZY (v2.6.24-v4.12), so the return to the same mm takes switch_mm's reload branch; false: it switches to init_mm (the v4.13+ leave_mm)" },
   shouldFlushChecksSwitching: { default: true, doc: 'should_flush_tlb targets a CPU whose loaded_mm is LOADED_MM_SWITCHING (fea4e317f9e7, TLB-5)' },
   fenceWhenMaskBitSet: { default: true, doc: 'SW3c: smp_mb() when the mm_cpumask bit is already set (83b0177a6c48, v6.18-rc2)' },
   flushRangeFreedTables: { default: true, doc: 'flush_tlb_range passes freed_tables = true (3ef938c35035, TLB-4)' },
+  kthreadUseMmIrqsOff: { default: true, doc: 'kthread_use_mm sets tsk->active_mm and tsk->mm and calls switch_mm_irqs_off in one IRQs-off region (38cf307c1f20, v5.9); false: IRQs stay on until switch_mm() saves and disables them around the switch (use_mm / kthread_use_mm before v5.9)' },
   execIrqsOff: { default: true, doc: 'exec_mmap reads and replaces active_mm with IRQs off (d53c3dfb23c4, TLB-3)' },
   tableFree: { default: 'rcu', values: ['rcu', 'immediate'], doc: "mmu_gather table frees (exit_mmap: free_pgtables -> tlb_remove_table): after an RCU grace period (MMU_GATHER_RCU_TABLE_FREE: every x86 since a37259732a7d, v6.15; before, only paravirt guests with a hypervisor TLB flush, 9e52fc2b50de / 48a8b97cfd80) or right after the flush (tlb_remove_page: bare metal up to v6.14, every x86 before v4.14)" },
   collapseTableFree: { default: 'rcu', values: ['rcu', 'immediate'], doc: "khugepaged's retracted PTE table: pte_free_defer after an RCU grace period (v6.5+) or pte_free right after pmdp_collapse_flush (up to v6.4)" },

@@ -435,12 +435,27 @@ export function flushTlbFunc(e: Env) {
         x.ret();
       },
     }),
-    step('T4', 'lazy: switch_mm_irqs_off(NULL, &init_mm, NULL) (shape A: leave_mm)', {
-      do: (s, c, x) => {
-        s.cpu[c].swNext = INIT;
-        x.call('switch_mm_irqs_off');
-      },
-    }),
+    shape === 'A' && e.f.shapeA_leaveMmKeepsLazy
+      ? step('T4', 'lazy: leave_mm(cpu): BUG_ON(state == TLBSTATE_OK); if (cpumask_test_cpu(cpu, mm_cpumask(active_mm))) { cpumask_clear_cpu [LOCK]; load_cr3(swapper_pg_dir) } (active_mm and TLBSTATE_LAZY stay)', {
+          // v2.6.24-v4.12 leave_mm (arch/x86/mm/tlb.c): cpu_tlbstate.active_mm (loaded_mm here) is
+          // kept, so a return to the same mm finds its bit clear and reloads CR3 (SW2a)
+          do: (s, c, x) => {
+            const me = s.cpu[c];
+            if (!me.isLazy) x.emit('Assert', c, Assert.leaveMmNotLazy);
+            const m = s.mm[me.loadedMm];
+            if (!(m.cpumask & bit(c))) return;
+            x.fence();
+            m.cpumask = m.cpumask & ~bit(c);
+            e.hw.writeCr3(s, c, INIT, 0, true, e, x);
+            x.emit('Cr3Write', c, INIT, 1);
+          },
+        })
+      : step('T4', shape === 'A' ? 'lazy: leave_mm: switch_mm_irqs_off(NULL, &init_mm, NULL)' : 'lazy: switch_mm_irqs_off(NULL, &init_mm, NULL)', {
+          do: (s, c, x) => {
+            s.cpu[c].swNext = INIT;
+            x.call('switch_mm_irqs_off');
+          },
+        }),
     step('DONE', 'csd_unlock (an IPI: the initiator may stop waiting); IRQs back on', {
       do: (s, c) => funcDone(s, c, e),
     }),

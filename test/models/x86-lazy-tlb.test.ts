@@ -38,6 +38,8 @@ const TWO_PAGES_STATES = 143223;
 const HOTPLUG_STATES = 31398;
 const HOTPLUG_SHOOTDOWN_STATES = 38954;
 const KTHREAD_FLUSH_STATES = 137650;
+const KU_WINDOW_STATES = 356704;
+const KU_IRQS_ON_STATES = 376870;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -458,6 +460,63 @@ describe('kernel-thread flush initiators (kthreadFlush: khugepaged collapse, ksw
   });
 });
 
+describe('historical shapes', () => {
+  const inv = (name: string, statement: string, hit: (me: any, M: number, N: number) => boolean) =>
+    property({
+      name, statement, ref: 'test', models: ['x86-lazy-tlb'],
+      check: (s: any, _g, p) => {
+        for (let c = 0; c < p.cpus; c++) if (hit(s.cpu[c], p.mms, p.cpus)) return `cpu${c}`;
+        return null;
+      },
+    });
+
+  // before 38cf307c1f20 (v5.9) kthread_use_mm set tsk->mm with IRQs on; switch_mm() disabled them
+  // kuOld is set from KU4 (active_mm = tsk->active_mm) to KU8
+  const ipiInKuWindow = inv('KU-WINDOW', 'a flush IPI runs between kthread_use_mm\'s tsk->mm = mm and its switch_mm', (me, M, N) => me.kuMm < M && me.currMm === me.kuMm && me.kuOld !== M + 2 && me.ftFrom < N);
+  // one user mm: cpu0 runs its thread, goes lazy on it, then its kthread uses it; cpu1 runs the thread
+  const kuParams = { mms: 1, switches: 3, exits: 0 };
+
+  it('kthreadUseMmIrqsOff=false (before v5.9): a flush IPI is taken after tsk->mm = mm and before switch_mm; with the fix IRQs are off there', () => {
+    const flags = { kthreadUseMm: true, kthreadUseMmIrqsOff: false };
+    const r = check(model, [ipiInKuWindow], { maxSeconds: 60, flags, params: kuParams });
+    expect([r.verdict, r.property]).toEqual(['violation', 'KU-WINDOW']);
+    const c = steps(r).at(-1)!.slice(0, 4);
+    expectInOrder(r, [`${c} kthread_use_mm:KU1`, `${c} kthread_use_mm:KU4`, `${c} ipi:FLUSH`]);
+    expect(steps(r).some((x) => x.startsWith(`${c} kthread_use_mm:KU6`))).toBe(false);
+    const fixed = check(model, [ipiInKuWindow], { maxSeconds: 60, flags: { kthreadUseMm: true }, params: kuParams });
+    expect([fixed.verdict, fixed.states]).toEqual(['ok', KU_WINDOW_STATES]);
+  });
+
+  it('kthreadUseMmIrqsOff=false is still ok on x86 (flush_tlb_func goes by loaded_mm, not active_mm), and switch_mm_irqs_off still runs with IRQs off', () => {
+    const r = run({ flags: { kthreadUseMm: true, kthreadUseMmIrqsOff: false }, params: kuParams });
+    expect([r.verdict, r.states]).toEqual(['ok', KU_IRQS_ON_STATES]);
+  });
+
+  // before d53c3dfb23c4 (v5.10) exec_mmap stored tsk->mm with IRQs on; activate_mm's switch_mm disabled them
+  const execIrqsOnAfterMm = inv('EX-WINDOW', 'IRQs on after exec_mmap\'s tsk->mm = mm, before activate_mm', (me, M) => me.exHolds && me.exNew < M && me.irqsOn);
+
+  it('execIrqsOff=false (v5.9): IRQs are still on after tsk->mm = mm, until activate_mm; v5.10 disables them first', () => {
+    const r = check(model, [execIrqsOnAfterMm], { maxSeconds: 60, variant: variant('v5.9') });
+    expect([r.verdict, r.property]).toEqual(['violation', 'EX-WINDOW']);
+    expect(steps(r).at(-1)).toBe('cpu0 exec_mmap:EX3');
+    const fixed = check(model, [execIrqsOnAfterMm], { maxSeconds: 60, variant: variant('v5.10') });
+    expect([fixed.verdict, fixed.states]).toEqual(['ok', 869]);
+  });
+
+  // shape A's leave_mm kept cpu_tlbstate.active_mm and TLBSTATE_LAZY: the return to the same mm found
+  // the CPU's bit clear and reloaded CR3 (switch_mm's `!cpumask_test_and_set_cpu` branch)
+  const reloadSameMm = inv('SW2A-RELOAD', 'switch_mm to the mm already loaded reloads CR3', (me, M) => me.swPrev === me.swNext && me.swNext < M && me.swFlush);
+
+  it('v3.0 (shape A): a flush IPI\'s leave_mm keeps the lazy mm, and the switch back to it takes SW2a\'s reload branch; with the v4.13+ leave_mm (to init_mm) it never runs', () => {
+    const r = check(model, [reloadSameMm], { maxSeconds: 60, variant: variant('v3.0') });
+    expect([r.verdict, r.property]).toEqual(['violation', 'SW2A-RELOAD']);
+    const c = steps(r).at(-1)!.slice(0, 4);
+    expectInOrder(r, [`${c} context_switch:CS3k`, `${c} ipi:FLUSH`, `${c} flush_tlb_func:T4`, `${c} context_switch:CS1`, `${c} switch_mm_irqs_off:SW1`, `${c} switch_mm_irqs_off:SW2a`]);
+    const old = check(model, [reloadSameMm], { maxSeconds: 60, variant: variant('v3.0'), flags: { shapeA_leaveMmKeepsLazy: false } });
+    expect([old.verdict, old.states]).toEqual(['ok', 89657]);
+  });
+});
+
 describe('memory model', () => {
   it('H2 needs the smp_mb() on the already-set branch of SW3c only under TSO', () => {
     expect(run({ variant: variant('no-sw3c-fence'), memory: 'sc' }).verdict).toBe('ok');
@@ -479,8 +538,8 @@ describe('reductions', () => {
   // and symmetry reduction together (for a violation: the states stored when it was found)
   const table: ReductionRow[] = [
     ['mainline', 'ok', undefined, MAINLINE_SC, 137318],
-    ['v2.6.39', 'violation', 'P3', 2491, 1323],
-    ['v3.0', 'ok', undefined, 89657, 44707],
+    ['v2.6.39', 'violation', 'P3', 2487, 1325],
+    ['v3.0', 'ok', undefined, 86073, 43149],
     ['v4.13', 'violation', 'P3', 387, 380],
     ['v4.14', 'violation', 'P3', 722, 681],
     ['v5.9', 'violation', 'P5', 335, 261],

@@ -5,8 +5,9 @@
 // paging-structure cache still point into the retracted table when pte_free_defer's grace period
 // ends (P3). Check it with
 //   npx lazytlb check x86-lazy-tlb --variant models/x86-lazy-tlb/examples/owner-only-local-flush.ts
-import { defineVariant, patch } from 'lazytlb/src/lang/variant.ts';
-import { bit, shippedStep, x86Env } from 'lazytlb/models/x86-lazy-tlb/api.ts';
+import { defineVariant, patch } from '../../../src/lang/variant.ts';
+import type { StepCtx } from '../../../src/lang/model.ts';
+import { bit, shippedStep, x86Env } from '../api.ts';
 
 const flags = { kthreadFlush: true };
 const params = { exits: 0 };
@@ -21,7 +22,7 @@ export default defineVariant({
   params,
   edits: [
     patch('flush_tlb_mm_range:FL', {
-      do: (s: any, c: number, x) => {
+      do: (s: any, c: number, x: StepCtx) => {
         const me = s.cpu[c];
         // F6 (only this CPU in the mask) and the initiating task is not the mm's: no flush
         if ((me.fSnap & ~bit(c)) === 0 && me.currMm !== me.fMm) return;
