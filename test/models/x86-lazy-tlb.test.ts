@@ -9,7 +9,9 @@ import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { step } from '../../src/lang/model.ts';
-import { defineVariant, remove, replace } from '../../src/lang/variant.ts';
+import { defineVariant, patch, remove, replace } from '../../src/lang/variant.ts';
+import * as api from '../../models/x86-lazy-tlb/api.ts';
+import { x86Env } from '../../models/x86-lazy-tlb/api.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
 import xenPv from '../../models/xen-pv/model.ts';
 import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
@@ -22,6 +24,9 @@ import { property } from '../../src/lang/property.ts';
 import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 import { loadVariantFile } from '../../src/cli/load.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
@@ -450,13 +455,39 @@ describe('kernel-thread flush initiators (kthreadFlush: khugepaged collapse, ksw
   });
 
   it('the example patch of docs/language.md (owner-only-local-flush, written against api.ts) loads as a variant file and reports P3: the lazy khugepaged CPU skipped its own flush', async () => {
-    const v = await loadVariantFile('models/x86-lazy-tlb/examples/owner-only-local-flush.ts', 'x86-lazy-tlb');
-    const r = run({ variant: v });
-    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'P3', 20]);
-    expect(r.reason).toBe("cpu0 has CR3 on mm0 and its paging-structure cache still points into mm0's freed page-table page");
-    expectInOrder(r, ['cpu0 context_switch:CS3k', 'cpu0 collapse_pte_mapped_thp:KH1 (mm=mm0)', 'cpu0 flush_tlb_mm_range:F5 (trim=0)', 'cpu0 flush_tlb_mm_range:FL', 'cpu0 collapse_pte_mapped_thp:FREE', 'cpu0 rcu:QS', 'cpu1 rcu:QS']);
-    // the same check on mainline is the ok above: the self-only local flush switched the CPU to init_mm
-    expect(steps(r).some((x) => x.includes('flush_tlb_func'))).toBe(false);
+    // the doc's code block, as a user would save it outside the repository (imports lazytlb/...)
+    const doc = readFileSync('docs/language.md', 'utf8');
+    const code = doc.slice(doc.indexOf('### x86-lazy-tlb: the variant API')).split('```ts\n')[1].split('```')[0];
+    expect(code).toContain("from 'lazytlb/models/x86-lazy-tlb/api.ts'");
+    const dir = mkdtempSync(join(tmpdir(), 'lazytlb-x86-api-'));
+    const file = join(dir, 'owner-only-local-flush.ts');
+    writeFileSync(file, code);
+    const shippedCopy = await loadVariantFile('models/x86-lazy-tlb/examples/owner-only-local-flush.ts', 'x86-lazy-tlb');
+    for (const v of [await loadVariantFile(file, 'x86-lazy-tlb'), shippedCopy]) {
+      const r = run({ variant: v });
+      expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'P3', 20]);
+      expect(r.reason).toBe("cpu0 has CR3 on mm0 and its paging-structure cache still points into mm0's freed page-table page");
+      expectInOrder(r, ['cpu0 context_switch:CS3k', 'cpu0 collapse_pte_mapped_thp:KH1 (mm=mm0)', 'cpu0 flush_tlb_mm_range:F5 (trim=0)', 'cpu0 flush_tlb_mm_range:FL', 'cpu0 collapse_pte_mapped_thp:FREE', 'cpu0 rcu:QS', 'cpu1 rcu:QS']);
+      // mainline at that scope is the ok above: there FL's flush_tlb_func switched the CPU to init_mm
+      expect(steps(r).some((x) => x.includes('flush_tlb_func'))).toBe(false);
+    }
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('the variant API (models/x86-lazy-tlb/api.ts)', () => {
+  it('the special values are the model\'s encodings, and a helper refuses a state of another scope than its x86Env', () => {
+    const e = x86Env();
+    const s = { mm: [0, 0], cpu: [0, 0] };
+    expect([api.initMm(s), api.loadedMmSwitching(s), api.nullMm(s), api.kthreadNext(s), api.noCpu(s)]).toEqual([e.INIT, e.SWITCHING, e.NULL, e.KTHREAD, e.NOCPU]);
+    // T9 patched to call flushPcid with the default scope's configuration, checked at mms=3
+    const t9 = api.shippedStep('flush_tlb_func:T9', e);
+    const v = defineVariant({ model: 'x86-lazy-tlb', name: 'wrong-env', description: 'a helper called with another scope\'s env', edits: [patch('flush_tlb_func:T9', { do: (st: any, c: number, x) => { api.flushPcid(st, c, 0, e.ALL, e); t9.do!(st, c, x); } })], violates: [] });
+    const r = run({ variant: v, params: { mms: 3 } });
+    expect([r.verdict, r.property]).toEqual(['error', 'model-error']);
+    expect(r.reason).toContain("flushPcid: the variant's x86Env is for cpus=2 mms=2 asids=2 pages=1, but the check runs cpus=2 mms=3 asids=2 pages=1: pass the check's params to x86Env");
+    // at the scope of its x86Env the same patch checks: an extra flush of the slot is harmless
+    expect(run({ variant: v, params: { exits: 0 } }).verdict).toBe('ok');
   });
 });
 
