@@ -1,4 +1,4 @@
-// Parameters, flags and events of the lazy-TLB model (lazy-tlb.md section 11 `LazyTlbVariant`). The
+// Parameters, flags and events of the lazy-TLB model: each historical fix and design generation is a flag. The
 // defaults are the mainline kernel at the default scope; the expensive parts are switchable.
 import type { FlagSpec, ParamSpec } from '../../src/lang/model.ts';
 import { warmStarts } from './warm.ts';
@@ -15,7 +15,7 @@ export const lazyTlbParams = {
 } satisfies Record<string, ParamSpec>;
 
 export const lazyTlbFlags = {
-  lazyDesign: { default: 'mainline', values: ['A', 'B', 'C', 'D', 'E', 'mainline'], doc: 'shape of switch / lazy mode / flush handler (lazy-tlb.md section 4)' },
+  lazyDesign: { default: 'mainline', values: ['A', 'B', 'C', 'D', 'E', 'mainline'], doc: 'shape of switch / lazy mode / flush handler: A v2.6.24-v4.12, B v4.13, C v4.14-v4.19, D v4.20-v6.13, E v6.14 (docs/steps/x86-lazy-tlb.md)' },
   shapeA_clearPrevAfterCR3: { default: true, doc: 'shape A: clear prev\'s mm_cpumask bit after the CR3 write (831d52bc1539, TLB-1)' },
   shapeA_leaveMmKeepsLazy: { default: false, doc: "shape A: the flush IPI's leave_mm clears the CPU's bit in mm_cpumask(active_mm) and loads swapper_pg_dir, keeping cpu_tlbstate.active_mm and TLBSTATE_LAZY (v2.6.24-v4.12), so the return to the same mm takes switch_mm's reload branch; false: it switches to init_mm (the v4.13+ leave_mm)" },
   shouldFlushChecksSwitching: { default: true, doc: 'should_flush_tlb targets a CPU whose loaded_mm is LOADED_MM_SWITCHING (fea4e317f9e7, TLB-5)' },
@@ -38,7 +38,7 @@ export const lazyTlbFlags = {
   hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable, finish_cpu)', scope: true },
   hotplugForceInitMm: { default: true, doc: 'hotplug: the dying CPU drops its lazy mm at sched_cpu_wait_empty while still online (sched_force_init_mm, 2024); false: idle_task_exit switches mm after __cpu_disable and finish_cpu replaces the idle task\'s active_mm' },
   fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)', scope: true },
-  warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state of bugs.md', scope: true },
+  warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state a few steps before a catalogued race (TLB-1 ... TLB-5, XEN-1; warm.ts)', scope: true },
 } satisfies Record<string, FlagSpec>;
 
 export const lazyTlbEvents = {

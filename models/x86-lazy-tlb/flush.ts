@@ -1,7 +1,9 @@
-// TLB flushing (lazy-tlb.md section 5): the caller's page-table change (F0), flush_tlb_mm_range
-// (F2-F7) with native_flush_tlb_multi and should_flush_tlb evaluated per target on the initiator,
-// the IPI wait, flush_tlb_func (T0-T10) as IPI handler and as local flush, the page-table free after
-// the flush returned, and batched reclaim flushes (arch_tlbbatch_add_pending / arch_tlbbatch_flush).
+// TLB flushing (arch/x86/mm/tlb.c; each step in docs/steps/x86-lazy-tlb.md, "Flushing"): the
+// caller's page-table change (change_ptes:F0, or a kernel thread's: collapse_pte_mapped_thp,
+// shrink_folio_list), flush_tlb_mm_range (F2 ... F7) with native_flush_tlb_multi and should_flush_tlb
+// evaluated per target on the initiator, the IPI wait, flush_tlb_func (T1, T9, T4) as IPI handler and
+// as local flush, the page-table free after the flush returned, and batched reclaim flushes
+// (arch_tlbbatch_add_pending / arch_tlbbatch_flush).
 import { Table } from './state.ts';
 import { Assert } from './switch.ts';
 import { bit, flushPcid, rules, seq, step, type Env } from './env.ts';
@@ -359,11 +361,6 @@ export function archTlbbatchFlush(e: Env) {
   ]);
 }
 
-/**
- * flush_tlb_func(info) on this CPU, IRQs off (IPI handler or local call). T1: decisions T0-T4 (a CPU
- * that no longer has f->mm loaded clears its stale mask bit; a lazy CPU switches to init_mm); T9:
- * T5-T10 in one step (the flush is serializing; only remote tlb_gen increments race with it).
- */
 /** The end of flush_tlb_func: csd_unlock (an IPI: the initiator may stop waiting) and IRQs back on. */
 export function funcDone(s: any, c: number, e: Env): void {
   const me = s.cpu[c];
@@ -372,6 +369,12 @@ export function funcDone(s: any, c: number, e: Env): void {
   me.irqsOn = true;
 }
 
+/**
+ * flush_tlb_func(info) on this CPU, IRQs off (IPI handler or local call). T1: its early returns (a
+ * CPU that no longer has f->mm loaded clears its stale mask bit; init_mm; a lazy CPU goes to T4,
+ * switch_mm_irqs_off to init_mm); T9: the rest in one step, from the read of ctxs[asid].tlb_gen to
+ * its update (the flush is serializing; only remote tlb_gen increments race with it).
+ */
 export function flushTlbFunc(e: Env) {
   const { shape, INIT } = e;
   const info = (s: any, c: number) => s.cpu[s.cpu[c].ftFrom];

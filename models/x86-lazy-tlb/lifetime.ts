@@ -1,4 +1,4 @@
-// mm lifetime and task-level mm transitions (lazy-tlb.md section 7): mmdrop / __mmdrop (pgd freed at
+// mm lifetime and task-level mm transitions (docs/steps/x86-lazy-tlb.md, "mm lifetime"): mmdrop / __mmdrop (pgd freed at
 // the last reference; SHOOTDOWN: cleanup_lazy_tlbs first), exit_mm -> mmput -> __mmput -> exit_mmap,
 // exec_mmap of a kernel thread (kernel_execve), kthread_use_mm / kthread_unuse_mm, CPU hotplug.
 import { Life, Table } from './state.ts';
@@ -355,7 +355,7 @@ export function kthreadUseMm(e: Env) {
 }
 
 /**
- * CPU offlining (lazy-tlb.md 7.5). Mainline (sched_force_init_mm, the 2024 fix "lazy tlb: fix hotplug
+ * CPU offlining (kernel/cpu.c, kernel/sched/core.c; docs/fidelity.md, "P6 and hotplug"). Mainline (sched_force_init_mm, the 2024 fix "lazy tlb: fix hotplug
  * exit race with MMU_LAZY_TLB_SHOOTDOWN"): HP1 on the dying CPU while it is still online, switching
  * the hotplug thread to init_mm and dropping the lazy mm; HP2 teardown; HP4 finish_cpu. Before it
  * (`hotplugForceInitMm=false`): HP2 first (powerpc's __cpu_disable clears the CPU from every
