@@ -43,6 +43,7 @@ const TWO_PAGES_STATES = 143223;
 const HOTPLUG_STATES = 31398;
 const HOTPLUG_SHOOTDOWN_STATES = 38954;
 const KTHREAD_FLUSH_STATES = 137650;
+const KTHREAD_FLUSH_REDUCED = 68510;
 const KU_WINDOW_STATES = 356704;
 const KU_IRQS_ON_STATES = 376870;
 
@@ -563,6 +564,20 @@ describe('reductions', () => {
     const fp = verifyFootprints(compile(instantiate(model, allProperties, {})));
     expect(fp.complete).toBe(true);
     expect(fp.problems).toEqual([]);
+  });
+
+  it('kthreadFlush: footprints hold, and partial-order and symmetry reduction reach the full search\'s verdicts (mainline ok; the owner-only self-only rule P3, same trace length)', async () => {
+    const flags = { kthreadFlush: true };
+    const params = { exits: 0 };
+    const fp = verifyFootprints(compile(instantiate(model, allProperties, { flags, params })));
+    expect(fp.complete).toBe(true);
+    expect(fp.problems).toEqual([]);
+    const ok = run({ flags, params, por: true, symmetry: true });
+    expect([ok.verdict, ok.states]).toEqual(['ok', KTHREAD_FLUSH_REDUCED]);
+    const v = await loadVariantFile('models/x86-lazy-tlb/examples/owner-only-local-flush.ts', 'x86-lazy-tlb');
+    const full = run({ variant: v });
+    const red = run({ variant: v, por: true, symmetry: true });
+    expect([red.verdict, red.property, red.trace!.length]).toEqual([full.verdict, full.property, full.trace!.length]);
   });
 
   // configuration: the full search's verdict, property and states; the states stored with partial-order
