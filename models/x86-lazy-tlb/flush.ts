@@ -164,7 +164,7 @@ export function kthreadInitiators(e: Env) {
         if (!me.currKthread || me.currMm !== e.NULL || !me.online || s.changes === 0) return false;
         const m = s.mm[x.choice];
         // khugepaged's hpage_collapse_test_exit(mm) / reclaim's page still mapped: mm_users > 0
-        return m.life === Life.ids.live && m.users > 0 && m.users < 4 && !m.notrack && changeAllowed(s, x.choice, op, e);
+        return m.life === Life.ids.live && m.users > 0 && !m.notrack && changeAllowed(s, x.choice, op, e);
       },
       fence: true,
       do: (s, c, x) => {

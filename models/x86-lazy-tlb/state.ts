@@ -148,7 +148,8 @@ export function lazyTlbState(p: Params) {
       // the RCU grace period of the deferred table free: online CPUs that have not passed a quiescent
       // state since call_rcu (rcu.ts)
       gp: setOf('cpu', N),
-      users: int(0, 4),
+      // mm_users: the threads (at most 2), kthread_use_mm callers and kernel-thread initiators (one per CPU)
+      users: int(0, 5),
       count: int(0, 7),
     }),
   };
