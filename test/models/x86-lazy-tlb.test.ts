@@ -578,7 +578,7 @@ describe('reductions', () => {
     const full = run({ variant: v });
     const red = run({ variant: v, por: true, symmetry: true });
     expect([red.verdict, red.property, red.trace!.length]).toEqual([full.verdict, full.property, full.trace!.length]);
-  });
+  }, 600_000);
 
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
