@@ -246,7 +246,10 @@ export default [
         const me = s.cpu[c];
         if (!me.online || !sbEmpty(s, c)) continue;
         const cr3 = me.xenCr3 ?? me.cr3Mm;
-        if (me.irqsOn && (cr3 !== me.loadedMm || (me.xenCr3 === undefined && me.cr3Asid !== me.loadedAsid))) {
+        // shape A's leave_mm (v2.6.24-v4.12) loads swapper_pg_dir and keeps cpu_tlbstate.active_mm
+        // (loaded_mm here) and TLBSTATE_LAZY: a lazy CPU's CR3 may be init_mm's then
+        const leftLazily = s.shape === Shapes.ids.A && me.isLazy && cr3 === p.mms;
+        if (me.irqsOn && !leftLazily && (cr3 !== me.loadedMm || (me.xenCr3 === undefined && me.cr3Asid !== me.loadedAsid))) {
           return `P7a: cpu${c} has IRQs on with loaded_mm ${mmName(s, me.loadedMm)} but CR3 ${mmName(s, cr3)}`;
         }
         if (me.isLazy && me.loadedMm >= p.mms) return `P7b: cpu${c} is lazy on ${mmName(s, me.loadedMm)}`;

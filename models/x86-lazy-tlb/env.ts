@@ -1,9 +1,9 @@
 // The configuration every building block of the lazy-TLB model reads: parameters, flags, the value
-// encoding of mm references, and the hardware hooks the Xen PV model replaces (lazy-tlb.md section 11).
+// encoding of mm references, and the hardware hooks the Xen PV model replaces.
 import { Table } from './state.ts';
 import { rules as mkRules, seq as mkSeq, step as mkStep, type Flags, type Params, type ProcedureDef, type StepCtx, type StepDef } from '../../src/lang/model.ts';
 
-/** Shapes of the switch / lazy mode / flush handler (lazy-tlb.md section 4). */
+/** Shapes of the switch / lazy mode / flush handler (docs/steps/x86-lazy-tlb.md: A v2.6.24-v4.12 … E v6.14, mainline). */
 export type Shape = 'A' | 'B' | 'C' | 'D' | 'E' | 'mainline';
 
 export interface Env {
@@ -30,7 +30,7 @@ export interface Env {
   readonly hw: Hardware;
 }
 
-/** Hardware actions that the paravirtualized model replaces (xen-pv.md sections 4 and 8). */
+/** Hardware actions that the paravirtualized model replaces (xen_write_cr3, the multicall batch: models/xen-pv). */
 export interface Hardware {
   /**
    * R1 `load_new_mm_cr3`: the CR3 write (native: serializing, takes effect now; Xen: `xen_write_cr3`,

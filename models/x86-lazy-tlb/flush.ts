@@ -1,14 +1,18 @@
-// TLB flushing (lazy-tlb.md section 5): the caller's page-table change (F0), flush_tlb_mm_range
-// (F2-F7) with native_flush_tlb_multi and should_flush_tlb evaluated per target on the initiator,
-// the IPI wait, flush_tlb_func (T0-T10) as IPI handler and as local flush, the page-table free after
-// the flush returned, and batched reclaim flushes (arch_tlbbatch_add_pending / arch_tlbbatch_flush).
+// TLB flushing (arch/x86/mm/tlb.c; each step in docs/steps/x86-lazy-tlb.md, "Flushing"): the
+// caller's page-table change (change_ptes:F0, or a kernel thread's: collapse_pte_mapped_thp,
+// shrink_folio_list), flush_tlb_mm_range (F2 ... F7) with native_flush_tlb_multi and should_flush_tlb
+// evaluated per target on the initiator, the IPI wait, flush_tlb_func (T1, T9, T4) as IPI handler and
+// as local flush, the page-table free after the flush returned, and batched reclaim flushes
+// (arch_tlbbatch_add_pending / arch_tlbbatch_flush).
 import { Table } from './state.ts';
 import { Assert } from './switch.ts';
 import { bit, flushPcid, rules, seq, step, type Env } from './env.ts';
+import { Life } from './state.ts';
+import { mmput } from './lifetime.ts';
 import { freeTable } from './rcu.ts';
 
 /** Reset the initiator's flush_tlb_info and loop state (put_cpu; the info buffer is released). */
-function releaseInfo(me: any, e: Env): void {
+export function releaseInfo(me: any, e: Env): void {
   me.fMm = e.NULL;
   me.fBatch = false;
   me.fPage = 0;
@@ -35,11 +39,14 @@ export function pteStore(s: any, m: number, op: number, e: Env): void {
   if (op === X) mm.table = Table.ids.unlinked;
 }
 
-/** After F0's store: the caller fills flush_tlb_info for operation `op` and calls the flush. */
-export function startFlush(s: any, c: number, op: number, x: any, e: Env): void {
+/**
+ * After F0's store: the caller fills flush_tlb_info for operation `op` on mm `m` (the running task's
+ * mm, or the mm a kernel thread changed) and calls the flush.
+ */
+export function startFlush(s: any, c: number, op: number, x: any, e: Env, m: number = s.cpu[c].currMm): void {
   const X = e.p.pages;
   const me = s.cpu[c];
-  me.fMm = me.currMm;
+  me.fMm = m;
   if (op < X) {
     me.fPage = op;
   } else if (op === X) {
@@ -51,9 +58,54 @@ export function startFlush(s: any, c: number, op: number, x: any, e: Env): void 
     me.fPage = e.ALL;
     me.fBatch = true;
   }
-  x.emit('FlushStart', c, me.currMm, me.fPage);
+  x.emit('FlushStart', c, m, me.fPage);
   if (me.fBatch) x.goto('BA');
   else x.call('flush_tlb_mm_range', 'FREE');
+}
+
+/** Whether operation `op` (see changePtes) may change mm m within the scope's generation bound. */
+function changeAllowed(s: any, m: number, op: number, e: Env): boolean {
+  const X = e.p.pages;
+  const mm = s.mm[m];
+  if (mm.tlbGen >= e.p.gens) return false;
+  if (op < X) return mm.ptv[op].v < e.p.gens;
+  for (let y = 0; y < X; y++) if (mm.ptv[y].v >= e.p.gens) return false;
+  if (op === X) return mm.table === Table.ids.linked;
+  return true;
+}
+
+/**
+ * The end of a page-table change, shared by every initiator: BA, the reclaim path's
+ * arch_tlbbatch_add_pending and arch_tlbbatch_flush, and FREE, the retracted table's free once the
+ * flush returned (and a kernel thread's release of the mm it changed, see kthreadInitiators).
+ */
+function changeEpilogue(e: Env) {
+  const { f } = e;
+  return [
+    step('BA', 'arch_tlbbatch_add_pending: inc_mm_tlb_gen(mm) [LOCK XADD]; batch->cpumask |= mm_cpumask(mm)', {
+      jumps: ['FREE'],
+      fence: true,
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        incMmTlbGen(s, c, x, me.fMm);
+        me.batchMask = me.batchMask | s.mm[me.fMm].cpumask;
+        me.batchMm = me.fMm;
+        me.fMm = e.NULL;
+        me.fPage = 0;
+        x.call('arch_tlbbatch_flush', 'FREE');
+      },
+    }),
+    step('FREE', f.collapseTableFree === 'rcu' ? 'pte_free_defer(mm, pgtable): call_rcu(pte_free_now) (after the flush returned)' : 'pte_free(mm, pgtable): the retracted table is freed at once (after the flush returned)', {
+      do: (s, c, x) => {
+        const me = s.cpu[c];
+        // a kernel thread changed the mm it holds in putMm; the mm's own task changed current->mm
+        const hold = me.putMm !== e.NULL;
+        if (me.fUnlink) freeTable(s, c, hold ? me.putMm : me.currMm, f.collapseTableFree === 'rcu', x, e);
+        me.fUnlink = false;
+        if (hold) mmput(s, c, x, e);
+      },
+    }),
+  ];
 }
 
 /**
@@ -74,40 +126,67 @@ export function changePtes(e: Env) {
       when: (s, c, x) => {
         const me = s.cpu[c];
         if (me.currMm >= e.M || !me.online || s.changes === 0) return false;
-        const m = s.mm[me.currMm];
-        if (m.tlbGen >= p.gens) return false;
-        if (x.choice < X) return m.ptv[x.choice].v < p.gens;
-        for (let y = 0; y < X; y++) if (m.ptv[y].v >= p.gens) return false;
-        if (x.choice === X) return m.table === Table.ids.linked;
-        return true;
+        return changeAllowed(s, me.currMm, x.choice, e);
       },
       do: (s, c, x) => {
+        const m = s.cpu[c].currMm;
         s.changes = s.changes - 1;
-        pteStore(s, s.cpu[c].currMm, x.choice, e);
-        startFlush(s, c, x.choice, x, e);
+        pteStore(s, m, x.choice, e);
+        startFlush(s, c, x.choice, x, e, m);
       },
     }),
-    step('BA', 'arch_tlbbatch_add_pending: inc_mm_tlb_gen(mm) [LOCK XADD]; batch->cpumask |= mm_cpumask(mm)', {
-      jumps: ['FREE'],
+    ...changeEpilogue(e),
+  ], { entry: true });
+}
+
+/**
+ * Kernel threads that change and flush a user mm they do not run (kthreadFlush scope): khugepaged's
+ * collapse (collapse_pte_mapped_thp -> pmdp_collapse_flush -> flush_tlb_range, then pte_free_defer)
+ * and kswapd's reclaim (shrink_folio_list -> try_to_unmap_one -> set_tlb_ubc_flush_pending ->
+ * arch_tlbbatch_add_pending, then try_to_unmap_flush -> arch_tlbbatch_flush). The kthread runs
+ * lazily on whatever mm it borrowed (any user mm, its bit still set in that mm's mm_cpumask) or on
+ * init_mm, so flush_tlb_mm_range's local flush is decided by `mm == loaded_mm` (F5), not by who
+ * owns the mm. khugepaged holds mmap_read_lock (collapse) or the i_mmap lock (retract_page_tables)
+ * and reclaim the rmap locks, which keep exit_mmap's free_pgtables out until they are done; the
+ * model takes that exclusion as an mm_users hold (mmget_not_zero at the start, mmput at FREE: the
+ * kthread may then run the last __mmput), kept in putMm.
+ */
+export function kthreadInitiators(e: Env) {
+  const X = e.p.pages;
+  const [ba, free] = changeEpilogue(e);
+  const begin = (label: string, text: string, op: number) =>
+    step(label, text, {
+      jumps: [op === X ? 'FREE' : 'BA'],
+      choose: { name: 'mm', count: e.M, of: 'mm' },
+      when: (s, c, x) => {
+        const me = s.cpu[c];
+        // a kernel thread not inside kthread_use_mm (current->mm == NULL), lazy on some mm or on init_mm
+        if (!me.currKthread || me.currMm !== e.NULL || !me.online || s.changes === 0) return false;
+        const m = s.mm[x.choice];
+        // khugepaged's hpage_collapse_test_exit(mm) / reclaim's page still mapped: mm_users > 0
+        return m.life === Life.ids.live && m.users > 0 && !m.notrack && changeAllowed(s, x.choice, op, e);
+      },
       fence: true,
       do: (s, c, x) => {
-        const me = s.cpu[c];
-        incMmTlbGen(s, c, x, me.fMm);
-        me.batchMask = me.batchMask | s.mm[me.fMm].cpumask;
-        me.batchMm = me.fMm;
-        me.fMm = e.NULL;
-        me.fPage = 0;
-        x.call('arch_tlbbatch_flush', 'FREE');
+        const m = x.choice;
+        s.changes = s.changes - 1;
+        s.mm[m].users = s.mm[m].users + 1;
+        s.cpu[c].putMm = m;
+        pteStore(s, m, op, e);
+        startFlush(s, c, op, x, e, m);
       },
-    }),
-    step('FREE', f.collapseTableFree === 'rcu' ? 'pte_free_defer(mm, pgtable): call_rcu(pte_free_now) (after the flush returned)' : 'pte_free(mm, pgtable): the retracted table is freed at once (after the flush returned)', {
-      do: (s, c, x) => {
-        const me = s.cpu[c];
-        if (me.fUnlink) freeTable(s, c, me.currMm, f.collapseTableFree === 'rcu', x, e);
-        me.fUnlink = false;
-      },
-    }),
-  ], { entry: true });
+    });
+  return [
+    seq('collapse_pte_mapped_thp', 'cpu', [
+      begin('KH1', 'khugepaged: collapse_pte_mapped_thp(mm) -> pmdp_collapse_flush: pmdp_huge_get_and_clear (the PMD unlinking the PTE table) -> flush_tlb_range(vma, addr, addr + HPAGE_PMD_SIZE)', X),
+      free,
+    ], { entry: true }),
+    seq('shrink_folio_list', 'cpu', [
+      begin('KS1', 'kswapd: shrink_folio_list -> try_to_unmap_one: ptep_get_and_clear (the PTEs of the folio); set_tlb_ubc_flush_pending(mm)', X + 1),
+      ba,
+      free,
+    ], { entry: true }),
+  ];
 }
 
 /** should_flush_tlb(cpu, info) once loaded_mm(cpu) was read into fLm and is_lazy(cpu) is `lazy`. */
@@ -157,9 +236,11 @@ function flushMulti(e: Env) {
         const mask = me.fBatch ? me.batchMask : s.mm[me.fMm].cpumask;
         me.fTrim = x.choice === 1;
         if ((mask & ~bit(c)) === 0) {
-          // F6: only this CPU: flush locally if the mm is loaded here (batched: always)
-          me.fSnap = 0;
-          if (me.fBatch || me.loadedMm === me.fMm) me.fSnap = bit(c);
+          // F6, only this CPU: flush_tlb_mm_range flushes locally `else if (mm ==
+          // this_cpu_read(cpu_tlbstate.loaded_mm))`, whoever the initiating task is (a kernel thread
+          // lazy on mm, or on init_mm, flushing a user mm); arch_tlbbatch_flush `else if
+          // (cpumask_test_cpu(cpu, &batch->cpumask))`. fSnap = this CPU's bit: FL calls flush_tlb_func
+          me.fSnap = (me.fBatch ? mask & bit(c) : me.loadedMm === me.fMm) ? bit(c) : 0;
           x.goto('FL');
           return;
         }
@@ -201,11 +282,13 @@ function flushMulti(e: Env) {
         nextTarget(s, c, d + 1, x);
       },
     }),
-    step('FL', 'local: if this CPU passes the condition, local_irq_disable(); flush_tlb_func(info)', {
+    step('FL', 'local: F6 (only this CPU, mm == loaded_mm), or this CPU of flush_tlb_multi passes the condition: local_irq_disable(); flush_tlb_func(info)', {
       do: (s, c, x) => {
         const me = s.cpu[c];
         if (!(me.fSnap & bit(c))) return;
-        let run = unconditional(s, c, e) || me.fBatch;
+        // F6 (the snapshot is this CPU alone): no should_flush_tlb, F5 already tested loaded_mm;
+        // flush_tlb_multi: on_each_cpu_cond_mask evaluates should_flush_tlb(self) like a remote target's
+        let run = (me.fSnap & ~bit(c)) === 0 || unconditional(s, c, e);
         if (!run && e.shape === 'D') run = !me.isLazy;
         if (!run) {
           me.fLm = me.loadedMm;
@@ -278,11 +361,6 @@ export function archTlbbatchFlush(e: Env) {
   ]);
 }
 
-/**
- * flush_tlb_func(info) on this CPU, IRQs off (IPI handler or local call). T1: decisions T0-T4 (a CPU
- * that no longer has f->mm loaded clears its stale mask bit; a lazy CPU switches to init_mm); T9:
- * T5-T10 in one step (the flush is serializing; only remote tlb_gen increments race with it).
- */
 /** The end of flush_tlb_func: csd_unlock (an IPI: the initiator may stop waiting) and IRQs back on. */
 export function funcDone(s: any, c: number, e: Env): void {
   const me = s.cpu[c];
@@ -291,6 +369,12 @@ export function funcDone(s: any, c: number, e: Env): void {
   me.irqsOn = true;
 }
 
+/**
+ * flush_tlb_func(info) on this CPU, IRQs off (IPI handler or local call). T1: its early returns (a
+ * CPU that no longer has f->mm loaded clears its stale mask bit; init_mm; a lazy CPU goes to T4,
+ * switch_mm_irqs_off to init_mm); T9: the rest in one step, from the read of ctxs[asid].tlb_gen to
+ * its update (the flush is serializing; only remote tlb_gen increments race with it).
+ */
 export function flushTlbFunc(e: Env) {
   const { shape, INIT } = e;
   const info = (s: any, c: number) => s.cpu[s.cpu[c].ftFrom];
@@ -354,12 +438,27 @@ export function flushTlbFunc(e: Env) {
         x.ret();
       },
     }),
-    step('T4', 'lazy: switch_mm_irqs_off(NULL, &init_mm, NULL) (shape A: leave_mm)', {
-      do: (s, c, x) => {
-        s.cpu[c].swNext = INIT;
-        x.call('switch_mm_irqs_off');
-      },
-    }),
+    shape === 'A' && e.f.shapeA_leaveMmKeepsLazy
+      ? step('T4', 'lazy: leave_mm(cpu): BUG_ON(state == TLBSTATE_OK); if (cpumask_test_cpu(cpu, mm_cpumask(active_mm))) { cpumask_clear_cpu [LOCK]; load_cr3(swapper_pg_dir) } (active_mm and TLBSTATE_LAZY stay)', {
+          // v2.6.24-v4.12 leave_mm (arch/x86/mm/tlb.c): cpu_tlbstate.active_mm (loaded_mm here) is
+          // kept, so a return to the same mm finds its bit clear and reloads CR3 (SW2a)
+          do: (s, c, x) => {
+            const me = s.cpu[c];
+            if (!me.isLazy) x.emit('Assert', c, Assert.leaveMmNotLazy);
+            const m = s.mm[me.loadedMm];
+            if (!(m.cpumask & bit(c))) return;
+            x.fence();
+            m.cpumask = m.cpumask & ~bit(c);
+            e.hw.writeCr3(s, c, INIT, 0, true, e, x);
+            x.emit('Cr3Write', c, INIT, 1);
+          },
+        })
+      : step('T4', shape === 'A' ? 'lazy: leave_mm: switch_mm_irqs_off(NULL, &init_mm, NULL)' : 'lazy: switch_mm_irqs_off(NULL, &init_mm, NULL)', {
+          do: (s, c, x) => {
+            s.cpu[c].swNext = INIT;
+            x.call('switch_mm_irqs_off');
+          },
+        }),
     step('DONE', 'csd_unlock (an IPI: the initiator may stop waiting); IRQs back on', {
       do: (s, c) => funcDone(s, c, e),
     }),

@@ -1,4 +1,4 @@
-// mm lifetime and task-level mm transitions (lazy-tlb.md section 7): mmdrop / __mmdrop (pgd freed at
+// mm lifetime and task-level mm transitions (docs/steps/x86-lazy-tlb.md, "mm lifetime"): mmdrop / __mmdrop (pgd freed at
 // the last reference; SHOOTDOWN: cleanup_lazy_tlbs first), exit_mm -> mmput -> __mmput -> exit_mmap,
 // exec_mmap of a kernel thread (kernel_execve), kthread_use_mm / kthread_unuse_mm, CPU hotplug.
 import { Life, Table } from './state.ts';
@@ -133,7 +133,7 @@ function dropLazy(s: any, c: number, x: any, mm: number, e: Env): void {
 }
 
 /** mmput(cpu.putMm) from a step: atomic_dec_and_test(&mm->mm_users); the last user runs __mmput (exit_mmap). */
-function mmput(s: any, c: number, x: any, e: Env): void {
+export function mmput(s: any, c: number, x: any, e: Env): void {
   const me = s.cpu[c];
   const m = s.mm[me.putMm];
   m.users = m.users - 1;
@@ -226,11 +226,12 @@ export function execMmap(e: Env) {
           me.preemptible = true;
         },
       }),
-      step('EX3', irqsOffRead ? 'local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm' : 'tsk->active_mm = mm; tsk->mm = mm', {
+      step('EX3', irqsOffRead ? 'local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm' : 'tsk->mm = mm; tsk->active_mm = mm (IRQs on: before d53c3dfb23c4)', {
         do: (s, c) => {
           const me = s.cpu[c];
           me.preemptible = false;
-          me.irqsOn = false;
+          // before d53c3dfb23c4 (v5.10) IRQs stay on here; activate_mm's switch_mm disables them (EX4)
+          if (irqsOffRead) me.irqsOn = false;
           if (irqsOffRead) me.exOld = me.activeMm;
           me.exHolds = true;
           me.activeMm = me.exNew;
@@ -238,9 +239,10 @@ export function execMmap(e: Env) {
           me.currKthread = false;
         },
       }),
-      step('EX4', 'activate_mm(active_mm, mm): switch_mm_irqs_off', {
+      step('EX4', irqsOffRead ? 'activate_mm(active_mm, mm): switch_mm_irqs_off' : 'activate_mm(active_mm, mm): switch_mm: local_irq_save(); switch_mm_irqs_off(); local_irq_restore() (EX6)', {
         do: (s, c, x) => {
           const me = s.cpu[c];
+          me.irqsOn = false;
           me.swNext = me.exNew;
           me.exNew = e.NULL;
           x.call('switch_mm_irqs_off');
@@ -287,17 +289,19 @@ export function kthreadUseMm(e: Env) {
             s.cpu[c].switches = s.cpu[c].switches - 1; // an mm switch: counts against the scope bound
           },
         }),
-        step('KU4', 'task_lock; local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm', {
+        step('KU4', e.f.kthreadUseMmIrqsOff ? 'task_lock; local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm' : 'task_lock; active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm (IRQs on: before 38cf307c1f20)', {
           do: (s, c) => {
             const me = s.cpu[c];
-            me.irqsOn = false;
+            if (e.f.kthreadUseMmIrqsOff) me.irqsOn = false;
             me.kuOld = me.activeMm;
             me.activeMm = me.kuMm;
             me.currMm = me.kuMm;
           },
         }),
-        step('KU6', 'switch_mm_irqs_off(active_mm, mm, tsk)', {
+        step('KU6', e.f.kthreadUseMmIrqsOff ? 'switch_mm_irqs_off(active_mm, mm, tsk)' : 'switch_mm(active_mm, mm, tsk): local_irq_save(); switch_mm_irqs_off(); local_irq_restore() (KU8)', {
           do: (s, c, x) => {
+            // before v5.9 IRQs go off only here, in switch_mm()'s local_irq_save
+            s.cpu[c].irqsOn = false;
             s.cpu[c].swNext = s.cpu[c].kuMm;
             x.call('switch_mm_irqs_off');
           },
@@ -351,7 +355,7 @@ export function kthreadUseMm(e: Env) {
 }
 
 /**
- * CPU offlining (lazy-tlb.md 7.5). Mainline (sched_force_init_mm, the 2024 fix "lazy tlb: fix hotplug
+ * CPU offlining (kernel/cpu.c, kernel/sched/core.c; docs/fidelity.md, "P6 and hotplug"). Mainline (sched_force_init_mm, the 2024 fix "lazy tlb: fix hotplug
  * exit race with MMU_LAZY_TLB_SHOOTDOWN"): HP1 on the dying CPU while it is still online, switching
  * the hotplug thread to init_mm and dropping the lazy mm; HP2 teardown; HP4 finish_cpu. Before it
  * (`hotplugForceInitMm=false`): HP2 first (powerpc's __cpu_disable clears the CPU from every

@@ -1,6 +1,6 @@
-// x86 lazy TLB, TLB shootdown, PCID and mm lifetime (shared/domain/lazy-tlb.md; arch/x86/mm/tlb.c,
+// x86 lazy TLB, TLB shootdown, PCID and mm lifetime (docs/steps/x86-lazy-tlb.md; arch/x86/mm/tlb.c,
 // kernel/sched/core.c, kernel/fork.c, kernel/kthread.c, fs/exec.c). The mainline kernel (v6.18-rc
-// ordering) with every historical fix and design generation of section 11 as a flag; the historical
+// ordering) with every historical fix and design generation (shapes A-E) as a flag; the historical
 // kernels are the variant files in variants/.
 import { defineModel } from '../../src/lang/model.ts';
 import { lazyTlbFlags, lazyTlbParams, lazyTlbEvents } from './config.ts';

@@ -2,7 +2,7 @@
 // model reuses (it replaces the CR3 write and adds its own procedures by step label).
 import type { ProcedureDef } from '../../src/lang/model.ts';
 import type { Env } from './env.ts';
-import { archTlbbatchFlush, changePtes, flushIpi, flushTlbFunc, flushTlbMmRange } from './flush.ts';
+import { archTlbbatchFlush, changePtes, flushIpi, flushTlbFunc, flushTlbMmRange, kthreadInitiators } from './flush.ts';
 import { hardware } from './hw.ts';
 import { cpuDown, doShootLazyTlb, execMmap, exitMm, kthreadUseMm, mmdrop } from './lifetime.ts';
 import { rcuQuiescentStates, rcuTableFree } from './rcu.ts';
@@ -16,8 +16,9 @@ export function lazyTlbProcedures(e: Env): ProcedureDef<any>[] {
     contextSwitch(e),
     switchMmIrqsOff(e),
     changePtes(e),
+    ...(f.kthreadFlush ? kthreadInitiators(e) : []),
     flushTlbMmRange(e),
-    ...(f.batchedFlush ? [archTlbbatchFlush(e)] : []),
+    ...(f.batchedFlush || f.kthreadFlush ? [archTlbbatchFlush(e)] : []),
     flushTlbFunc(e),
     flushIpi(e),
     mmdrop(e),

@@ -1,4 +1,4 @@
-// RCU-deferred page-table freeing (lazy-tlb.md 5.4; mm/mmu_gather.c, mm/pgtable-generic.c).
+// RCU-deferred page-table freeing (docs/steps/x86-lazy-tlb.md, rcu:QS, exit_mmap:EXM2; mm/mmu_gather.c, mm/pgtable-generic.c).
 //
 // Under MMU_GATHER_RCU_TABLE_FREE, tlb_remove_table() batches the table pages and tlb_table_flush()
 // first invalidates (tlb_table_invalidate -> tlb_flush_mmu_tlbonly, the flush with freed_tables), then

@@ -1,4 +1,4 @@
-// context_switch() (lazy-tlb.md 3.1): the four prev/next cases with their lazy references, the
+// context_switch() (kernel/sched/core.c; docs/steps/x86-lazy-tlb.md, context_switch:CS1-CS6): the four prev/next cases with their lazy references, the
 // rq->prev_mm handoff to finish_task_switch, and preemption of a task in a preemptible window.
 import { Life } from './state.ts';
 import { enterLazyTlb } from './switch.ts';

@@ -1,4 +1,4 @@
-// State of the lazy-TLB model (lazy-tlb.md section 2): per-CPU `cpu_tlbstate`, the running task and
+// State of the lazy-TLB model (the kernel fields it mirrors: struct tlb_state and tlb_state_shared in arch/x86/include/asm/tlbflush.h, mm_context_t, struct mm_struct): per-CPU `cpu_tlbstate`, the running task and
 // the runqueue, the hardware (CR3, TLB and paging-structure caches per PCID), the flush_tlb_info of
 // the CPU as initiator, per-mm `mm_struct` fields, and the locals of the procedures in flight.
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
@@ -6,7 +6,7 @@ import type { Params } from '../../src/lang/model.ts';
 import { arrayOf, own, perCpu, perMm, plain, published } from '../../src/lang/schema.ts';
 
 /**
- * What happened to an mm's lower-level page-table page (one per mm) — lazy-tlb.md 2.6 `tablePage.state`:
+ * What happened to an mm's lower-level page-table page (one per mm):
  * linked, unlinked (PMD cleared, flush not yet returned), freed, or deferred: handed to call_rcu
  * (tlb_remove_table under MMU_GATHER_RCU_TABLE_FREE, pte_free_defer) and freed once the grace period
  * that started then has ended (mm.gp empty).
@@ -30,7 +30,7 @@ export function lazyTlbState(p: Params) {
   const cpuOrNull = () => ref('cpu', N, { extra: ['none'] });
   const asid = () => int(0, p.asids - 1);
   return {
-    // configuration (lazy-tlb.md 2.1), constant in a run: the shape and the lazy-reference scheme
+    // configuration, constant in a run: the shape and the lazy-reference scheme
     shape: Shapes,
     refcount: bool(),
     // scope bound: page-table changes (PTE change, table unlink, reclaim) still allowed, all mms together
@@ -148,7 +148,8 @@ export function lazyTlbState(p: Params) {
       // the RCU grace period of the deferred table free: online CPUs that have not passed a quiescent
       // state since call_rcu (rcu.ts)
       gp: setOf('cpu', N),
-      users: int(0, 4),
+      // mm_users: the threads (at most 2), kthread_use_mm callers and kernel-thread initiators (one per CPU)
+      users: int(0, 5),
       count: int(0, 7),
     }),
   };

@@ -1,5 +1,5 @@
-// switch_mm_irqs_off(unused, next, tsk) split into its steps (lazy-tlb.md 3.2 for mainline, section 4
-// for the historical shapes A-E), choose_new_asid, and enter_lazy_tlb. The caller stores `next` in
+// switch_mm_irqs_off(unused, next, tsk) split into its steps (arch/x86/mm/tlb.c; docs/steps/x86-lazy-tlb.md,
+// switch_mm_irqs_off:SW1-R2, with the historical shapes A-E), choose_new_asid, and enter_lazy_tlb. The caller stores `next` in
 // swNext and calls the procedure with IRQs off. x86 uses loaded_mm as the real previous mm.
 import type { StepDef } from '../../src/lang/model.ts';
 import { bit, seq, step, type Env } from './env.ts';
@@ -7,7 +7,7 @@ import { bit, seq, step, type Env } from './env.ts';
 export const Assert = { sw2aMaskBit: 1, switchIrqsOn: 2, leaveMmNotLazy: 3, localGenAhead: 4, flushGenAhead: 5 } as const;
 
 /** Done with the switch: reset the locals so a finished call leaves no trace in the state. */
-function clearLocals(me: any, e: Env): void {
+export function clearLocals(me: any, e: Env): void {
   me.swNext = e.INIT;
   me.swPrev = e.INIT;
   me.swPrevAsid = 0;

@@ -1,4 +1,4 @@
-// Temporary mms (lazy-tlb.md 3.3; arch/x86/mm/tlb.c use_temporary_mm / unuse_temporary_mm, callers
+// Temporary mms (docs/steps/x86-lazy-tlb.md, use_temporary_mm:TM1-TM6; arch/x86/mm/tlb.c use_temporary_mm / unuse_temporary_mm, callers
 // text_poke in arch/x86/kernel/alternative.c and efi_enter_mm / efi_leave_mm): a CPU borrows
 // text_poke_mm or efi_mm, both marked with set_notrack_mm, from whatever task is running, and goes
 // back to the mm it had loaded. temporaryMm scope: the last mm is the temporary mm (no task, never

@@ -1,4 +1,4 @@
-// Initial states (lazy-tlb.md 10.2, bugs.md "warm" pre-states). Every start is a reachable state that
+// Initial states: cold, or a warm pre-state of a catalogued race (TLB-1 ... TLB-5, XEN-1). Every start is a reachable state that
 // satisfies the invariants: each is what a few setup steps from `cold` produce. A warm start puts a
 // catalogued race a few steps away; the fixed configuration is checked from the same start.
 import { ModelError } from '../../src/lang/errors.ts';
@@ -103,7 +103,7 @@ export function initState(s: any, e: Env): void {
   switch (f.warm) {
     case 'cold':
       return;
-    case 'lazyOnA': // bugs.md TLB-2, TLB-4: C1 lazy on A with A's table page in its PSC; C0 runs A
+    case 'lazyOnA': // TLB-2, TLB-4: C1 lazy on A with A's table page in its PSC; C0 runs A
       user(s, 0, A, 0, e);
       lazy(s, 1, A, e);
       return;

@@ -9,7 +9,9 @@ import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { step } from '../../src/lang/model.ts';
-import { defineVariant, remove, replace } from '../../src/lang/variant.ts';
+import { defineVariant, patch, remove, replace } from '../../src/lang/variant.ts';
+import * as api from '../../models/x86-lazy-tlb/api.ts';
+import { x86Env } from '../../models/x86-lazy-tlb/api.ts';
 import model from '../../models/x86-lazy-tlb/model.ts';
 import xenPv from '../../models/xen-pv/model.ts';
 import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
@@ -21,6 +23,10 @@ import { allProperties } from '../../properties/index.ts';
 import { property } from '../../src/lang/property.ts';
 import { itReducesSoundly, type ReductionRow } from '../helpers/reductions.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
+import { loadVariantFile } from '../../src/cli/load.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
@@ -36,6 +42,10 @@ const TEMP3_STATES = 245599;
 const TWO_PAGES_STATES = 143223;
 const HOTPLUG_STATES = 31398;
 const HOTPLUG_SHOOTDOWN_STATES = 38954;
+const KTHREAD_FLUSH_STATES = 137650;
+const KTHREAD_FLUSH_REDUCED = 68510;
+const KU_WINDOW_STATES = 356704;
+const KU_IRQS_ON_STATES = 376870;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -402,6 +412,143 @@ describe('CPU hotplug (hotplug=true): an offline CPU is still lazy on its idle t
   });
 });
 
+describe('kernel-thread flush initiators (kthreadFlush: khugepaged collapse, kswapd reclaim)', () => {
+  const flags = { kthreadFlush: true };
+  const params = { exits: 0 };
+
+  it('mainline: a kthread lazy on a user mm or on init_mm changes and flushes it: ok', () => {
+    const r = run({ flags, params });
+    expect([r.verdict, r.states]).toEqual(['ok', KTHREAD_FLUSH_STATES]);
+  });
+
+  // reachability monitors: each fails at the first state where the named initiator completed a flush
+  const reach = (name: string, statement: string, hit: (s: any, c: number, m: number, M: number) => boolean) =>
+    property({ name, statement, ref: 'test', models: ['x86-lazy-tlb'], on: { FlushDone: (s: any, _g, x, c, m) => { if (hit(s, c, m, s.mm.length)) x.fail(name); } } });
+  // a remote target flushes (T9) for a khugepaged initiator running on init_mm
+  const fromInitMm = property({
+    name: 'KH-INIT',
+    statement: 'another CPU flushes for khugepaged running on init_mm',
+    ref: 'test',
+    models: ['x86-lazy-tlb'],
+    on: {
+      Flushed: (s: any, _g, x, d, m) => {
+        const k = s.cpu[d].ftFrom;
+        const M = s.mm.length;
+        if (k !== d && k < s.cpu.length && s.cpu[k].currKthread && s.cpu[k].currMm === M + 2 && s.cpu[k].putMm === m && s.cpu[k].loadedMm === M) x.fail('KH-INIT');
+      },
+    },
+  });
+  const lazyBatch = reach('KS-LAZY', 'kswapd lazy on the mm completes its batched flush, having left it (the local flush_tlb_func switched it to init_mm)', (s, c, m, M) => s.cpu[c].currKthread && s.cpu[c].currMm === M + 2 && s.cpu[c].batchMm === m && s.cpu[c].loadedMm === M && s.cpu[c].activeMm === m);
+
+  it('reachable: khugepaged on init_mm flushes a user mm running on the other CPU; kswapd lazy on the mm leaves it through its own local flush', () => {
+    const a = check(model, [fromInitMm], { maxSeconds: 60, flags, params });
+    expect([a.verdict, a.property]).toEqual(['violation', 'KH-INIT']);
+    const o = steps(a).at(-1)!.slice(0, 4);
+    const k = o === 'cpu0' ? 'cpu1' : 'cpu0';
+    // freed_tables: every CPU of the mask is IPIed (no should_flush_tlb); the initiator on init_mm is not in it
+    expectInOrder(a, [`${o} context_switch:CS1 (next=0)`, `${k} collapse_pte_mapped_thp:KH1`, `${k} flush_tlb_mm_range:F2`, `${k} flush_tlb_mm_range:F5`, `${k} flush_tlb_mm_range:SF1`, `${o} ipi:FLUSH`, `${o} flush_tlb_func:T1`, `${o} flush_tlb_func:T9`]);
+    expect(steps(a).at(-1)).toBe(`${o} flush_tlb_func:T9`);
+    const b = check(model, [lazyBatch], { maxSeconds: 60, flags, params });
+    expect([b.verdict, b.property]).toEqual(['violation', 'KS-LAZY']);
+    const j = steps(b).at(-1)!.slice(0, 4);
+    // F6: only this CPU in the batch mask: flush_tlb_func runs locally and, lazy, switches to init_mm
+    expectInOrder(b, [`${j} context_switch:CS3k`, `${j} shrink_folio_list:KS1`, `${j} shrink_folio_list:BA`, `${j} arch_tlbbatch_flush:BF`, `${j} arch_tlbbatch_flush:F5`, `${j} arch_tlbbatch_flush:FL`, `${j} flush_tlb_func:T1`, `${j} flush_tlb_func:T4`, `${j} switch_mm_irqs_off:R2`, `${j} arch_tlbbatch_flush:F7`]);
+  });
+
+  it('the example patch of docs/language.md (owner-only-local-flush, written against api.ts) loads as a variant file and reports P3: the lazy khugepaged CPU skipped its own flush', async () => {
+    // the doc's code block, as a user would save it outside the repository (imports lazytlb/...)
+    const doc = readFileSync('docs/language.md', 'utf8');
+    const code = doc.slice(doc.indexOf('### x86-lazy-tlb: the variant API')).split('```ts\n')[1].split('```')[0];
+    expect(code).toContain("from 'lazytlb/models/x86-lazy-tlb/api.ts'");
+    const dir = mkdtempSync(join(tmpdir(), 'lazytlb-x86-api-'));
+    const file = join(dir, 'owner-only-local-flush.ts');
+    writeFileSync(file, code);
+    const shippedCopy = await loadVariantFile('models/x86-lazy-tlb/examples/owner-only-local-flush.ts', 'x86-lazy-tlb');
+    for (const v of [await loadVariantFile(file, 'x86-lazy-tlb'), shippedCopy]) {
+      const r = run({ variant: v });
+      expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'P3', 20]);
+      expect(r.reason).toBe("cpu0 has CR3 on mm0 and its paging-structure cache still points into mm0's freed page-table page");
+      expectInOrder(r, ['cpu0 context_switch:CS3k', 'cpu0 collapse_pte_mapped_thp:KH1 (mm=mm0)', 'cpu0 flush_tlb_mm_range:F5 (trim=0)', 'cpu0 flush_tlb_mm_range:FL', 'cpu0 collapse_pte_mapped_thp:FREE', 'cpu0 rcu:QS', 'cpu1 rcu:QS']);
+      // mainline at that scope is the ok above: there FL's flush_tlb_func switched the CPU to init_mm
+      expect(steps(r).some((x) => x.includes('flush_tlb_func'))).toBe(false);
+    }
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('the variant API (models/x86-lazy-tlb/api.ts)', () => {
+  it('the special values are the model\'s encodings, and a helper refuses a state of another scope than its x86Env', () => {
+    const e = x86Env();
+    const s = { mm: [0, 0], cpu: [0, 0] };
+    expect([api.initMm(s), api.loadedMmSwitching(s), api.nullMm(s), api.kthreadNext(s), api.noCpu(s)]).toEqual([e.INIT, e.SWITCHING, e.NULL, e.KTHREAD, e.NOCPU]);
+    // T9 patched to call flushPcid with the default scope's configuration, checked at mms=3
+    const t9 = api.shippedStep('flush_tlb_func:T9', e);
+    const v = defineVariant({ model: 'x86-lazy-tlb', name: 'wrong-env', description: 'a helper called with another scope\'s env', edits: [patch('flush_tlb_func:T9', { do: (st: any, c: number, x) => { api.flushPcid(st, c, 0, e.ALL, e); t9.do!(st, c, x); } })], violates: [] });
+    const r = run({ variant: v, params: { mms: 3 } });
+    expect([r.verdict, r.property]).toEqual(['error', 'model-error']);
+    expect(r.reason).toContain("flushPcid: the variant's x86Env is for cpus=2 mms=2 asids=2 pages=1, but the check runs cpus=2 mms=3 asids=2 pages=1: pass the check's params to x86Env");
+    // at the scope of its x86Env the same patch checks: an extra flush of the slot is harmless
+    expect(run({ variant: v, params: { exits: 0 } }).verdict).toBe('ok');
+  });
+});
+
+describe('historical shapes', () => {
+  const inv = (name: string, statement: string, hit: (me: any, M: number, N: number) => boolean) =>
+    property({
+      name, statement, ref: 'test', models: ['x86-lazy-tlb'],
+      check: (s: any, _g, p) => {
+        for (let c = 0; c < p.cpus; c++) if (hit(s.cpu[c], p.mms, p.cpus)) return `cpu${c}`;
+        return null;
+      },
+    });
+
+  // before 38cf307c1f20 (v5.9) kthread_use_mm set tsk->mm with IRQs on; switch_mm() disabled them
+  // kuOld is set from KU4 (active_mm = tsk->active_mm) to KU8
+  const ipiInKuWindow = inv('KU-WINDOW', 'a flush IPI runs between kthread_use_mm\'s tsk->mm = mm and its switch_mm', (me, M, N) => me.kuMm < M && me.currMm === me.kuMm && me.kuOld !== M + 2 && me.ftFrom < N);
+  // one user mm: cpu0 runs its thread, goes lazy on it, then its kthread uses it; cpu1 runs the thread
+  const kuParams = { mms: 1, switches: 3, exits: 0 };
+
+  it('kthreadUseMmIrqsOff=false (before v5.9): a flush IPI is taken after tsk->mm = mm and before switch_mm; with the fix IRQs are off there', () => {
+    const flags = { kthreadUseMm: true, kthreadUseMmIrqsOff: false };
+    const r = check(model, [ipiInKuWindow], { maxSeconds: 60, flags, params: kuParams });
+    expect([r.verdict, r.property]).toEqual(['violation', 'KU-WINDOW']);
+    const c = steps(r).at(-1)!.slice(0, 4);
+    expectInOrder(r, [`${c} kthread_use_mm:KU1`, `${c} kthread_use_mm:KU4`, `${c} ipi:FLUSH`]);
+    expect(steps(r).some((x) => x.startsWith(`${c} kthread_use_mm:KU6`))).toBe(false);
+    const fixed = check(model, [ipiInKuWindow], { maxSeconds: 60, flags: { kthreadUseMm: true }, params: kuParams });
+    expect([fixed.verdict, fixed.states]).toEqual(['ok', KU_WINDOW_STATES]);
+  });
+
+  it('kthreadUseMmIrqsOff=false is still ok on x86 (flush_tlb_func goes by loaded_mm, not active_mm), and switch_mm_irqs_off still runs with IRQs off', () => {
+    const r = run({ flags: { kthreadUseMm: true, kthreadUseMmIrqsOff: false }, params: kuParams });
+    expect([r.verdict, r.states]).toEqual(['ok', KU_IRQS_ON_STATES]);
+  });
+
+  // before d53c3dfb23c4 (v5.10) exec_mmap stored tsk->mm with IRQs on; activate_mm's switch_mm disabled them
+  const execIrqsOnAfterMm = inv('EX-WINDOW', 'IRQs on after exec_mmap\'s tsk->mm = mm, before activate_mm', (me, M) => me.exHolds && me.exNew < M && me.irqsOn);
+
+  it('execIrqsOff=false (v5.9): IRQs are still on after tsk->mm = mm, until activate_mm; v5.10 disables them first', () => {
+    const r = check(model, [execIrqsOnAfterMm], { maxSeconds: 60, variant: variant('v5.9') });
+    expect([r.verdict, r.property]).toEqual(['violation', 'EX-WINDOW']);
+    expect(steps(r).at(-1)).toBe('cpu0 exec_mmap:EX3');
+    const fixed = check(model, [execIrqsOnAfterMm], { maxSeconds: 60, variant: variant('v5.10') });
+    expect([fixed.verdict, fixed.states]).toEqual(['ok', 869]);
+  });
+
+  // shape A's leave_mm kept cpu_tlbstate.active_mm and TLBSTATE_LAZY: the return to the same mm found
+  // the CPU's bit clear and reloaded CR3 (switch_mm's `!cpumask_test_and_set_cpu` branch)
+  const reloadSameMm = inv('SW2A-RELOAD', 'switch_mm to the mm already loaded reloads CR3', (me, M) => me.swPrev === me.swNext && me.swNext < M && me.swFlush);
+
+  it('v3.0 (shape A): a flush IPI\'s leave_mm keeps the lazy mm, and the switch back to it takes SW2a\'s reload branch; with the v4.13+ leave_mm (to init_mm) it never runs', () => {
+    const r = check(model, [reloadSameMm], { maxSeconds: 60, variant: variant('v3.0') });
+    expect([r.verdict, r.property]).toEqual(['violation', 'SW2A-RELOAD']);
+    const c = steps(r).at(-1)!.slice(0, 4);
+    expectInOrder(r, [`${c} context_switch:CS3k`, `${c} ipi:FLUSH`, `${c} flush_tlb_func:T4`, `${c} context_switch:CS1`, `${c} switch_mm_irqs_off:SW1`, `${c} switch_mm_irqs_off:SW2a`]);
+    const old = check(model, [reloadSameMm], { maxSeconds: 60, variant: variant('v3.0'), flags: { shapeA_leaveMmKeepsLazy: false } });
+    expect([old.verdict, old.states]).toEqual(['ok', 89657]);
+  });
+});
+
 describe('memory model', () => {
   it('H2 needs the smp_mb() on the already-set branch of SW3c only under TSO', () => {
     expect(run({ variant: variant('no-sw3c-fence'), memory: 'sc' }).verdict).toBe('ok');
@@ -419,12 +566,26 @@ describe('reductions', () => {
     expect(fp.problems).toEqual([]);
   });
 
+  it('kthreadFlush: footprints hold, and partial-order and symmetry reduction reach the full search\'s verdicts (mainline ok; the owner-only self-only rule P3, same trace length)', async () => {
+    const flags = { kthreadFlush: true };
+    const params = { exits: 0 };
+    const fp = verifyFootprints(compile(instantiate(model, allProperties, { flags, params })));
+    expect(fp.complete).toBe(true);
+    expect(fp.problems).toEqual([]);
+    const ok = run({ flags, params, por: true, symmetry: true });
+    expect([ok.verdict, ok.states]).toEqual(['ok', KTHREAD_FLUSH_REDUCED]);
+    const v = await loadVariantFile('models/x86-lazy-tlb/examples/owner-only-local-flush.ts', 'x86-lazy-tlb');
+    const full = run({ variant: v });
+    const red = run({ variant: v, por: true, symmetry: true });
+    expect([red.verdict, red.property, red.trace!.length]).toEqual([full.verdict, full.property, full.trace!.length]);
+  }, 600_000);
+
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
   const table: ReductionRow[] = [
     ['mainline', 'ok', undefined, MAINLINE_SC, 137318],
-    ['v2.6.39', 'violation', 'P3', 2491, 1323],
-    ['v3.0', 'ok', undefined, 89657, 44707],
+    ['v2.6.39', 'violation', 'P3', 2487, 1325],
+    ['v3.0', 'ok', undefined, 86073, 43149],
     ['v4.13', 'violation', 'P3', 387, 380],
     ['v4.14', 'violation', 'P3', 722, 681],
     ['v5.9', 'violation', 'P5', 335, 261],

@@ -1,4 +1,4 @@
-// The named variants of x86-lazy-tlb: historical kernels (lazy-tlb.md section 11 table) and, for each
+// The named variants of x86-lazy-tlb: historical kernels (the shapes of docs/steps/x86-lazy-tlb.md) and, for each
 // catalogued bug, the kernel just before and just after its fix from the bug's warm start.
 import type { VariantDef } from '../../../src/lang/variant.ts';
 import v2_6_39 from './v2.6.39.ts';
