@@ -33,7 +33,7 @@ import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
 import { Machine } from './machine.ts';
 import { findFairCycle, type FairGraph } from './liveness.ts';
-import type { VisitedStore } from './store.ts';
+import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
 import { encodeVia } from './via.ts';
 
 export interface StuckResult {
@@ -84,6 +84,34 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
     return { ...done, verdict: 'violation', found: { kind: 'liveness', prop: l.prop, reason: l.reason }, trace: [...l.stem, ...l.cycle], cycleAt: l.stem.length };
   }
   return { ...base, verdict: 'violation', found: { kind: 'stuck', prop: -1, reason: s.reason }, trace: traceTo(store, s.state) };
+}
+
+/**
+ * Re-checks a stored stuck trace: explores every state reachable from `end` (an unpacked state, the
+ * trace's last) and runs the stuck check on that graph. An obligation that cannot get back to rest
+ * from `end` is busy in every state reachable from it, so a stuck state of this graph is one of the
+ * trace's end. Returns the reason, or null when everything busy at the end can still get back to rest.
+ */
+export function stuckFrom(prog: Program, end: Int32Array, maxStates = 5_000_000): string | null {
+  const m = new Machine(prog);
+  const base = new Int32Array(m.cur.length);
+  const tmp = new Uint32Array(prog.words);
+  const store = new StateStore(prog.words);
+  const expand = genExpand(prog, m, tmp, () => {
+    store.insert(tmp, 0, 0);
+    return false;
+  });
+  prog.pack(end, tmp, 0);
+  store.insert(tmp, NO_PARENT, 0);
+  for (let id = 0; id < store.count; id++) {
+    if (store.count > maxStates) throw new Error(`more than ${maxStates} states reachable from the trace's end`);
+    store.read(id, tmp);
+    prog.unpack(tmp, 0, base);
+    m.cur.set(base);
+    expand(base);
+  }
+  const s = findStuck(prog, store, buildGraph(prog, store));
+  return s === null ? null : s.reason;
 }
 
 /**
