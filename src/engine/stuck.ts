@@ -26,6 +26,9 @@
 // reduction, no symmetry, no sleep sets: every reachable state, every transition) and reports its own
 // state count; the search's `states` is unchanged. (A partial-order reduction that never took an ample
 // set expanded every state fully: its graph is the unreduced one.)
+//
+// When no actor is stuck, the liveness properties are checked on the same graph, as fair cycles
+// (liveness.ts); `stuckFrom` re-checks a stored stuck trace by exploring what is reachable from its end.
 import { IDLE, type Program } from '../lang/compile.ts';
 import type { BusyDef } from '../lang/model.ts';
 import { exploreBfs, INTERRUPT, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
