@@ -6,5 +6,6 @@ import xenPv from './xen-pv.ts';
 import contextTracking from './context-tracking.ts';
 import lazyMmu from './lazy-mmu.ts';
 import membarrier from './membarrier.ts';
+import liveness from './liveness.ts';
 
-export const allProperties: readonly PropertyDef[] = [...shootdown, ...lazyTlb, ...xenPv, ...contextTracking, ...lazyMmu, ...membarrier];
+export const allProperties: readonly PropertyDef[] = [...shootdown, ...lazyTlb, ...xenPv, ...contextTracking, ...lazyMmu, ...membarrier, ...liveness];

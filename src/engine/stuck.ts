@@ -26,13 +26,18 @@
 // reduction, no symmetry, no sleep sets: every reachable state, every transition) and reports its own
 // state count; the search's `states` is unchanged. (A partial-order reduction that never took an ample
 // set expanded every state fully: its graph is the unreduced one.)
+//
+// When no actor is stuck, the liveness properties are checked on the same graph, as fair cycles
+// (liveness.ts); `stuckFrom` re-checks a stored stuck trace by exploring what is reachable from its end.
 import { IDLE, type Program } from '../lang/compile.ts';
 import type { BusyDef } from '../lang/model.ts';
 import { exploreBfs, INTERRUPT, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
 import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
 import { Machine } from './machine.ts';
-import type { VisitedStore } from './store.ts';
+import { findFairCycle, type FairGraph } from './liveness.ts';
+import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
+import { encodeVia } from './via.ts';
 
 export interface StuckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -45,8 +50,10 @@ export interface StuckResult {
   /** `search`: the search's own (unreduced) graph; `unreduced`: an unreduced exploration of its own. */
   readonly graph: 'search' | 'unreduced';
   readonly limit?: string;
-  readonly found?: Found;
+  readonly found?: Found | { readonly kind: 'liveness'; readonly prop: number; readonly reason: string };
   readonly trace?: readonly RawStep[];
+  /** For a liveness violation (a lasso): the trace is the stem, then from this index the cycle. */
+  readonly cycleAt?: number;
 }
 
 /** Stuck-actor check after a complete search `main` of `prog` (limits as in `opts`). */
@@ -72,8 +79,42 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
   const maxBytes = opts.maxMemoryBytes ?? Infinity;
   if (main.bytes + base.bytes > maxBytes) return { ...base, verdict: 'incomplete', limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB (the stuck-actor check's graph)` };
   const s = findStuck(prog, store, graph);
-  if (s === null) return { ...base, verdict: 'ok' };
+  if (s === null) {
+    // No stuck actor: the liveness properties, as fair cycles of the same graph (liveness.ts).
+    const l = findFairCycle(prog, store, graph);
+    const done = { ...base, seconds: (performance.now() - t0) / 1000 };
+    if (l === null) return { ...done, verdict: 'ok' };
+    return { ...done, verdict: 'violation', found: { kind: 'liveness', prop: l.prop, reason: l.reason }, trace: [...l.stem, ...l.cycle], cycleAt: l.stem.length };
+  }
   return { ...base, verdict: 'violation', found: { kind: 'stuck', prop: -1, reason: s.reason }, trace: traceTo(store, s.state) };
+}
+
+/**
+ * Re-checks a stored stuck trace: explores every state reachable from `end` (an unpacked state, the
+ * trace's last) and runs the stuck check on that graph. An obligation that cannot get back to rest
+ * from `end` is busy in every state reachable from it, so a stuck state of this graph is one of the
+ * trace's end. Returns the reason, or null when everything busy at the end can still get back to rest.
+ */
+export function stuckFrom(prog: Program, end: Int32Array, maxStates = 5_000_000): string | null {
+  const m = new Machine(prog);
+  const base = new Int32Array(m.cur.length);
+  const tmp = new Uint32Array(prog.words);
+  const store = new StateStore(prog.words);
+  const expand = genExpand(prog, m, tmp, () => {
+    store.insert(tmp, 0, 0);
+    return false;
+  });
+  prog.pack(end, tmp, 0);
+  store.insert(tmp, NO_PARENT, 0);
+  for (let id = 0; id < store.count; id++) {
+    if (store.count > maxStates) throw new Error(`more than ${maxStates} states reachable from the trace's end`);
+    store.read(id, tmp);
+    prog.unpack(tmp, 0, base);
+    m.cur.set(base);
+    expand(base);
+  }
+  const s = findStuck(prog, store, buildGraph(prog, store));
+  return s === null ? null : s.reason;
 }
 
 /**
@@ -119,7 +160,7 @@ function obligations(prog: Program): Obligations {
 const REST = 1;
 const MOVES = 2;
 
-interface Graph {
+interface Graph extends FairGraph {
   readonly obl: Obligations;
   /** flags[s * obl.n + j]: REST | MOVES. */
   readonly flags: Uint8Array;
@@ -149,12 +190,18 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
   // Forward edges, state by state in id order: successors of s are to[at[s] .. at[s + 1]).
   const at = new Uint32Array(V + 1);
   let to = new Uint32Array(Math.max(16, V * 2));
+  let via = new Uint32Array(to.length);
+  const cutAt = new Uint8Array(V);
   let e = 0;
   let s = 0;
-  const expand = genExpand(prog, m, tmp, (step, actor) => {
+  const expand = genExpand(prog, m, tmp, (step, actor, choice) => {
     const t = store.find(tmp);
     if (t < 0) throw new Error('internal: a successor of a stored state is not stored (the search was not complete)');
-    if (e === to.length) to = grown(to, e + 1);
+    if (e === to.length) {
+      to = grown(to, e + 1);
+      via = grown(via, e + 1);
+    }
+    via[e] = encodeVia(step, actor, choice);
     to[e++] = t;
     const g = obl.first[kindOfStep[step]];
     if (g >= 0 && seqStep[step] === 1) flags[s * A + g + actor] |= MOVES;
@@ -180,7 +227,10 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
       where[s * B + b] = w;
       if (w === 0) flags[s * A + nActors + b] |= REST;
     }
-    if (cut) for (let j = 0; j < A; j++) flags[s * A + j] |= REST;
+    if (cut) {
+      cutAt[s] = 1;
+      for (let j = 0; j < A; j++) flags[s * A + j] |= REST;
+    }
     expand(base);
   }
   at[V] = e;
@@ -192,8 +242,8 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
   const fill = predAt.slice(0, V);
   const pred = new Uint32Array(e);
   for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) pred[fill[to[i]]++] = v;
-  const bytes = flags.byteLength + where.byteLength + at.byteLength + to.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
-  return { obl, flags, predAt, pred, edges: e, bytes };
+  const bytes = flags.byteLength + where.byteLength + at.byteLength + to.byteLength + via.byteLength + cutAt.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
+  return { obl, flags, predAt, pred, edges: e, bytes, at, to, via, cut: cutAt };
 }
 
 /**

@@ -40,6 +40,17 @@ export interface PropertyDef {
   readonly check?: (s: any, g: any, p: Params, f: Flags) => string | null;
   /** Monitor: event name → handler. */
   readonly on?: Readonly<Record<string, EventHandler>>;
+  /**
+   * `liveness`: "whenever X starts, X completes", checked after a complete search as the absence of a
+   * fair cycle on which X stays open (src/engine/liveness.ts). X is named by `completes`.
+   */
+  readonly kind?: 'liveness';
+  /**
+   * What must complete: a seq procedure (open while an actor is inside it: its pc or a return frame is
+   * in the procedure; checked per actor), or one of the model's `busy` entries (open while its `at`
+   * is not 0).
+   */
+  readonly completes?: { readonly procedure: string } | { readonly busy: string };
 }
 
 export function property(def: PropertyDef): PropertyDef {

@@ -52,6 +52,8 @@ export interface CheckResult {
   readonly stack?: string;
   readonly trace?: readonly TraceRow[];
   readonly rawTrace?: readonly RawStep[];
+  /** For a liveness violation (a lasso): the trace is the stem, then from this index the cycle. */
+  readonly cycleAt?: number;
   /** With --shrink: the trace before and after. */
   readonly shrunk?: { readonly from: { length: number; switches: number; params: Readonly<Record<string, number>> }; readonly to: { length: number; switches: number }; readonly incomplete: readonly string[] };
   /** With --simulate: how many walks, from which seed, and fast-check's path to the failing one. */
@@ -78,7 +80,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
   const prog = compile(inst);
   const searched = opts.simulate ? fromSimulation(prog, simulate(prog, { ...opts.simulate, maxSeconds: opts.maxSeconds, shouldStop: opts.shouldStop }), t0) : exploreBfs(prog, opts);
   const stuck = !('runs' in searched) && searched.verdict === 'ok' && opts.liveness !== false ? checkStuck(prog, searched, opts) : null;
-  const r = stuck !== null && stuck.verdict !== 'ok' ? { ...searched, verdict: stuck.verdict, limit: stuck.limit, found: stuck.found, trace: stuck.trace } : searched;
+  const r = stuck !== null && stuck.verdict !== 'ok' ? { ...searched, verdict: stuck.verdict, limit: stuck.limit, found: stuck.found, trace: stuck.trace, cycleAt: stuck.cycleAt } : searched;
   opts.onExplored?.();
   const base = {
     verdict: r.verdict,
@@ -117,7 +119,9 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     ...('stack' in f && f.stack ? { stack: f.stack } : {}),
     trace: buildTrace(prog, r.trace ?? []),
     rawTrace: r.trace,
+    ...('cycleAt' in r && r.cycleAt !== undefined ? { cycleAt: r.cycleAt } : {}),
   };
+  if (f.kind === 'liveness') return found; // a lasso: its cycle is the finding, not shortened or shrunk
   if (!opts.shrink && prop && r.trace && r.por) {
     // Partial-order reduction may find a longer path than the shortest: search the unreduced graph up
     // to that length for a shortest trace of the same property (bounded; kept as found otherwise).

@@ -30,6 +30,8 @@ import type { RecordDecl } from '../lang/schema.ts';
 import { collectFields, describeDomain, firstValue, inDomain, type Field, type Scalar } from './fields.ts';
 import { buildSteps, IDLE_PC, type RefStep } from './steps.ts';
 import { naiveStuck } from './stuck.ts';
+import { naiveFairCycle } from './fair.ts';
+import { livenessReason } from '../engine/liveness.ts';
 // Only the wording of a stuck verdict is shared with the fast explorer, so that reasons compare as strings.
 import { busyReason, stuckReason } from '../engine/stuck.ts';
 import { recordView, type Access } from './view.ts';
@@ -53,7 +55,7 @@ export interface ReferenceResult {
   readonly depth: number;
   /** Violated property, 'deadlock', or 'model-error' for an error. */
   readonly property?: string;
-  readonly kind?: 'invariant' | 'monitor' | 'deadlock' | 'stuck' | 'error';
+  readonly kind?: 'invariant' | 'monitor' | 'deadlock' | 'stuck' | 'liveness' | 'error';
   readonly reason?: string;
   /** Transitions from the initial state to the violation (including the failing one). */
   readonly traceLength?: number;
@@ -357,6 +359,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   const index = IMap<State, number>().asMutable();
   index.set(init, 0);
   const succ: number[][] = [];
+  const succUnit: string[][] = []; // the fairness unit of each transition (the fair-cycle check)
   const seqMoved: Set<string>[] = [];
   try {
     const v = invariantFailure(init);
@@ -371,6 +374,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     depth = level;
     if (visited.size >= maxStates) return result('incomplete');
     const mySucc: number[] = (succ[i] = []);
+    const myUnits: string[] = (succUnit[i] = []);
     const myMoves = (seqMoved[i] = new Set<string>());
     let enabled = 0;
     for (const [kind, count] of kinds) {
@@ -396,6 +400,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
               queue.push({ state: next, level: level + 1, path: here });
             }
             mySucc.push(index.get(next)!);
+            myUnits.push(`${kind}${a} ${st.kind === 'seq' ? 'program' : st.proc}`);
             if (st.kind === 'seq') myMoves.add(`${kind}${a}`);
             if (monitorFailure !== null) {
               const trace = pathToArray(here);
@@ -480,7 +485,44 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     rest: (j, v) => cut(v) || (j < A ? queue[v].state.get(pcKey(actors[j].kind, actors[j].a)) === IDLE_PC : at(j - A, v) === 0),
     moves: (j, v) => (j < A ? seqMoved[v].has(`${actors[j].kind}${actors[j].a}`) : succ[v].some((w) => at(j - A, w) !== at(j - A, v))),
   });
-  if (found === null) return result('ok');
+  if (found === null) {
+    // No stuck actor: the liveness properties, as weakly fair cycles (./fair.ts).
+    for (const [pi, prop] of inst.properties.entries()) {
+      const c = prop.kind === 'liveness' ? prop.completes : undefined;
+      if (c === undefined) continue;
+      const found = (open: (v: number) => boolean, who: (v: number) => [string, string, string | null]) => {
+        const v = naiveFairCycle({ succ, units: succUnit }, (u) => !cut(u) && open(u));
+        if (v < 0) return null;
+        const trace = pathToArray(queue[v].path);
+        return result('violation', { property: inst.properties[pi].name, kind: 'liveness', reason: livenessReason(...who(v)), traceLength: trace.length, trace });
+      };
+      if ('busy' in c) {
+        const b = busy.findIndex(([name]) => name === c.busy);
+        const r = found((v) => at(b, v) !== 0, (v) => {
+          cur = queue[v].state;
+          cpu = -1;
+          return [c.busy, busy[b][1].what(view), null];
+        });
+        if (r) return r;
+        continue;
+      }
+      const kind = table.steps.find((x) => x.proc === c.procedure && x.kind === 'seq')?.actorKind;
+      if (kind === undefined) continue;
+      const inProc = (pc: string) => pc.startsWith(`${c.procedure}:`);
+      for (let a = 0; a < inst.actors[kind]; a++) {
+        const r = found(
+          (v) => inProc(queue[v].state.get(pcKey(kind, a)) as string) || (queue[v].state.get(stackKey(kind, a)) as List<string>).some(inProc),
+          (v) => {
+            const pc = queue[v].state.get(pcKey(kind, a)) as string;
+            const st = table.steps.find((x) => x.actorKind === kind && x.kind === 'seq' && x.name === pc);
+            return [`${kind}${a}`, c.procedure, st ? `${st.name} (${st.text})` : pc];
+          },
+        );
+        if (r) return r;
+      }
+    }
+    return result('ok');
+  }
   const { state, path } = queue[found.state];
   let reason: string;
   if (found.obligation >= A) {

@@ -46,6 +46,8 @@ export interface Counterexample {
   readonly property: string;
   readonly reason: string;
   readonly steps: readonly CexStep[];
+  /** A lasso (a liveness violation): steps[cycleAt..] is the cycle back to the state after steps[0..cycleAt). */
+  readonly cycleAt?: number;
 }
 
 export function toCounterexample(r: {
@@ -57,6 +59,7 @@ export function toCounterexample(r: {
   property: string;
   reason: string;
   trace: readonly TraceRow[];
+  cycleAt?: number;
 }): Counterexample {
   return {
     format: CEX_FORMAT,
@@ -69,6 +72,7 @@ export function toCounterexample(r: {
     property: r.property,
     reason: r.reason,
     steps: r.trace.map((t) => ({ actor: t.actor, procedure: t.procedure, label: t.label, choice: t.choice })),
+    ...(r.cycleAt !== undefined ? { cycleAt: r.cycleAt } : {}),
   };
 }
 
@@ -169,6 +173,7 @@ export function loadCounterexample(file: string): Counterexample {
     if (typeof st.label !== 'string' || st.label === '') bad(`steps[${i}].label`, 'expected a step label');
     if (!Number.isInteger(st.choice) || (st.choice as number) < 0) bad(`steps[${i}].choice`, 'expected a non-negative integer');
   });
+  if (o.cycleAt !== undefined && !(Number.isInteger(o.cycleAt) && (o.cycleAt as number) >= 0 && (o.cycleAt as number) < (o.steps as unknown[]).length)) bad('cycleAt', `expected the index of a step (0..${(o.steps as unknown[]).length - 1}) where the cycle starts`);
   return data as Counterexample;
 }
 

@@ -22,6 +22,8 @@ export interface HtmlInput {
   readonly rows: readonly TraceRow[];
   readonly program: Program;
   readonly raw: readonly RawStep[];
+  /** A lasso (a liveness violation): the steps from this index are the cycle, which repeats forever. */
+  readonly cycleAt?: number;
 }
 
 /** Width of a lane, in CSS pixels. */
@@ -40,9 +42,10 @@ export function renderHtml(t: HtmlInput): string {
   t.rows.forEach((r, i) => {
     const step = t.program.steps.find((s) => s.proc === r.procedure && s.label === r.label);
     const shown = shownChanges(r.changes, t.property);
-    cells.push(`<div class="num" style="grid-row: ${i + 2}">${i + 1}</div>`);
+    const inCycle = t.cycleAt !== undefined && i >= t.cycleAt;
+    cells.push(`<div class="num${inCycle ? ' cycle' : ''}" style="grid-row: ${i + 2}"${inCycle ? ` title="the cycle: steps ${t.cycleAt! + 1}-${t.rows.length} repeat forever"` : ''}>${inCycle ? '↻' : ''}${i + 1}</div>`);
     cells.push(
-      `<div class="step${step?.fence ? ' fence' : ''}${r.matters === false ? ' idle' : ''}" id="s${i}" data-i="${i}" style="grid-column: ${laneOf(r.actor) + 2}; grid-row: ${i + 2}">` +
+      `<div class="step${step?.fence ? ' fence' : ''}${inCycle ? ' cycle' : ''}${r.matters === false ? ' idle' : ''}" id="s${i}" data-i="${i}" style="grid-column: ${laneOf(r.actor) + 2}; grid-row: ${i + 2}">` +
         `<div class="label">${esc(`${r.procedure}:${r.label}`)}${r.choiceText ? ` (${esc(r.choiceText)})` : ''}${step?.fence ? ' <span class="fencemark" title="full fence">⟂</span>' : ''}</div>` +
         `<div class="code">${esc(r.text)}</div>` +
         (shown.length ? `<ul class="changes">${shown.map((c) => `<li${c.store ? ` class="${c.store}"` : ''}>${esc(changeLine(c))}</li>`).join('')}</ul>` : '') +
@@ -68,6 +71,7 @@ export function renderHtml(t: HtmlInput): string {
   cells.push(
     `<div class="violation" style="grid-column: 2 / ${lanes.length + 2}; grid-row: ${t.rows.length + 2}">` +
       `<div class="what">violated: ${esc(t.property)}</div>` +
+      (t.cycleAt !== undefined ? `<div class="lasso">a lasso: steps 1-${t.cycleAt} lead to the cycle, steps ${t.cycleAt + 1}-${t.rows.length} (marked ↻) return to ${t.cycleAt === 0 ? 'the initial state' : `the state after step ${t.cycleAt}`} and repeat forever</div>` : '') +
       `<div class="why">because: ${esc(t.reason)}</div></div>`,
   );
 
@@ -78,6 +82,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 16px; color: #202124; }
 h1 { font-size: 18px; margin: 0 0 4px; } p.sub { margin: 0 0 12px; color: #5f6368; }
 .wrap { display: flex; gap: 16px; align-items: flex-start; }
 .trace { position: relative; display: grid; grid-template-columns: 36px repeat(${lanes.length}, ${LANE}px); column-gap: 8px; row-gap: 8px; flex: none; padding-bottom: 8px; }
+.step.cycle { border-left: 4px solid #b06000; } .num.cycle { color: #b06000; font-weight: bold; } .lasso { color: #b06000; }
 .lane { background: #eef3fb; border: 1px solid #c6d4ea; border-radius: 6px; margin-bottom: -8px; }
 .lanehead { text-align: center; font-weight: bold; font-size: 14px; color: #1a3d7c; padding: 8px 0 2px; position: relative; }
 .num { grid-column: 1; text-align: right; color: #5f6368; font: 12px ui-monospace, monospace; padding-top: 8px; }

@@ -10,6 +10,8 @@ export interface RenderInput {
   readonly statement: string;
   readonly reason: string;
   readonly actors: readonly string[];
+  /** A lasso (a liveness violation): the rows from this index are the cycle, which repeats forever. */
+  readonly cycleAt?: number;
 }
 
 /** Columns are as wide as their widest step name (plus a gap), at least this wide. */
@@ -27,20 +29,28 @@ export function renderText(t: RenderInput): string {
   const lines: string[] = [];
   lines.push(['  #  ', ...cols.map((c, j) => c.padEnd(widths[j])), 'kernel'].join(''));
   lines.push(['  ---', ...widths.map((w) => '-'.repeat(w)), '-'.repeat(TEXT)].join(''));
+  const cycle = t.cycleAt !== undefined && t.cycleAt < t.rows.length ? t.cycleAt : -1;
   t.rows.forEach((r, i) => {
+    if (i === cycle) lines.push(`  ↻  the cycle: steps ${i + 1}-${t.rows.length} repeat forever, from ${cycleStart(i)}`);
     const col = colOf(r);
     const cells = cols.map((_, j) => (j === col ? cellOf(r) : '|').padEnd(widths[j]));
-    const mark = r.matters === true ? '*' : ' ';
+    const mark = r.matters === true ? '*' : cycle >= 0 && i >= cycle ? '↻' : ' ';
     const text = wrap(r.text, TEXT);
     lines.push(`${`${mark}${i + 1}`.padStart(3)}  ${cells.join('')}${text[0] ?? ''}`.trimEnd());
     for (const more of text.slice(1)) lines.push(`${' '.repeat(textAt)}${more}`);
     const indent = ' '.repeat(starts[col] + 2);
     for (const c of shownChanges(r.changes, t.property)) lines.push(`${indent}${changeLine(c)}`);
   });
+  if (cycle >= 0) lines.push(`  ↻  back to ${cycleStart(cycle)}`);
   lines.push('');
   lines.push(`violated: ${t.property}${t.statement ? ` — ${t.statement}` : ''}`);
   lines.push(`because:  ${t.reason}`);
   return lines.join('\n');
+}
+
+/** The state a cycle starting at row `i` starts in. */
+function cycleStart(i: number): string {
+  return i === 0 ? 'the initial state' : `the state after step ${i}`;
 }
 
 /** Words of `s` in lines of at most `n` characters (a longer word gets a line of its own). */

@@ -8,12 +8,14 @@ import type { Program } from '../lang/compile.ts';
 import { asModelError, closeMatches } from '../lang/errors.ts';
 import { Machine } from '../engine/machine.ts';
 import type { RawStep } from '../engine/via.ts';
+import { verifyLasso } from '../engine/liveness.ts';
+import { stuckFrom } from '../engine/stuck.ts';
 import type { CexStep } from './cexfile.ts';
 import { actorOf, displayPath, parseActor } from '../lang/names.ts';
 
 export type ReplayOutcome =
   | { readonly status: 'violates'; readonly property: string; readonly reason: string; readonly at: number; readonly raw: readonly RawStep[]; readonly skipped: number }
-  | { readonly status: 'no-violation'; readonly steps: number; readonly skipped: number }
+  | { readonly status: 'no-violation'; readonly steps: number; readonly skipped: number; readonly why?: string }
   | { readonly status: 'not-applicable'; readonly at: number; readonly why: string; readonly state: readonly string[] }
   | { readonly status: 'malformed'; readonly at: number; readonly why: string };
 
@@ -27,6 +29,12 @@ export interface ReplayOptions {
    * names), a missing step is only not applicable.
    */
   readonly origins?: () => readonly Program[];
+  /**
+   * The stored violation is not a safety one: `stuck` (the trace's end must have a stuck actor: the
+   * states reachable from it are explored) or a liveness property with the lasso's `cycleAt` (the
+   * cycle must return to its first state, keep the property's wait open and be weakly fair).
+   */
+  readonly progress?: { readonly property: string; readonly cycleAt?: number };
 }
 
 /**
@@ -65,6 +73,21 @@ export function replay(prog: Program, steps: readonly CexStep[], opts: ReplayOpt
       if (m.violation) return { status: 'violates', property: props[m.violation.prop].name, reason: m.violation.reason, at: i, raw, skipped };
       const v = m.checkInvariants();
       if (v) return { status: 'violates', property: props[v.prop].name, reason: v.reason, at: i, raw, skipped };
+    }
+    const p = opts.progress;
+    if (p !== undefined && skipped === 0) {
+      const last = steps.length - 1;
+      if (p.property === 'stuck') {
+        const why = stuckFrom(prog, m.cur);
+        if (why !== null) return { status: 'violates', property: 'stuck', reason: why, at: last, raw, skipped };
+        return { status: 'no-violation', steps: steps.length, skipped, why: 'every actor busy at the end of the trace can still get back to rest' };
+      }
+      const idx = props.findIndex((x) => x.name === p.property);
+      if (idx >= 0 && props[idx].kind === 'liveness' && p.cycleAt !== undefined) {
+        const why = verifyLasso(prog, raw, p.cycleAt, idx);
+        if (why === null) return { status: 'violates', property: p.property, reason: `the cycle of steps ${p.cycleAt + 1}-${steps.length} returns to the state it starts in, keeps ${p.property}'s wait open and is weakly fair`, at: last, raw, skipped };
+        return { status: 'no-violation', steps: steps.length, skipped, why };
+      }
     }
   } catch (e) {
     const me = asModelError(e);

@@ -17,7 +17,6 @@ import { cexPath, saveCounterexample, toCounterexample, writeJson } from '../../
 import { toItf } from '../../trace/itf.ts';
 import { verifyFootprints } from '../../engine/verify.ts';
 import type { VariantDef } from '../../lang/variant.ts';
-import { UsageError } from '../../lang/errors.ts';
 import { saveJson, saveText, trySave } from '../save.ts';
 
 export interface CheckArgs {
@@ -120,9 +119,7 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
 
 /** Stores the counterexample (and its ITF export with --format itf); returns what was written. */
 function save(a: CheckArgs, r: CheckResult, variant: VariantDef | null, set: Readonly<Record<string, string>>): string {
-  // A stored trace is replayed against the safety properties; a stuck actor is a property of the
-  // states reachable from the trace's end, which replay does not explore.
-  if (r.property === 'stuck') throw new UsageError('a stuck-actor violation is not stored: replay and regress check the safety properties of a trace, not what is reachable from its end');
+  // A stuck trace is replayed by exploring what is reachable from its end; a lasso by re-checking its cycle.
   const cex = toCounterexample({
     model: r.model,
     variant: variantRef(a.variant, variant, Object.fromEntries(Object.keys(set).map((k) => [k, r.flags[k]]))),
@@ -132,6 +129,7 @@ function save(a: CheckArgs, r: CheckResult, variant: VariantDef | null, set: Rea
     property: r.property!,
     reason: r.reason!,
     trace: r.trace!,
+    cycleAt: r.cycleAt,
   });
   const path = cexPath(process.cwd(), cex);
   let saved = relative(process.cwd(), saveCounterexample(path, cex, Boolean(a.force)));
@@ -165,6 +163,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     ...(r.simulation ? { simulation: r.simulation } : {}),
     ...(r.shrunk ? { shrunk: r.shrunk } : {}),
     ...(r.trace ? { trace: r.trace } : {}),
+    ...(r.cycleAt !== undefined ? { cycleAt: r.cycleAt } : {}),
   };
 }
 
@@ -192,9 +191,11 @@ function renderResult(r: CheckResult): string {
   if (r.verdict === 'ok') lines.push(`ok: no violation of ${r.properties.join(', ') || '(no properties)'}${r.properties.length ? '' : ''}; complete search: ${stats}`);
   else if (r.verdict === 'incomplete') lines.push(`incomplete: stopped at ${r.limit}; no violation in what was covered: ${stats}`);
   else {
-    lines.push(r.verdict === 'violation' ? `violation of ${r.property} after ${r.trace?.length ?? 0} steps (${stats}):` : `model error after ${r.trace?.length ?? 0} steps:`);
+    const n = r.trace?.length ?? 0;
+    const lasso = r.cycleAt !== undefined ? `: a lasso of ${r.cycleAt} steps and a cycle of ${n - r.cycleAt} steps (${stats}):` : null;
+    lines.push(r.verdict === 'violation' ? `violation of ${r.property}${lasso ?? ` after ${n} steps (${stats}):`}` : `model error after ${n} steps:`);
     lines.push('');
-    lines.push(renderText({ rows: r.trace ?? [], property: r.property ?? '', statement: r.statement ?? '', reason: r.reason ?? '', actors: r.actors }));
+    lines.push(renderText({ rows: r.trace ?? [], property: r.property ?? '', statement: r.statement ?? '', reason: r.reason ?? '', actors: r.actors, cycleAt: r.cycleAt }));
   }
   return lines.join('\n');
 }

@@ -51,7 +51,8 @@ export async function replayFile(c: Counterexample, traceFile: string, o: Replay
   // a shipped one or the program itself. A variant file it names and nobody gave cannot be asked.
   const ownKnown = own || c.variant.file === null;
   const origins = ownKnown ? () => originPrograms(sm, c, own ? prog : null) : undefined;
-  return { prog, outcome: replay(prog, c.steps, { skipMissing: o.skipMissing, origins }), variant: variant?.name ?? 'mainline' };
+  const progress = c.property === 'stuck' || c.cycleAt !== undefined ? { property: c.property, cycleAt: c.cycleAt } : undefined;
+  return { prog, outcome: replay(prog, c.steps, { skipMissing: o.skipMissing, origins, progress }), variant: variant?.name ?? 'mainline' };
 }
 
 /** Mainline with the trace's flags, and its shipped variant: the programs its steps came from. */
@@ -93,17 +94,17 @@ export function malformedTrace(file: string, c: Counterexample, o: { at: number;
 
 function describe(c: Counterexample, variant: string, o: Exclude<ReplayOutcome, { status: 'malformed' }>, prog: ReturnType<typeof compile>): string {
   const head = `${c.model} --variant ${variant}: replaying ${c.steps.length} steps (stored violation: ${c.property})`;
-  if (o.status === 'no-violation') return `${head}\nno longer reproduces: all ${o.steps} steps apply and no property is violated`;
+  if (o.status === 'no-violation') return `${head}\nno longer reproduces: all ${o.steps} steps apply and no property is violated${o.why ? ` (${o.why})` : ''}`;
   if (o.status === 'not-applicable') {
     const s = c.steps[o.at];
     return [head, `not applicable at step ${o.at + 1} (${s.actor} ${s.procedure}:${s.label}): ${o.why}`, 'state there:', ...o.state.map((x) => `  ${x}`)].join('\n');
   }
   const actors = actorNames(prog);
-  const prop = prog.instance.properties.find((p) => p.name === o.property)!;
+  const prop = prog.instance.properties.find((p) => p.name === o.property);
   return [
     head,
     `${o.property === c.property ? 'still violates' : 'violates another property:'} ${o.property} after step ${o.at + 1}`,
     '',
-    renderText({ rows: buildTrace(prog, o.raw), property: o.property, statement: prop.statement, reason: o.reason, actors }),
+    renderText({ rows: buildTrace(prog, o.raw), property: o.property, statement: prop?.statement ?? '', reason: o.reason, actors, cycleAt: o.property === c.property ? c.cycleAt : undefined }),
   ].join('\n');
 }

@@ -23,14 +23,14 @@ export async function runShow(a: ShowArgs, io: Io): Promise<number> {
   if (outcome.status === 'malformed') throw malformedTrace(a.file, c, outcome);
   if (outcome.status !== 'violates') throw new UsageError(`${a.file}: the trace does not violate ${c.property} on its own variant (${outcome.status === 'not-applicable' ? outcome.why : 'no violation'})`);
   const rows = buildTrace(prog, outcome.raw);
-  const prop = prog.instance.properties.find((p) => p.name === outcome.property)!;
+  const prop = prog.instance.properties.find((p) => p.name === outcome.property); // none for `stuck`
   const actors = actorNames(prog);
   if (!a.html) {
-    io.out(renderText({ rows, property: prop.name, statement: prop.statement, reason: outcome.reason, actors }));
+    io.out(renderText({ rows, property: outcome.property, statement: prop?.statement ?? '', reason: outcome.reason, actors, cycleAt: c.cycleAt }));
     return 0;
   }
   const params = Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  writeOutput(a.html, renderHtml({ title: `${c.model} --variant ${variant}`, subtitle: `${params}, memory ${c.memory}, ${rows.length} steps`, property: prop.name, statement: prop.statement, reason: outcome.reason, actors, rows, program: prog, raw: outcome.raw }), { force: Boolean(a.force), mkdir: false });
+  writeOutput(a.html, renderHtml({ title: `${c.model} --variant ${variant}`, subtitle: `${params}, memory ${c.memory}, ${rows.length} steps`, property: outcome.property, statement: prop?.statement ?? '', reason: outcome.reason, actors, rows, program: prog, raw: outcome.raw, cycleAt: c.cycleAt }), { force: Boolean(a.force), mkdir: false });
   io.out(`wrote ${a.html}`);
   return 0;
 }
