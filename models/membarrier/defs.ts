@@ -77,6 +77,9 @@ export function registerBits(cmd: number): { set: number; ready: number } {
 export const readyBitOf = (cmd: number): number =>
   cmd === C.PRIVATE_EXPEDITED_SYNC_CORE ? PRIVATE_EXPEDITED_SYNC_CORE_READY : isRseq(cmd) ? PRIVATE_EXPEDITED_RSEQ_READY : PRIVATE_EXPEDITED_READY;
 
+/** Phases for the steps a variant adds to the syscall bodies (labels the mainline call does not have), in the order they are met. */
+export const ADDED_PHASES = ['added1', 'added2', 'added3', 'added4', 'added5', 'added6', 'added7', 'added8'] as const;
+
 /**
  * The CALLER's program counter inside sys_membarrier (the label of its next step; none: not in the
  * call). The call is the task's, so it moves with the task when the task migrates.
@@ -88,6 +91,7 @@ export const CallPhase = enumOf([
   'GL1', 'GL2',
   'RG1', 'RG2', 'RG3', 'RG5', 'RG6a', 'RG6b', 'RG7', 'RG7l', 'RG7w', 'RG8',
   'SYSX',
+  ...ADDED_PHASES,
 ]);
 
 /** State of the rseq critical section of the user thread current on a CPU (rseq(2), kernel/rseq.c). */

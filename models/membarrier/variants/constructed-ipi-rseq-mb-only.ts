@@ -21,7 +21,7 @@ export default defineVariant({
       do: (s, c, x) => {
         const kind = s.cpu[c].ipi;
         if (kind === K.ipi_rseq) mb(x, c);
-        else runCsd(s, c, x, kind, traitsOf(s));
+        else runCsd(s, c, x, kind, traitsOf(x));
         s.cpu[c].ipi = K.none;
       },
     })),

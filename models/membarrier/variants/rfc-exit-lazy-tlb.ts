@@ -27,7 +27,7 @@ import { readState } from '../mm.ts';
 
 /** x86 exit_lazy_tlb(mm, tsk) on CPU c, where tsk is the CPU's current task. */
 function exitLazyTlb(s: any, c: number, x: StepCtx, mm: number): void {
-  const A = traitsOf(s);
+  const A = traitsOf(x);
   if (!A.x86Lazy) return; // asm-generic: no-op
   if (mmOf(s, s.cpu[c].curr) !== mm) return; // switching mm is serializing with write_cr3
   if (!(readState(s, x, mm) & PRIVATE_EXPEDITED_SYNC_CORE)) return;
