@@ -34,8 +34,9 @@ export { mmgrab, mmdrop, mmput, readState } from './mm.ts';
 // The IPI side: the function a csd runs on a CPU (ipi_mb, ipi_sync_core, ipi_sync_rq_state, ipi_rseq).
 export { runCsd } from './ipi.ts';
 
-// The syscall side: smp_call_function_many's queueing, csd_lock_wait, barrier (c).
-export { queueCsd, allDone, barrierC } from './syscall.ts';
+// The syscall side: smp_call_function_many's queueing, csd_lock_wait, barrier (c), the remote CPUs,
+// and the rq->curr loops' `continue` (their steps declare the labels it may go to: jumps).
+export { queueCsd, allDone, barrierC, others, advanceGlobal, advancePrivate } from './syscall.ts';
 
 // The scheduler side and the mm transitions.
 export { resumeCurrent, switchTask } from './sched.ts';
