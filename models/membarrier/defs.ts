@@ -9,9 +9,11 @@ import type { ArchTraits } from './arch.ts';
 // thread of the caller's mm, blocked in a syscall or preempted" (a pool: a switch SIBLING → SIBLING is
 // a switch to a different thread of the same mm). CALLER is the thread that issues membarrier on CPU0.
 // KTHREAD is a vhost/io_uring-style kernel thread (kthread_use_mm), OTHER the single thread of another
-// process (it may exit or exec), IDLE the idle task (a kernel thread without mm).
-export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE']);
-export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE } = Task.ids;
+// process (it may exit or exec), IDLE the idle task (a kernel thread without mm). EXITING is a thread
+// of M that has gone through exit_mm (tsk->mm = NULL, active_mm still M) and is on its way to
+// do_task_dead (param siblingExits): no runqueue holds it, it is only ever current where it exited.
+export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE', 'EXITING']);
+export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE, EXITING } = Task.ids;
 export const TASKS = Task.names.length;
 /** NULL in a task reference (the extra value after the tasks). */
 export const NO_TASK = TASKS;
@@ -109,6 +111,7 @@ export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state
 /** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD and OTHER. */
 export function runnable(c: number, t: number): boolean {
   if (t === SIBLING) return true;
+  if (t === EXITING) return false; // dead once switched out
   if (t === CALLER) return false; // the caller, once switched out, has finished its program
   if (c === 0) return false;
   if (t === IDLE) return true;

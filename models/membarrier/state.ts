@@ -52,6 +52,7 @@ export function declareState(p: Params) {
     kthreadMm: plain(ref('mm', MMS, { extra: ['NULL'] })), // KTHREAD's tsk->mm (kthread_use_mm)
     otherMm: plain(ref('mm', MMS, { extra: ['NULL'] })), // OTHER's tsk->mm (NULL after exit_mm)
     otherDead: bool(),
+    siblingExited: bool(), // a thread of M went through exit_mm (param siblingExits: one exit per run)
     codeReady: plain(bool()), // user memory: the JIT's "new code is ready" flag
     caller: {
       modified: bool(), // W1 done: the JIT wrote new code

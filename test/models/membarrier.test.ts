@@ -288,3 +288,28 @@ describe('steps see the run\'s flags and params (x.flags, x.params)', () => {
     expect([...seen]).toEqual(['riscv 2']);
   });
 });
+
+describe('a thread of the targeted mm exits (siblingExits: exit_mm → membarrier_update_current_mm(NULL))', () => {
+  const scope = { siblingExits: 1, otherExits: 0, kthread: 0 };
+  it('mainline: the exit zeroes rq->membarrier_state and the same-mm switch to the next thread keeps it 0 (MBP-1, the finding by the exit path)', () => {
+    const r = run({ params: scope });
+    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'MBP-1', 32]);
+    expectInOrder(r, ['cpu1 do_exit_sibling:XM1', 'cpu1 do_exit_sibling:XM3', 'cpu1 do_exit_sibling:XTD', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 __schedule:SCH6u']);
+  });
+
+  it('with membarrier_switch_mm comparing states: ok on x86 and arm64 (pinned)', () => {
+    const x86 = run({ flags: fixed, params: scope });
+    expect([x86.verdict, x86.states]).toEqual(['ok', 145869]);
+    const arm = run({ flags: { ...fixed, arch: 'arm64' }, params: scope });
+    expect([arm.verdict, arm.states]).toEqual(['ok', 155831]);
+  });
+
+  it('exit_mm without its smp_mb__after_spinlock(): on arm64 the rq->curr loop skips the exiting thread whose access is not ordered (MBP-2); on x86 the LOCKed mmgrab_lazy_tlb orders it', () => {
+    const noMb = defineVariant({ model: 'membarrier', name: 'exit-mm-no-mb', description: 'patch: exit_mm without smp_mb__after_spinlock()', flags: fixed, params: scope, edits: [patch('do_exit_sibling:XM2', { do: undefined })] });
+    const arm = run({ variant: noMb, flags: { arch: 'arm64' } });
+    expect([arm.verdict, arm.property, arm.trace!.length]).toEqual(['violation', 'MBP-2', 25]);
+    expectInOrder(arm, ['cpu0 membarrier_global_expedited:G2', 'cpu1 user:U1', 'cpu1 do_exit_sibling:XM3', 'cpu0 membarrier_global_expedited:G4a', 'cpu0 membarrier_global_expedited:G7']);
+    const x86 = run({ variant: noMb });
+    expect([x86.verdict, x86.states]).toEqual(['ok', 145869]); // as without the patch
+  });
+});
