@@ -1,7 +1,8 @@
 // membarrier(cpus): the membarrier system call (kernel/sched/membarrier.c) with the scheduler hooks it
 // relies on (kernel/sched/core.c), kthread_use_mm / kthread_unuse_mm, exit_mm and exec_mmap, for a
 // single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
-// same mm, a kernel thread that adopts the mm, and a thread of another process that may exit.
+// same mm, a kernel thread that adopts the mm, and a thread of another process that may exit (and,
+// with param siblingExits, a thread of the caller's mm that exits while the call may target it).
 // Reference: membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
 // lazy, is the TLB fresh (a nondeterministic choice)" (lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
