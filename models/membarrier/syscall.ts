@@ -28,9 +28,10 @@ const PH = CallPhase.ids;
  */
 class Phases {
   private readonly added = new Map<string, number>();
+  /** The body each mainline label belongs to: the same label elsewhere (a copy, a move) is an added step. */
+  readonly home = new Map<string, string>();
   of(proc: string, label: string): number {
-    const ph = PH[label as keyof typeof PH];
-    if (ph !== undefined && !(ADDED_PHASES as readonly string[]).includes(label)) return ph;
+    if (this.home.get(label) === proc) return PH[label as keyof typeof PH];
     const key = `${proc}:${label}`;
     let a = this.added.get(key);
     if (a === undefined) {
@@ -49,6 +50,7 @@ class Phases {
  * step and at x.ret(), at SYSX (the return to sys_membarrier).
  */
 function callerRules(name: string, phases: Phases, steps: readonly StepDef[]): ProcedureDef {
+  for (const d of steps) phases.home.set(d.label, name);
   const lower = (edited: readonly StepDef[]): StepDef[] => {
     const at = edited.map((d) => phases.of(name, d.label));
     return edited.map((d, i) => {
