@@ -4,7 +4,7 @@
 import { int, setOf } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
 import { arrayOf, perCpu, perMm } from '../src/lang/schema.ts';
-import { Life, Shapes, Table } from '../models/x86-lazy-tlb/state.ts';
+import { Life, Table } from '../models/x86-lazy-tlb/state.ts';
 import { Assert } from '../models/x86-lazy-tlb/switch.ts';
 
 const X86 = ['x86-lazy-tlb', 'xen-pv'];
@@ -185,12 +185,12 @@ export default [
     models: X86,
     on: {
       MmDrop: (s, _g, x, c, m) => {
-        if (s.refcount && s.mm[m].count === 0) x.fail(`cpu${c} drops a reference of mm${m} whose mm_count is already 0`);
+        if (x.flags.lazyRefs === 'refcount' && s.mm[m].count === 0) x.fail(`cpu${c} drops a reference of mm${m} whose mm_count is already 0`);
       },
     },
-    reads: ['refcount', 'mm.life', 'mm.users', 'mm.count', 'mm.notrack', 'cpu.online', 'cpu.currKthread', 'cpu.currMm', 'cpu.activeMm', 'cpu.prevMm', 'cpu.csDrop', 'cpu.mdMm', 'cpu.kuMm', 'cpu.kuOld', 'cpu.exOld', 'cpu.exHolds', 'cpu.putMm'],
-    check: (s, _g, p) => {
-      if (!s.refcount) return null;
+    reads: ['mm.life', 'mm.users', 'mm.count', 'mm.notrack', 'cpu.online', 'cpu.currKthread', 'cpu.currMm', 'cpu.activeMm', 'cpu.prevMm', 'cpu.csDrop', 'cpu.mdMm', 'cpu.kuMm', 'cpu.kuOld', 'cpu.exOld', 'cpu.exHolds', 'cpu.putMm'],
+    check: (s, _g, p, f) => {
+      if (f.lazyRefs !== 'refcount') return null;
       for (let m = 0; m < p.mms; m++) {
         if (s.mm[m].life !== Life.ids.live) continue;
         const h = holders(s, m, p.cpus);
@@ -240,21 +240,21 @@ export default [
       },
     },
     // cpu.xenCr3: Linux's view of CR3 in the Xen form of P7a (xen-pv only)
-    reads: ['shape', 'cpu.online', '$sb.n', 'cpu.irqsOn', 'cpu.loadedMm', 'cpu.loadedAsid', 'cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.xenCr3', 'cpu.isLazy', 'mm.cpumask', 'mm.notrack'],
-    check: (s, _g, p) => {
+    reads: ['cpu.online', '$sb.n', 'cpu.irqsOn', 'cpu.loadedMm', 'cpu.loadedAsid', 'cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.xenCr3', 'cpu.isLazy', 'mm.cpumask', 'mm.notrack'],
+    check: (s, _g, p, f) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
         if (!me.online || !sbEmpty(s, c)) continue;
         const cr3 = me.xenCr3 ?? me.cr3Mm;
         // shape A's leave_mm (v2.6.24-v4.12) loads swapper_pg_dir and keeps cpu_tlbstate.active_mm
         // (loaded_mm here) and TLBSTATE_LAZY: a lazy CPU's CR3 may be init_mm's then
-        const leftLazily = s.shape === Shapes.ids.A && me.isLazy && cr3 === p.mms;
+        const leftLazily = f.lazyDesign === 'A' && me.isLazy && cr3 === p.mms;
         if (me.irqsOn && !leftLazily && (cr3 !== me.loadedMm || (me.xenCr3 === undefined && me.cr3Asid !== me.loadedAsid))) {
           return `P7a: cpu${c} has IRQs on with loaded_mm ${mmName(s, me.loadedMm)} but CR3 ${mmName(s, cr3)}`;
         }
         if (me.isLazy && me.loadedMm >= p.mms) return `P7b: cpu${c} is lazy on ${mmName(s, me.loadedMm)}`;
         // notrack (temporary) mms are exempt: unuse_temporary_mm clears the bit before its switch back
-        if ((s.shape === Shapes.ids.mainline || s.shape === Shapes.ids.E) && me.cr3Mm < p.mms && !s.mm[me.cr3Mm].notrack && !(s.mm[me.cr3Mm].cpumask & (1 << c))) {
+        if ((f.lazyDesign === 'mainline' || f.lazyDesign === 'E') && me.cr3Mm < p.mms && !s.mm[me.cr3Mm].notrack && !(s.mm[me.cr3Mm].cpumask & (1 << c))) {
           return `P7c: cpu${c} has CR3 on mm${me.cr3Mm} but is not in its mm_cpumask`;
         }
       }

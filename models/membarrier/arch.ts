@@ -54,9 +54,9 @@ export function archTraits(arch: string): ArchTraits {
   throw new Error(`unknown arch ${arch}`);
 }
 
-const TRAITS = ARCHS.map(archTraits);
+const TRAITS = new Map<string, ArchTraits>(ARCHS.map((a) => [a, archTraits(a)]));
 
-/** The traits of the run's arch, from the state's constant `arch` field (for variant steps, which see no flags). */
-export function traitsOf(s: { arch: number }): ArchTraits {
-  return TRAITS[s.arch];
+/** The traits of the run's arch, from the step context's flags (a variant step's way to them). */
+export function traitsOf(x: { readonly flags: { readonly [k: string]: any } }): ArchTraits {
+  return TRAITS.get(x.flags.arch as string) ?? archTraits(x.flags.arch as string);
 }

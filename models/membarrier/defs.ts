@@ -9,9 +9,11 @@ import type { ArchTraits } from './arch.ts';
 // thread of the caller's mm, blocked in a syscall or preempted" (a pool: a switch SIBLING → SIBLING is
 // a switch to a different thread of the same mm). CALLER is the thread that issues membarrier on CPU0.
 // KTHREAD is a vhost/io_uring-style kernel thread (kthread_use_mm), OTHER the single thread of another
-// process (it may exit or exec), IDLE the idle task (a kernel thread without mm).
-export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE']);
-export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE } = Task.ids;
+// process (it may exit or exec), IDLE the idle task (a kernel thread without mm). EXITING is a thread
+// of M that has gone through exit_mm (tsk->mm = NULL, active_mm still M) and is on its way to
+// do_task_dead (param siblingExits): no runqueue holds it, it is only ever current where it exited.
+export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE', 'EXITING']);
+export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE, EXITING } = Task.ids;
 export const TASKS = Task.names.length;
 /** NULL in a task reference (the extra value after the tasks). */
 export const NO_TASK = TASKS;
@@ -77,6 +79,9 @@ export function registerBits(cmd: number): { set: number; ready: number } {
 export const readyBitOf = (cmd: number): number =>
   cmd === C.PRIVATE_EXPEDITED_SYNC_CORE ? PRIVATE_EXPEDITED_SYNC_CORE_READY : isRseq(cmd) ? PRIVATE_EXPEDITED_RSEQ_READY : PRIVATE_EXPEDITED_READY;
 
+/** Phases for the steps a variant adds to the syscall bodies (labels the mainline call does not have), in the order they are met. */
+export const ADDED_PHASES = ['added1', 'added2', 'added3', 'added4', 'added5', 'added6', 'added7', 'added8'] as const;
+
 /**
  * The CALLER's program counter inside sys_membarrier (the label of its next step; none: not in the
  * call). The call is the task's, so it moves with the task when the task migrates.
@@ -88,6 +93,7 @@ export const CallPhase = enumOf([
   'GL1', 'GL2',
   'RG1', 'RG2', 'RG3', 'RG5', 'RG6a', 'RG6b', 'RG7', 'RG7l', 'RG7w', 'RG8',
   'SYSX',
+  ...ADDED_PHASES,
 ]);
 
 /** State of the rseq critical section of the user thread current on a CPU (rseq(2), kernel/rseq.c). */
@@ -105,6 +111,7 @@ export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state
 /** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD and OTHER. */
 export function runnable(c: number, t: number): boolean {
   if (t === SIBLING) return true;
+  if (t === EXITING) return false; // dead once switched out
   if (t === CALLER) return false; // the caller, once switched out, has finished its program
   if (c === 0) return false;
   if (t === IDLE) return true;

@@ -3,7 +3,7 @@
 // (kernel/exit.c) and exec_mmap (fs/exec.c) of the OTHER process.
 import { type Flags, type Params, type ProcedureDef, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { E, KTHREAD, M, mb, N, NO_MM, OTHER, voidAtomic } from './defs.ts';
+import { E, EXITING, KTHREAD, M, mb, N, NO_MM, OTHER, RseqCs, SIBLING, voidAtomic } from './defs.ts';
 import { mmdrop, mmgrab, mmput, readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 import { UNSET_KU } from './state.ts';
@@ -80,6 +80,42 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
           mmdrop(s, M);
           mb(x, c);
         },
+      }),
+    ], { entry: true }),
+
+    // A thread of M exits (param siblingExits) on a CPU other than CPU0 while the caller may target M:
+    // kernel/exit.c exit_mm(). After `current->mm = NULL` the task is still rq->curr, with no mm: the
+    // rq->curr loops skip it and membarrier_update_current_mm(NULL) zeroes rq->membarrier_state; the
+    // smp_mb__after_spinlock() before it orders its user accesses before the store. M keeps other
+    // users (the caller), so mmput is not the last one, and M's counts are not tracked (mm.ts).
+    seq('do_exit_sibling', 'cpu', [
+      step('XM1', 'exit(): exit_mm(): mmap_read_lock(mm); mmgrab_lazy_tlb(mm)', {
+        when: (s, c) => p.siblingExits === 1 && c !== 0 && s.cpu[c].inUser && !s.siblingExited && s.cpu[c].curr === SIBLING && s.cpu[c].rseqCs === RseqCs.ids.none,
+        do: (s, c, x) => {
+          s.cpu[c].inUser = false;
+          s.siblingExited = true;
+          voidAtomic(x, c, A); // mmgrab_lazy_tlb: atomic_inc
+        },
+      }),
+      step('XM2', 'task_lock(current); smp_mb__after_spinlock() — the barrier membarrier needs after the user accesses, before current->mm = NULL', {
+        do: (s, c, x) => mb(x, c),
+      }),
+      step('XM3', 'local_irq_disable(); current->mm = NULL; membarrier_update_current_mm(NULL); enter_lazy_tlb(mm, current); local_irq_enable()', {
+        do: (s, c, x) => {
+          const me = s.cpu[c];
+          me.curr = EXITING; // the same task, now without mm (rq->curr itself is not stored)
+          membarrierUpdateCurrentMm(s, c, x, NO_MM);
+          if (A.x86Lazy && me.loadedMm !== NO_MM) me.lazy = true;
+        },
+      }),
+      step('XM5', 'task_unlock; mmap_read_unlock; mmput(mm): not the last user', {
+        do: (s, c, x) => mb(x, c), // atomic_dec_and_test: value-returning, a full barrier
+      }),
+      step('XTD', 'do_task_dead(): __schedule(SM_NONE), never returns', {
+        do: (s, c, x) => x.call('__schedule'),
+      }),
+      step('XTD1', 'the task now current resumes', {
+        do: (s, c, x) => resumeCurrent(s, c, x),
       }),
     ], { entry: true }),
 

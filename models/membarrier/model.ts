@@ -1,7 +1,8 @@
 // membarrier(cpus): the membarrier system call (kernel/sched/membarrier.c) with the scheduler hooks it
 // relies on (kernel/sched/core.c), kthread_use_mm / kthread_unuse_mm, exit_mm and exec_mmap, for a
 // single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
-// same mm, a kernel thread that adopts the mm, and a thread of another process that may exit.
+// same mm, a kernel thread that adopts the mm, and a thread of another process that may exit (and,
+// with param siblingExits, a thread of the caller's mm that exits while the call may target it).
 // Reference: membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
 // lazy, is the TLB fresh (a nondeterministic choice)" (lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
@@ -27,6 +28,7 @@ export default defineModel({
     kthread: { default: 1, min: 0, max: 1, doc: 'CPU1 runs a kernel thread that may kthread_use_mm the caller\'s mm' },
     kthreadSleeps: { default: 0, min: 0, max: 1, doc: 'the kthread may schedule() while inside kthread_use_mm (vhost-style worker)' },
     otherExits: { default: 1, min: 0, max: 1, doc: 'the other process\'s thread may exit (exit_mm, mmput, do_task_dead)' },
+    siblingExits: { default: 0, min: 0, max: 1, doc: 'a thread of the caller\'s mm (a targeted mm) may exit on a CPU other than CPU0: exit_mm with membarrier_update_current_mm(NULL), then do_task_dead' },
     exec: { default: 0, min: 0, max: 1, doc: 'the other process\'s thread may exec (exec_mmap into a new mm)' },
     nohzFull: { default: 0, min: 0, max: 1, doc: 'CPUs other than CPU0 are nohz_full (user mode is an RCU extended quiescent state)' },
     callerPreempt: { default: 0, min: 0, max: 2, doc: 'the caller is preempted inside membarrier() and may resume on another CPU: 1 at the preemption points outside rcu_read_lock() and preempt_disable(), 2 also inside the rq->curr loop (CONFIG_PREEMPT_RCU)' },

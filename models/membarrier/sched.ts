@@ -5,7 +5,7 @@
 import { type Flags, type ProcedureDef, type Params, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  C, CALLER, CallPhase, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, runnable, ser, SIBLING, TASKS, voidAtomic,
+  C, CALLER, CallPhase, EXITING, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, runnable, ser, SIBLING, TASKS, voidAtomic,
 } from './defs.ts';
 import { mmdrop, mmgrab, readState } from './mm.ts';
 
@@ -54,6 +54,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
     const t = s.cpu[c].curr;
     if (t === CALLER) return s.caller.calls === p.calls; // the caller's program is done
     if (t === KTHREAD) return s.kthreadMm === NO_MM || p.kthreadSleeps === 1;
+    if (t === EXITING) return false; // do_task_dead schedules it out (do_exit_sibling:XTD)
     // A thread inside an rseq critical section issues no system call (rseq(2): a syscall there is
     // undefined; CONFIG_DEBUG_RSEQ kills the thread).
     return s.cpu[c].rseqCs === RseqCs.ids.none;

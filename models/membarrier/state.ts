@@ -1,11 +1,8 @@
 // State of the membarrier model (membarrier.md 3.3) and its warm start.
-import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
+import { bool, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params, Flags } from '../../src/lang/model.ts';
 import { own, perCpu, perMm, plain, published } from '../../src/lang/schema.ts';
-import { ARCHS } from './arch.ts';
 import { ALL_REGISTERED, CALLER, CallPhase, Cmd, Ipi, M, MMS, N, NO_MM, NO_TASK, OTHER, RseqCs, SIBLING, STATE_BITS, TASKS } from './defs.ts';
-
-export const ArchField = enumOf([...ARCHS]);
 
 export function declareState(p: Params) {
   return {
@@ -55,6 +52,7 @@ export function declareState(p: Params) {
     kthreadMm: plain(ref('mm', MMS, { extra: ['NULL'] })), // KTHREAD's tsk->mm (kthread_use_mm)
     otherMm: plain(ref('mm', MMS, { extra: ['NULL'] })), // OTHER's tsk->mm (NULL after exit_mm)
     otherDead: bool(),
+    siblingExited: bool(), // a thread of M went through exit_mm (param siblingExits: one exit per run)
     codeReady: plain(bool()), // user memory: the JIT's "new code is ready" flag
     caller: {
       modified: bool(), // W1 done: the JIT wrote new code
@@ -73,15 +71,12 @@ export function declareState(p: Params) {
       ret: int(0, 2),
     },
     gp: setOf('cpu', p.cpus), // CPUs the grace period in flight still waits for
-    /** The arch flag, mirrored as a constant so that variant steps (which see only the state) can read it. */
-    arch: ArchField,
   };
 }
 
 export const UNSET_KU = MMS + 1; // the 'UNSET' extra value of cpu.kuOld
 
 export function initState(s: any, p: Params, f: Flags): void {
-  s.arch = ArchField.ids[f.arch as keyof typeof ArchField.ids];
   const mstate = p.registered ? ALL_REGISTERED : 0;
   s.mm[M].state = mstate;
   s.mm[M].users = 2; // the caller and its sibling threads; M outlives the run

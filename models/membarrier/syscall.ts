@@ -10,10 +10,10 @@
 // preempt_schedule in sched.ts) and resume on another CPU: migration. Without preemption the caller
 // stays on CPU0 and the phases map one-to-one onto the program counter of a sequential procedure.
 import { type Flags, type Params, type ProcedureDef, rules, step, type StepCtx, type StepDef } from '../../src/lang/model.ts';
-import { ModelError } from '../../src/lang/errors.ts';
+import { ModelError, UsageError } from '../../src/lang/errors.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  C, CALLER, CallPhase, Cmd, cpuIdOf, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
+  ADDED_PHASES, C, CALLER, CallPhase, Cmd, cpuIdOf, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
 } from './defs.ts';
 import { runCsd } from './ipi.ts';
 import { readState } from './mm.ts';
@@ -22,23 +22,53 @@ const K = Ipi.ids;
 const PH = CallPhase.ids;
 
 /**
- * The steps of one syscall body as rules of the CALLER's kernel stack: step L runs when call.phase is
- * L and the CPU has CALLER current; it continues at the next step of the list, at x.goto's label, or,
- * after the last step and at x.ret(), at SYSX (the return to sys_membarrier).
+ * The call's program counter for each step of the syscall bodies: the mainline labels have their
+ * CallPhase value; a step a variant adds takes the next of ADDED_PHASES. One table per instance (the
+ * bodies of one call share call.phase).
  */
-function callerRules(name: string, steps: readonly StepDef[]): ProcedureDef {
-  return rules(name, 'cpu', steps.map((d, i) => {
-    const me = PH[d.label as keyof typeof PH];
-    const next = i + 1 < steps.length ? PH[steps[i + 1].label as keyof typeof PH] : PH.SYSX;
-    return {
-      ...d,
-      when: (s: any, c: number, x: StepCtx) => s.call.phase === me && s.cpu[c].curr === CALLER && (d.when === undefined || d.when(s, c, x)),
-      do: (s: any, c: number, x: StepCtx) => {
-        s.call.phase = next;
-        d.do?.(s, c, phaseCtx(s, x));
-      },
-    };
-  }), { idleOnly: true, locked: `its steps are the phases of the caller task's call (call.phase), each wrapped to run on the CPU that has the caller current; change the call with the model's flags` });
+class Phases {
+  private readonly added = new Map<string, number>();
+  /** The body each mainline label belongs to: the same label elsewhere (a copy, a move) is an added step. */
+  readonly home = new Map<string, string>();
+  of(proc: string, label: string): number {
+    if (this.home.get(label) === proc) return PH[label as keyof typeof PH];
+    const key = `${proc}:${label}`;
+    let a = this.added.get(key);
+    if (a === undefined) {
+      if (this.added.size === ADDED_PHASES.length) throw new UsageError(`variant adds step ${key}: the membarrier call has room for ${ADDED_PHASES.length} added steps (call.phase ${ADDED_PHASES.join(', ')})`);
+      a = PH[ADDED_PHASES[this.added.size]];
+      this.added.set(key, a);
+    }
+    return a;
+  }
+}
+
+/**
+ * One syscall body as rules of the CALLER's kernel stack, lowered after a variant's edits
+ * (ProcedureDef.lower): step L runs when call.phase is L's phase and the CPU has CALLER current; it
+ * continues at the next step of the list, at x.goto's label (one of its `jumps`), or, after the last
+ * step and at x.ret(), at SYSX (the return to sys_membarrier).
+ */
+function callerRules(name: string, phases: Phases, steps: readonly StepDef[]): ProcedureDef {
+  for (const d of steps) phases.home.set(d.label, name);
+  const lower = (edited: readonly StepDef[]): StepDef[] => {
+    const at = edited.map((d) => phases.of(name, d.label));
+    return edited.map((d, i) => {
+      const me = at[i];
+      const next = i + 1 < edited.length ? at[i + 1] : PH.SYSX;
+      const jumps = new Map<string, number>((d.jumps ?? []).map((l) => [l, at[edited.findIndex((e) => e.label === l)]]));
+      const { jumps: _, ...rest } = d;
+      return {
+        ...rest,
+        when: (s: any, c: number, x: StepCtx) => s.call.phase === me && s.cpu[c].curr === CALLER && (d.when === undefined || d.when(s, c, x)),
+        do: (s: any, c: number, x: StepCtx) => {
+          s.call.phase = next;
+          if (d.do) d.do(s, c, phaseCtx(s, x, `${name}:${d.label}`, jumps));
+        },
+      };
+    });
+  };
+  return { name, actor: 'cpu', kind: 'rules', idleOnly: true, steps, lower };
 }
 
 /**
@@ -46,34 +76,39 @@ function callerRules(name: string, steps: readonly StepDef[]): ProcedureDef {
  * per step context (an explorer keeps its step context and state view for the whole search), so a
  * call step allocates nothing.
  */
-const phaseCtxs = new WeakMap<StepCtx, StepCtx>();
-function phaseCtx(s: any, x: StepCtx): StepCtx {
+class PhaseCtx implements StepCtx {
+  step = '';
+  jumps: ReadonlyMap<string, number> = new Map();
+  constructor(public s: any, private readonly x: StepCtx) {}
+  get actor(): number { return this.x.actor; }
+  get choice(): number { return this.x.choice; }
+  get flags(): Flags { return this.x.flags; }
+  get params(): Params { return this.x.params; }
+  goto(label: string): void {
+    const ph = this.jumps.get(label);
+    if (ph === undefined) throw new ModelError(`${this.step}: goto '${label}', a label the step does not declare in its jumps (${[...this.jumps.keys()].join(', ') || 'none'})`);
+    this.s.call.phase = ph;
+  }
+  ret(): void { this.s.call.phase = PH.SYSX; }
+  call(proc: string, returnTo?: string): void { this.x.call(proc, returnTo); }
+  emit(e: string, a?: number, b?: number, c?: number): void { this.x.emit(e, a, b, c); }
+  fence(): void { this.x.fence(); }
+}
+const phaseCtxs = new WeakMap<StepCtx, PhaseCtx>();
+function phaseCtx(s: any, x: StepCtx, step: string, jumps: ReadonlyMap<string, number>): StepCtx {
   let p = phaseCtxs.get(x);
   if (p === undefined) {
-    p = makePhaseCtx(s, x);
+    p = new PhaseCtx(s, x);
     phaseCtxs.set(x, p);
   }
+  p.s = s;
+  p.step = step;
+  p.jumps = jumps;
   return p;
 }
 
-function makePhaseCtx(s: any, x: StepCtx): StepCtx {
-  return {
-    get actor() { return x.actor; },
-    get choice() { return x.choice; },
-    goto: (label: string) => {
-      const ph = PH[label as keyof typeof PH];
-      if (ph === undefined) throw new ModelError(`membarrier call: goto unknown label '${label}'`);
-      s.call.phase = ph;
-    },
-    ret: () => { s.call.phase = PH.SYSX; },
-    call: (proc: string, returnTo?: string) => x.call(proc, returnTo),
-    emit: (e: string, a?: number, b?: number, c?: number) => x.emit(e, a, b, c),
-    fence: () => x.fence(),
-  };
-}
-
 /** Queues the csd on every CPU of `targets` (smp_call_function_many: llist_add, a LOCKed op, then the IPI). */
-function queueCsd(s: any, c: number, x: StepCtx, targets: number, kind: number, A: ArchTraits): void {
+export function queueCsd(s: any, c: number, x: StepCtx, targets: number, kind: number, A: ArchTraits): void {
   for (let d = 0; d < s.cpu.length; d++) {
     if (targets & (1 << d)) {
       s.cpu[d].ipi = kind;
@@ -84,13 +119,13 @@ function queueCsd(s: any, c: number, x: StepCtx, targets: number, kind: number, 
 }
 
 /** csd_lock_wait: every queued csd has run. */
-function allDone(s: any, targets: number): boolean {
+export function allDone(s: any, targets: number): boolean {
   for (let d = 0; d < s.cpu.length; d++) if (targets & (1 << d) && s.cpu[d].ipi !== K.none) return false;
   return true;
 }
 
 /** Barrier (c), the call's last full barrier after every IPI completed; the call's target mask is done. */
-function barrierC(s: any, c: number, x: StepCtx): void {
+export function barrierC(s: any, c: number, x: StepCtx): void {
   mb(x, c);
   x.emit('BarrierC', c);
   s.call.mask = 0;
@@ -99,8 +134,6 @@ function barrierC(s: any, c: number, x: StepCtx): void {
 export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
   const includeSelf = f.syncCoreIncludesSelf as boolean;
   const rqCopy = f.globalSource === 'rqCopy';
-  const others = (c: number) => ((1 << p.cpus) - 1) & ~(1 << c);
-  const nextOther = (from: number, c: number) => (from === c ? from + 1 : from);
   const isSyncCore = (s: any) => s.call.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE;
   // The csd function of the private command: ipi_sync_core for SYNC_CORE since MB-2's fix, ipi_rseq
   // for MEMBARRIER_FLAG_RSEQ.
@@ -108,6 +141,10 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
   // SYNC_CORE uses on_each_cpu_mask (runs on the calling CPU too) since MB-1's fix; with cpu_id >= 0
   // smp_call_function_single() "will call ipi_func() if cpu_id is the calling CPU".
   const runsOnSelf = (s: any) => (isSyncCore(s) && includeSelf) || cpuIdOf(s.call.cmd) >= 0;
+  const phases = new Phases();
+  // The loops' continue / leave jumps (advancePrivate, advanceGlobal).
+  const privateLoop = ['P5a', 'P6'];
+  const globalLoop = ['G4a', 'G4b', 'G5'];
 
   return [
     rules('sys_membarrier', 'cpu', [
@@ -140,7 +177,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       }),
     ], { idleOnly: true }),
 
-    callerRules('membarrier_private_expedited', [
+    callerRules('membarrier_private_expedited', phases, [
       step('P1', 'READY bit of mm->membarrier_state missing (PRIVATE_EXPEDITED, _SYNC_CORE or _RSEQ) → -EPERM; SYNC_CORE: prepare_sync_core_cmd(mm); P2: !SYNC_CORE && (mm_users == 1 || one CPU) → return 0', {
         do: (s, c, x) => {
           const ready = (readState(s, x, M) & readyBitOf(s.call.cmd)) !== 0;
@@ -163,6 +200,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('P5a', 'rcu_read_lock(); p = rcu_dereference(cpu_rq(cpu)->curr) [cpu_id >= 0: cpu = cpu_id, no loop; before e45cdc71d1fa: if (cpu == raw_smp_processor_id()) continue]', {
+        jumps: privateLoop,
         do: (s, c, x) => {
           const k = s.call;
           k.rcu = true;
@@ -173,6 +211,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('P5b', 'if (p && p->mm == mm) __cpumask_set_cpu(cpu, tmpmask) [cpu_id >= 0: if (!p || p->mm != mm) goto out]; rcu_read_unlock() after the loop', {
+        jumps: privateLoop,
         do: (s, c, x) => {
           const k = s.call;
           const pm = mmOf(s, k.p);
@@ -184,8 +223,9 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('P6', 'smp_call_function_many(tmpmask, ipi_func) [self skipped; RSEQ: "don\'t rseq_preempt() the caller"], SYNC_CORE: on_each_cpu_mask(tmpmask, ipi_sync_core), cpu_id >= 0: smp_call_function_single(cpu_id, ipi_rseq): queue the remote csds', {
+        jumps: ['P6w'],
         do: (s, c, x) => {
-          const remote = s.call.mask & others(c);
+          const remote = s.call.mask & others(x, c);
           queueCsd(s, c, x, remote, privateCsd(s), A);
           if (!(runsOnSelf(s) && s.call.mask & (1 << c))) x.goto('P6w');
         },
@@ -194,15 +234,16 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         do: (s, c, x) => runCsd(s, c, x, privateCsd(s), A),
       }),
       step('P6w', 'wait for every remote csd to complete; preempt_enable(); cpus_read_unlock()', {
-        when: (s, c) => allDone(s, s.call.mask & others(c)),
+        when: (s, c, x) => allDone(s, s.call.mask & others(x, c)),
       }),
       step('P8', 'smp_mb() — barrier (c)', {
         do: barrierC,
       }),
     ]),
 
-    callerRules('membarrier_global_expedited', [
+    callerRules('membarrier_global_expedited', phases, [
       step('G2', 'smp_mb() — barrier (a); then cpus_read_lock()', {
+        jumps: ['G4b'],
         do: (s, c, x) => {
           mb(x, c);
           let targets = 0;
@@ -213,12 +254,14 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('G4a', 'rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue; if (!(READ_ONCE(cpu_rq(cpu)->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED)) continue', {
+        jumps: globalLoop,
         do: (s, c, x) => {
           s.call.rcu = true;
           if (s.call.x === c || !(s.cpu[s.call.x].rqmb & GLOBAL_EXPEDITED)) advanceGlobal(s, c, x);
         },
       }),
       step('G4b', 'p = rcu_dereference(cpu_rq(cpu)->curr) [≤ v5.3: rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue first]', {
+        jumps: globalLoop,
         do: (s, c, x) => {
           s.call.rcu = true;
           if (!rqCopy && s.call.x === c) return advanceGlobal(s, c, x);
@@ -226,6 +269,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('G4c', 'v5.10+: if (!p->mm) continue; v5.4–v5.9: if (p->flags & PF_KTHREAD) continue; ≤ v5.3: mm = p->mm', {
+        jumps: [...globalLoop, 'G4m'],
         do: (s, c, x) => {
           const k = s.call;
           const pm = mmOf(s, k.p);
@@ -243,6 +287,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('G4m', '≤ v5.3: if (atomic_read(&p->mm->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED) __cpumask_set_cpu(cpu, tmpmask)', {
+        jumps: globalLoop,
         do: (s, c, x) => {
           const k = s.call;
           if (readState(s, x, k.mmp) & GLOBAL_EXPEDITED) {
@@ -254,18 +299,18 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       }),
       step('G5', 'preempt_disable(); smp_call_function_many(tmpmask, ipi_mb, NULL, 1) [the calling CPU is skipped]: queue the csds', {
         do: (s, c, x) => {
-          queueCsd(s, c, x, s.call.mask & others(c), K.ipi_mb, A);
+          queueCsd(s, c, x, s.call.mask & others(x, c), K.ipi_mb, A);
         },
       }),
       step('G5w', 'wait for every csd to complete; preempt_enable(); cpus_read_unlock()', {
-        when: (s, c) => allDone(s, s.call.mask & others(c)),
+        when: (s, c, x) => allDone(s, s.call.mask & others(x, c)),
       }),
       step('G7', 'smp_mb() — barrier (c)', {
         do: barrierC,
       }),
     ]),
 
-    callerRules('membarrier_global', [
+    callerRules('membarrier_global', phases, [
       step('GL1', 'tick_nohz_full_enabled() → -EINVAL; else synchronize_rcu() begins (the caller\'s full barrier)', {
         do: (s, c, x) => {
           if (p.nohzFull) {
@@ -274,7 +319,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           }
           mb(x, c);
           x.emit('BarrierA', c, (1 << MMS) - 1);
-          s.gp = others(c);
+          s.gp = others(x, c);
         },
       }),
       step('GL2', 'synchronize_rcu() returns: every CPU passed a quiescent state', {
@@ -286,7 +331,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       }),
     ]),
 
-    callerRules('membarrier_register', [
+    callerRules('membarrier_register', phases, [
       step('RG1', 'if ((atomic_read(&mm->membarrier_state) & ready_state) == ready_state) return 0', {
         do: (s, c, x) => {
           const { ready } = registerBits(s.call.cmd);
@@ -300,6 +345,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('RG3', 'sync_runqueues_membarrier_state: mm_users == 1 → this rq only; else synchronize_rcu() begins', {
+        jumps: ['RG8'],
         do: (s, c, x) => {
           const st = readState(s, x, M);
           if (rqCopy && (s.mm[M].users === 1 || p.cpus === 1)) {
@@ -308,10 +354,11 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
             return x.goto('RG8');
           }
           mb(x, c);
-          s.gp = others(c);
+          s.gp = others(x, c);
         },
       }),
       step('RG5', 'synchronize_rcu() returns', {
+        jumps: ['RG8'],
         when: (s) => s.gp === 0,
         do: (s, c, x) => {
           mb(x, c);
@@ -323,6 +370,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         do: (s) => { s.call.p = s.cpu[s.call.x].curr; },
       }),
       step('RG6b', 'if (p->mm == mm) __cpumask_set_cpu(cpu, tmpmask)', {
+        jumps: ['RG6a'],
         do: (s, c, x) => {
           const k = s.call;
           if (mmOf(s, k.p) === M) {
@@ -337,8 +385,9 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         },
       }),
       step('RG7', 'on_each_cpu_mask(tmpmask, ipi_sync_rq_state, mm, true): queue the remote csds', {
+        jumps: ['RG7w'],
         do: (s, c, x) => {
-          queueCsd(s, c, x, s.call.mask & others(c), K.ipi_sync_rq_state, A);
+          queueCsd(s, c, x, s.call.mask & others(x, c), K.ipi_sync_rq_state, A);
           if (!(s.call.mask & (1 << c))) x.goto('RG7w');
         },
       }),
@@ -346,7 +395,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         do: (s, c, x) => runCsd(s, c, x, K.ipi_sync_rq_state, A),
       }),
       step('RG7w', 'wait for every remote csd; unlock', {
-        when: (s, c) => allDone(s, s.call.mask & others(c)),
+        when: (s, c, x) => allDone(s, s.call.mask & others(x, c)),
         do: (s) => { s.call.mask = 0; },
       }),
       step('RG8', 'atomic_or(ready_state, &mm->membarrier_state)', {
@@ -357,35 +406,42 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       }),
     ]),
   ];
+}
 
-  /** for_each_online_cpu, skipping the caller's CPU: next CPU, or leave the loop (rcu_read_unlock) for G5. */
-  function advanceGlobal(s: any, c: number, x: StepCtx): void {
-    const k = s.call;
-    k.p = NO_TASK;
-    k.mmp = NO_MM;
-    const nx = nextOther(k.x + 1, c);
-    if (nx < p.cpus) {
-      k.x = nx;
-      x.goto(rqCopy ? 'G4a' : 'G4b');
-    } else {
-      k.x = 0;
-      k.rcu = false;
-      x.goto('G5');
-    }
+/** The CPUs other than c (the remote targets of a broadcast from c). */
+export const others = (x: StepCtx, c: number): number => ((1 << x.params.cpus) - 1) & ~(1 << c);
+const nextOther = (from: number, c: number) => (from === c ? from + 1 : from);
+
+/**
+ * The GLOBAL_EXPEDITED loop's `continue`: for_each_online_cpu, skipping the caller's CPU: the next
+ * CPU (G4a, or G4b for the ≤ v5.3 filter), or leave the loop (rcu_read_unlock) for G5.
+ */
+export function advanceGlobal(s: any, c: number, x: StepCtx): void {
+  const k = s.call;
+  k.p = NO_TASK;
+  k.mmp = NO_MM;
+  const nx = nextOther(k.x + 1, c);
+  if (nx < x.params.cpus) {
+    k.x = nx;
+    x.goto(x.flags.globalSource === 'rqCopy' ? 'G4a' : 'G4b');
+  } else {
+    k.x = 0;
+    k.rcu = false;
+    x.goto('G5');
   }
+}
 
-  /** The private loop: next CPU (skipping the caller's before e45cdc71d1fa), or rcu_read_unlock() and P6. */
-  function advancePrivate(s: any, c: number, x: StepCtx): void {
-    const k = s.call;
-    k.p = NO_TASK;
-    const nx = includeSelf ? k.x + 1 : nextOther(k.x + 1, c);
-    if (cpuIdOf(k.cmd) < 0 && nx < p.cpus) {
-      k.x = nx;
-      x.goto('P5a');
-    } else {
-      k.x = 0;
-      k.rcu = false;
-      x.goto('P6');
-    }
+/** The private loop's `continue`: the next CPU (skipping the caller's before e45cdc71d1fa), or rcu_read_unlock() and P6. */
+export function advancePrivate(s: any, c: number, x: StepCtx): void {
+  const k = s.call;
+  k.p = NO_TASK;
+  const nx = x.flags.syncCoreIncludesSelf ? k.x + 1 : nextOther(k.x + 1, c);
+  if (cpuIdOf(k.cmd) < 0 && nx < x.params.cpus) {
+    k.x = nx;
+    x.goto('P5a');
+  } else {
+    k.x = 0;
+    k.rcu = false;
+    x.goto('P6');
   }
 }

@@ -14,7 +14,6 @@ import { arrayOf, own, perCpu, perMm, plain, published } from '../../src/lang/sc
 export const Table = enumOf(['linked', 'unlinked', 'freed', 'deferred']);
 /** mm_struct life: not yet allocated (exec's new mm), alive, pgd freed by __mmdrop. */
 export const Life = enumOf(['unborn', 'live', 'dead']);
-export const Shapes = enumOf(['A', 'B', 'C', 'D', 'E', 'mainline']);
 
 export function lazyTlbState(p: Params) {
   const M = p.mms;
@@ -30,9 +29,6 @@ export function lazyTlbState(p: Params) {
   const cpuOrNull = () => ref('cpu', N, { extra: ['none'] });
   const asid = () => int(0, p.asids - 1);
   return {
-    // configuration, constant in a run: the shape and the lazy-reference scheme
-    shape: Shapes,
-    refcount: bool(),
     // scope bound: page-table changes (PTE change, table unlink, reclaim) still allowed, all mms together
     changes: int(0, p.changes),
     // scope bound: task exits (exit_mm) still allowed

@@ -2,7 +2,7 @@
 // satisfies the invariants: each is what a few setup steps from `cold` produce. A warm start puts a
 // catalogued race a few steps away; the fixed configuration is checked from the same start.
 import { ModelError } from '../../src/lang/errors.ts';
-import { Life, Shapes, Table } from './state.ts';
+import { Life, Table } from './state.ts';
 import { bit, type Env } from './env.ts';
 
 export const warmStarts = ['cold', 'lazyOnA', 'bothOnA', 'userAcachedB', 'execKthread', 'xenLazyOnA'] as const;
@@ -75,8 +75,6 @@ export function initState(s: any, e: Env): void {
   if (p.cpus < cpus || p.mms < mms) {
     throw new ModelError(`warm start '${f.warm}' needs --param cpus=${cpus} and --param mms=${mms} or more (or --set warm=cold)`);
   }
-  s.shape = Shapes.ids[e.shape];
-  s.refcount = f.lazyRefs === 'refcount';
   s.changes = p.changes;
   s.exits = p.exits;
   for (let c = 0; c < p.cpus; c++) idle(s, c, e);

@@ -4,7 +4,7 @@
 import { IDLE, type CompiledStep, type Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
 import { closeMatches, ModelError, UndeclaredWrite } from '../lang/errors.ts';
-import type { StepCtx } from '../lang/model.ts';
+import type { Flags, Params, StepCtx } from '../lang/model.ts';
 import type { MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
 import { grown } from './grow.ts';
@@ -29,7 +29,12 @@ class Ctx implements StepCtx {
   jump = NO_JUMP;
   jumpPc = 0;
   retPc = 0;
-  constructor(private readonly m: Machine) {}
+  readonly flags: Flags;
+  readonly params: Params;
+  constructor(private readonly m: Machine) {
+    this.flags = m.prog.instance.flags;
+    this.params = m.prog.instance.params;
+  }
   goto(label: string): void {
     const pc = this.step!.labels[label];
     if (typeof pc !== 'number') throw new ModelError(`${this.step!.name}: goto '${label}', a label the step does not declare in its jumps (${Object.keys(this.step!.labels).join(', ') || 'none'})`);
@@ -78,7 +83,12 @@ class Ctx implements StepCtx {
 
 class MonCtx implements MonitorCtx {
   prop = 0;
-  constructor(private readonly m: Machine) {}
+  readonly flags: Flags;
+  readonly params: Params;
+  constructor(private readonly m: Machine) {
+    this.flags = m.prog.instance.flags;
+    this.params = m.prog.instance.params;
+  }
   fail(reason: string): void {
     if (this.m.violation === null) this.m.violation = { prop: this.prop, reason };
   }

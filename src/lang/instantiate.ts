@@ -169,12 +169,12 @@ export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[
     for (const s of p.steps) {
       if (!written.has(s)) continue;
       for (const j of s.jumps ?? []) {
-        if (p.kind !== 'seq') throw new UsageError(`variant step ${p.name}:${s.label} declares jumps, but ${p.name} is a rules procedure (its steps have no program counter to jump with)`);
+        if (p.kind !== 'seq' && !p.lower) throw new UsageError(`variant step ${p.name}:${s.label} declares jumps, but ${p.name} is a rules procedure (its steps have no program counter to jump with)`);
         if (!seen.has(j)) throw unknownName(`jump target of variant step ${p.name}:${s.label}`, j, p.steps.map((x) => x.label));
       }
     }
   }
-  return out;
+  return out.map((p) => (p.lower ? { ...p, steps: [...p.lower(p.steps)] } : p));
 }
 
 /** An edit that takes label `label` away from its position: refused while another step jumps to it. */

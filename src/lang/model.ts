@@ -54,6 +54,10 @@ export interface StepCtx {
   readonly actor: number;
   /** The nondeterministic choice of this transition, 0..count-1 (see StepDef.choose). */
   readonly choice: number;
+  /** The run's flag values (constant in a run): a step reads them here, not from copies in the state. */
+  readonly flags: Flags;
+  /** The run's parameter values (the scope), constant in a run. */
+  readonly params: Params;
   /** Continue at another step of the current procedure. */
   goto(label: string): void;
   /** Call a seq procedure; it returns to `returnTo` (a label of the current procedure), or, when omitted, to the current pc (an interrupt). */
@@ -117,6 +121,14 @@ export interface ProcedureDef<S = any> {
    * other, e.g. as the phases of a task's call); an edit is then an error that says so.
    */
   readonly locked?: string;
+  /**
+   * A procedure whose steps run inside a frame the model builds around them (the phases of a task's
+   * call that may migrate between CPUs, with their own program counter in the state): the instance
+   * passes the procedure's steps through `lower` after a variant's edits, so a variant edits them by
+   * label as in any other procedure. Its steps may declare `jumps` (labels of the procedure) though
+   * the lowered procedure is a `rules` one: the frame carries out the jump.
+   */
+  readonly lower?: (steps: readonly StepDef<S>[]) => readonly StepDef<S>[];
   readonly steps: readonly StepDef<S>[];
 }
 

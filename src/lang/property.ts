@@ -7,6 +7,10 @@ import type { RecordDecl } from './schema.ts';
 export interface MonitorCtx {
   /** Report a violation of this property, with the reason in a sentence. */
   fail(reason: string): void;
+  /** The run's flag values (constant in a run). */
+  readonly flags: Flags;
+  /** The run's parameter values (the scope). */
+  readonly params: Params;
 }
 
 export type EventHandler = (s: any, g: any, x: MonitorCtx, a: number, b: number, c: number) => void;

@@ -190,6 +190,8 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     if (!hs) throw new ModelError(`${where}: emits undeclared event '${event}'`);
     for (const h of hs) {
       const mon: MonitorCtx = {
+        flags: inst.flags,
+        params: inst.params,
         fail(reason) {
           if (failed === null) failed = { prop: h.prop, reason };
         },
@@ -204,6 +206,8 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   const makeCtx = (st: RefStep, actor: number, choice: number, onJump: (j: Jump) => void): StepCtx => ({
     actor,
     choice,
+    flags: inst.flags,
+    params: inst.params,
     goto(label) {
       const pc = st.labels.get(label);
       if (pc === undefined) throw new ModelError(`${st.name}: goto unknown label '${label}'`);

@@ -19,6 +19,12 @@ import { isRseq, RET_OK } from '../../models/membarrier/defs.ts';
 import { property } from '../../src/lang/property.ts';
 import { allProperties } from '../../properties/index.ts';
 import { expectInOrder } from '../helpers/trace-steps.ts';
+import { readFileSync } from 'node:fs';
+import { addProcedure, defineVariant, insertAfter, patch, replace } from '../../src/lang/variant.ts';
+import { rules, step } from '../../src/lang/model.ts';
+import { exploreInstance } from '../../src/reference/explore.ts';
+import { advanceGlobal, mb } from '../../models/membarrier/api.ts';
+import registerNoSync from '../../models/membarrier/examples/register-without-runqueue-sync.ts';
 
 type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
@@ -207,5 +213,103 @@ describe('membarrier reductions', () => {
       expect([b.verdict, b.property, b.states], `${name}, por + symmetry`).toEqual([verdict, property, reduced]);
       expect([b.por, b.symmetry], name).toEqual([true, false]);
     }
+  });
+});
+
+// Patches to kernel/sched/membarrier.c itself, written as variants that edit the syscall bodies by label.
+const patchOf = (name: string, ...edits: Parameters<typeof replace>[1][] | any[]) =>
+  defineVariant({ model: 'membarrier', name, description: `patch: ${name}`, flags: fixed, edits: edits as any });
+const noGlobalIpi = patchOf('global-expedited-no-ipi', replace('membarrier_global_expedited:G5', step('G5', 'preempt_disable() [smp_call_function_many(tmpmask, ipi_mb) removed]', {})));
+
+describe('membarrier syscall bodies edited by label', () => {
+  it('membarrier_register without sync_runqueues_membarrier_state: rq->membarrier_state stale (MBP-1), then GLOBAL_EXPEDITED misses the CPU (MBP-2)', () => {
+    const r = run({ variant: registerNoSync });
+    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'MBP-1', 5]);
+    expectInOrder(r, ['cpu0 membarrier_register:RG2', 'cpu0 membarrier_register:RG3', 'cpu0 membarrier_register:RG8']);
+    const r2 = run({ variant: registerNoSync, properties: ['MBP-2'] });
+    expect([r2.verdict, r2.property, r2.trace!.length]).toEqual(['violation', 'MBP-2', 29]);
+    expectInOrder(r2, ['cpu0 membarrier_register:RG8', 'cpu0 membarrier_global_expedited:G4a', 'cpu0 membarrier_global_expedited:G7', 'cpu1 user:U1']);
+    // the same scope without the patch
+    const ok = run({ flags: fixed, params: registerNoSync.params as any });
+    expect([ok.verdict, ok.states]).toEqual(['ok', 322350]); // unreduced (the command line's default reductions: 300,826)
+  });
+
+  it('membarrier_global_expedited without the IPI: MBP-2; without the rq->membarrier_state test: more IPIs, still ok', () => {
+    const r = run({ variant: noGlobalIpi });
+    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'MBP-2', 24]);
+    expectInOrder(r, ['cpu0 membarrier_global_expedited:G2', 'cpu0 membarrier_global_expedited:G5', 'cpu0 membarrier_global_expedited:G7']);
+    const allRq = patchOf('global-expedited-every-rq', patch('membarrier_global_expedited:G4a', {
+      text: 'rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue [the rq->membarrier_state test removed]',
+      do: (s: any, c: number, x: any) => {
+        s.call.rcu = true;
+        if (s.call.x === c) advanceGlobal(s, c, x);
+      },
+    }));
+    const ok = run({ variant: allRq });
+    expect([ok.verdict, ok.states]).toEqual(['ok', 225751]); // mainline: 225,330
+  });
+
+  it('MEMBARRIER_CMD_GLOBAL that does not wait for the grace period: MBP-2', () => {
+    const r = run({ variant: patchOf('global-no-gp-wait', patch('membarrier_global:GL2', { when: undefined })) });
+    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'MBP-2', 4]);
+    expectInOrder(r, ['cpu0 membarrier_global:GL1', 'cpu0 membarrier_global:GL2']);
+  });
+
+  it('a step added to a syscall body runs in the call (its own call.phase), and a jump to an undeclared label is a model error', () => {
+    const added = patchOf('global-expedited-added-step', replace('membarrier_global_expedited:G5', step('G5', 'preempt_disable() [no IPI]', {})),
+      insertAfter('membarrier_global_expedited:G5w', step('G6', 'smp_mb() [a barrier added before barrier (c)]', { do: (s: any, c: number, x: any) => mb(x, c) })));
+    const r = run({ variant: added });
+    expect([r.verdict, r.property]).toEqual(['violation', 'MBP-2']);
+    expectInOrder(r, ['cpu0 membarrier_global_expedited:G5w', 'cpu0 membarrier_global_expedited:G6', 'cpu0 membarrier_global_expedited:G7']);
+    const bad = patchOf('bad-jump', patch('membarrier_global:GL1', { do: (_s: any, _c: number, x: any) => x.goto('GL2') }));
+    const e = run({ variant: bad });
+    expect(e.verdict).toBe('error');
+    expect(e.reason).toMatch(/membarrier_global:GL1: goto 'GL2', a label the step does not declare in its jumps \(none\)/);
+  });
+
+  it('the example of docs/language.md is the shipped example file', () => {
+    const doc = readFileSync(new URL('../../docs/language.md', import.meta.url), 'utf8');
+    const src = readFileSync(new URL('../../models/membarrier/examples/register-without-runqueue-sync.ts', import.meta.url), 'utf8');
+    expect(doc).toContain(src.trim().replace("'../../../src/lang/model.ts'", "'lazytlb/src/lang/model.ts'").replace("'../../../src/lang/variant.ts'", "'lazytlb/src/lang/variant.ts'").replace("'../api.ts'", "'lazytlb/models/membarrier/api.ts'"));
+  });
+});
+
+describe('steps see the run\'s flags and params (x.flags, x.params)', () => {
+  it('in the explorer and in the reference explorer', () => {
+    const seen = new Set<string>();
+    const probe = defineVariant({
+      model: 'membarrier', name: 'probe', description: 'reads the step context',
+      edits: [addProcedure(rules('probe', 'cpu', [step('PR', 'never enabled: records what it sees', { when: (_s, _c, x) => (seen.add(`${x.flags.arch} ${x.params.cpus}`), false) })]))],
+    });
+    run({ variant: probe, flags: { arch: 'arm64' }, params: { cpus: 3 }, maxStates: 50 });
+    expect([...seen]).toEqual(['arm64 3']);
+    seen.clear();
+    exploreInstance(instantiate(model, allProperties, { variant: probe, flags: { arch: 'riscv' } }), { maxStates: 50 });
+    expect([...seen]).toEqual(['riscv 2']);
+  });
+});
+
+describe('a thread of the targeted mm exits (siblingExits: exit_mm → membarrier_update_current_mm(NULL))', () => {
+  const scope = { siblingExits: 1, otherExits: 0, kthread: 0 };
+  it('mainline: the exit zeroes rq->membarrier_state and the same-mm switch to the next thread keeps it 0 (MBP-1, the finding by the exit path)', () => {
+    const r = run({ params: scope });
+    expect([r.verdict, r.property, r.trace!.length]).toEqual(['violation', 'MBP-1', 32]);
+    expectInOrder(r, ['cpu1 do_exit_sibling:XM1', 'cpu1 do_exit_sibling:XM3', 'cpu1 do_exit_sibling:XTD', 'cpu1 __schedule:SCH3 (next=task1', 'cpu1 __schedule:SCH6u']);
+  });
+
+  it('with membarrier_switch_mm comparing states: ok on x86 and arm64 (pinned)', () => {
+    const x86 = run({ flags: fixed, params: scope });
+    expect([x86.verdict, x86.states]).toEqual(['ok', 145869]);
+    const arm = run({ flags: { ...fixed, arch: 'arm64' }, params: scope });
+    expect([arm.verdict, arm.states]).toEqual(['ok', 155831]);
+  });
+
+  it('exit_mm without its smp_mb__after_spinlock(): on arm64 the rq->curr loop skips the exiting thread whose access is not ordered (MBP-2); on x86 the LOCKed mmgrab_lazy_tlb orders it', () => {
+    const noMb = defineVariant({ model: 'membarrier', name: 'exit-mm-no-mb', description: 'patch: exit_mm without smp_mb__after_spinlock()', flags: fixed, params: scope, edits: [patch('do_exit_sibling:XM2', { do: undefined })] });
+    const arm = run({ variant: noMb, flags: { arch: 'arm64' } });
+    expect([arm.verdict, arm.property, arm.trace!.length]).toEqual(['violation', 'MBP-2', 25]);
+    expectInOrder(arm, ['cpu0 membarrier_global_expedited:G2', 'cpu1 user:U1', 'cpu1 do_exit_sibling:XM3', 'cpu0 membarrier_global_expedited:G4a', 'cpu0 membarrier_global_expedited:G7']);
+    const x86 = run({ variant: noMb });
+    expect([x86.verdict, x86.states]).toEqual(['ok', 145869]); // as without the patch
   });
 });

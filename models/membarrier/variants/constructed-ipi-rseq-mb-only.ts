@@ -6,9 +6,7 @@
 // MBP-4 is checked by the model and is not implied by the memory-ordering properties.
 import { step } from '../../../src/lang/model.ts';
 import { defineVariant, replace } from '../../../src/lang/variant.ts';
-import { traitsOf } from '../arch.ts';
-import { Ipi, mb } from '../defs.ts';
-import { runCsd } from '../ipi.ts';
+import { Ipi, mb, runCsd, traitsOf } from '../api.ts';
 
 const K = Ipi.ids;
 
@@ -21,7 +19,7 @@ export default defineVariant({
       do: (s, c, x) => {
         const kind = s.cpu[c].ipi;
         if (kind === K.ipi_rseq) mb(x, c);
-        else runCsd(s, c, x, kind, traitsOf(s));
+        else runCsd(s, c, x, kind, traitsOf(x));
         s.cpu[c].ipi = K.none;
       },
     })),

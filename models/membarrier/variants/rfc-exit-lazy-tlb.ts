@@ -21,13 +21,11 @@
 //   Other architectures get the asm-generic exit_lazy_tlb(), which does nothing.
 import { defineVariant, insertAfter, remove } from '../../../src/lang/variant.ts';
 import { step, type StepCtx } from '../../../src/lang/model.ts';
-import { traitsOf } from '../arch.ts';
-import { mmOf, NO_MM, PRIVATE_EXPEDITED_SYNC_CORE, ser } from '../defs.ts';
-import { readState } from '../mm.ts';
+import { mmOf, NO_MM, PRIVATE_EXPEDITED_SYNC_CORE, readState, ser, traitsOf } from '../api.ts';
 
 /** x86 exit_lazy_tlb(mm, tsk) on CPU c, where tsk is the CPU's current task. */
 function exitLazyTlb(s: any, c: number, x: StepCtx, mm: number): void {
-  const A = traitsOf(s);
+  const A = traitsOf(x);
   if (!A.x86Lazy) return; // asm-generic: no-op
   if (mmOf(s, s.cpu[c].curr) !== mm) return; // switching mm is serializing with write_cr3
   if (!(readState(s, x, mm) & PRIVATE_EXPEDITED_SYNC_CORE)) return;
