@@ -78,7 +78,10 @@ class Ctx implements StepCtx {
 
 class MonCtx implements MonitorCtx {
   prop = 0;
-  constructor(private readonly m: Machine) {}
+  readonly memory: MonitorCtx['memory'];
+  constructor(private readonly m: Machine) {
+    this.memory = m.prog.instance.memory;
+  }
   fail(reason: string): void {
     if (this.m.violation === null) this.m.violation = { prop: this.prop, reason };
   }

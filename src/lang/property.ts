@@ -1,12 +1,17 @@
 // Properties live in properties/, apart from the models: a model emits events and exposes its state;
 // a property observes. An invariant is checked on every reached state; a monitor reacts to events and
 // keeps its own ghost state in the state vector (so it is part of what the explorer distinguishes).
-import type { Flags, Params } from './model.ts';
+import type { Flags, MemoryModel, Params } from './model.ts';
 import type { RecordDecl } from './schema.ts';
 
 export interface MonitorCtx {
   /** Report a violation of this property, with the reason in a sentence. */
   fail(reason: string): void;
+  /**
+   * The memory model the run checks under (`--memory`): a monitor that stands in for orders the
+   * hardware keeps or breaks (a barrier window) reports only what the selected model allows.
+   */
+  readonly memory: MemoryModel;
 }
 
 export type EventHandler = (s: any, g: any, x: MonitorCtx, a: number, b: number, c: number) => void;

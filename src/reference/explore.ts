@@ -188,6 +188,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     if (!hs) throw new ModelError(`${where}: emits undeclared event '${event}'`);
     for (const h of hs) {
       const mon: MonitorCtx = {
+        memory: inst.memory,
         fail(reason) {
           if (failed === null) failed = { prop: h.prop, reason };
         },
