@@ -142,7 +142,7 @@ const STUCK_STATEMENT = 'An actor inside a procedure can always still get back t
 /** Actor instances in column order (CPUs first). */
 export function actorNames(prog: Program): string[] {
   return Object.entries(prog.instance.actors)
-    .sort(([a], [b]) => (a === 'cpu' ? -1 : b === 'cpu' ? 1 : 0))
+    .sort(([a], [b]) => (a === prog.cpuKind ? -1 : b === prog.cpuKind ? 1 : 0))
     .flatMap(([k, n]) => Array.from({ length: n }, (_, i) => `${k}${i}`));
 }
 

@@ -2,6 +2,8 @@
 // Rows name the actor, the kernel function and step id, and the nondeterministic choice, so a trace
 // reads like a race report and can be stored by label (it outlives edits to the model's layout).
 import type { Program } from '../lang/compile.ts';
+import type { Slot } from '../lang/layout.ts';
+import { entrySlot, entryValue } from '../lang/memory/buffers.ts';
 import { renderValue } from '../lang/domain.ts';
 import { Machine } from '../engine/machine.ts';
 import { asModelError } from '../lang/errors.ts';
@@ -74,10 +76,10 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
 }
 
 function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
-  const viaBuffers = prog.tso !== null ? storeBufferChanges(prog, a, b) : null;
+  const viaBuffers = prog.storeBuffers !== null ? storeBufferChanges(prog, a, b) : null;
   const out: Change[] = [];
   for (const s of prog.layout.slots) {
-    if (viaBuffers !== null && isStoreBufferSlot(prog, s.index)) continue;
+    if (s.kind === 'storeBuffer') continue;
     const stores = viaBuffers?.get(s.index);
     if (stores) out.push(...stores);
     else if (a[s.index] !== b[s.index]) out.push(change(prog, s.index, a[s.index], b[s.index]));
@@ -86,23 +88,17 @@ function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
 }
 
 function change(prog: Program, slot: number, from: number, to: number, store?: 'buffered' | 'drained'): Change {
-  return { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, from), to: show(prog, slot, to), ...(store ? { store } : {}) };
-}
-
-function isStoreBufferSlot(prog: Program, slot: number): boolean {
-  const t = prog.tso!;
-  return slot >= t.base && slot < t.base + prog.instance.actors.cpu * t.stride;
+  return { path: displaySlot(prog, prog.layout.slots[slot]), from: show(prog, slot, from), to: show(prog, slot, to), ...(store ? { store } : {}) };
 }
 
 /**
  * CPU c's buffered stores in state s, oldest first, as (memory slot, value) and the entry's code. The
- * layout Machine's `st` and `drainAt` use: per CPU the count, then the entries, each coding the plain
- * field's index times `valueRange` plus the value.
+ * layout of src/lang/memory/buffers.ts: per CPU the count, then the entries.
  */
 function bufferOf(prog: Program, s: Int32Array, c: number): { code: number; slot: number; value: number }[] {
-  const t = prog.tso!;
+  const t = prog.storeBuffers!;
   const b = t.base + c * t.stride;
-  return Array.from(s.subarray(b + 1, b + 1 + s[b]), (code) => ({ code, slot: t.plainSlots[(code / t.valueRange) | 0], value: code % t.valueRange }));
+  return Array.from(s.subarray(b + 1, b + 1 + s[b]), (code) => ({ code, slot: entrySlot(t, code), value: entryValue(t, code) }));
 }
 
 /**
@@ -111,11 +107,12 @@ function bufferOf(prog: Program, s: Int32Array, c: number): { code: number; slot
  * reads and other CPUs do not see yet.
  */
 export function bufferedStores(prog: Program, s: Int32Array): [string, string][] {
-  if (prog.tso === null) return [];
+  const t = prog.storeBuffers;
+  if (t === null) return [];
   const out: [string, string][] = [];
-  for (let c = 0; c < prog.instance.actors.cpu; c++) {
-    const entries = bufferOf(prog, s, c).map((e) => `${displayPath(prog, prog.layout.slots[e.slot].path)} := ${show(prog, e.slot, e.value)}`);
-    if (entries.length > 0) out.push([`cpu${c} store buffer`, entries.join(', ')]);
+  for (let c = 0; c < t.cpus; c++) {
+    const entries = bufferOf(prog, s, c).map((e) => `${displaySlot(prog, prog.layout.slots[e.slot])} := ${show(prog, e.slot, e.value)}`);
+    if (entries.length > 0) out.push([`${t.cpuKind}${c} store buffer`, entries.join(', ')]);
   }
   return out;
 }
@@ -130,7 +127,7 @@ function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<nu
   const buffered = new Map<number, Change[]>();
   const add = (m: Map<number, Change[]>, slot: number, c: Change) => m.set(slot, [...(m.get(slot) ?? []), c]);
   const mem = Int32Array.from(a);
-  for (let c = 0; c < prog.instance.actors.cpu; c++) {
+  for (let c = 0; c < prog.storeBuffers!.cpus; c++) {
     const before = bufferOf(prog, a, c);
     const after = bufferOf(prog, b, c);
     // The entries still buffered keep their order; the others reached memory, oldest first; what
@@ -163,12 +160,29 @@ function show(prog: Program, slot: number, i: number): string {
   return renderValue(d, d.kind === 'bool' ? i !== 0 : i + d.lo);
 }
 
-/** Internal fields read as what they are: `$ctl.cpu[0].pc` → `cpu0.pc`, ghost fields by property name. */
+/** Language state reads as what it is (Slot.kind): `cpu0.pc`, `cpu1.storebuf.n`, ghost fields by property name. */
+export function displaySlot(prog: Program, slot: Slot): string {
+  const owner = slot.owners[slot.owners.length - 1];
+  switch (slot.kind) {
+    case 'field':
+      return slot.path;
+    case 'control':
+      return `${owner.of}${owner.index}.${slot.rel}`;
+    case 'storeBuffer':
+      return `${owner.of}${owner.index}.storebuf.${slot.rel}`;
+    case 'ghost':
+      return `ghost(${prog.instance.properties[prog.ghostNames.indexOf(slot.group)].name}).${slot.rel}`;
+  }
+}
+
+const byPath = new WeakMap<Program['layout'], Map<string, Slot>>();
+
+/** displaySlot of the slot at `path` (a path of the layout). */
 export function displayPath(prog: Program, path: string): string {
-  let p = path.replace(/^\$ctl\.([A-Za-z_]+)\[(\d+)\]\./, '$1$2.').replace(/^\$sb\[(\d+)\]\./, 'cpu$1.storebuf.');
-  const g = /^\$ghost\.p(\d+)\.(.*)$/.exec(p);
-  if (g) p = `ghost(${prog.instance.properties[Number(g[1])].name}).${g[2]}`;
-  return p;
+  let m = byPath.get(prog.layout);
+  if (!m) byPath.set(prog.layout, (m = new Map(prog.layout.slots.map((s) => [s.path, s]))));
+  const slot = m.get(path);
+  return slot ? displaySlot(prog, slot) : path;
 }
 
 /**
