@@ -4,7 +4,8 @@
 // state), lays it out in 32-bit words, generates pack/unpack for that layout, and turns procedures into
 // a flat step table indexed by program counter.
 import { enumOf, int } from './domain.ts';
-import { generatedURL, ModelError } from './errors.ts';
+import { ModelError } from './errors.ts';
+import { generatedFunction } from './generated.ts';
 import type { Instance } from './instantiate.ts';
 import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
 import { bufferDecl, bufferLayout, drainProcedure, planBuffers, STORE_BUFFERS, type StoreBufferLayout } from './memory/buffers.ts';
@@ -188,7 +189,7 @@ function firstSlot(n: LayoutNode): number {
 
 /** pack(src slots → dst words at off): one statement per word, shifts and ors with constants. */
 function genPack(layout: Layout, model: string): Program['pack'] {
-  return new Function('s', 'd', 'o', `${packSource({ layout }, 's', 'd', 'o+')}\n//# sourceURL=${generatedURL(model, 'pack')}`) as Program['pack'];
+  return generatedFunction(model, 'pack', ['s', 'd', 'o'], packSource({ layout }, 's', 'd', 'o+')) as Program['pack'];
 }
 
 /** The statements that pack slot array `src` into word array `dst` (at offset expression `off`). */
@@ -207,6 +208,5 @@ function genUnpack(layout: Layout, model: string): Program['unpack'] {
     else if (sl.bits === 32) lines.push(`d[${sl.index}]=w${sl.word}|0;`);
     else lines.push(`d[${sl.index}]=(w${sl.word}>>>${sl.shift})&${(2 ** sl.bits - 1) >>> 0};`);
   }
-  lines.push(`//# sourceURL=${generatedURL(model, 'unpack')}`);
-  return new Function('s', 'o', 'd', lines.join('\n')) as Program['unpack'];
+  return generatedFunction(model, 'unpack', ['s', 'o', 'd'], lines.join('\n')) as Program['unpack'];
 }
