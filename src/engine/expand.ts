@@ -54,12 +54,12 @@ export function genExpander(prog: Program, m: Machine, packed: Uint32Array | nul
         const own = [...c].filter((id) => !always.includes(id));
         if (own.length === 0) return;
         emit(`case ${pc}:{`);
-        for (const id of own) block(id, hasCtl, k.name === 'cpu');
+        for (const id of own) block(id, hasCtl, k.name === prog.cpuKind);
         emit('break;}');
       });
       emit('}');
     }
-    for (const id of always) block(id, hasCtl, k.name === 'cpu');
+    for (const id of always) block(id, hasCtl, k.name === prog.cpuKind);
     emit('}');
   }
   emit('C.enabled=en;return false;}');

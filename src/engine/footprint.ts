@@ -4,6 +4,7 @@
 // writes only its actor's own slots, reads only its own and its published slots, writes nothing
 // observed and emits no observed event is independent of every other actor's transitions (they
 // neither read what it writes nor write what it reads) and invisible.
+import { bufferOwner } from '../lang/memory/buffers.ts';
 import type { Program } from '../lang/compile.ts';
 
 export class Footprints {
@@ -24,11 +25,13 @@ export class Footprints {
     this.ownerActor = new Int32Array(slots.length).fill(-1);
     this.visible = new Uint8Array(slots.length);
     this.published = new Uint8Array(slots.length);
+    const sb = prog.storeBuffers;
     prog.actorKinds.forEach((k, ki) => {
       for (const s of slots) {
         const o = s.owners.find((x) => x.of === k.name);
         if (!o) continue;
-        const control = s.path.startsWith('$ctl.') || (s.path.startsWith('$sb[') && k.name === 'cpu');
+        // An actor's control state is its own; a CPU's store buffer is that CPU's (memory/buffers.ts).
+        const control = s.kind === 'control' || (sb !== null && k.name === sb.cpuKind && bufferOwner(sb, s.index) === o.index);
         if (s.own || s.published || control) {
           this.ownerKind[s.index] = ki;
           this.ownerActor[s.index] = o.index;

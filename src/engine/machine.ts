@@ -7,6 +7,7 @@ import { closeMatches, ModelError, UndeclaredWrite } from '../lang/errors.ts';
 import type { Flags, Params, StepCtx } from '../lang/model.ts';
 import type { MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
+import { bufferAt, canDrain, drainAll, drainAt, load, store, type StoreBufferLayout } from '../lang/memory/buffers.ts';
 import { grown } from './grow.ts';
 
 const NO_JUMP = 0;
@@ -70,7 +71,7 @@ class Ctx implements StepCtx {
   }
   fence(): void {
     if (this.m.rec) this.m.rec.fenced = true;
-    if (this.cpu >= 0 && this.m.tso) this.m.drainAll(this.cpu);
+    if (this.cpu >= 0 && this.m.sb !== null) this.m.drainAll(this.cpu);
   }
   /** Store-buffer drain (the built-in step store_buffer:drain): may entry j drain now? */
   $canDrain(j: number): boolean {
@@ -85,9 +86,11 @@ class MonCtx implements MonitorCtx {
   prop = 0;
   readonly flags: Flags;
   readonly params: Params;
+  readonly memory: MonitorCtx['memory'];
   constructor(private readonly m: Machine) {
     this.flags = m.prog.instance.flags;
     this.params = m.prog.instance.params;
+    this.memory = m.prog.instance.memory;
   }
   fail(reason: string): void {
     if (this.m.violation === null) this.m.violation = { prop: this.prop, reason };
@@ -139,16 +142,13 @@ export class Machine {
   readonly mon: MonCtx;
   readonly handlers: Record<string, { prop: number; fn: NonNullable<import('../lang/property.ts').PropertyDef['on']>[string] }[]>;
   readonly kindOf: Program['actorKinds'][number][];
-  readonly tso: boolean;
+  /** The store buffers under a buffered memory model, else null. */
+  readonly sb: StoreBufferLayout | null;
   violation: Violation | null = null;
   /** A view whose undeclared writes are trapped (explainUndeclared only). */
   private trapped: any = null;
-  private readonly sbBase: number;
-  private readonly sbStride: number;
-  private readonly sbDepth: number;
-  private readonly sbRange: number;
-  private readonly plainIndex: Int32Array;
-  private readonly plainSlots: Int32Array;
+  /** The CPU actor kind (its steps run on a CPU: their stores go through its buffer). */
+  private readonly cpuKind: string | null;
   private readonly invariants: { prop: number; check: (s: any, g: any, p: any, f: any) => string | null }[];
 
   constructor(readonly prog: Program, record = false) {
@@ -157,15 +157,9 @@ export class Machine {
     this.cur = new Int32Array(layout.slots.length);
     this.ctx = new Ctx(this);
     this.mon = new MonCtx(this);
-    this.tso = prog.tso !== null;
-    const t = prog.tso;
-    this.sbBase = t?.base ?? 0;
-    this.sbStride = t?.stride ?? 0;
-    this.sbDepth = t?.depth ?? 0;
-    this.sbRange = t?.valueRange ?? 1;
-    this.plainIndex = t?.plainIndex ?? new Int32Array(0);
-    this.plainSlots = t?.plainSlots ?? new Int32Array(0);
-    this.view = buildView(layout, this.cur, this.memory(), this.tso, record, instance.model.name);
+    this.sb = prog.storeBuffers;
+    this.cpuKind = prog.cpuKind;
+    this.view = buildView(layout, this.cur, this.memory(), this.sb !== null, record, instance.model.name);
     this.ghost = prog.ghostNames.map((g) => this.view.$ghost?.[g] ?? null);
     this.kindOf = prog.steps.map((s) => prog.actorKinds.find((k) => k.name === s.actorKind)!);
     const declared = instance.model.events ?? {};
@@ -208,14 +202,8 @@ export class Machine {
         const cpu = m.ctx.cpu;
         if (m.rec) m.rec.read(slot);
         if (cpu < 0) return m.cur[slot];
-        const b = m.sbBase + cpu * m.sbStride;
-        if (m.rec) for (let j = 0; j <= m.sbDepth; j++) m.rec.read(b + j);
-        const pi = m.plainIndex[slot];
-        for (let j = m.cur[b] - 1; j >= 0; j--) {
-          const e = m.cur[b + 1 + j];
-          if (((e / m.sbRange) | 0) === pi) return e - pi * m.sbRange;
-        }
-        return m.cur[slot];
+        if (m.rec) m.recordBuffer(cpu, false);
+        return load(m.sb!, m.cur, cpu, slot);
       },
       st(slot: number, i: number): void {
         const cpu = m.ctx.cpu;
@@ -225,49 +213,41 @@ export class Machine {
           m.cur[slot] = i;
           return;
         }
-        const b = m.sbBase + cpu * m.sbStride;
-        if (m.rec) for (let j = 0; j <= m.sbDepth; j++) m.rec.write(b + j);
-        // A full buffer: the oldest store reaching memory first is an execution TSO allows.
-        if (m.cur[b] === m.sbDepth) m.drainOne(cpu);
-        const n = m.cur[b];
-        m.cur[b + 1 + n] = m.plainIndex[slot] * m.sbRange + i;
-        m.cur[b] = n + 1;
+        if (m.rec) {
+          m.recordBuffer(cpu, true);
+          // A full buffer lets its oldest store reach memory first (as memory/buffers.ts store does), recorded.
+          if (m.cur[bufferAt(m.sb!, cpu)] === m.sb!.depth) m.drainAt(cpu, 0);
+        }
+        store(m.sb!, m.cur, cpu, slot, i);
       },
     };
   }
 
-  drainOne(cpu: number): void {
-    if (this.cur[this.sbBase + cpu * this.sbStride] > 0) this.drainAt(cpu, 0);
+  /** Recording machines: an access of CPU c's whole store buffer (count and entries). */
+  recordBuffer(cpu: number, write: boolean): void {
+    const b = bufferAt(this.sb!, cpu);
+    for (let j = 0; j <= this.sb!.depth; j++) write ? this.rec!.write(b + j) : this.rec!.read(b + j);
   }
 
-  /** Entry j may drain: it exists and (weak level) no older entry writes the same field. */
+  /** Entry j of the CPU's store buffer may drain now (the built-in step store_buffer:drain). */
   canDrain(cpu: number, j: number): boolean {
-    const b = this.sbBase + cpu * this.sbStride;
-    if (j >= this.cur[b]) return false;
-    const pi = (this.cur[b + 1 + j] / this.sbRange) | 0;
-    for (let i = 0; i < j; i++) if (((this.cur[b + 1 + i] / this.sbRange) | 0) === pi) return false;
-    return true;
+    return canDrain(this.sb!, this.cur, cpu, j);
   }
 
   /** Entry j of the CPU's store buffer reaches memory; the entries after it move up. */
   drainAt(cpu: number, j: number): void {
-    const b = this.sbBase + cpu * this.sbStride;
-    const n = this.cur[b];
-    const e = this.cur[b + 1 + j];
-    const pi = (e / this.sbRange) | 0;
-    this.cur[this.plainSlots[pi]] = e - pi * this.sbRange;
+    const slot = drainAt(this.sb!, this.cur, cpu, j);
     if (this.rec) {
-      this.rec.write(this.plainSlots[pi]);
-      for (let i = 0; i <= this.sbDepth; i++) this.rec.write(b + i);
+      this.rec.write(slot);
+      this.recordBuffer(cpu, true);
     }
-    for (let i = j + 1; i < n; i++) this.cur[b + i] = this.cur[b + i + 1];
-    this.cur[b + n] = 0;
-    this.cur[b] = n - 1;
   }
 
+  /** A full fence on the CPU: its whole buffer reaches memory, oldest first (recorded entry by entry). */
   drainAll(cpu: number): void {
-    const b = this.sbBase + cpu * this.sbStride;
-    while (this.cur[b] > 0) this.drainOne(cpu);
+    if (this.rec === null) return drainAll(this.sb!, this.cur, cpu);
+    const b = bufferAt(this.sb!, cpu);
+    while (this.cur[b] > 0) this.drainAt(cpu, 0);
   }
 
   /**
@@ -277,7 +257,7 @@ export class Machine {
    */
   explainUndeclared(err: unknown, st: CompiledStep, actor: number, choice: number, s: Int32Array): ModelError | null {
     if (!(err instanceof TypeError) || !/object is not extensible/.test(err.message)) return null;
-    this.trapped ??= buildView(this.prog.layout, this.cur, this.memory(), this.tso, false, this.prog.instance.model.name, true);
+    this.trapped ??= buildView(this.prog.layout, this.cur, this.memory(), this.sb !== null, false, this.prog.instance.model.name, true);
     const view = this.view;
     this.view = this.trapped;
     this.restart(s);
@@ -320,7 +300,7 @@ export class Machine {
     x.step = st;
     x.actor = actor;
     x.choice = choice;
-    x.cpu = st.actorKind === 'cpu' ? actor : -1;
+    x.cpu = st.actorKind === this.cpuKind ? actor : -1;
     return st.guard === null || st.guard(this.view, actor, x);
   }
 
@@ -338,7 +318,7 @@ export class Machine {
   /** The full fence of a `fence: true` step: drains the executing CPU's store buffer. */
   fence(): void {
     if (this.rec) this.rec.fenced = true;
-    if (this.tso && this.ctx.cpu >= 0) this.drainAll(this.ctx.cpu);
+    if (this.sb !== null && this.ctx.cpu >= 0) this.drainAll(this.ctx.cpu);
   }
 
   /** The control flow after a step's effect: next step, goto, call (push) or return (pop). */

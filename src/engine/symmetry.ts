@@ -16,6 +16,7 @@
 // product group: exact again.
 import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
+import { permuteEntries, type EntryRenaming } from '../lang/memory/buffers.ts';
 import type { SymmetrySpec } from '../lang/model.ts';
 
 /** Most permutations enumerated per state and kind before falling back to the sorted image. */
@@ -61,6 +62,7 @@ export class Canonicalizer {
   /** One signature entry of each of the two members being compared. */
   private readonly sx = new Int32Array(3);
   private readonly sy = new Int32Array(3);
+  private readonly renaming = new Renaming();
   /** Whether any state was canonicalized by the sorted image only (an inexact but sound reduction). */
   heuristic = 0;
 
@@ -199,7 +201,7 @@ export class Canonicalizer {
    * references to the kind replaced by self/other/fixed.
    */
   private signatureAt(k: KindPlan, s: Int32Array, i: number, j: number, out: Int32Array): void {
-    const sb = this.prog.tso;
+    const sb = this.prog.storeBuffers;
     const slot = k.objSlots[i][j];
     let v = s[slot];
     let x = 0;
@@ -300,32 +302,37 @@ export class Canonicalizer {
       for (let b = 0; b < k.n; b++) if ((v >>> b) & 1) w |= 1 << perm[b];
       dst[slot] = w;
     }
-    const sb = this.prog.tso;
+    const sb = this.prog.storeBuffers;
     if (sb) {
       // Store-buffer entries name fields by slot: rename the field with its owner, and its value.
-      const cpus = this.prog.instance.actors.cpu;
-      for (let c = 0; c < cpus; c++) {
-        const b = sb.base + c * sb.stride;
-        for (let e = 0; e < dst[b]; e++) {
-          const x = dst[b + 1 + e];
-          const pi = (x / sb.valueRange) | 0;
-          const slot = sb.plainSlots[pi];
-          let val = x - pi * sb.valueRange;
-          const owner = k.ownerOf[slot];
-          const newSlot = owner < 0 ? slot : k.objSlots[perm[owner]][k.posOf[slot]];
-          const r = k.refAt[slot];
-          if (r >= 0) {
-            const v = val + k.refLo[r];
-            if (v >= 0 && v < k.n) val = perm[v] - k.refLo[r];
-          } else if (k.setAt[slot] === 1) {
-            let w = 0;
-            for (let bit = 0; bit < k.n; bit++) if ((val >>> bit) & 1) w |= 1 << perm[bit];
-            val = w;
-          }
-          dst[b + 1 + e] = sb.plainIndex[newSlot] * sb.valueRange + val;
-        }
-      }
+      this.renaming.k = k;
+      this.renaming.perm = perm;
+      permuteEntries(sb, dst, this.renaming);
     }
+  }
+}
+
+/** A buffered store under the permutation `perm` of kind `k` (set before each use). */
+class Renaming implements EntryRenaming {
+  k!: KindPlan;
+  perm!: Int32Array;
+  slotTo(slot: number): number {
+    const owner = this.k.ownerOf[slot];
+    return owner < 0 ? slot : this.k.objSlots[this.perm[owner]][this.k.posOf[slot]];
+  }
+  valueTo(slot: number, val: number): number {
+    const { k, perm } = this;
+    const r = k.refAt[slot];
+    if (r >= 0) {
+      const v = val + k.refLo[r];
+      return v >= 0 && v < k.n ? perm[v] - k.refLo[r] : val;
+    }
+    if (k.setAt[slot] === 1) {
+      let w = 0;
+      for (let bit = 0; bit < k.n; bit++) if ((val >>> bit) & 1) w |= 1 << perm[bit];
+      return w;
+    }
+    return val;
   }
 }
 
@@ -369,8 +376,8 @@ function plan(prog: Program, spec: SymmetrySpec): KindPlan {
   const movable = Int32Array.from([...Array(n).keys()].filter((i) => !fixed.has(i)));
   // Store-buffer entries of each CPU's buffer (when CPUs are the kind), by entry number.
   const sbEntry = new Int32Array(layout.slots.length).fill(-1);
-  const sb = prog.tso;
-  if (sb && K === 'cpu') {
+  const sb = prog.storeBuffers;
+  if (sb && K === sb.cpuKind) {
     for (let c = 0; c < n; c++) for (let e = 0; e < sb.depth; e++) sbEntry[sb.base + c * sb.stride + 1 + e] = e;
   }
   // Entries naming a member's field or a member (through a ref or set value) distinguish members.

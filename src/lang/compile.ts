@@ -1,12 +1,16 @@
 // compile: instance → program. Adds the state the language itself needs to the model's declaration
-// (per-actor program counter and return stack, per-CPU store buffers under TSO, each property's ghost
+// (per-actor program counter and return stack, per-CPU store buffers under a buffered memory model
+// (src/lang/memory/), each property's ghost
 // state), lays it out in 32-bit words, generates pack/unpack for that layout, and turns procedures into
 // a flat step table indexed by program counter.
 import { enumOf, int } from './domain.ts';
-import { generatedURL, ModelError } from './errors.ts';
+import { ModelError } from './errors.ts';
+import { generatedFunction } from './generated.ts';
 import type { Instance } from './instantiate.ts';
 import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
-import type { Effect, Guard, ProcedureDef } from './model.ts';
+import { bufferDecl, bufferLayout, drainProcedure, planBuffers, STORE_BUFFERS, type StoreBufferLayout } from './memory/buffers.ts';
+import { memoryModel, type MemoryModelDef } from './memory/index.ts';
+import type { Effect, Guard } from './model.ts';
 import { arrayOf, unmarked, type RecordDecl } from './schema.ts';
 
 export const IDLE = 0;
@@ -65,28 +69,21 @@ export interface Program {
   readonly actorKinds: readonly ActorKind[];
   readonly pack: (src: Int32Array, dst: Uint32Array, off: number) => void;
   readonly unpack: (src: Uint32Array, off: number, dst: Int32Array) => void;
-  /** Under TSO: the store-buffer layout (per CPU). */
-  readonly tso: TsoLayout | null;
+  /** The memory model the program runs under (`--memory`). */
+  readonly memory: MemoryModelDef;
+  /** Under a buffered memory model (tso, weak): the store-buffer layout (per CPU); null under sc. */
+  readonly storeBuffers: StoreBufferLayout | null;
+  /** The CPU actor kind (Instance.cpuKind): its steps run on a CPU, its instances own the store buffers. */
+  readonly cpuKind: string | null;
   /** Field name of each property's ghost record under `$ghost`. */
   readonly ghostNames: readonly string[];
 }
 
-export interface TsoLayout {
-  readonly depth: number;
-  /** Slot of CPU 0's buffer length; entries follow; `stride` slots per CPU. */
-  readonly base: number;
-  readonly stride: number;
-  /** plain slot → index among plain slots (-1 if not plain). */
-  readonly plainIndex: Int32Array;
-  /** index among plain slots → slot. */
-  readonly plainSlots: Int32Array;
-  /** Entries encode plainIndex * valueRange + value. */
-  readonly valueRange: number;
-}
-
 export function compile(inst: Instance): Program {
   const { model } = inst;
-  const procedures = inst.memory === 'sc' ? inst.procedures : [...inst.procedures, storeBufferDrain(inst)];
+  const mm = memoryModel(inst.memory);
+  const plan = planBuffers(inst, mm);
+  const procedures = plan === null ? inst.procedures : [...inst.procedures, drainProcedure(inst, mm)];
   const stackDepth = model.stackDepth ?? 4;
   for (const p of procedures) {
     if (!(p.actor in inst.actors)) throw new ModelError(`procedure ${p.name} runs on unknown actor '${p.actor}'; actors: ${Object.keys(inst.actors).join(', ')}`);
@@ -107,15 +104,14 @@ export function compile(inst: Instance): Program {
   }
   const full: Record<string, RecordDecl[keyof RecordDecl]> = { ...inst.decl };
   if (Object.keys(ctl).length > 0) full.$ctl = ctl;
-  const tsoPlan = inst.memory !== 'sc' ? planTso(inst) : null;
-  if (tsoPlan) full.$sb = arrayOf(inst.actors.cpu, { n: int(0, tsoPlan.depth), e: arrayOf(tsoPlan.depth, int(0, tsoPlan.entries - 1)) }, 'cpu');
+  if (plan) full[STORE_BUFFERS] = bufferDecl(inst, plan);
   const ghostNames = inst.properties.map((_, i) => `p${i}`);
   const ghost: Record<string, RecordDecl> = {};
   inst.properties.forEach((p, i) => {
     if (p.ghost) ghost[ghostNames[i]] = unmarked(p.ghost(inst.params)) as RecordDecl;
   });
   if (Object.keys(ghost).length > 0) full.$ghost = ghost;
-  const layout = buildLayout(full);
+  const layout = buildLayout(full, { $ctl: 'control', [STORE_BUFFERS]: 'storeBuffer', $ghost: 'ghost' });
 
   // Step table.
   const steps: CompiledStep[] = [];
@@ -182,8 +178,8 @@ export function compile(inst: Instance): Program {
     return { name, count, pcSlot, ctlStride, stackDepth, candidates, pcNames, entryPc: entryPcByKind.get(name)! };
   });
 
-  const tso = tsoPlan ? tsoLayout(layout, tsoPlan) : null;
-  return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout, model.name), unpack: genUnpack(layout, model.name), tso, ghostNames };
+  const storeBuffers = plan ? bufferLayout(inst, layout, plan) : null;
+  return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout, model.name), unpack: genUnpack(layout, model.name), memory: mm, storeBuffers, cpuKind: inst.cpuKind, ghostNames };
 }
 
 function firstSlot(n: LayoutNode): number {
@@ -191,64 +187,9 @@ function firstSlot(n: LayoutNode): number {
   return n.base;
 }
 
-interface TsoPlan {
-  depth: number;
-  entries: number;
-  plainPaths: string[];
-  valueRange: number;
-}
-
-/** Store buffers hold (plain field, value) pairs; their domain is sized from the model's plain fields. */
-function planTso(inst: Instance): TsoPlan {
-  if (!('cpu' in inst.actors)) throw new ModelError(`--memory ${inst.memory} needs an actor named 'cpu' (store buffers are per CPU)`);
-  const probe = buildLayout(inst.decl);
-  const plain = probe.slots.filter((s) => s.plain);
-  if (plain.length === 0) throw new ModelError(`--memory ${inst.memory}: the model declares no plain shared fields`);
-  const valueRange = Math.max(...plain.map((s) => s.domain.size));
-  return { depth: inst.model.storeBufferDepth ?? 2, entries: plain.length * valueRange, plainPaths: plain.map((s) => s.path), valueRange };
-}
-
-function tsoLayout(layout: Layout, plan: TsoPlan): TsoLayout {
-  const sb = nodeAt(layout, '$sb');
-  if (!sb || sb.kind !== 'array') throw new Error('internal: no store buffer layout');
-  const plainIndex = new Int32Array(layout.slots.length).fill(-1);
-  const plainSlots = new Int32Array(plan.plainPaths.length);
-  plan.plainPaths.forEach((p, i) => {
-    const slot = layout.slots.find((s) => s.path === p)!;
-    plainIndex[slot.index] = i;
-    plainSlots[i] = slot.index;
-  });
-  return { depth: plan.depth, base: sb.base, stride: sb.stride, plainIndex, plainSlots, valueRange: plan.valueRange };
-}
-
-/**
- * The hardware's store-buffer drain, a nondeterministic step of every CPU with buffered stores.
- * TSO: the oldest store reaches memory (FIFO: no store→store reordering). weak: any buffered store
- * whose address has no older buffered store (store→store reordering across addresses, as on arm64,
- * powerpc and riscv; per-address order is kept, so memory stays coherent).
- */
-function storeBufferDrain(inst: Instance): ProcedureDef {
-  const depth = inst.model.storeBufferDepth ?? 2;
-  const fifo = inst.memory === 'tso';
-  return {
-    name: 'store_buffer',
-    actor: 'cpu',
-    kind: 'rules',
-    steps: [
-      {
-        label: 'drain',
-        text: fifo ? 'the oldest buffered store becomes visible to other CPUs' : 'a buffered store becomes visible to other CPUs',
-        ...(fifo ? {} : { choose: { name: 'entry', count: depth, of: null } }),
-        when: (_s, _a, x) => (x as unknown as { $canDrain(j: number): boolean }).$canDrain(x.choice),
-        do: (_s, _a, x) => (x as unknown as { $drain(j: number): void }).$drain(x.choice),
-      },
-    ],
-  };
-}
-
 /** pack(src slots → dst words at off): one statement per word, shifts and ors with constants. */
 function genPack(layout: Layout, model: string): Program['pack'] {
-  return new Function('s', 'd', 'o', `${packSource({ layout }, 's', 'd', 'o+')}\n//# sourceURL=${generatedURL(model, 'pack')}`) as Program['pack'];
+  return generatedFunction(model, 'pack', ['s', 'd', 'o'], packSource({ layout }, 's', 'd', 'o+')) as Program['pack'];
 }
 
 /** The statements that pack slot array `src` into word array `dst` (at offset expression `off`). */
@@ -267,6 +208,5 @@ function genUnpack(layout: Layout, model: string): Program['unpack'] {
     else if (sl.bits === 32) lines.push(`d[${sl.index}]=w${sl.word}|0;`);
     else lines.push(`d[${sl.index}]=(w${sl.word}>>>${sl.shift})&${(2 ** sl.bits - 1) >>> 0};`);
   }
-  lines.push(`//# sourceURL=${generatedURL(model, 'unpack')}`);
-  return new Function('s', 'o', 'd', lines.join('\n')) as Program['unpack'];
+  return generatedFunction(model, 'unpack', ['s', 'o', 'd'], lines.join('\n')) as Program['unpack'];
 }

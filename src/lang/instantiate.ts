@@ -1,7 +1,7 @@
 // instantiate: model + variant + command-line settings → one concrete transition system (fixed
 // params, flag values, edited procedures, bound properties). Everything the user typed is validated
 // here, so a bad name or value is a UsageError before any search starts.
-import { UsageError, unknownName } from './errors.ts';
+import { ModelError, UsageError, unknownName } from './errors.ts';
 import { decimalInteger, integerRange } from './numbers.ts';
 import type { AnyModel, FlagSpec, ScopeDef, FlagValue, Flags, MemoryModel, Params, ProcedureDef, StepDef } from './model.ts';
 import { boundTo, checkedByDefault, type PropertyDef } from './property.ts';
@@ -29,6 +29,8 @@ export interface Instance {
   readonly params: Params;
   readonly flags: Flags;
   readonly memory: MemoryModel;
+  /** The actor kind whose instances are the CPUs (ModelDef.cpuActor), or null if the model has none. */
+  readonly cpuKind: string | null;
   readonly actors: Readonly<Record<string, number>>;
   readonly decl: RecordDecl;
   readonly procedures: readonly ProcedureDef[];
@@ -55,7 +57,10 @@ export function instantiate(model: AnyModel, allProperties: readonly PropertyDef
     properties = opts.properties.map((n) => bound.find((p) => p.name === n) ?? throwUnknown('property', n, bound.map((p) => p.name)));
   }
   const procedures = applyEdits(model.procedures(params, flags), variant?.edits ?? []);
-  return { model, variant, scope, params, flags, memory, actors: model.actors(params), decl: model.state(params), procedures, properties };
+  const actors = model.actors(params);
+  const cpuKind = model.cpuActor ?? ('cpu' in actors ? 'cpu' : null);
+  if (cpuKind !== null && !(cpuKind in actors)) throw new ModelError(`model '${model.name}' declares cpuActor '${cpuKind}', which is not one of its actors: ${Object.keys(actors).join(', ')}`);
+  return { model, variant, scope, params, flags, memory, cpuKind, actors, decl: model.state(params), procedures, properties };
 }
 
 function throwUnknown(what: string, name: string, accepted: readonly string[]): never {

@@ -5,8 +5,22 @@ import { bitsFor, type Domain, type ObjKind } from './domain.ts';
 import { ModelError } from './errors.ts';
 import { isArray, isBuffered, isDomain, isPlain, type Decl, type RecordDecl } from './schema.ts';
 
+/**
+ * What a slot is: a field the model declares, or state the language adds (compile.ts): an actor's
+ * control (pc, return stack), a CPU's store buffer (src/lang/memory/buffers.ts), a property's ghost field.
+ */
+export type SlotKind = 'field' | 'control' | 'storeBuffer' | 'ghost';
+
 export interface Slot {
   readonly index: number;
+  readonly kind: SlotKind;
+  /**
+   * Language state only (kind ≠ field): the element of the root field the slot is in (`cpu[1]` of
+   * `$ctl.cpu[1].pc`, `[0]` of `$sb[0].n`, `p2` of `$ghost.p2.cpu[0].win`), and the path below it
+   * (`pc`, `n`, `cpu[0].win`); '' for fields.
+   */
+  readonly group: string;
+  readonly rel: string;
   /** Path as written in a model: `cpu[1].localGen`, `mmGen`. */
   readonly path: string;
   readonly domain: Domain;
@@ -38,6 +52,9 @@ const RESERVED = new Set(['constructor', '__proto__', 'prototype']);
 
 interface Draft {
   index: number;
+  kind: SlotKind;
+  group: string;
+  rel: string;
   path: string;
   domain: Domain;
   bits: number;
@@ -47,9 +64,13 @@ interface Draft {
   owners: { of: ObjKind; index: number }[];
 }
 
-export function buildLayout(decl: RecordDecl): Layout {
+/**
+ * Lays `decl` out. `internal` names the root fields the language adds (their names start with '$')
+ * and what their slots are; every other name starting with '$' is reserved.
+ */
+export function buildLayout(decl: RecordDecl, internal: Readonly<Record<string, Exclude<SlotKind, 'field'>>> = {}): Layout {
   const drafts: Draft[] = [];
-  const root = walk(decl, '', [], drafts) as LayoutNode & { kind: 'record' };
+  const root = walk(decl, '', [], drafts, internal, null) as LayoutNode & { kind: 'record' };
   // Pack: first fit in declaration order, a new word when the next field does not fit.
   let word = 0;
   let used = 0;
@@ -67,33 +88,59 @@ export function buildLayout(decl: RecordDecl): Layout {
   return { slots, words: used === 0 && word === 0 ? 1 : word + 1, root };
 }
 
-function walk(d: Decl, path: string, owners: { of: ObjKind; index: number }[], out: Draft[]): LayoutNode {
+/**
+ * Where a language slot's path splits: after the root field (`$ctl`) at `groupAt`, the group is one
+ * step down (`.cpu`, `[0]`, `.p2`) with the indices that follow it (`cpu[1]`); the rest starts at `relAt`.
+ */
+interface Role {
+  readonly kind: Exclude<SlotKind, 'field'>;
+  readonly groupAt: number;
+  /** The group has begun (one step below the root field). */
+  readonly started: boolean;
+  /** Where the relative path starts, or -1 while still in the group. */
+  readonly relAt: number;
+}
+
+/** The role one step below `path`: into an array element, or (`name` given) into a record field. */
+function below(role: Role | null, path: string, name?: string): Role | null {
+  if (role === null || role.relAt >= 0) return role;
+  if (!role.started) return { ...role, started: true };
+  return name === undefined ? role : { ...role, relAt: path.length + 1 };
+}
+
+function walk(d: Decl, path: string, owners: { of: ObjKind; index: number }[], out: Draft[], internal: Readonly<Record<string, Exclude<SlotKind, 'field'>>>, role: Role | null): LayoutNode {
   if (isDomain(d) || isPlain(d)) {
     const domain = isPlain(d) ? d.domain : d;
     const mark = isPlain(d) ? d.kind : null;
     const plain = isPlain(d) && isBuffered(d);
-    const draft: Draft = { index: out.length, path, domain, bits: bitsFor(domain), plain, own: mark === 'own', published: mark === 'published', owners };
+    const kind: SlotKind = role ? role.kind : 'field';
+    const group = role ? path.slice(role.groupAt, role.relAt < 0 ? undefined : role.relAt - 1).replace(/^\./, '') : '';
+    const rel = role && role.relAt >= 0 ? path.slice(role.relAt) : '';
+    const draft: Draft = { index: out.length, kind, group, rel, path, domain, bits: bitsFor(domain), plain, own: mark === 'own', published: mark === 'published', owners };
     out.push(draft);
     return { kind: 'scalar', slot: draft as unknown as Slot };
   }
   if (isArray(d)) {
     const base = out.length;
     const elems: LayoutNode[] = [];
+    const r = below(role, path);
     for (let i = 0; i < d.length; i++) {
       const o = d.index ? [...owners, { of: d.index, index: i }] : owners;
-      elems.push(walk(d.elem, `${path}[${i}]`, o, out));
+      elems.push(walk(d.elem, `${path}[${i}]`, o, out, internal, r));
     }
     const stride = d.length > 0 ? (out.length - base) / d.length : 0;
     return { kind: 'array', base, stride, index: d.index, elems };
   }
   const base = out.length;
   const fields = new Map<string, LayoutNode>();
-  for (const [name, sub] of Object.entries(d as RecordDecl)) {
+  for (const [name, f] of Object.entries(d as RecordDecl)) {
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) throw new ModelError(`field name '${name}' at ${path || 'state'} is not an identifier`);
-    // Names starting with '$' are the language's own (control, store buffers, ghost state at the root).
-    const internal = path === '' && (name === '$ctl' || name === '$sb' || name === '$ghost');
-    if ((name.startsWith('$') && !internal) || RESERVED.has(name)) throw new ModelError(`field name '${name}' at ${path || 'state'} is reserved; rename the field`);
-    fields.set(name, walk(sub, path ? `${path}.${name}` : name, owners, out));
+    // Names starting with '$' are the language's own (compile.ts: control, store buffers, ghost state at the root).
+    const own = path === '' && Object.hasOwn(internal, name) ? internal[name] : null;
+    if ((name.startsWith('$') && own === null) || RESERVED.has(name)) throw new ModelError(`field name '${name}' at ${path || 'state'} is reserved; rename the field`);
+    const p = path ? `${path}.${name}` : name;
+    const r = own !== null ? { kind: own, groupAt: p.length, started: false, relAt: -1 } : below(role, path, name);
+    fields.set(name, walk(f, p, owners, out, internal, r));
   }
   return { kind: 'record', base, size: out.length - base, fields };
 }

@@ -12,6 +12,7 @@
 //    whatever the pc: hardware events (TLB fill, IPI delivery, store-buffer drain) and the atomic
 //    actions of small models. With `idleOnly` they fire only when the actor is idle. A rule may
 //    `x.call` a procedure; without a return label the call returns to the interrupted pc (an interrupt).
+import type { MemoryModel } from './memory/index.ts';
 import type { Decl, RecordDecl, View } from './schema.ts';
 
 export interface ParamSpec {
@@ -158,6 +159,11 @@ export interface ModelDef<P extends string = string, F extends string = string, 
   readonly busy?: (p: Params<P>, f: Flags<F>) => Readonly<Record<string, BusyDef<View<D>>>>;
   /** Memory models this model supports (default: sc only). */
   readonly memory?: readonly MemoryModel[];
+  /**
+   * The actor kind whose instances are the CPUs (default: the kind named `cpu`, if any): it owns the
+   * store buffers under --memory tso/weak, and its steps run on a CPU (`x.fence()` drains its buffer).
+   */
+  readonly cpuActor?: string;
   /** Store-buffer depth per CPU under TSO (default 2). */
   readonly storeBufferDepth?: number;
   /** Maximum call depth of an actor (default 4). */
@@ -183,15 +189,11 @@ export interface SymmetrySpec {
   readonly fixed?: readonly number[];
 }
 
-/**
- * sc: sequential consistency. tso: x86 — per-CPU FIFO store buffers over the plain fields.
- * weak: arm64/powerpc/riscv-like — store buffers that drain out of order across addresses
- * (store→store reordering); full fences drain them.
- */
 /** A model of any params, flags and state (what the pipeline takes). */
 export type AnyModel = ModelDef<any, any, any>;
 
-export type MemoryModel = 'sc' | 'tso' | 'weak';
+/** sc, tso, weak: src/lang/memory/ (one file each). */
+export type { MemoryModel };
 
 export type Params<P extends string = string> = { readonly [K in P]: number };
 export type Flags<F extends string = string> = { readonly [K in F]: any };

@@ -2,6 +2,7 @@
 // (kind name, then index), listed CPUs first; internal fields read as what they are. The names of a
 // program's actors are computed once per program; this is the one place that forms and reads them.
 import type { Program } from './compile.ts';
+import type { Slot } from './layout.ts';
 
 export interface ActorNames {
   /** Actor instances in column order (CPUs first). */
@@ -21,7 +22,7 @@ export function actorNames(prog: Program): ActorNames {
     const kindOf = new Map(prog.actorKinds.map((k, i) => [k.name, i]));
     const columns = prog.actorKinds
       .map((k, i) => ({ k, i }))
-      .sort((a, b) => (a.k.name === 'cpu' ? -1 : b.k.name === 'cpu' ? 1 : 0))
+      .sort((a, b) => (a.k.name === prog.cpuKind ? -1 : b.k.name === prog.cpuKind ? 1 : 0))
       .flatMap(({ i }) => byKind[i]);
     n = { columns, byKind, byStep: prog.steps.map((s) => byKind[kindOf.get(s.actorKind)!]) };
     cache.set(prog, n);
@@ -46,10 +47,28 @@ export function parseActor(prog: Program, name: string): { readonly kind: string
   return null;
 }
 
-/** Internal fields read as what they are: `$ctl.cpu[0].pc` → `cpu0.pc`, ghost fields by property name. */
-export function displayPath(prog: Program, path: string): string {
-  let p = path.replace(/^\$ctl\.([A-Za-z_]+)\[(\d+)\]\./, '$1$2.').replace(/^\$sb\[(\d+)\]\./, 'cpu$1.storebuf.');
-  const g = /^\$ghost\.p(\d+)\.(.*)$/.exec(p);
-  if (g) p = `ghost(${prog.instance.properties[Number(g[1])].name}).${g[2]}`;
-  return p;
+/** Language state reads as what it is (Slot.kind): `cpu0.pc`, `cpu1.storebuf.n`, ghost fields by property name. */
+export function displaySlot(prog: Program, slot: Slot): string {
+  const owner = slot.owners[slot.owners.length - 1];
+  switch (slot.kind) {
+    case 'field':
+      return slot.path;
+    case 'control':
+      return `${owner.of}${owner.index}.${slot.rel}`;
+    case 'storeBuffer':
+      return `${owner.of}${owner.index}.storebuf.${slot.rel}`;
+    case 'ghost':
+      return `ghost(${prog.instance.properties[prog.ghostNames.indexOf(slot.group)].name}).${slot.rel}`;
+  }
 }
+
+const byPath = new WeakMap<Program['layout'], Map<string, Slot>>();
+
+/** displaySlot of the slot at `path` (a path of the layout). */
+export function displayPath(prog: Program, path: string): string {
+  let m = byPath.get(prog.layout);
+  if (!m) byPath.set(prog.layout, (m = new Map(prog.layout.slots.map((s) => [s.path, s]))));
+  const slot = m.get(path);
+  return slot ? displaySlot(prog, slot) : path;
+}
+

@@ -1,7 +1,7 @@
 // Properties live in properties/, apart from the models: a model emits events and exposes its state;
 // a property observes. An invariant is checked on every reached state; a monitor reacts to events and
 // keeps its own ghost state in the state vector (so it is part of what the explorer distinguishes).
-import type { Flags, Params } from './model.ts';
+import type { Flags, MemoryModel, Params } from './model.ts';
 import type { RecordDecl } from './schema.ts';
 
 export interface MonitorCtx {
@@ -11,6 +11,11 @@ export interface MonitorCtx {
   readonly flags: Flags;
   /** The run's parameter values (the scope). */
   readonly params: Params;
+  /**
+   * The memory model the run checks under (`--memory`): a monitor that stands in for orders the
+   * hardware keeps or breaks (a barrier window) reports only what the selected model allows.
+   */
+  readonly memory: MemoryModel;
 }
 
 export type EventHandler = (s: any, g: any, x: MonitorCtx, a: number, b: number, c: number) => void;

@@ -8,6 +8,7 @@
 // the jumping step (docs/language.md, "Jumps and edits").
 // Historical kernels are variants of the mainline model (models/<model>/variants/).
 import { UsageError, unknownName } from './errors.ts';
+import { MEMORY_MODEL_NAMES } from './memory/index.ts';
 import type { FlagValue, MemoryModel, ProcedureDef, StepDef } from './model.ts';
 
 /** The attributes of a step an edit may set besides its label (StepDef's fields). */
@@ -64,7 +65,7 @@ export const STEP_ATTRS: Readonly<Record<string, 'string' | 'function' | 'boolea
   bounded: 'function',
 };
 
-const MEMORY_MODELS: readonly MemoryModel[] = ['sc', 'tso', 'weak'];
+const MEMORY_MODELS: readonly MemoryModel[] = MEMORY_MODEL_NAMES;
 const EDIT_HELPERS = 'replace, insertBefore, insertAfter, remove, move, patch, addProcedure';
 
 /**

@@ -8,7 +8,7 @@
 // never for the search: a Proxy in the prototype chain slows every field access) also ends each
 // class's prototype chain with a trap that calls `mem.undeclared` with the object's path.
 import type { Domain } from './domain.ts';
-import { generatedURL } from './errors.ts';
+import { generatedFunction } from './generated.ts';
 import type { Layout, LayoutNode, Slot } from './layout.ts';
 
 /** What views need from the explorer: where stores go and how errors are raised. */
@@ -37,7 +37,7 @@ type Ctor = new ($: Int32Array, b: number, path: string) => object;
  */
 export function buildView(layout: Layout, $: Int32Array, mem: ViewMemory, tso: boolean, record = false, model = 'model', trapped = false): any {
   const trap = trapped ? undeclaredTrap(mem) : null;
-  const Root = classFor(layout.root, mem, { tso, record, trap, sourceURL: generatedURL(model, 'view') });
+  const Root = classFor(layout.root, mem, { tso, record, trap, model, prefix: record ? 'view-recording' : trapped ? 'view-trapped' : 'view' }, 's');
   return new Root($, 0, 's');
 }
 
@@ -46,8 +46,9 @@ interface Gen {
   readonly record: boolean;
   /** Trapped views: the last prototype of every view class (a write of an undeclared name ends there). */
   readonly trap: object | null;
-  /** Names the generated classes in stack traces. */
-  readonly sourceURL: string;
+  /** Name the generated classes (`<prefix>.<path>`, e.g. `view.s.cpu[]`) in stack traces and dumps. */
+  readonly model: string;
+  readonly prefix: string;
 }
 
 /** A write that found no declared field on the view object `receiver` (nor its class) lands here. */
@@ -64,38 +65,42 @@ function undeclaredTrap(mem: ViewMemory): object {
   );
 }
 
-/** The generated class `src` (a function body returning a class): instances non-extensible; the trap, if any, last in its prototype chain. */
-function sealedClass(g: Gen, params: string[], src: string, args: unknown[]): Ctor {
-  const C = new Function(...params, `${src}\n//# sourceURL=${g.sourceURL}`)(...args) as Ctor;
+/**
+ * The generated class `src` (a function body returning a class) of the view objects at `name`:
+ * instances non-extensible; the trap, if any, last in its prototype chain.
+ */
+function sealedClass(g: Gen, name: string, params: string[], src: string, args: unknown[]): Ctor {
+  const C = generatedFunction(g.model, `${g.prefix}.${name}`, params, src)(...args) as Ctor;
   if (g.trap) Object.setPrototypeOf(C.prototype, g.trap);
   return C;
 }
 
-function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: Gen): Ctor {
+function classFor(node: LayoutNode & { kind: 'record' }, mem: ViewMemory, tso: Gen, name: string): Ctor {
   const kids: Ctor[] = [];
   const ctor: string[] = [];
   const accessors: string[] = [];
+  const at = name;
   for (const [name, f] of node.fields) {
     const rel = relBase(f) - node.base;
     if (f.kind === 'scalar') {
       accessors.push(scalarAccessors(name, f.slot, `this.$$b+${f.slot.index - node.base}`, tso));
     } else if (f.kind === 'record') {
-      kids.push(classFor(f, mem, tso));
+      kids.push(classFor(f, mem, tso, `${at}.${name}`));
       ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel},p+${JSON.stringify('.' + name)});`);
     } else if (f.elems.length > 0 && f.elems[0].kind === 'record') {
-      kids.push(classFor(f.elems[0] as LayoutNode & { kind: 'record' }, mem, tso));
+      kids.push(classFor(f.elems[0] as LayoutNode & { kind: 'record' }, mem, tso, `${at}.${name}[]`));
       const k = kids.length - 1;
       const items = f.elems.map((_, i) => `new K[${k}]($,b+${rel + i * f.stride},p+${JSON.stringify(`.${name}[${i}]`)})`).join(',');
       ctor.push(`this.${name}=Object.freeze([${items}]);`);
     } else {
-      kids.push(scalarArrayClass(f as LayoutNode & { kind: 'array' }, mem, tso));
+      kids.push(scalarArrayClass(f as LayoutNode & { kind: 'array' }, mem, tso, `${at}.${name}`));
       ctor.push(`this.${name}=new K[${kids.length - 1}]($,b+${rel},p+${JSON.stringify('.' + name)});`);
     }
   }
   // Own fields are declared (defined, not assigned: an assignment of a new name would reach the trap).
   const own = ['$$s', '$$b', '$$p', ...[...node.fields].filter(([, f]) => f.kind !== 'scalar').map(([n]) => n)];
   const src = `return class{${own.join(';')};constructor($,b,p){this.$$s=$;this.$$b=b;this.$$p=p;${ctor.join('')}Object.preventExtensions(this);}${accessors.join('')}}`;
-  return sealedClass(tso, ['K', 'M'], src, [kids, mem]);
+  return sealedClass(tso, at, ['K', 'M'], src, [kids, mem]);
 }
 
 function relBase(n: LayoutNode): number {
@@ -128,10 +133,10 @@ function encodeAndStore(slot: Slot, at: string, g: Gen): string {
 }
 
 /** An array of scalars: get(i) / set(i, v) with the index checked. */
-function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory, tso: Gen): Ctor {
+function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory, tso: Gen, name: string): Ctor {
   const n = node.elems.length;
   const first = node.elems[0] as LayoutNode & { kind: 'scalar' } | undefined;
-  if (!first) return sealedClass(tso, [], `return class{$$p;length;constructor($,b,p){this.$$p=p;this.length=0;Object.preventExtensions(this);}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`, []);
+  if (!first) return sealedClass(tso, name, [], `return class{$$p;length;constructor($,b,p){this.$$p=p;this.length=0;Object.preventExtensions(this);}get(i){throw new RangeError('empty array')}set(i){throw new RangeError('empty array')}}`, []);
   const path = first.slot.path.replace(/\[0\]$/, '');
   const check = `if(!(i>=0&&i<${n}&&(i|0)===i))M.badIndex(${JSON.stringify(path)},i);`;
   const at = 'this.$$b+i';
@@ -139,5 +144,5 @@ function scalarArrayClass(node: LayoutNode & { kind: 'array' }, mem: ViewMemory,
     `return class{$$s;$$b;$$p;length;constructor($,b,p){this.$$s=$;this.$$b=b;this.$$p=p;this.length=${n};Object.preventExtensions(this);}` +
     `get(i){${check}${load(first.slot, at, tso, 'const x=')}return ${decode(first.slot.domain, 'x')};}` +
     `set(i,v){${check}${encodeAndStore(first.slot, at, tso)}}}`;
-  return sealedClass(tso, ['M'], src, [mem]);
+  return sealedClass(tso, name, ['M'], src, [mem]);
 }

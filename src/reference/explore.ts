@@ -21,6 +21,7 @@
 // invariant is checked on each new state, a state without enabled transitions is a deadlock unless
 // the model's `end` holds, and a ModelError is reported with the transition that raised it. After a
 // complete search without a violation, the stuck-actor check (./stuck.ts) runs on the explored graph.
+import { memoryModel } from '../lang/memory/index.ts';
 import { List, Map as IMap, Set as ISet } from 'immutable';
 import { ModelError } from '../lang/errors.ts';
 import { instantiate, type Instance, type InstanceOptions } from '../lang/instantiate.ts';
@@ -86,7 +87,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   const deadlockCheck = opts.deadlock ?? true;
   const maxStates = opts.maxStates ?? Infinity;
   const table = buildSteps(inst);
-  const buffered = inst.memory !== 'sc';
+  const buffered = memoryModel(inst.memory).drain !== null;
   const sbDepth = inst.model.storeBufferDepth ?? 2;
   const stackDepth = inst.model.stackDepth ?? 4;
   const kinds = Object.entries(inst.actors);
@@ -95,7 +96,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   const fields = new Map<string, Field>();
   for (const f of collectFields(inst.decl, '', true)) fields.set(f.path, f);
   if (buffered) {
-    if (!('cpu' in inst.actors)) throw new ModelError(`memory ${inst.memory} needs an actor named 'cpu'`);
+    if (inst.cpuKind === null) throw new ModelError(`memory ${inst.memory} needs a CPU actor`);
     if (![...fields.values()].some((f) => f.plain)) throw new ModelError(`memory ${inst.memory}: the model declares no plain fields`);
   }
   const ghostDecls = inst.properties.map((p) => (p.ghost ? p.ghost(inst.params) : null));
@@ -173,7 +174,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   if (buffered) {
     // Properties ask whether a CPU's store buffer is empty through `s.$sb[c].n`, the number of
     // buffered stores (the fast explorer's view shows its buffer fields under that name).
-    const sb = Array.from({ length: inst.actors.cpu }, (_, c) =>
+    const sb = Array.from({ length: inst.actors[inst.cpuKind!] }, (_, c) =>
       Object.freeze({
         get n() {
           return bufferOf(c).size;
@@ -192,6 +193,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
       const mon: MonitorCtx = {
         flags: inst.flags,
         params: inst.params,
+        memory: inst.memory,
         fail(reason) {
           if (failed === null) failed = { prop: h.prop, reason };
         },
@@ -244,7 +246,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   };
 
   const setUp = (st: RefStep, actor: number): void => {
-    cpu = st.actorKind === 'cpu' ? actor : -1;
+    cpu = st.actorKind === inst.cpuKind ? actor : -1;
     where = st.name;
     failed = null;
   };
@@ -347,7 +349,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
       if (!table.withControl.has(kind)) continue;
       for (let a = 0; a < count; a++) cur.set(pcKey(kind, a), IDLE_PC).set(stackKey(kind, a), List<string>());
     }
-    if (buffered) for (let c = 0; c < inst.actors.cpu; c++) cur.set(sbKey(c), List<Entry>());
+    if (buffered) for (let c = 0; c < inst.actors[inst.cpuKind!]; c++) cur.set(sbKey(c), List<Entry>());
     cur = cur.asImmutable();
     cpu = -1;
     where = 'init';

@@ -2,6 +2,8 @@
 // counter named `procedure:label` ('idle' at top level), and for each actor kind the steps that may
 // run at a given pc, in the order the language defines (the seq step at the pc, or when idle the first
 // step of each entry procedure and then the idle-only rules, followed by every other rule).
+import { DRAIN_PROCEDURE } from '../lang/memory/buffers.ts';
+import { memoryModel } from '../lang/memory/index.ts';
 import { ModelError } from '../lang/errors.ts';
 import type { Instance } from '../lang/instantiate.ts';
 import type { Effect, Guard, ProcedureDef } from '../lang/model.ts';
@@ -70,24 +72,25 @@ export function buildSteps(inst: Instance): StepTable {
       });
     });
   }
-  if (inst.memory !== 'sc') {
+  const mm = memoryModel(inst.memory);
+  if (mm.drain !== null) {
     // The hardware drains store buffers: a rule of every CPU, after the model's own procedures.
     const depth = inst.model.storeBufferDepth ?? 2;
     steps.push({
-      proc: 'store_buffer',
+      proc: DRAIN_PROCEDURE,
       label: 'drain',
-      name: 'store_buffer:drain',
-      text: 'a buffered store becomes visible to other CPUs',
-      actorKind: 'cpu',
+      name: `${DRAIN_PROCEDURE}:drain`,
+      text: mm.drainText ?? 'a buffered store becomes visible to other CPUs',
+      actorKind: inst.cpuKind ?? '',
       kind: 'rules',
       idleOnly: false,
-      choices: inst.memory === 'tso' ? 1 : depth,
+      choices: mm.drain === 'oldest' ? 1 : depth,
       fence: false,
       when: null,
       do: null,
       next: null,
       labels: new Map(),
-      drain: inst.memory === 'tso' ? 'oldest' : 'any',
+      drain: mm.drain,
     });
   }
 

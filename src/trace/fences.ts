@@ -10,7 +10,8 @@
 import type { Program } from '../lang/compile.ts';
 import type { RawStep } from '../engine/via.ts';
 import { Machine } from '../engine/machine.ts';
-import { actorOf, displayPath } from '../lang/names.ts';
+import { actorOf, displaySlot } from '../lang/names.ts';
+import { DRAIN_PROCEDURE } from '../lang/memory/buffers.ts';
 
 export interface FencePair {
   /** Trace positions (0-based) of the two fence steps, the earlier first. */
@@ -30,7 +31,7 @@ export function fencePairs(prog: Program, raw: readonly RawStep[]): FencePair[] 
   const m = new Machine(prog, true);
   const rec = m.rec!;
   m.init();
-  const data = (slot: number) => !prog.layout.slots[slot].path.startsWith('$');
+  const data = (slot: number) => prog.layout.slots[slot].kind === 'field';
   const steps: { actor: string; fence: boolean; acc: Access }[] = [];
   for (const r of raw) {
     const st = prog.steps[r.step];
@@ -41,7 +42,7 @@ export function fencePairs(prog: Program, raw: readonly RawStep[]): FencePair[] 
     for (let i = 0; i < rec.nr; i++) if (data(rec.reads[i])) acc.reads.add(rec.reads[i]);
     for (let i = 0; i < rec.ns; i++) if (data(rec.stores[i])) acc.writes.add(rec.stores[i]);
     // A store-buffer drain only makes an earlier store visible: that store is the access.
-    if (st.proc !== 'store_buffer') for (let i = 0; i < rec.nw; i++) if (data(rec.writes[i])) acc.writes.add(rec.writes[i]);
+    if (st.proc !== DRAIN_PROCEDURE) for (let i = 0; i < rec.nw; i++) if (data(rec.writes[i])) acc.writes.add(rec.writes[i]);
     steps.push({ actor: actorOf(prog, r.step, r.actor), fence: rec.fenced, acc });
   }
   // Each fence's windows: its actor's accesses since its previous fence, and until its next one.
@@ -65,7 +66,7 @@ export function fencePairs(prog: Program, raw: readonly RawStep[]): FencePair[] 
       const two = communicating(a.after, b.before);
       // Two different fields: accesses to one field are ordered by coherence alone.
       if (one.some((f) => two.some((g) => g !== f))) {
-        const fields = [...new Set([...one, ...two])].map((slot) => displayPath(prog, prog.layout.slots[slot].path)).sort();
+        const fields = [...new Set([...one, ...two])].map((slot) => displaySlot(prog, prog.layout.slots[slot])).sort();
         out.push({ first: i, second: j, fields });
       }
     }

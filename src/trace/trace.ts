@@ -2,8 +2,9 @@
 // Rows name the actor, the kernel function and step id, and the nondeterministic choice, so a trace
 // reads like a race report and can be stored by label (it outlives edits to the model's layout).
 import type { Program } from '../lang/compile.ts';
+import { entrySlot, entryValue } from '../lang/memory/buffers.ts';
 import { renderValue } from '../lang/domain.ts';
-import { actorOf, displayPath } from '../lang/names.ts';
+import { actorOf, displaySlot } from '../lang/names.ts';
 import { Machine } from '../engine/machine.ts';
 import { asModelError } from '../lang/errors.ts';
 import type { RawStep } from '../engine/via.ts';
@@ -75,10 +76,10 @@ export function buildTrace(prog: Program, raw: readonly RawStep[]): TraceRow[] {
 }
 
 function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
-  const viaBuffers = prog.tso !== null ? storeBufferChanges(prog, a, b) : null;
+  const viaBuffers = prog.storeBuffers !== null ? storeBufferChanges(prog, a, b) : null;
   const out: Change[] = [];
   for (const s of prog.layout.slots) {
-    if (viaBuffers !== null && isStoreBufferSlot(prog, s.index)) continue;
+    if (s.kind === 'storeBuffer') continue;
     const stores = viaBuffers?.get(s.index);
     if (stores) out.push(...stores);
     else if (a[s.index] !== b[s.index]) out.push(change(prog, s.index, a[s.index], b[s.index]));
@@ -87,23 +88,17 @@ function diff(prog: Program, a: Int32Array, b: Int32Array): Change[] {
 }
 
 function change(prog: Program, slot: number, from: number, to: number, store?: 'buffered' | 'drained'): Change {
-  return { path: displayPath(prog, prog.layout.slots[slot].path), from: show(prog, slot, from), to: show(prog, slot, to), ...(store ? { store } : {}) };
-}
-
-function isStoreBufferSlot(prog: Program, slot: number): boolean {
-  const t = prog.tso!;
-  return slot >= t.base && slot < t.base + prog.instance.actors.cpu * t.stride;
+  return { path: displaySlot(prog, prog.layout.slots[slot]), from: show(prog, slot, from), to: show(prog, slot, to), ...(store ? { store } : {}) };
 }
 
 /**
  * CPU c's buffered stores in state s, oldest first, as (memory slot, value) and the entry's code. The
- * layout Machine's `st` and `drainAt` use: per CPU the count, then the entries, each coding the plain
- * field's index times `valueRange` plus the value.
+ * layout of src/lang/memory/buffers.ts: per CPU the count, then the entries.
  */
 function bufferOf(prog: Program, s: Int32Array, c: number): { code: number; slot: number; value: number }[] {
-  const t = prog.tso!;
+  const t = prog.storeBuffers!;
   const b = t.base + c * t.stride;
-  return Array.from(s.subarray(b + 1, b + 1 + s[b]), (code) => ({ code, slot: t.plainSlots[(code / t.valueRange) | 0], value: code % t.valueRange }));
+  return Array.from(s.subarray(b + 1, b + 1 + s[b]), (code) => ({ code, slot: entrySlot(t, code), value: entryValue(t, code) }));
 }
 
 /**
@@ -112,11 +107,12 @@ function bufferOf(prog: Program, s: Int32Array, c: number): { code: number; slot
  * reads and other CPUs do not see yet.
  */
 export function bufferedStores(prog: Program, s: Int32Array): [string, string][] {
-  if (prog.tso === null) return [];
+  const t = prog.storeBuffers;
+  if (t === null) return [];
   const out: [string, string][] = [];
-  for (let c = 0; c < prog.instance.actors.cpu; c++) {
-    const entries = bufferOf(prog, s, c).map((e) => `${displayPath(prog, prog.layout.slots[e.slot].path)} := ${show(prog, e.slot, e.value)}`);
-    if (entries.length > 0) out.push([`cpu${c} store buffer`, entries.join(', ')]);
+  for (let c = 0; c < t.cpus; c++) {
+    const entries = bufferOf(prog, s, c).map((e) => `${displaySlot(prog, prog.layout.slots[e.slot])} := ${show(prog, e.slot, e.value)}`);
+    if (entries.length > 0) out.push([`${t.cpuKind}${c} store buffer`, entries.join(', ')]);
   }
   return out;
 }
@@ -131,7 +127,7 @@ function storeBufferChanges(prog: Program, a: Int32Array, b: Int32Array): Map<nu
   const buffered = new Map<number, Change[]>();
   const add = (m: Map<number, Change[]>, slot: number, c: Change) => m.set(slot, [...(m.get(slot) ?? []), c]);
   const mem = Int32Array.from(a);
-  for (let c = 0; c < prog.instance.actors.cpu; c++) {
+  for (let c = 0; c < prog.storeBuffers!.cpus; c++) {
     const before = bufferOf(prog, a, c);
     const after = bufferOf(prog, b, c);
     // The entries still buffered keep their order; the others reached memory, oldest first; what

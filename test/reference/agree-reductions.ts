@@ -119,7 +119,7 @@ export function orbitsOf(prog: Program): { images: (state: string) => string[]; 
       });
     }),
   }));
-  const sb = prog.tso;
+  const sb = prog.storeBuffers;
   const cpus = prog.instance.actors.cpu ?? 0;
   const img = new Int32Array(slots.length);
   const images = (state: string): string[] => {

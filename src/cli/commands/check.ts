@@ -18,6 +18,8 @@ import { toItf } from '../../trace/itf.ts';
 import { verifyFootprints } from '../../engine/verify.ts';
 import type { VariantDef } from '../../lang/variant.ts';
 import { saveJson, saveText, trySave } from '../save.ts';
+import { collectGenerated } from '../../lang/generated.ts';
+import { emptyDirFor, writeGenerated } from '../dump.ts';
 
 export interface CheckArgs {
   model: string;
@@ -39,6 +41,7 @@ export interface CheckArgs {
   save?: boolean;
   force?: boolean;
   'verify-footprints'?: boolean;
+  'dump-generated'?: string;
   format?: string;
   shrink?: boolean;
   simulate?: number;
@@ -70,6 +73,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
     .option('por', { type: 'boolean', default: true, describe: 'partial-order reduction (ample sets from the fields the model declares own or published); --no-por to turn off' })
     .option('sleep-sets', { type: 'boolean', default: false, describe: 'sleep sets: a transition independent of everything taken since it was taken elsewhere is not taken again (fewer transitions, the same states)' })
+    .option('dump-generated', stringOption('dump-generated', 'write every generated function (pack, unpack, view classes) to this new or empty directory, one file each'))
     .option('verify-footprints', { type: 'boolean', describe: 'check over the full state space that steps respect the declared own and published fields and invariant reads' })
     .option('symmetry', { type: 'boolean', default: true, describe: 'symmetry reduction over the interchangeable objects the model declares; --no-symmetry to turn off' });
 }
@@ -86,7 +90,8 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
   // A step that never returns stops no search by itself: the watchdog ends it after the deadline.
   const watched = run.watch !== undefined && a['max-seconds'] !== undefined && a.simulate === undefined;
   if (watched) run.watch!({ seconds: a['max-seconds']!, head: headline(described()), fields: described(), json: Boolean(a.json) });
-  const r = check(sm.model, allProperties, {
+  const dumpTo = a['dump-generated'] !== undefined ? emptyDirFor(a['dump-generated']) : null;
+  const { result: r, generated } = collectGenerated(() => check(sm.model, allProperties, {
     ...settings,
     onExplored: watched ? () => run.watch!(null) : undefined,
     maxStates: a['max-states'],
@@ -102,8 +107,9 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     onProgress: progress.onProgress,
     progressMs: run.progressMs ?? (io.tty ? PROGRESS_MS.tty : PROGRESS_MS.log),
     shouldStop: run.shouldStop,
-  });
+  }));
   progress.end();
+  if (dumpTo !== null) writeGenerated(dumpTo, generated);
   const fp = a['verify-footprints'] ? verifyFootprints(r.program, { maxStates: a['max-states'], maxSeconds: a['max-seconds'] }) : null;
   const fpText = fp ? `\nfootprints: ${fp.problems.length === 0 ? 'respected' : 'VIOLATED'} on ${num(fp.transitions)} transitions of ${num(fp.states)} states${fp.complete ? '' : ' (incomplete)'}${fp.problems.map((x) => `\n  ${x}`).join('')}` : '';
   // The save after the search and before the output, whose refusal (an existing different file) is
