@@ -11,12 +11,16 @@ import { SleepSets } from './sleep.ts';
 import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
-import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
+import { NO_PARENT, type VisitedStore } from './store.ts';
+import { createStore, DEFAULT_STORE, type StoreKind } from './stores.ts';
 
 export interface ExploreOptions {
   readonly maxStates?: number;
   readonly maxSeconds?: number;
+  /** The whole process's resident memory (heap, store, typed arrays), polled with the other limits. */
   readonly maxMemoryBytes?: number;
+  /** The visited-state store (stores.ts; default compact). */
+  readonly store?: StoreKind;
   /** Report deadlocks (states with no enabled step that the model does not mark as an allowed end). */
   readonly deadlock?: boolean;
   /** Store one representative per orbit of the model's declared symmetries. */
@@ -98,7 +102,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const cur = m.cur;
   const base = new Int32Array(cur.length);
   const tmp = new Uint32Array(W);
-  const store = new StateStore(W);
+  const store = createStore(opts.store ?? DEFAULT_STORE, W);
   const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []) : [];
   const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
   const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry
@@ -189,7 +193,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         const now = performance.now();
         if (store.count >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
         if (now - t0 > maxMs) return done('incomplete', { limit: `max-seconds ${maxMs / 1000}` });
-        if (store.bytes > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
+        if (process.memoryUsage.rss() > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
         if (opts.shouldStop?.()) return done('incomplete', { limit: INTERRUPT });
         if (opts.onProgress && now >= nextProgress) {
           nextProgress = now + progressMs;
