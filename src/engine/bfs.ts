@@ -47,6 +47,8 @@ export interface Progress {
   readonly queue: number;
   readonly seconds: number;
   readonly bytes: number;
+  /** Bytes of one packed state. */
+  readonly packedBytes: number;
 }
 
 /** One transition: step id, actor instance and choice. */
@@ -197,7 +199,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         if (opts.shouldStop?.()) return done('incomplete', { limit: INTERRUPT });
         if (opts.onProgress && now >= nextProgress) {
           nextProgress = now + progressMs;
-          opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes });
+          opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes, packedBytes: W * 4 });
         }
       }
       store.read(id, tmp);
