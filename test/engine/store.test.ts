@@ -105,7 +105,7 @@ describe('TreeStore (the compact exact store)', () => {
   for (const [words, range] of [[1, 3000], [2, 100], [3, 25], [5, 7], [8, 4], [22, 2]]) {
     it(`${words} word${words === 1 ? '' : 's'}: the same ids, lookups and reads as a Map of joined vectors`, () => {
       const n = againstMap(new TreeStore(words), words, 8000, range, words);
-      expect(n).toBeGreaterThan(3000); // and many repeats
+      expect(n).toBeGreaterThan(2000); // and many repeats
       expect(n).toBeLessThan(8000);
     });
   }
