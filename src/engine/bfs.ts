@@ -12,14 +12,14 @@ import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
 import { Canonicalizer } from './symmetry.ts';
 import { Machine } from './machine.ts';
 import { NO_PARENT, type VisitedStore } from './store.ts';
-import { createStore, DEFAULT_STORE, type StoreKind } from './stores.ts';
+import { createStore, defaultStore, type StoreKind } from './stores.ts';
 
 export interface ExploreOptions {
   readonly maxStates?: number;
   readonly maxSeconds?: number;
   /** The whole process's resident memory (heap, store, typed arrays), polled with the other limits. */
   readonly maxMemoryBytes?: number;
-  /** The visited-state store (stores.ts; default compact). */
+  /** The visited-state store (stores.ts; default: by the packed size). */
   readonly store?: StoreKind;
   /** Report deadlocks (states with no enabled step that the model does not mark as an allowed end). */
   readonly deadlock?: boolean;
@@ -104,7 +104,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const cur = m.cur;
   const base = new Int32Array(cur.length);
   const tmp = new Uint32Array(W);
-  const store = createStore(opts.store ?? DEFAULT_STORE, W);
+  const store = createStore(opts.store ?? defaultStore(W), W);
   const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []) : [];
   const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
   const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry

@@ -18,8 +18,10 @@ describe('lazytlb check --store', () => {
 
   it('every store: the same counts; --json names the store, the packed size and bytes per state', async () => {
     const args = ['check', 'shootdown', '--param', 'cpus=4', '--no-symmetry'];
-    const [compact, exact, fp] = [await runJson(...args), await runJson(...args, '--store', 'exact'), await runJson(...args, '--store', 'fingerprint')];
-    expect([compact.code, exact.code, fp.code]).toEqual([0, 0, 0]);
+    const [byDefault, compact, exact, fp] = [await runJson(...args), await runJson(...args, '--store', 'compact'), await runJson(...args, '--store', 'exact'), await runJson(...args, '--store', 'fingerprint')];
+    expect([byDefault.code, compact.code, exact.code, fp.code]).toEqual([0, 0, 0, 0]);
+    // A one-word state: the plain store by default (the compact one above two words).
+    expect(byDefault.json.store).toMatchObject({ kind: 'exact', packedBytes: 4 });
     expect(compact.json.store).toMatchObject({ kind: 'compact', probabilistic: false, packedBytes: 4 });
     expect(exact.json.store).toMatchObject({ kind: 'exact', probabilistic: false, packedBytes: 4 });
     expect(fp.json.store).toMatchObject({ kind: 'fingerprint', probabilistic: true, packedBytes: 4 });

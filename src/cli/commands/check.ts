@@ -62,7 +62,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-states', integerOption('max-states', 'stop after this many states (verdict incomplete)'))
     .option('max-seconds', secondsOption('max-seconds', 'stop after this many seconds (verdict incomplete)'))
     .option('max-memory', integerOption('max-memory', 'stop when the process\'s resident memory exceeds this many MiB (verdict incomplete)'))
-    .option('store', namedOption('store', 'visited states: compact (exact, the default), exact (whole states in memory) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
+    .option('store', namedOption('store', 'visited states: compact (exact, tree-compressed; the default above 8-byte states), exact (whole states in memory; the default up to 8 bytes) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
     .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest CPU switches (points where the next step is another CPU\'s), smallest params' })
