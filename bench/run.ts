@@ -10,6 +10,9 @@
 // tool prints itself (pan's elapsed time, rumur's whole seconds, lazytlb's JSON `seconds`).
 // Memory: peak RSS of the run command from `/usr/bin/time -f %M`, the same for every tool.
 // With --repeat K every run is repeated K times and the fastest kept.
+// The store table: every --store on shootdown(N,G) and each shipped model's wide scope, unreduced and
+// safety only (--no-liveness): states, states/s, resident bytes per state, packed state size, peak
+// RSS (each cut at 30 minutes; --no-stores skips it).
 // With --json the table goes to stderr and the rows (plus target verdicts) to stdout as JSON.
 // Exit status: 0 ok, 1 a state-count mismatch or a failed tool run, 2 spin/rumur not installed.
 
@@ -22,6 +25,7 @@ import { runSpin } from './shootdown.pml.ts';
 import { runRumur } from './shootdown.m.ts';
 import { EXPECTED_STATES, type ShootdownParams } from './shootdown-count.ts';
 import { modelRows, modelTable, reductionTargets, type ModelRow } from './models.ts';
+import { shipped } from '../models/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,6 +60,74 @@ function runLazytlb(p: ShootdownParams, reduction: { por: boolean; symmetry: boo
     peakMiB: m.peakKiB === null ? null : m.peakKiB / 1024,
     note: `verdict "${v}"`,
   };
+}
+
+/** One state-store measurement: an unreduced safety search (`--no-liveness`) with `--store kind`. */
+interface StoreRow {
+  readonly config: string;
+  readonly store: string;
+  readonly verdict: string;
+  readonly states: number | null;
+  readonly seconds: number | null;
+  readonly statesPerSecond: number | null;
+  readonly bytesPerState: number | null;
+  readonly packedBytes: number | null;
+  readonly peakMiB: number | null;
+}
+
+const STORES = ['compact', 'exact', 'fingerprint'] as const;
+
+/** `lazytlb check <args> --no-por --no-symmetry --no-liveness --store kind --json`, cut at `maxSeconds`. */
+function runStore(config: string, args: readonly string[], store: string, maxSeconds: number): StoreRow {
+  const argv = ['bin/lazytlb.mjs', 'check', ...args, '--no-por', '--no-symmetry', '--no-liveness', '--store', store, '--json', '--max-seconds', String(maxSeconds)];
+  const m = measure(process.execPath, argv, ROOT);
+  let j: { verdict?: string; states?: number; seconds?: number; store?: { bytesPerState?: number; packedBytes?: number } } = {};
+  try {
+    j = JSON.parse(m.stdout);
+  } catch {
+    j = { verdict: `error (exit ${m.code})` };
+  }
+  return {
+    config, store, verdict: j.verdict ?? 'error', states: j.states ?? null, seconds: m.wallSeconds,
+    statesPerSecond: j.states != null && j.seconds ? j.states / j.seconds : null,
+    bytesPerState: j.store?.bytesPerState ?? null, packedBytes: j.store?.packedBytes ?? null,
+    peakMiB: m.peakKiB === null ? null : m.peakKiB / 1024,
+  };
+}
+
+/** Every store on shootdown(N,G) and on every shipped model's wide scope, unreduced, safety only. */
+function storeRows(configs: readonly ShootdownParams[], maxSeconds: number, progress: (s: string) => void): StoreRow[] {
+  const runs: [string, string[]][] = [
+    ...configs.map((p): [string, string[]] => [`shootdown(${p.cpus},${p.gens})`, ['shootdown', '--param', `cpus=${p.cpus}`, '--param', `gens=${p.gens}`]]),
+    ...shipped.filter((s) => s.model.scopes?.wide).map((s): [string, string[]] => [`${s.model.name} --scope wide`, [s.model.name, '--scope', 'wide']]),
+  ];
+  const rows: StoreRow[] = [];
+  for (const [config, args] of runs)
+    for (const store of STORES) {
+      progress(`bench: store ${store} ${config} ...`);
+      rows.push(runStore(config, args, store, maxSeconds));
+    }
+  return rows;
+}
+
+function storeTable(rows: readonly StoreRow[], log: (s: string) => void): void {
+  const head = ['config', 'store', 'verdict', 'states', 'seconds', 'states/s', 'B/state', 'packed B', 'peak MiB'];
+  const body = rows.map((r) => [r.config, r.store, r.verdict, r.states === null ? 'n/a' : String(r.states), fmt(r.seconds),
+    r.statesPerSecond === null ? 'n/a' : r.statesPerSecond.toFixed(0), fmt(r.bytesPerState, 1), r.packedBytes === null ? 'n/a' : String(r.packedBytes), fmt(r.peakMiB, 0)]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (c: string[]) => c.map((x, i) => (i < 3 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ');
+  log(line(head));
+  log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const b of body) log(line(b));
+  log('Unreduced (--no-por --no-symmetry), safety only (--no-liveness). B/state = resident bytes of the store,');
+  log('its parent links and the BFS queue over the states; packed B = one packed state; states/s from the');
+  log("check's own seconds; peak MiB = the whole process's max RSS.");
+  for (const config of new Set(rows.map((r) => r.config))) {
+    const done = rows.filter((r) => r.config === config && r.verdict === 'ok' && r.store !== 'fingerprint');
+    if (new Set(done.map((r) => r.states)).size > 1) log(`!!! STORE STATE-COUNT MISMATCH for ${config}: ${done.map((r) => `${r.store}=${r.states}`).join(', ')}`);
+  }
+  const x86 = rows.find((r) => r.config === 'x86-lazy-tlb --scope wide' && r.store === 'compact');
+  if (x86) log(`target x86-lazy-tlb --scope wide, compact store: exactly 13117595 states ${x86.states === 13117595 ? 'PASS' : 'FAIL'} (${x86.states}); <= 16 B/state ${x86.bytesPerState !== null && x86.bytesPerState <= 16 ? 'PASS' : 'FAIL'} (${fmt(x86.bytesPerState, 1)})`);
 }
 
 /** Run f K times and keep the fastest (by wall-clock seconds) row. */
@@ -122,7 +194,7 @@ function symmetryTarget(rows: BenchRow[], config: string): string {
  *  rumur without symmetry, lazytlb without POR/symmetry and the reference count when known;
  *  likewise their fired-transition counts. */
 function mismatches(rows: BenchRow[], config: string): string[] {
-  const exact = rows.filter((r) => r.config === config && ['spin (NOREDUCE)', 'rumur', 'lazytlb'].includes(r.tool)
+  const exact = rows.filter((r) => r.config === config && ['spin (NOREDUCE)', 'spin (NOREDUCE, COLLAPSE)', 'rumur', 'lazytlb'].includes(r.tool)
     && r.states !== null);
   const want = EXPECTED_STATES[config];
   const counts = new Set(exact.map((r) => r.states));
@@ -165,6 +237,7 @@ function main(argv: string[]): number {
     const cfg = `shootdown(${p.cpus},${p.gens})`;
     const runs: [string, () => BenchRow][] = [
       ['spin (NOREDUCE)', () => runSpin(p, { por: false })],
+      ['spin (NOREDUCE, COLLAPSE)', () => runSpin(p, { por: false, collapse: true })],
       ['spin (POR)', () => runSpin(p, { por: true })],
       ['rumur', () => runRumur(p, { symmetry: 'off' })],
       ['rumur (symmetry)', () => runRumur(p, { symmetry: 'exhaustive' })],
@@ -192,6 +265,9 @@ function main(argv: string[]): number {
   const t = configs.map((p) => targets(rows, `shootdown(${p.cpus},${p.gens})`));
   for (const x of t) log(x.line);
   for (const p of configs) log(symmetryTarget(rows, `shootdown(${p.cpus},${p.gens})`));
+  log('');
+  const stores = argv.includes('--no-stores') ? [] : storeRows(configs, 1800, (s) => (json ? undefined : process.stderr.write(s + '\n')));
+  if (stores.length > 0) storeTable(stores, log);
   let models: ModelRow[] = [];
   if (!argv.includes('--shootdown-only')) {
     log('');
@@ -204,7 +280,7 @@ function main(argv: string[]): number {
   const failed = rows.filter((r) => r.verdict === 'error' || r.verdict === 'violation');
   for (const r of failed) log(`!!! ${r.tool} ${r.config}: ${r.verdict}${r.note ? ` — ${r.note}` : ''}`);
   for (const r of rows.filter((x) => x.verdict === 'n/a')) log(`note: ${r.tool} ${r.config}: n/a (${r.note})`);
-  if (json) console.log(JSON.stringify({ rows, targets: t, mismatches: bad, models }, null, 2));
+  if (json) console.log(JSON.stringify({ rows, targets: t, mismatches: bad, stores, models }, null, 2));
   return bad.length > 0 || failed.length > 0 ? 1 : 0;
 }
 

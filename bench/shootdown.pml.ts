@@ -104,6 +104,7 @@ export interface SpinOptions {
   layout?: SpinLayout; // default: 'single' without POR, 'per-cpu' with POR
   hashBits?: number; // pan -w: 2^w hash slots (default 22: 4M slots, 32 MiB, for ~2M states)
   memLimMiB?: number; // -DMEMLIM (default 8192)
+  collapse?: boolean; // -DCOLLAPSE: SPIN's lossless state compression (per-process component tables)
 }
 
 /**
@@ -115,7 +116,7 @@ export function runSpin(p: ShootdownParams, o: SpinOptions): BenchRow {
   const dir = scratchDir('spin');
   try {
     writeFileSync(join(dir, 'shootdown.pml'), shootdownPromela(p, layout));
-    const cflags = ['-O2', '-DSAFETY', `-DMEMLIM=${o.memLimMiB ?? 8192}`, ...(o.por ? [] : ['-DNOREDUCE'])];
+    const cflags = ['-O2', '-DSAFETY', `-DMEMLIM=${o.memLimMiB ?? 8192}`, ...(o.por ? [] : ['-DNOREDUCE']), ...(o.collapse ? ['-DCOLLAPSE'] : [])];
     let compileSeconds = build('spin', ['-a', 'shootdown.pml'], dir);
     compileSeconds += build('gcc', [...cflags, '-o', 'pan', 'pan.c'], dir);
     // pan preallocates its DFS stack for -m steps (~48 bytes each), which would inflate its RSS,
@@ -134,7 +135,7 @@ export function runSpin(p: ShootdownParams, o: SpinOptions): BenchRow {
       const violation = /assertion violated/.test(out);
       const ok = m.code === 0 && raw !== null && /errors: 0\b/.test(out) && !truncated;
       return {
-        tool: o.por ? 'spin (POR)' : 'spin (NOREDUCE)',
+        tool: `spin (${o.por ? 'POR' : 'NOREDUCE'}${o.collapse ? ', COLLAPSE' : ''})`,
         config: `shootdown(${p.cpus},${p.gens})`,
         verdict: violation ? 'violation' : ok ? 'ok' : 'error',
         rawStates: raw,

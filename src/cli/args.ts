@@ -49,6 +49,14 @@ export function stringOption(name: string, describe: string, extra: Options = {}
   );
 }
 
+/** An option whose value is one of `accepted` names: a misspelling names the close matches. */
+export function namedOption(name: string, describe: string, accepted: readonly string[]): Options {
+  return valueOption(name, describe, (text) => {
+    if (!accepted.includes(text)) throw unknownName(`--${name} value`, text, accepted);
+    return text;
+  });
+}
+
 /** A repeatable option, one value per occurrence. */
 export function repeatableOption(describe: string): Options {
   return { type: 'string', array: true, nargs: 1, requiresArg: true, describe };

@@ -38,11 +38,11 @@ export function progressReporter(io: Io, header: () => string): ProgressReporter
   };
 }
 
-/** States, depth, queue, rate, memory, elapsed time. */
+/** States, depth, queue, rate, memory (the store's resident bytes per state, the packed state's size), elapsed time. */
 export function progressText(p: Progress): string {
   const rss = process.memoryUsage.rss() / 2 ** 20;
   const rate = Math.round(p.states / Math.max(p.seconds, 1e-3));
-  return `${num(p.states)} states, depth ${p.depth}, queue ${num(p.queue)}, ${num(rate)} states/s, store ${(p.bytes / 2 ** 20).toFixed(0)} MiB, process ${rss.toFixed(0)} MiB, ${elapsed(p.seconds)}`;
+  return `${num(p.states)} states, depth ${p.depth}, queue ${num(p.queue)}, ${num(rate)} states/s, store ${(p.bytes / 2 ** 20).toFixed(0)} MiB (${(p.bytes / Math.max(p.states, 1)).toFixed(1)} B/state, packed ${p.packedBytes} B), process ${rss.toFixed(0)} MiB, ${elapsed(p.seconds)}`;
 }
 
 function elapsed(s: number): string {

@@ -10,7 +10,8 @@ import { AmpleSets } from './por.ts';
 import { SleepSets } from './sleep.ts';
 import { decodeVia, encodeVia, type RawStep } from './via.ts';
 import { Canonicalizer } from './symmetry.ts';
-import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
+import { NO_PARENT, type VisitedStore } from './store.ts';
+import { createStore, defaultStore, type StoreKind } from './stores.ts';
 
 // The stuck-actor check (stuck.ts) takes these from here.
 export { traceTo } from './paths.ts';
@@ -19,7 +20,10 @@ export type { RawStep } from './via.ts';
 export interface ExploreOptions {
   readonly maxStates?: number;
   readonly maxSeconds?: number;
+  /** The whole process's resident memory (heap, store, typed arrays), polled with the other limits. */
   readonly maxMemoryBytes?: number;
+  /** The visited-state store (stores.ts; default: by the packed size). */
+  readonly store?: StoreKind;
   /** Report deadlocks (states with no enabled step that the model does not mark as an allowed end). */
   readonly deadlock?: boolean;
   /** Store one representative per orbit of the model's declared symmetries. */
@@ -46,6 +50,8 @@ export interface Progress {
   readonly queue: number;
   readonly seconds: number;
   readonly bytes: number;
+  /** Bytes of one packed state. */
+  readonly packedBytes: number;
 }
 
 export type Found =
@@ -87,7 +93,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const deadlock = opts.deadlock ?? true;
   const W = prog.words;
   const tmp = new Uint32Array(W);
-  const store = new StateStore(W);
+  const store = createStore(opts.store ?? defaultStore(W), W);
   const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []) : [];
   const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
   // Without symmetry each successor is packed into `tmp` by the expander; with it, canonicalized first.
@@ -186,11 +192,11 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         const now = performance.now();
         if (store.count >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
         if (now - t0 > maxMs) return done('incomplete', { limit: `max-seconds ${maxMs / 1000}` });
-        if (store.bytes > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
+        if (process.memoryUsage.rss() > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
         if (opts.shouldStop?.()) return done('incomplete', { limit: INTERRUPT });
         if (opts.onProgress && now >= nextProgress) {
           nextProgress = now + progressMs;
-          opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes });
+          opts.onProgress({ states: store.count, transitions, depth, queue: store.count - id, seconds: (now - t0) / 1000, bytes: store.bytes, packedBytes: W * 4 });
         }
       }
       store.read(id, tmp);

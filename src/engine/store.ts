@@ -15,11 +15,13 @@ export const NO_PARENT = 0xffffffff;
  * TLC's FPSet): ids are dense and in insertion order, which is also the BFS queue order.
  */
 export interface VisitedStore {
+  /** Which store (stores.ts): `fingerprint` is probabilistic, the others exact. */
+  readonly kind: 'compact' | 'exact' | 'fingerprint';
   /** Packed words per state. */
   readonly words: number;
   /** States stored (ids 0 .. count - 1). */
   readonly count: number;
-  /** Resident bytes held by the store. */
+  /** Resident bytes held by the store: its tables, the parent links and the queue of states to expand. */
   readonly bytes: number;
   /** Inserts the packed state in `buf[0..words)`: its new id, or -(id + 1) of the equal state already stored. */
   insert(buf: Uint32Array, parent: number, via: number): number;
@@ -37,6 +39,7 @@ export interface VisitedStore {
 const KEY = 2;
 
 export class StateStore implements VisitedStore {
+  readonly kind = 'exact';
   private arena: Uint32Array;
   private parent: Uint32Array;
   private via: Uint32Array;

@@ -77,7 +77,8 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
   const graph = buildGraph(prog, store);
   const base = { states: store.count, transitions: graph.edges, seconds: (performance.now() - t0) / 1000, bytes: extraBytes + graph.bytes, graph: reuse ? ('search' as const) : ('unreduced' as const) };
   const maxBytes = opts.maxMemoryBytes ?? Infinity;
-  if (main.bytes + base.bytes > maxBytes) return { ...base, verdict: 'incomplete', limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB (the stuck-actor check's graph)` };
+  // --max-memory is the whole process's resident memory (the search's store, this graph, the heap).
+  if (process.memoryUsage.rss() > maxBytes) return { ...base, verdict: 'incomplete', limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB (the stuck-actor check's graph)` };
   const s = findStuck(prog, store, graph);
   if (s === null) {
     // No stuck actor: the liveness properties, as fair cycles of the same graph (liveness.ts).

@@ -12,6 +12,8 @@ import { boundedSearch } from '../engine/bounded.ts';
 import { simulate, type SimulateResult } from '../engine/simulate.ts';
 import { checkStuck, type StuckResult } from '../engine/stuck.ts';
 import type { RawStep } from '../engine/via.ts';
+import type { StoreKind } from '../engine/stores.ts';
+import { missProbability } from '../engine/fingerprint-store.ts';
 import { replayRaw } from '../trace/replay.ts';
 import { shrink } from '../trace/shrink.ts';
 import { buildTrace, type TraceRow } from '../trace/trace.ts';
@@ -31,6 +33,12 @@ export interface CheckResult {
   readonly depth: number;
   readonly seconds: number;
   readonly memoryBytes: number;
+  /** The visited-state store (null for a simulation), the packed state's bytes, resident bytes per state. */
+  readonly store: StoreKind | null;
+  readonly packedBytes: number;
+  readonly bytesPerState: number;
+  /** With the fingerprint store: TLC's estimate of the probability that a state was missed. */
+  readonly missProbability?: number;
   /** Whether symmetry reduction was on (the model declares symmetries and it was asked for). */
   readonly symmetry: boolean;
   readonly por: boolean;
@@ -96,6 +104,10 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     depth: r.depth,
     seconds: r.seconds,
     memoryBytes: r.bytes,
+    store: 'store' in r ? r.store.kind : null,
+    packedBytes: prog.words * 4,
+    bytesPerState: r.states > 0 ? r.bytes / r.states : 0,
+    ...('store' in r && r.store.kind === 'fingerprint' ? { missProbability: missProbability(r.states, r.transitions + 1) } : {}),
     symmetry: r.symmetry,
     por: r.por,
     ampleStates: r.ampleStates,

@@ -12,7 +12,7 @@ async function runIo(argv: string[], io: { tty: boolean; columns?: number }, opt
 }
 
 const BIG = ['check', 'shootdown', '--param', 'cpus=5', '--param', 'gens=5', '--no-symmetry', '--no-por'];
-const LINE = /^[\d,]+ states, depth \d+, queue [\d,]+, [\d,]+ states\/s, store \d+ MiB, process \d+ MiB, \d+ s$/;
+const LINE = /^[\d,]+ states, depth \d+, queue [\d,]+, [\d,]+ states\/s, store \d+ MiB \([\d.]+ B\/state, packed \d+ B\), process \d+ MiB, \d+ s$/;
 
 describe('progress', () => {
   it('in a log: the header, then one progress: line per report', async () => {

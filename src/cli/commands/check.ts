@@ -6,7 +6,8 @@ import { INTERRUPT } from '../../engine/bfs.ts';
 import { check, type CheckResult } from '../../pipeline/check.ts';
 import { instantiate, type Instance } from '../../lang/instantiate.ts';
 import { renderText } from '../../trace/render-text.ts';
-import { integerOption, repeatableOption, secondsOption, stringOption } from '../args.ts';
+import { integerOption, namedOption, repeatableOption, secondsOption, stringOption } from '../args.ts';
+import { STORE_KINDS, type StoreKind } from '../../engine/stores.ts';
 import { EXIT, exitFor } from '../exit.ts';
 import type { RunOptions } from '../process.ts';
 import { PROGRESS_MS, progressReporter } from '../progress.ts';
@@ -33,6 +34,7 @@ export interface CheckArgs {
   'max-states'?: number;
   'max-seconds'?: number;
   'max-memory'?: number;
+  store?: StoreKind;
   deadlock?: boolean;
   liveness?: boolean;
   por?: boolean;
@@ -61,7 +63,8 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('json', { type: 'boolean', describe: 'print one JSON object' })
     .option('max-states', integerOption('max-states', 'stop after this many states (verdict incomplete)'))
     .option('max-seconds', secondsOption('max-seconds', 'stop after this many seconds (verdict incomplete)'))
-    .option('max-memory', integerOption('max-memory', 'stop when the state store exceeds this many MiB (verdict incomplete)'))
+    .option('max-memory', integerOption('max-memory', 'stop when the process\'s resident memory exceeds this many MiB (verdict incomplete)'))
+    .option('store', namedOption('store', 'visited states: compact (exact, tree-compressed; the default above 8-byte states), exact (whole states in memory; the default up to 8 bytes) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
     .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest CPU switches (points where the next step is another CPU\'s), smallest params' })
@@ -97,6 +100,7 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     maxStates: a['max-states'],
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
+    store: a.store,
     deadlock: a.deadlock,
     liveness: a.liveness,
     symmetry: a.symmetry,
@@ -162,6 +166,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
+    ...(r.store ? { store: { kind: r.store, probabilistic: r.store === 'fingerprint', packedBytes: r.packedBytes, bytesPerState: Number(r.bytesPerState.toFixed(2)), ...(r.missProbability !== undefined ? { missProbability: r.missProbability } : {}) } } : {}),
     reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}), sleepSets: r.sleep, ...(r.sleep ? { slept: r.slept, reopened: r.reopened } : {}), ...(r.liveness ? { liveness: r.liveness.graph } : {}) },
     liveness: r.liveness && { stuck: r.liveness.verdict, graph: r.liveness.graph, states: r.liveness.states, transitions: r.liveness.transitions, seconds: Number(r.liveness.seconds.toFixed(3)), memoryBytes: r.liveness.bytes },
     ...(r.limit ? { limit: r.limit } : {}),
@@ -194,8 +199,10 @@ function renderResult(r: CheckResult): string {
     const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
     lines.push(`shrunk from ${r.shrunk.from.length} steps (${r.shrunk.from.switches} CPU switch${r.shrunk.from.switches === 1 ? '' : 'es'}, ${p(r.shrunk.from.params)}) to ${r.shrunk.to.length} steps (${r.shrunk.to.switches} CPU switch${r.shrunk.to.switches === 1 ? '' : 'es'}, ${p(r.params)}); * marks the steps the violation depends on${r.shrunk.incomplete.length ? `; not minimized: ${r.shrunk.incomplete.join(', ')}` : ''}`);
   }
-  if (r.verdict === 'ok') lines.push(`ok: no violation of ${r.properties.join(', ') || '(no properties)'}${r.properties.length ? '' : ''}; complete search: ${stats}`);
-  else if (r.verdict === 'incomplete') lines.push(`incomplete: stopped at ${r.limit}; no violation in what was covered: ${stats}`);
+  // A fingerprint search is probabilistic: a state whose fingerprint collided was never explored.
+  const fp = r.missProbability !== undefined ? ` (probabilistic: 64-bit fingerprints, estimated probability that a state was missed ${r.missProbability.toExponential(1)})` : '';
+  if (r.verdict === 'ok') lines.push(fp ? `ok: no violation of ${r.properties.join(', ') || '(no properties)'} in the states explored${fp}: ${stats}` : `ok: no violation of ${r.properties.join(', ') || '(no properties)'}${r.properties.length ? '' : ''}; complete search: ${stats}`);
+  else if (r.verdict === 'incomplete') lines.push(`incomplete: stopped at ${r.limit}; no violation in what was covered${fp}: ${stats}`);
   else {
     const n = r.trace?.length ?? 0;
     const lasso = r.cycleAt !== undefined ? `: a lasso of ${r.cycleAt} steps and a cycle of ${n - r.cycleAt} steps (${stats}):` : null;
