@@ -12,6 +12,11 @@
 //    whatever the pc: hardware events (TLB fill, IPI delivery, store-buffer drain) and the atomic
 //    actions of small models. With `idleOnly` they fire only when the actor is idle. A rule may
 //    `x.call` a procedure; without a return label the call returns to the interrupted pc (an interrupt).
+//  - A seq procedure may declare `locals`: each call of it (each frame on the actor's control stack)
+//    has its own copy, read and written as `x.locals.name`, fresh (every local at its domain's first
+//    value) when the frame starts and gone when it returns. An interrupt that calls the procedure
+//    while the actor is inside it gets a new frame: the interrupted frame's locals are kept.
+import type { Domain } from './domain.ts';
 import type { Decl, RecordDecl, View } from './schema.ts';
 
 export interface ParamSpec {
@@ -64,6 +69,12 @@ export interface StepCtx {
   emit(event: string, a?: number, b?: number, c?: number): void;
   /** A full fence (smp_mb, LOCKed RMW, serializing instruction): drains this CPU's store buffer under TSO. */
   fence(): void;
+  /**
+   * The locals of the current frame of the step's procedure (ProcedureDef.locals): `x.locals.prev`.
+   * Each frame on the control stack has its own; a step of a procedure that declares none, or a rule
+   * (rules run in no frame), reading them is a model error.
+   */
+  readonly locals?: any;
 }
 
 export type Guard<S> = (s: S, a: number, x: StepCtx) => boolean;
@@ -117,6 +128,11 @@ export interface ProcedureDef<S = any> {
    * other, e.g. as the phases of a task's call); an edit is then an error that says so.
    */
   readonly locked?: string;
+  /**
+   * seq: the procedure's locals, name → domain, kept per frame (per call on the actor's bounded
+   * control stack): a nested call of the same procedure (an interrupt taken inside it) has its own.
+   */
+  readonly locals?: Readonly<Record<string, Domain>>;
   readonly steps: readonly StepDef<S>[];
 }
 
@@ -192,8 +208,8 @@ export function step<S>(label: string, text: string, body: Omit<StepDef<S>, 'lab
   return { label, text, ...body };
 }
 
-export function seq<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { entry?: boolean } = {}): ProcedureDef<S> {
-  return { name, actor, kind: 'seq', steps, entry: opts.entry ?? false };
+export function seq<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { entry?: boolean; locals?: Readonly<Record<string, Domain>> } = {}): ProcedureDef<S> {
+  return { name, actor, kind: 'seq', steps, entry: opts.entry ?? false, ...(opts.locals ? { locals: opts.locals } : {}) };
 }
 
 export function rules<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { idleOnly?: boolean; locked?: string } = {}): ProcedureDef<S> {
