@@ -2,6 +2,7 @@
 // (an IRQ only while IRQs are on; an NMI at any instruction boundary, including inside ct_* bodies),
 // which saves a frame for its nesting level and calls the entry code; IRET restores the frame.
 // Events: IrqEntry (CTP-4), IntEnter / IntDone (CTP-3: a completed IRQ/NMI restores the counters).
+import { bool } from '../../src/lang/domain.ts';
 import { rules, seq, step } from '../../src/lang/model.ts';
 import { ids, reportQs, watching } from './state.ts';
 
@@ -25,7 +26,6 @@ function iret(s: any, c: number, x: any): void {
   me.irqsOn = fr.irqs;
   fr.mode = M.kernel;
   fr.irqs = false;
-  fr.exitRcu = false;
   me.depth = me.depth - 1;
   x.emit('IntDone', c, me.depth);
   if (me.mode === M.user) x.emit('ReturnToUser', c);
@@ -63,7 +63,7 @@ export const irqProcedures = (p: { nesting: number }, f: { idleIrqAlwaysEntersRc
         // idtentry_enter_cond_rcu() entered RCU only if it was not watching (CT-1).
         const enter = f.idleIrqAlwaysEntersRcu ? !me.runsTask : !watching(me.w);
         if (enter) {
-          fr.exitRcu = true;
+          x.locals.exitRcu = true;
           x.call('ct_nmi_enter');
         }
       },
@@ -98,14 +98,15 @@ export const irqProcedures = (p: { nesting: number }, f: { idleIrqAlwaysEntersRc
         const me = s.cpu[c];
         const fr = me.frame[me.depth - 1];
         if (fr.mode === M.user) return x.call('exit_to_user_mode');
-        if (fr.exitRcu) return x.call('ct_nmi_exit');
+        if (x.locals.exitRcu) return x.call('ct_nmi_exit');
         // Preemptible only at the first level over a task with preempt_count() == 0 (the idle task
         // runs with preemption disabled).
         if (me.depth === 1 && me.runsTask && me.preemptCount === 0 && me.needResched) x.call('preempt_schedule_irq');
       },
     }),
     step<any>('IE5', 'IRET: return to the interrupted context, restoring IF', { do: (s, c, x) => iret(s, c, x) }),
-  ]),
+    // irqentry_state_t state = irqentry_enter(regs): exit_rcu lives in this call's frame.
+  ], { locals: { exitRcu: bool() } }),
   // preempt_schedule_irq(): local_irq_enable(); __schedule(SM_PREEMPT); local_irq_disable().
   seq<any>('preempt_schedule_irq', 'cpu', [
     step<any>('PS1', 'preempt_schedule_irq(): local_irq_enable(); __schedule(SM_PREEMPT)', {

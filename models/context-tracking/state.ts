@@ -37,7 +37,7 @@ export function ctState(p: { cpus: number; nesting: number }) {
       irqsOn: bool(),
       depth: int(0, p.nesting), // IRQ/NMI frames on top of process context (hardirq + NMI count)
       inNmi: bool(),
-      frame: arrayOf(p.nesting, { mode: Mode, irqs: bool(), exitRcu: bool(), incby: int(0, 2) }, null),
+      frame: arrayOf(p.nesting, { mode: Mode, irqs: bool() }, null), // what the hardware saved: the interrupted mode and IF
       ctArg: Ctx, // argument of __ct_user_enter/exit, ct_kernel_exit/enter at process level (the EQS state)
       runsTask: bool(), // current == T (else the idle task)
       needResched: bool(),
