@@ -1,7 +1,7 @@
 // context-tracking(cpus, nesting): context tracking and RCU extended quiescent states
 // (context-tracking.md). Per CPU: the `struct context_tracking` state (kernel/context_tracking.c), the
-// entry and exit paths of kernel/entry/common.c for syscalls, interrupts and NMIs (NMIs nest into
-// anything, including the ct_* bodies), the idle loop, the KVM guest run loop, and a user task T that
+// entry and exit paths of kernel/entry/common.c for syscalls, interrupts, NMIs (NMIs nest into
+// anything, including the ct_* bodies) and machine checks (NMI-like, inside NMIs too), the idle loop, the KVM guest run loop, and a user task T that
 // can sleep in a syscall and be resumed by another CPU (migration). An updater with the RCU
 // grace-period kthread waits for quiescent states; readers run in syscalls and softirqs and can be
 // interrupted. Warm start: CPU0 runs T in user mode (EQS when nohz_full), the others are idle.
