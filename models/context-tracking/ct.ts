@@ -3,6 +3,7 @@
 // land between any two of them and read or modify the same per-CPU state.
 // Events: CtBody (+1 on entry, -1 on return: CTP-3 checks counters only outside these bodies),
 // KernelExit / KernelEnter / NmiExit (the WARN_ONs of CTP-3), EqsEnter (CTP-7).
+import { int } from '../../src/lang/domain.ts';
 import { seq, step, type StepCtx } from '../../src/lang/model.ts';
 import { ids, NONIDLE, watching } from './state.ts';
 
@@ -84,30 +85,28 @@ export const ctProcedures = () => [
       },
     }),
   ]),
-  // ct_nmi_enter() (also ct_irq_enter()): `incby` is a local of the interrupt frame at this level.
+  // ct_nmi_enter() (also ct_irq_enter(), which calls it): `incby` is its local, one per frame, so an
+  // NMI-like exception that lands between NE2 and NE3 runs its own ct_nmi_enter with its own incby.
   seq<any>('ct_nmi_enter', 'cpu', [
     step<any>('NE2', 'if (!rcu_is_watching_curr_cpu()) { ct_state_inc(CT_RCU_WATCHING); incby = 1; } else incby = 2', {
       fence: true,
       do: (s, c, x) => {
         x.emit('CtBody', c, 1);
         const me = s.cpu[c];
-        const fr = me.frame[me.depth - 1];
         if (!watching(me.w)) {
           me.w = (me.w + 1) & 3;
-          fr.incby = 1;
-        } else fr.incby = 2;
+          x.locals.incby = 1;
+        } else x.locals.incby = 2;
       },
     }),
     step<any>('NE3', 'WRITE_ONCE(ct->nmi_nesting, ct_nmi_nesting() + incby)  (re-read: a nested NMI may have come and gone)', {
       do: (s, c, x) => {
         const me = s.cpu[c];
-        const fr = me.frame[me.depth - 1];
-        me.nmiNesting = me.nmiNesting + fr.incby;
-        fr.incby = 0;
+        me.nmiNesting = me.nmiNesting + x.locals.incby;
         leave(x, c);
       },
     }),
-  ]),
+  ], { locals: { incby: int(0, 2) } }),
   // ct_nmi_exit() (also ct_irq_exit()).
   seq<any>('ct_nmi_exit', 'cpu', [
     step<any>('NX2', 'WARN_ON(ct_nmi_nesting() <= 0 || !rcu_is_watching_curr_cpu()); if (ct_nmi_nesting() != 1) { nmi_nesting -= 2; return; }', {

@@ -1,7 +1,7 @@
 // context-tracking(cpus, nesting): context tracking and RCU extended quiescent states
 // (context-tracking.md). Per CPU: the `struct context_tracking` state (kernel/context_tracking.c), the
-// entry and exit paths of kernel/entry/common.c for syscalls, interrupts and NMIs (NMIs nest into
-// anything, including the ct_* bodies), the idle loop, the KVM guest run loop, and a user task T that
+// entry and exit paths of kernel/entry/common.c for syscalls, interrupts, NMIs (NMIs nest into
+// anything, including the ct_* bodies) and machine checks (NMI-like, inside NMIs too), the idle loop, the KVM guest run loop, and a user task T that
 // can sleep in a syscall and be resumed by another CPU (migration). An updater with the RCU
 // grace-period kthread waits for quiescent states; readers run in syscalls and softirqs and can be
 // interrupted. Warm start: CPU0 runs T in user mode (EQS when nohz_full), the others are idle.
@@ -17,7 +17,7 @@ export default defineModel({
   name: 'context-tracking',
   title: 'Context tracking and RCU extended quiescent states',
   description:
-    'Per-CPU ctx / RCU-watching counter / nesting / nmi_nesting; syscall, IRQ, NMI, idle and KVM guest transitions; a task that sleeps and migrates; an RCU grace period with interruptible readers.',
+    'Per-CPU ctx / RCU-watching counter / nesting / nmi_nesting; syscall, IRQ, NMI, NMI-like exception (#MC inside an NMI), idle and KVM guest transitions; a task that sleeps and migrates; an RCU grace period with interruptible readers.',
   params: {
     cpus: { default: 1, min: 1, max: 2, doc: 'CPUs (2 for migration of the sleeping task)' },
     nesting: { default: 2, min: 1, max: 3, doc: 'IRQ/NMI frames on top of process context' },
@@ -27,11 +27,12 @@ export default defineModel({
     idleIrqAlwaysEntersRcu: { default: true, doc: 'irqentry_enter: the idle task calls ct_irq_enter() unconditionally (0bf3924bfabd, CT-1)' },
     syscallTrackBeforeIrqEnable: { default: true, doc: 'syscall entry: __ct_user_exit(USER) before local_irq_enable() (x86-64 since v4.3, CT-2)' },
     nmiAnywhere: { default: true, doc: 'NMIs may arrive between any two steps', scope: true },
+    nmiLike: { default: true, doc: 'NMI-like exceptions: a machine check (#MC; #DB, #BP alike) at any kernel instruction boundary, inside an NMI too (irqentry_nmi_enter)', scope: true },
   },
   scopes: {
     // ok, 10,390,696 states with symmetry, under a minute (with NMIs anywhere or nesting 2, two CPUs
     // do not finish in 10 minutes)
-    wide: { doc: '2 CPUs (the task migrates), nesting 1, NMIs only where the entry code takes them', params: { cpus: 2, nesting: 1 }, flags: { nmiAnywhere: false } },
+    wide: { doc: '2 CPUs (the task migrates), nesting 1, NMIs only where the entry code takes them', params: { cpus: 2, nesting: 1 }, flags: { nmiAnywhere: false, nmiLike: false } },
   },
   actors: (p) => ({ cpu: p.cpus, gp: 1 }),
   // The CPUs run the same code; the grace-period kthread names them only through its quiescent-state

@@ -36,8 +36,10 @@ export function ctState(p: { cpus: number; nesting: number }) {
       mode: Mode,
       irqsOn: bool(),
       depth: int(0, p.nesting), // IRQ/NMI frames on top of process context (hardirq + NMI count)
-      inNmi: bool(),
-      frame: arrayOf(p.nesting, { mode: Mode, irqs: bool(), exitRcu: bool(), incby: int(0, 2) }, null),
+      inNmi: int(0, p.nesting), // in_nmi(): the NMI count of preempt_count (__nmi_enter), NMIs and NMI-like exceptions
+      nmiBlocked: bool(), // an NMI is being handled: the next NMI waits until its IRET
+      mcip: bool(), // MCG_STATUS.MCIP: a machine check is being handled (another one would shut down)
+      frame: arrayOf(p.nesting, { mode: Mode, irqs: bool() }, null), // what the hardware saved: the interrupted mode and IF
       ctArg: Ctx, // argument of __ct_user_enter/exit, ct_kernel_exit/enter at process level (the EQS state)
       runsTask: bool(), // current == T (else the idle task)
       needResched: bool(),

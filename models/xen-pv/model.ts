@@ -17,6 +17,7 @@ const flags = {
   xenDropMask: { default: 'currentCr3', values: ['linuxView', 'currentCr3'], doc: 'xen_exit_mmap IPIs vCPUs by xen_current_cr3 (9f79991d4186, XEN-1) or by Linux-side state' },
   xenLazyMmu: { default: true, doc: 'a PTE change runs in a lazy MMU section (change_pte_range: arch_enter/leave_lazy_mmu_mode = xen_enter/leave_lazy_mmu), its MMU_UPDATE batched until the leave' },
   xenHandlerFlushesPending: { default: true, doc: 'drop_mm_ref_this_cpu issues a pending CR3 switch (xen_mc_flush) (9f79991d4186, XEN-1)' },
+  xenHandlerLoadsSwapper: { default: false, doc: 'the drop handler pushes out a stale CR3 with load_cr3(swapper_pg_dir), as drop_other_mm_ref did in 2.6.24-4.12 (9f79991d4186), instead of xen_mc_flush() (v4.13+)' },
 };
 
 export default defineModel({

@@ -9,7 +9,7 @@ import { bit, rules, seq, step, type Env } from '../x86-lazy-tlb/env.ts';
 import { startFlush } from '../x86-lazy-tlb/flush.ts';
 import { lazyTlbProcedures } from '../x86-lazy-tlb/procedures.ts';
 import { Assert } from '../x86-lazy-tlb/switch.ts';
-import { hypervisorFlushMulti, xenMcFlush } from './hypervisor.ts';
+import { hypervisorFlushMulti, xenHardware, xenMcFlush } from './hypervisor.ts';
 import { XenLazy } from './state.ts';
 
 export const XenBug = { enterLazyNotNone: 1, leaveLazyNotCurrent: 2 } as const;
@@ -76,19 +76,28 @@ export function xenPvProcedures(e: Env): ProcedureDef<any>[] {
     }),
   ];
   const dropMmRef = seq('drop_mm_ref_this_cpu', 'cpu', [
-    step('DR1', 'if (this_cpu_read(cpu_tlbstate.loaded_mm) == mm) leave_mm()', {
+    step('DR1', 'if (this_cpu_read(cpu_tlbstate.loaded_mm) == mm) leave_mm()  [leave_mm: WARN if not lazy (v4.13+); shape A: BUG if cpu_tlbstate.state == TLBSTATE_OK]', {
       do: (s, c, x) => {
         const me = s.cpu[c];
         if (me.loadedMm !== s.cpu[me.dropFrom].putMm) return;
-        if (!me.isLazy && e.shape !== 'A') x.emit('Assert', c, Assert.leaveMmNotLazy);
+        // leave_mm() must find the CPU lazy: the WARN of v4.13+ and, in shape A (<= 4.12), the
+        // BUG() on cpu_tlbstate.state == TLBSTATE_OK (arch/x86/mm/tlb.c leave_mm)
+        if (!me.isLazy) x.emit('Assert', c, Assert.leaveMmNotLazy);
         me.swNext = e.INIT;
         x.call('switch_mm_irqs_off');
       },
     }),
-    step('DR2', 'if (this_cpu_read(xen_current_cr3) == __pa(mm->pgd)) xen_mc_flush(); csd_unlock', {
+    step('DR2', e.f.xenHandlerLoadsSwapper
+      ? 'if (this_cpu_read(xen_current_cr3) == __pa(mm->pgd)) load_cr3(swapper_pg_dir) [xen_write_cr3: issued at once, outside lazy-CPU mode]; csd_unlock'
+      : 'if (this_cpu_read(xen_current_cr3) == __pa(mm->pgd)) xen_mc_flush(); csd_unlock', {
       do: (s, c, x) => {
         const me = s.cpu[c];
-        if (e.f.xenHandlerFlushesPending && me.xenCurrentCr3 === s.cpu[me.dropFrom].putMm) xenMcFlush(s, c, e, x);
+        if (e.f.xenHandlerFlushesPending && me.xenCurrentCr3 === s.cpu[me.dropFrom].putMm) {
+          // 2.6.24-4.12 drop_other_mm_ref: load_cr3(swapper_pg_dir) (2.6.24 then also
+          // arch_flush_lazy_cpu_mode(), a no-op once the write issued the batch); v4.13+: xen_mc_flush()
+          if (e.f.xenHandlerLoadsSwapper) xenHardware.writeCr3(s, c, e.INIT, 0, true, e, x);
+          else xenMcFlush(s, c, e, x);
+        }
         if (me.dropFrom !== c) me.dropCsd = me.dropCsd & ~bit(me.dropFrom);
         me.dropFrom = e.NOCPU;
         me.irqsOn = true;

@@ -59,6 +59,14 @@ class Ctx implements StepCtx {
   ret(): void {
     this.jump = RET;
   }
+  /** The running frame's locals of the step's procedure (the frame at level sp of the actor). */
+  get locals(): any {
+    const st = this.step!;
+    const levels = this.m.localViews[st.id];
+    if (levels === null) throw new ModelError(noLocals(st));
+    const k = this.m.kindOf[st.id];
+    return levels[this.actor][this.m.cur[k.pcSlot + this.actor * k.ctlStride + 1]];
+  }
   emit(event: string, a = 0, b = 0, c = 0): void {
     const hs = this.m.handlers[event];
     if (hs === undefined) throw new ModelError(`${this.step?.name ?? 'init'}: emits undeclared event '${event}'`);
@@ -80,6 +88,13 @@ class Ctx implements StepCtx {
   $drain(j: number): void {
     this.m.drainAt(this.cpu, j);
   }
+}
+
+/** The error of a step that reads `x.locals` where it has none (the reference explorer words it alike). */
+export function noLocals(st: { name: string; kind: 'seq' | 'rules'; proc: string }): string {
+  return st.kind === 'rules'
+    ? `${st.name}: x.locals in a rule (a rule runs in no frame; call a procedure that declares locals)`
+    : `${st.name}: x.locals, but procedure ${st.proc} declares no locals`;
 }
 
 class MonCtx implements MonitorCtx {
@@ -144,6 +159,8 @@ export class Machine {
   readonly kindOf: Program['actorKinds'][number][];
   /** The store buffers under a buffered memory model, else null. */
   readonly sb: StoreBufferLayout | null;
+  /** step id → [actor][stack level] → the view of its procedure's locals in that frame, or null. */
+  readonly localViews: (readonly (readonly any[])[] | null)[];
   violation: Violation | null = null;
   /** A view whose undeclared writes are trapped (explainUndeclared only). */
   private trapped: any = null;
@@ -162,6 +179,11 @@ export class Machine {
     this.view = buildView(layout, this.cur, this.memory(), this.sb !== null, record, instance.model.name);
     this.ghost = prog.ghostNames.map((g) => this.view.$ghost?.[g] ?? null);
     this.kindOf = prog.steps.map((s) => prog.actorKinds.find((k) => k.name === s.actorKind)!);
+    this.localViews = prog.steps.map((s, i) => {
+      if (s.locals === null) return null;
+      const k = this.kindOf[i];
+      return Array.from({ length: k.count }, (_, a) => Array.from({ length: k.stackDepth + 1 }, (_, d) => this.view.$ctl[k.name][a].frame[d][s.locals!]));
+    });
     const declared = instance.model.events ?? {};
     this.handlers = Object.create(null);
     for (const e of Object.keys(declared)) this.handlers[e] = [];
@@ -335,14 +357,14 @@ export class Machine {
       case NO_JUMP:
         if (st.kind === 'seq') {
           if (st.nextPc >= 0) cur[pcAt] = st.nextPc;
-          else this.pop(pcAt);
+          else this.pop(k, pcAt);
         }
         return;
       case GOTO:
         cur[pcAt] = x.jumpPc;
         return;
       case RET:
-        this.pop(pcAt);
+        this.pop(k, pcAt);
         return;
       case CALL: {
         const sp = cur[pcAt + 1];
@@ -352,6 +374,10 @@ export class Machine {
         if (x.retPc > IDLE || (x.retPc === IDLE && sp > 0)) {
           cur[pcAt + 2 + sp] = x.retPc;
           cur[pcAt + 1] = sp + 1;
+        } else if (k.frameSize > 0) {
+          // The callee takes the caller's level (a tail call: the caller's frame is done).
+          const f = pcAt + k.frameOffset + sp * k.frameSize;
+          cur.fill(0, f, f + k.frameSize);
         }
         cur[pcAt] = x.jumpPc;
         return;
@@ -359,9 +385,14 @@ export class Machine {
     }
   }
 
-  private pop(pcAt: number): void {
+  /** Return from the running frame: its locals are reset (a finished call leaves no trace), its caller resumes. */
+  private pop(k: Program['actorKinds'][number], pcAt: number): void {
     const cur = this.cur;
     const sp = cur[pcAt + 1];
+    if (k.frameSize > 0) {
+      const f = pcAt + k.frameOffset + sp * k.frameSize;
+      cur.fill(0, f, f + k.frameSize);
+    }
     if (sp === 0) {
       cur[pcAt] = IDLE;
       return;

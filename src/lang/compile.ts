@@ -2,7 +2,9 @@
 // (per-actor program counter and return stack, per-CPU store buffers under a buffered memory model
 // (src/lang/memory/), each property's ghost
 // state), lays it out in 32-bit words, generates pack/unpack for that layout, and turns procedures into
-// a flat step table indexed by program counter.
+// a flat step table indexed by program counter. Procedure locals are kept per frame: each actor's
+// control record holds one record of every procedure's locals per stack level (the frame at level
+// sp is the running one), so an interrupt that calls a procedure already running gets its own.
 import { enumOf, int } from './domain.ts';
 import { ModelError } from './errors.ts';
 import { generatedFunction } from './generated.ts';
@@ -10,8 +12,8 @@ import type { Instance } from './instantiate.ts';
 import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
 import { bufferDecl, bufferLayout, drainProcedure, planBuffers, STORE_BUFFERS, type StoreBufferLayout } from './memory/buffers.ts';
 import { memoryModel, type MemoryModelDef } from './memory/index.ts';
-import type { Effect, Guard } from './model.ts';
-import { arrayOf, unmarked, type RecordDecl } from './schema.ts';
+import type { Effect, Guard, ProcedureDef } from './model.ts';
+import { arrayOf, isDomain, unmarked, type RecordDecl } from './schema.ts';
 
 export const IDLE = 0;
 
@@ -38,6 +40,8 @@ export interface CompiledStep {
   readonly labels: Readonly<Record<string, number>>;
   /** `proc:label` */
   readonly name: string;
+  /** seq steps of a procedure with locals: its field in the actor's frame record; otherwise null. */
+  readonly locals: string | null;
 }
 
 export interface ActorKind {
@@ -54,6 +58,13 @@ export interface ActorKind {
   readonly pcNames: readonly string[];
   /** Entry pc of each seq procedure of this kind. */
   readonly entryPc: Readonly<Record<string, number>>;
+  /**
+   * Per-frame locals: the slot offset of frame level 0 from the actor's pc slot, and the slots of one
+   * level (every procedure's locals); 0 when no procedure of this kind declares locals. The frame at
+   * level sp is the running one; a frame that returns is reset to every local's first value.
+   */
+  readonly frameOffset: number;
+  readonly frameSize: number;
 }
 
 /** The candidate step ids of actor `a` of kind `k` in the unpacked state `s` (by its pc). */
@@ -100,7 +111,10 @@ export function compile(inst: Instance): Program {
   for (const [kind, count] of Object.entries(inst.actors)) {
     if (!hasCtl(kind)) continue;
     const pc = enumOf(pcNamesByKind.get(kind)!);
-    ctl[kind] = arrayOf(count, { pc, sp: int(0, stackDepth), stack: arrayOf(stackDepth, pc) }, kind);
+    const frame = frameDecl(procedures.filter((p) => p.actor === kind));
+    // One frame per stack level: level sp is the running procedure's, levels below are its callers'.
+    const rec: RecordDecl = { pc, sp: int(0, stackDepth), stack: arrayOf(stackDepth, pc), ...(frame ? { frame: arrayOf(stackDepth + 1, frame, null) } : {}) };
+    ctl[kind] = arrayOf(count, rec, kind);
   }
   const full: Record<string, RecordDecl[keyof RecordDecl]> = { ...inst.decl };
   if (Object.keys(ctl).length > 0) full.$ctl = ctl;
@@ -150,6 +164,7 @@ export function compile(inst: Instance): Program {
         effect: s.do ?? null,
         labels: jumps,
         name: `${p.name}:${s.label}`,
+        locals: p.kind === 'seq' && p.locals && Object.keys(p.locals).length > 0 ? p.name : null,
       });
     });
   }
@@ -175,11 +190,34 @@ export function compile(inst: Instance): Program {
       for (const s of mine) if (s.kind === 'rules' && !s.idleOnly) ids.push(s.id);
       return Int32Array.from(ids);
     });
-    return { name, count, pcSlot, ctlStride, stackDepth, candidates, pcNames, entryPc: entryPcByKind.get(name)! };
+    const frames = nodeAt(layout, `$ctl.${name}`);
+    const level0 = frames && frames.kind === 'array' ? (frames.elems[0] as LayoutNode & { kind: 'record' }).fields.get('frame') : undefined;
+    const frameOffset = level0 && level0.kind === 'array' ? level0.base - pcSlot : 0;
+    const frameSize = level0 && level0.kind === 'array' ? level0.stride : 0;
+    return { name, count, pcSlot, ctlStride, stackDepth, candidates, pcNames, entryPc: entryPcByKind.get(name)!, frameOffset, frameSize };
   });
 
   const storeBuffers = plan ? bufferLayout(inst, layout, plan) : null;
   return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout, model.name), unpack: genUnpack(layout, model.name), memory: mm, storeBuffers, cpuKind: inst.cpuKind, ghostNames };
+}
+
+/**
+ * The frame record of an actor kind: one record of locals per seq procedure that declares any, under
+ * the procedure's name; null when none does (the control record then has no frames).
+ */
+function frameDecl(procs: readonly ProcedureDef[]): RecordDecl | null {
+  const frame: Record<string, RecordDecl> = {};
+  for (const p of procs) {
+    if (!p.locals || Object.keys(p.locals).length === 0) continue;
+    if (p.kind !== 'seq') throw new ModelError(`procedure ${p.name} declares locals, but it is a rules procedure (rules run in no frame)`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.name)) throw new ModelError(`procedure '${p.name}' declares locals, but its name is not an identifier`);
+    for (const [n, d] of Object.entries(p.locals)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new ModelError(`procedure ${p.name}: local '${n}' is not an identifier`);
+      if (!isDomain(d)) throw new ModelError(`procedure ${p.name}: local '${n}' is not a domain (bool(), int(lo, hi), enumOf, ref, setOf)`);
+    }
+    frame[p.name] = { ...p.locals };
+  }
+  return Object.keys(frame).length > 0 ? frame : null;
 }
 
 function firstSlot(n: LayoutNode): number {

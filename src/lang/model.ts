@@ -12,6 +12,11 @@
 //    whatever the pc: hardware events (TLB fill, IPI delivery, store-buffer drain) and the atomic
 //    actions of small models. With `idleOnly` they fire only when the actor is idle. A rule may
 //    `x.call` a procedure; without a return label the call returns to the interrupted pc (an interrupt).
+//  - A seq procedure may declare `locals`: each call of it (each frame on the actor's control stack)
+//    has its own copy, read and written as `x.locals.name`, fresh (every local at its domain's first
+//    value) when the frame starts and gone when it returns. An interrupt that calls the procedure
+//    while the actor is inside it gets a new frame: the interrupted frame's locals are kept.
+import type { Domain } from './domain.ts';
 import type { MemoryModel } from './memory/index.ts';
 import type { Decl, RecordDecl, View } from './schema.ts';
 
@@ -69,6 +74,12 @@ export interface StepCtx {
   emit(event: string, a?: number, b?: number, c?: number): void;
   /** A full fence (smp_mb, LOCKed RMW, serializing instruction): drains this CPU's store buffer under TSO. */
   fence(): void;
+  /**
+   * The locals of the current frame of the step's procedure (ProcedureDef.locals): `x.locals.prev`.
+   * Each frame on the control stack has its own; a step of a procedure that declares none, or a rule
+   * (rules run in no frame), reading them is a model error.
+   */
+  readonly locals?: any;
 }
 
 export type Guard<S> = (s: S, a: number, x: StepCtx) => boolean;
@@ -129,7 +140,12 @@ export interface ProcedureDef<S = any> {
    * label as in any other procedure. Its steps may declare `jumps` (labels of the procedure) though
    * the lowered procedure is a `rules` one: the frame carries out the jump.
    */
-  readonly lower?: (steps: readonly StepDef<S>[]) => readonly StepDef<S>[];
+  lower?(steps: readonly StepDef<S>[]): readonly StepDef<S>[];
+  /**
+   * seq: the procedure's locals, name → domain, kept per frame (per call on the actor's bounded
+   * control stack): a nested call of the same procedure (an interrupt taken inside it) has its own.
+   */
+  readonly locals?: Readonly<Record<string, Domain>>;
   readonly steps: readonly StepDef<S>[];
 }
 
@@ -206,8 +222,8 @@ export function step<S>(label: string, text: string, body: Omit<StepDef<S>, 'lab
   return { label, text, ...body };
 }
 
-export function seq<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { entry?: boolean } = {}): ProcedureDef<S> {
-  return { name, actor, kind: 'seq', steps, entry: opts.entry ?? false };
+export function seq<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { entry?: boolean; locals?: Readonly<Record<string, Domain>> } = {}): ProcedureDef<S> {
+  return { name, actor, kind: 'seq', steps, entry: opts.entry ?? false, ...(opts.locals ? { locals: opts.locals } : {}) };
 }
 
 export function rules<S>(name: string, actor: string, steps: readonly StepDef<S>[], opts: { idleOnly?: boolean; locked?: string } = {}): ProcedureDef<S> {

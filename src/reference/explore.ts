@@ -8,6 +8,10 @@
 //   `#ghost0.doneVer[1]`              ghost field of property 0
 //   `#pc.cpu[0]`, `#stack.cpu[0]`     pc (`proc:label` or 'idle') and return stack (a List of pcs) of an
 //                                     actor whose kind has seq or idle-only procedures
+//   `#frames.cpu[0]`                  the actor's frames, a List with one Map (local name → value) per
+//                                     running call, innermost last: pushed fresh at a call or when an
+//                                     entry procedure starts, popped at its return, replaced at a tail
+//                                     call (a step's `x.locals` is the innermost frame)
 //   `#sb.cpu[0]`                      under tso/weak: the CPU's store buffer, a List of [path, value]
 //                                     Lists, oldest first (only `plain` model fields are buffered;
 //                                     ghost state is never memory, so never buffered)
@@ -35,6 +39,7 @@ import { naiveFairCycle } from './fair.ts';
 import { livenessReason } from '../engine/liveness.ts';
 // Only the wording of a stuck verdict is shared with the fast explorer, so that reasons compare as strings.
 import { busyReason, stuckReason } from '../engine/stuck.ts';
+import { noLocals } from '../engine/machine.ts';
 import { recordView, type Access } from './view.ts';
 
 export interface ReferenceOptions extends InstanceOptions {
@@ -126,6 +131,14 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
   const sbKey = (c: number) => `#sb.cpu[${c}]`;
   const pcKey = (kind: string, a: number) => `#pc.${kind}[${a}]`;
   const stackKey = (kind: string, a: number) => `#stack.${kind}[${a}]`;
+  const framesKey = (kind: string, a: number) => `#frames.${kind}[${a}]`;
+  // Locals: each seq procedure's declaration and a fresh frame (every local at its first value).
+  const localDecls = new Map(inst.procedures.filter((p) => p.kind === 'seq' && p.locals && Object.keys(p.locals).length > 0).map((p) => [p.name, p.locals!]));
+  const freshFrame = (proc: string): IMap<string, Scalar> => IMap(Object.entries(localDecls.get(proc) ?? {}).map(([n, d]) => [n, firstValue(d)]));
+  // The running step's actor (whose innermost frame `x.locals` reads).
+  let runKind = '';
+  let runActor = 0;
+  const frameOf = (): List<IMap<string, Scalar>> => cur.get(framesKey(runKind, runActor)) as List<IMap<string, Scalar>>;
   const bufferOf = (c: number) => cur.get(sbKey(c)) as List<Entry>;
 
   /** Entry j (0 = oldest) of CPU c's buffer reaches memory; the younger entries move up. */
@@ -184,6 +197,23 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     Object.defineProperty(view, '$sb', { value: Object.freeze(sb), enumerable: false });
   }
   const ghosts = ghostDecls.map((d, i) => (d ? recordView(d, `#ghost${i}`, access) : null));
+  const localViews = new Map(
+    [...localDecls].map(([proc, decl]) => [
+      proc,
+      recordView(decl as RecordDecl, '', {
+        load: (name) => frameOf().last()!.get(name)!,
+        store(name, v) {
+          const d = decl[name];
+          if (!inDomain(d, v)) throw new ModelError(`${where}: local ${name} of ${proc} = ${String(v)} is outside its domain ${describeDomain(d)}`);
+          const fr = frameOf();
+          cur = cur.set(framesKey(runKind, runActor), fr.set(fr.size - 1, fr.last()!.set(name, v)));
+        },
+        badIndex: (path) => {
+          throw new ModelError(`${where}: ${path} is not an array`);
+        },
+      }),
+    ]),
+  );
 
   /** Handlers see the state as the emitting CPU does (its own buffered stores included). */
   const emit = (event: string, a = 0, b = 0, c = 0): void => {
@@ -237,10 +267,17 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     fence() {
       if (buffered && cpu >= 0) drainAll(cpu);
     },
+    get locals() {
+      const v = st.kind === 'seq' ? localViews.get(st.proc) : undefined;
+      if (v === undefined) throw new ModelError(noLocals(st));
+      return v;
+    },
   });
 
   const pop = (kind: string, a: number): void => {
     const stack = cur.get(stackKey(kind, a)) as List<string>;
+    const frames = cur.get(framesKey(kind, a)) as List<IMap<string, Scalar>>;
+    cur = cur.set(framesKey(kind, a), frames.pop());
     if (stack.size === 0) cur = cur.set(pcKey(kind, a), IDLE_PC);
     else cur = cur.set(pcKey(kind, a), stack.last()!).set(stackKey(kind, a), stack.pop());
   };
@@ -249,6 +286,12 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     cpu = st.actorKind === inst.cpuKind ? actor : -1;
     where = st.name;
     failed = null;
+    runKind = st.actorKind;
+    runActor = actor;
+    // An entry procedure starting at an idle actor: its first step already runs in its own frame.
+    if (st.kind === 'seq' && cur.get(pcKey(st.actorKind, actor)) === IDLE_PC) {
+      cur = cur.set(framesKey(st.actorKind, actor), List([freshFrame(st.proc)]));
+    }
   };
 
   const isEnabled = (state: State, st: RefStep, actor: number, choice: number): boolean => {
@@ -291,7 +334,14 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
       const stack = cur.get(stackKey(k, actor)) as List<string>;
       if (stack.size >= stackDepth) throw new ModelError(`${st.name}: call stack of ${k}${actor} overflows its depth ${stackDepth}`);
       // A tail call (ret null) pushes nothing; neither does an interrupt of an idle actor.
-      if (j.ret !== null && (j.ret !== IDLE_PC || stack.size > 0)) cur = cur.set(stackKey(k, actor), stack.push(j.ret));
+      const frames = cur.get(framesKey(k, actor)) as List<IMap<string, Scalar>>;
+      const callee = freshFrame(j.entry.slice(0, j.entry.lastIndexOf(':')));
+      if (j.ret !== null && (j.ret !== IDLE_PC || stack.size > 0)) {
+        cur = cur.set(stackKey(k, actor), stack.push(j.ret)).set(framesKey(k, actor), frames.push(callee));
+      } else {
+        // A tail call replaces the caller's frame; an interrupt of an idle actor starts the first one.
+        cur = cur.set(framesKey(k, actor), frames.pop().push(callee));
+      }
       cur = cur.set(pcKey(k, actor), j.entry);
     }
     return cur;
@@ -347,7 +397,7 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     for (const f of fields.values()) cur.set(f.path, firstValue(f.domain));
     for (const [kind, count] of kinds) {
       if (!table.withControl.has(kind)) continue;
-      for (let a = 0; a < count; a++) cur.set(pcKey(kind, a), IDLE_PC).set(stackKey(kind, a), List<string>());
+      for (let a = 0; a < count; a++) cur.set(pcKey(kind, a), IDLE_PC).set(stackKey(kind, a), List<string>()).set(framesKey(kind, a), List<IMap<string, Scalar>>());
     }
     if (buffered) for (let c = 0; c < inst.actors[inst.cpuKind!]; c++) cur.set(sbKey(c), List<Entry>());
     cur = cur.asImmutable();

@@ -7,6 +7,7 @@ import { check } from '../../src/pipeline/check.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
+import { Machine } from '../../src/engine/machine.ts';
 import model from '../../models/xen-pv/model.ts';
 import { step } from '../../src/lang/model.ts';
 import { defineVariant, replace } from '../../src/lang/variant.ts';
@@ -129,4 +130,61 @@ describe('reductions', () => {
     ['linux-view', 'violation', 'X1', 2275, 1866],
   ];
   itReducesSoundly(model, xenPvVariants, table);
+});
+
+describe('historical drop handlers (2.6.24-4.12: load_cr3(swapper_pg_dir); v4.13+: xen_mc_flush())', () => {
+  /** Runs DR2 on vCPU 1 from a state where its xen_current_cr3 is still mm0's pgd and mm1's switch is queued. */
+  const dr2 = (flags: Record<string, unknown>) => {
+    const prog = compile(instantiate(model, allProperties, { flags: flags as never }));
+    const m = new Machine(prog);
+    m.init();
+    const st = prog.steps.find((s) => s.name === 'drop_mm_ref_this_cpu:DR2')!;
+    const k = prog.actorKinds.find((a) => a.name === 'cpu')!;
+    const s = m.view;
+    const e = makeEnv(prog.instance.params as never, prog.instance.flags as never, xenHardware);
+    s.cpu[0].putMm = 0;
+    s.cpu[1].dropFrom = 0;
+    s.cpu[1].xenCurrentCr3 = 0;
+    s.cpu[1].cr3Mm = 0;
+    s.cpu[1].mcCr3 = 1;
+    m.cur[k.pcSlot + 1 * k.ctlStride] = st.pc;
+    expect(m.enabled(st, 1, 0)).toBe(true);
+    m.apply(st, 1);
+    return { cr3: s.cpu[1].cr3Mm, current: s.cpu[1].xenCurrentCr3, linux: s.cpu[1].xenCr3, queued: s.cpu[1].mcCr3, INIT: e.INIT, NULL: e.NULL, text: st.text };
+  };
+
+  it('the handler issues the queued switch (v4.13+) or switches the hypervisor CR3 to swapper_pg_dir (2.6.24-4.12)', () => {
+    const now = dr2({});
+    expect([now.cr3, now.current, now.queued]).toEqual([1, 1, now.NULL]);
+    expect(now.text).toContain('xen_mc_flush()');
+    const old = dr2({ xenHandlerLoadsSwapper: true });
+    expect([old.cr3, old.current, old.linux, old.queued]).toEqual([old.INIT, old.INIT, old.INIT, old.NULL]);
+    expect(old.text).toContain('load_cr3(swapper_pg_dir)');
+  });
+
+  it('v2.6.24 and v4.12 (shape A, load_cr3 handler, leave_mm BUG checked) are ok; v2.6.23 still breaks X1', () => {
+    for (const name of ['v2.6.24', 'v4.12']) {
+      const r = run({ variant: variant(name), liveness: false });
+      expect([name, r.verdict, r.states]).toEqual([name, 'ok', 5562]);
+      expect(r.program.instance.flags.xenHandlerLoadsSwapper).toBe(true);
+    }
+    expect(run({ variant: variant('v2.6.23'), liveness: false }).property).toBe('X1');
+  });
+
+  it('shape A: leave_mm from the drop handler on a CPU that is not lazy is the BUG(), as in v4.13+ the WARN', () => {
+    // A drop handler that finds this CPU running the mm it drops (not lazy): shape A's leave_mm BUG()s.
+    const prog = compile(instantiate(model, allProperties, { variant: variant('v4.12') }));
+    const m = new Machine(prog);
+    m.init();
+    const st = prog.steps.find((s) => s.name === 'drop_mm_ref_this_cpu:DR1')!;
+    const k = prog.actorKinds.find((a) => a.name === 'cpu')!;
+    const s = m.view;
+    s.cpu[0].putMm = s.cpu[1].loadedMm;
+    s.cpu[1].dropFrom = 0;
+    s.cpu[1].isLazy = false;
+    m.cur[k.pcSlot + 1 * k.ctlStride] = st.pc;
+    expect(m.enabled(st, 1, 0)).toBe(true);
+    m.apply(st, 1);
+    expect(m.violation?.reason).toBe('cpu1 ran leave_mm while not lazy');
+  });
 });

@@ -14,8 +14,9 @@
 // monitor with ghost state fed by an event; out-of-domain stores (model errors); blocking guards
 // (deadlocks) and allowed ends.
 //
-// Two further modes (the default mode draws exactly as before) give models that keep the promises
-// the reductions rely on:
+// A 'locals' mode draws as the default one, then gives every seq procedure a per-frame local that its
+// steps set, branch on and guard on (addLocals). Two further modes (the default mode draws exactly as
+// before) give models that keep the promises the reductions rely on:
 // - 'footprints': two or three CPUs; most non-plain per-CPU fields are declared own, and only their
 //   own CPU's steps touch them (no other CPU, no non-CPU actor, no monitor handler); about half of the
 //   other per-CPU fields are declared published: only their own CPU's steps write them, anyone may
@@ -54,7 +55,8 @@ export interface FieldSpec {
 }
 /** Which CPU a per-CPU access names: the executing actor's index, the next CPU, or a fixed one. */
 export type Who = 'self' | 'next' | number;
-export type Loc = { l: 'g'; f: string } | { l: 'c'; who: Who; f: string } | { l: 'arr'; idx: number | 'choice' | 'self' };
+/** `loc`: the local `l0` (int 0..2) of the running frame of a seq procedure that declares locals ('locals' mode). */
+export type Loc = { l: 'g'; f: string } | { l: 'c'; who: Who; f: string } | { l: 'arr'; idx: number | 'choice' | 'self' } | { l: 'loc' };
 export type Expr =
   | { e: 'const'; v: number | boolean }
   | { e: 'read'; loc: Loc }
@@ -96,6 +98,8 @@ export interface ProcSpec {
   kind: 'seq' | 'rules';
   entry: boolean;
   idleOnly: boolean;
+  /** seq ('locals' mode): the procedure declares the local `l0: int(0, 2)`, kept per frame. */
+  locals?: boolean;
   steps: StepSpec[];
 }
 export interface MonitorSpec {
@@ -127,7 +131,7 @@ export interface ModelSpec {
 }
 
 /** How specs are drawn: see the header. */
-export type DrawMode = 'default' | 'footprints' | 'symmetric';
+export type DrawMode = 'default' | 'footprints' | 'symmetric' | 'locals';
 
 export interface RandomModel {
   readonly spec: ModelSpec;
@@ -583,8 +587,10 @@ class Drawer {
   }
 }
 
-export function drawSpec(tape: readonly number[], mode: DrawMode = 'default'): ModelSpec {
+export function drawSpec(tape: readonly number[], requested: DrawMode = 'default'): ModelSpec {
   const t = new Tape(tape);
+  // 'locals' draws as 'default', then gives the seq procedures a per-frame local (addLocals).
+  const mode: DrawMode = requested === 'locals' ? 'default' : requested;
   const sym = mode === 'symmetric';
   // Two CPUs at least with footprints (one CPU has nothing to reorder, nor to swap).
   const cpus = mode !== 'default' ? t.int(2, 3) : t.int(1, 3);
@@ -718,7 +724,32 @@ export function drawSpec(tape: readonly number[], mode: DrawMode = 'default'): M
   }
   d.ownHidden = false;
   if (t.chance(40)) m.end = t.chance(50) ? { e: 'const', v: true } : d.boolExpr(m, 1, true);
+  if (requested === 'locals') addLocals(m, t, d);
   return m;
+}
+
+/**
+ * 'locals' mode: every seq procedure declares `l0: int(0, 2)`; its steps set it (from the choice or
+ * by a wrapping increment), branch on it (an action drawn as usual, a ret or a goto, only when l0 has
+ * some value) and guard on it, so that what a frame does depends on its own l0 and a nested call of
+ * the same procedure (a call, recursion, or a rule's interrupt) must not disturb its caller's.
+ */
+function addLocals(m: ModelSpec, t: Tape, d: Drawer): void {
+  const l0: Loc = { l: 'loc' };
+  const is = (k: number): Expr => ({ e: 'eq', x: { e: 'read', loc: l0 }, y: { e: 'const', v: k } });
+  for (const p of m.procs) {
+    if (p.kind !== 'seq') continue;
+    p.locals = true;
+    d.where = 'cpu';
+    for (const s of p.steps) {
+      if (t.chance(50)) s.actions.unshift(t.chance(50) ? { a: 'inc', loc: l0, mode: 'wrap' } : { a: 'assign', loc: l0, value: { e: 'choice' } });
+      if (t.chance(60)) {
+        const then: Action = t.chance(30) ? (t.chance(50) ? { a: 'ret' } : { a: 'goto', label: t.pick(p.steps.map((x) => x.label)) }) : d.action(m, { kind: 'seq', proc: p, procs: m.procs }, 1);
+        s.actions.push({ a: 'if', cond: is(t.int(0, 2)), then: [then] });
+      }
+      if (t.chance(25)) s.guard = s.guard ? { e: 'and', x: s.guard, y: { e: 'not', x: is(t.int(0, 2)) } } : { e: 'not', x: is(t.int(0, 2)) };
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -774,13 +805,15 @@ function arrIndex(idx: number | 'choice' | 'self', env: Env): number {
 }
 
 function readLoc(l: Loc, env: Env): any {
+  if (l.l === 'loc') return env.x!.locals.l0;
   if (l.l === 'g') return env.s[l.f];
   if (l.l === 'c') return env.s.cpu[cpuIndex(l.who, env)][l.f];
   return env.s.arr.get(arrIndex(l.idx, env));
 }
 
 function writeLoc(l: Loc, env: Env, v: unknown): void {
-  if (l.l === 'g') env.s[l.f] = v;
+  if (l.l === 'loc') env.x!.locals.l0 = v;
+  else if (l.l === 'g') env.s[l.f] = v;
   else if (l.l === 'c') env.s.cpu[cpuIndex(l.who, env)][l.f] = v;
   else env.s.arr.set(arrIndex(l.idx, env), v);
 }
@@ -829,6 +862,7 @@ function loOfLoc(l: Loc, spec: ModelSpec): number {
   return loOf(domOfLoc(l, spec));
 }
 function domOfLoc(l: Loc, spec: ModelSpec): DomSpec {
+  if (l.l === 'loc') return { k: 'int', lo: 0, hi: 2 };
   if (l.l === 'g') return spec.globals.find((g) => g.name === l.f)!.dom;
   if (l.l === 'c') return spec.perCpu.find((g) => g.name === l.f)!.dom;
   return spec.arr!.dom;
@@ -917,7 +951,7 @@ export function buildModel(spec: ModelSpec): RandomModel {
     });
   };
   const procedures: ProcedureDef[] = spec.procs.map((p) =>
-    p.kind === 'seq' ? seq(p.name, p.actor, p.steps.map((s) => toStep(s, p)), { entry: p.entry }) : rules(p.name, p.actor, p.steps.map((s) => toStep(s, p)), { idleOnly: p.idleOnly }),
+    p.kind === 'seq' ? seq(p.name, p.actor, p.steps.map((s) => toStep(s, p)), { entry: p.entry, ...(p.locals ? { locals: { l0: int(0, 2) } } : {}) }) : rules(p.name, p.actor, p.steps.map((s) => toStep(s, p)), { idleOnly: p.idleOnly }),
   );
 
   const model = defineModel({

@@ -7,7 +7,7 @@ import shootdown from '../../models/bench/shootdown.ts';
 import noFlushOnUnlazy from '../../models/bench/variants/no-flush-on-unlazy.ts';
 import { allProperties } from '../../properties/index.ts';
 import { agreeExplorers as agree, type Tally } from './agree-explorers.ts';
-import { arbModel } from './arbitrary-model.ts';
+import { arbModel, arbModelIn } from './arbitrary-model.ts';
 import { differences, runBoth } from './compare.ts';
 import { RANDOM_SUITE_MS, SEED as RUN_SEED } from './seed.ts';
 
@@ -32,6 +32,20 @@ describe('fast and reference explorers agree on random models', { timeout: RANDO
     expect(tally['sc states']).toBeGreaterThan(2000);
     // Monitors failing on a transition into a state stored before (a case the fast explorer once got wrong).
     expect(tally['monitor into stored state']).toBeGreaterThan(0);
+  });
+
+  it('with per-frame locals (150 models whose seq procedures keep a local per frame)', () => {
+    const tally: Tally = {};
+    fc.assert(
+      fc.property(arbModelIn('locals'), (rm) => {
+        fc.pre(agree(rm, 'sc', tally));
+      }),
+      { seed: SEED + 7, numRuns: 150, maxSkipsPerRun: 100 },
+    );
+    expect(tally['sc ok']).toBeGreaterThan(30);
+    expect(tally['sc violation invariant']).toBeGreaterThan(12);
+    expect(tally['sc error']).toBeGreaterThan(8);
+    expect(tally['sc states']).toBeGreaterThan(2000);
   });
 
   it('under tso and weak store buffers (150 models with plain fields)', () => {

@@ -2,6 +2,7 @@
 import type { VariantDef } from '../../../src/lang/variant.ts';
 import v2_6_23 from './v2.6.23.ts';
 import v2_6_24 from './v2.6.24.ts';
+import v4_12 from './v4.12.ts';
 import linuxView from './linux-view.ts';
 
-export const xenPvVariants: readonly VariantDef[] = [v2_6_23, v2_6_24, linuxView];
+export const xenPvVariants: readonly VariantDef[] = [v2_6_23, v2_6_24, v4_12, linuxView];
