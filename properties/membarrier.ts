@@ -65,7 +65,7 @@ export default [
   property({
     name: 'MBP-2',
     statement: 'After a successful expedited (or GLOBAL) membarrier, no CPU (with MEMBARRIER_CMD_FLAG_CPU: CPU cpu_id) accessed a target mm in a barrier-free window that began before barrier (a) and is still open at barrier (c), nor accesses it afterwards before its next full barrier.',
-    ref: 'membarrier.md MBP-2 (window monitor: the open-window check at (c) under --memory weak only, the after-(c) check under every model); barrier pairing table section 5',
+    ref: 'membarrier.md MBP-2 (window monitor, conservative for weak memory); barrier pairing table section 5',
     models,
     ghost: (p) => ({
       preA: int(0, (1 << p.cpus) - 1), // CPUs with no full barrier since barrier (a)
@@ -94,15 +94,7 @@ export default [
       },
       BarrierC: (s, g, x) => {
         for (const c of bits(g.preA, s.cpu.length)) {
-          // An access in a window still open at barrier (c) is the message-passing shape that (c)
-          // pairs with barrier (d) against (membarrier.md section 5, "Barrier pairing table": X `W
-          // data; MB; W rq->curr` ∥ caller `R rq->curr; MB(c); R data`). TSO keeps store→store and
-          // load→load order, so without (d) the caller still sees X's earlier accesses once it sees
-          // the rq->curr store that made it skip X; only a CPU that reorders stores (arm64, powerpc,
-          // riscv: --memory weak) breaks it. Under sc the window monitor stands for x86-TSO (the
-          // store→load window below), so this check runs under weak only. docs/fidelity.md, "MBP-2
-          // and the memory model".
-          const hit = x.memory === 'weak' ? g.cpu[c].win & g.targets : 0;
+          const hit = g.cpu[c].win & g.targets;
           if (hit) return x.fail(`at barrier (c), cpu${c} has had no full barrier since before barrier (a) and accessed mm${bits(hit, 3)[0]} in that window`);
           g.cpu[c].taint = g.cpu[c].taint | g.targets;
         }

@@ -5,7 +5,7 @@
 // same order) does; test/engine/expander.test.ts checks that on every shipped model and variant and
 // on random models.
 import type { Program } from '../lang/compile.ts';
-import { generatedURL } from '../lang/errors.ts';
+import { generatedFunction } from '../lang/generated.ts';
 import type { Machine } from './machine.ts';
 
 /**
@@ -67,6 +67,7 @@ export function genExpander(prog: Program, m: Machine, packed: Uint32Array | nul
   function block(id: number, hasCtl: boolean, isCpu: boolean): void {
     const st = prog.steps[id];
     const multi = st.choices > 1;
+    emit(`// ${st.name.replace(/\*\//g, '* /')}: ${st.text.replace(/[\r\n]+/g, ' ').replace(/\*\//g, '* /')}`);
     emit(multi ? `for(let ch=0;ch<${st.choices};ch++){` : '{const ch=0;');
     emit('if(dirty){cur.set(base);m.violation=null;dirty=false;}');
     emit(`x.step=S[${id}];x.actor=a;x.choice=ch;x.cpu=${isCpu ? 'a' : '-1'};`);
@@ -80,8 +81,7 @@ export function genExpander(prog: Program, m: Machine, packed: Uint32Array | nul
     emit('}}');
   }
 
-  emit(`//# sourceURL=${generatedURL(prog.instance.model.name, 'expand')}`);
-  const factory = new Function('S', 'm', 'x', 'v', 'cur', 'P', 'PK', 'visit', 'C', lines.join('\n'));
+  const factory = generatedFunction(prog.instance.model.name, 'expand', ['S', 'm', 'x', 'v', 'cur', 'P', 'PK', 'visit', 'C'], lines.join('\n'));
   return factory(prog.steps, m, m.ctx, m.view, m.cur, packed, prog.pack, visit, count) as (base: Int32Array) => boolean;
 }
 

@@ -8,15 +8,19 @@ import { inFreshDir, run } from './run.ts';
 describe('check --dump-generated', () => {
   inFreshDir('lazytlb-dump-');
 
-  it('writes pack, unpack and each view class of the model to a new directory', async () => {
+  it('writes pack, unpack, the successor generator and each view class of the model to a new directory', async () => {
     const r = await run('check', 'shootdown', '--dump-generated', 'gen');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ok: no violation/m);
-    expect(readdirSync('gen').sort()).toEqual(['shootdown.pack.js', 'shootdown.unpack.js', 'shootdown.view-recording.s.cpu[].js', 'shootdown.view-recording.s.js', 'shootdown.view.s.cpu[].js', 'shootdown.view.s.js']);
+    expect(readdirSync('gen').sort()).toEqual(['shootdown.expand.js', 'shootdown.pack.js', 'shootdown.unpack.js', 'shootdown.view-recording.s.cpu[].js', 'shootdown.view-recording.s.js', 'shootdown.view.s.cpu[].js', 'shootdown.view.s.js']);
     const pack = readFileSync('gen/shootdown.pack.js', 'utf8');
     expect(pack).toMatch(/^\/\/ \(s, d, o\) =>\nd\[o\+0\]=s\[0\]\|/);
     expect(pack).toContain('//# sourceURL=lazytlb-generated/shootdown/pack.js');
     expect(readFileSync('gen/shootdown.view.s.cpu[].js', 'utf8')).toContain('//# sourceURL=lazytlb-generated/shootdown/view.s.cpu[].js');
+    // The successor generator: one block per candidate step, headed by the step's name and text.
+    const expand = readFileSync('gen/shootdown.expand.js', 'utf8');
+    expect(expand).toContain('//# sourceURL=lazytlb-generated/shootdown/expand.js');
+    expect(expand).toMatch(/^\/\/ flush_start:F: /m);
   });
 
   it('the generated functions follow the memory model: under tso the view loads plain fields through the store buffer', async () => {

@@ -62,7 +62,8 @@ describe('x86-lazy-tlb mainline', () => {
 
   it('every property of the family is bound, with the ids of the domain guide', () => {
     const r = run({ params: { changes: 0, switches: 0 } });
-    expect(r.properties).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P7e', 'P8', 'P9']);
+    // The safety properties, then the liveness ones (properties/liveness.ts): every flush and exit_mmap returns.
+    expect(r.properties).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P7e', 'P8', 'P9', 'FLUSH-RETURNS', 'EXIT-MMAP-RETURNS']);
   });
 });
 
