@@ -7,7 +7,7 @@ export default [
   property({
     name: 'FLUSH-RETURNS',
     statement: 'Every flush_tlb_mm_range() returns: the initiator does not wait in csd_lock_wait forever for the flush IPIs of its targets.',
-    ref: 'lazy-tlb.md F6-F7; flush_tlb_mm_range -> native_flush_tlb_multi -> smp_call_function_many_cond (csd_lock_wait)',
+    ref: 'docs/steps/x86-lazy-tlb.md (flush_tlb_mm_range:F6, F7); flush_tlb_mm_range -> native_flush_tlb_multi -> smp_call_function_many_cond (csd_lock_wait)',
     models: ['x86-lazy-tlb', 'xen-pv'],
     kind: 'liveness',
     completes: { procedure: 'flush_tlb_mm_range' },
@@ -15,7 +15,7 @@ export default [
   property({
     name: 'EXIT-MMAP-RETURNS',
     statement: 'Every exit_mmap() returns: under Xen PV, xen_exit_mmap does not wait forever for drop_mm_ref_this_cpu on the CPUs that still hold the mm.',
-    ref: 'xen-pv.md; xen_exit_mmap -> xen_drop_mm_ref -> smp_call_function_many(drop_mm_ref_this_cpu, wait=1)',
+    ref: 'docs/steps/xen-pv.md; xen_exit_mmap -> xen_drop_mm_ref -> smp_call_function_many(drop_mm_ref_this_cpu, wait=1)',
     models: ['x86-lazy-tlb', 'xen-pv'],
     kind: 'liveness',
     completes: { procedure: 'exit_mmap' },
@@ -23,7 +23,7 @@ export default [
   property({
     name: 'MEMBARRIER-RETURNS',
     statement: 'Every membarrier() call returns: its IPI wait (smp_call_function_many / smp_call_function_single with wait=1) and its synchronize_rcu() end.',
-    ref: 'membarrier.md; membarrier_private_expedited, membarrier_global_expedited, synchronize_rcu in MEMBARRIER_CMD_GLOBAL',
+    ref: 'docs/steps/membarrier.md; membarrier_private_expedited, membarrier_global_expedited, synchronize_rcu in MEMBARRIER_CMD_GLOBAL',
     models: ['membarrier'],
     // The model reports a CPU's quiescent state (rcu_qs) only while the CPU is idle; the kernel's
     // __schedule() also reports one (rcu_note_context_switch). A CPU that keeps scheduling is idle only
@@ -35,7 +35,7 @@ export default [
   property({
     name: 'KTHREAD-USE-MM-RETURNS',
     statement: 'Every kthread_use_mm() returns.',
-    ref: 'membarrier.md; kthread_use_mm (task_lock, switch_mm_irqs_off, membarrier_update_current_mm)',
+    ref: 'docs/steps/membarrier.md; kthread_use_mm (task_lock, switch_mm_irqs_off, membarrier_update_current_mm)',
     models: ['membarrier'],
     kind: 'liveness',
     completes: { procedure: 'kthread_use_mm' },
@@ -43,7 +43,7 @@ export default [
   property({
     name: 'GP-ENDS',
     statement: 'Every RCU grace period that starts ends: each CPU it waits for reports a quiescent state (or is seen idle, in user mode or offline by the watching counter).',
-    ref: 'context-tracking.md; rcu_gp_kthread, rcu_gp_fqs (rcu_watching snapshots), rcu_report_qs_rnp, rcu_gp_cleanup',
+    ref: 'docs/steps/context-tracking.md; rcu_gp_kthread, rcu_gp_fqs (rcu_watching snapshots), rcu_report_qs_rnp, rcu_gp_cleanup',
     models: ['context-tracking'],
     // The model's RCU watching counter has 4 values: it wraps back to the GP kthread's snapshot, so
     // rcu_watching_snap_recheck (GP3) is enabled only now and then on a cycle of syscalls, and weak
@@ -55,7 +55,7 @@ export default [
   property({
     name: 'flush-returns',
     statement: 'Every flush returns: each flush IPI it sent is taken.',
-    ref: 'lazy-tlb.md F6-F7, abstracted',
+    ref: 'docs/steps/shootdown.md (the flush, abstracted from flush_tlb_mm_range:F6, F7)',
     models: ['shootdown'],
     kind: 'liveness',
     completes: { busy: 'the flush' },

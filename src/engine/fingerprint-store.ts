@@ -6,7 +6,7 @@
 // the states a trace rebuild reads) and the parent links are SpillLogs, resident a block at a time.
 import { PairTable } from './pair-table.ts';
 import { SpillLog } from './spill.ts';
-import type { VisitedStore } from './store.ts';
+import { fmix32, mixWords, type VisitedStore } from './store.ts';
 
 export class FingerprintStore implements VisitedStore {
   readonly kind = 'fingerprint';
@@ -70,19 +70,5 @@ export function fingerprintLow(buf: Uint32Array, n: number): number {
 }
 
 function murmur(buf: Uint32Array, n: number, seed: number): number {
-  let h = seed ^ n;
-  for (let k = 0; k < n; k++) {
-    let w = Math.imul(buf[k], 0xcc9e2d51);
-    w = (w << 15) | (w >>> 17);
-    h ^= Math.imul(w, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= n * 4;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(mixWords(seed ^ n, buf, n, 0) ^ (n * 4));
 }

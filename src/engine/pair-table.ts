@@ -5,6 +5,7 @@
 // the id of a pair it has seen. Nothing is allocated per insert except a new chunk every CHUNK pairs
 // and the index when it doubles.
 import { grown } from './grow.ts';
+import { fmix32 } from './store.ts';
 
 /** Pairs per chunk (2 words each: 512 KiB). */
 const CHUNK_BITS = 16;
@@ -109,10 +110,5 @@ export function pairHash(a: number, b: number): number {
   let w = Math.imul(b, 0xcc9e2d51);
   w = (w << 15) | (w >>> 17);
   h ^= Math.imul(w, 0x1b873593);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(h);
 }

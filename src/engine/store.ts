@@ -163,7 +163,11 @@ export class StateStore implements VisitedStore {
 
 /** A 32-bit hash of the `n` words at `off` (murmur3-style mixing). */
 export function hashWords(buf: Uint32Array, n: number, off: number): number {
-  let h = 0x9747b28c ^ n;
+  return fmix32(mixWords(0x9747b28c ^ n, buf, n, off));
+}
+
+/** murmur3's body: the `n` words at `off` mixed into `h`. */
+export function mixWords(h: number, buf: Uint32Array, n: number, off: number): number {
   for (let k = 0; k < n; k++) {
     let w = Math.imul(buf[off + k], 0xcc9e2d51);
     w = (w << 15) | (w >>> 17);
@@ -171,6 +175,11 @@ export function hashWords(buf: Uint32Array, n: number, off: number): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
+  return h;
+}
+
+/** murmur3's finalizer (fmix32), as an unsigned 32-bit value. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
