@@ -7,8 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { register } from 'tsx/esm/api';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+
+register();
+// The seed is read and drawn as the test suite's (one parser, one draw).
+const { freshSeed, parseSeed } = await import('../test/reference/seed.ts');
 
 const fail = (msg) => {
   process.stderr.write(`fuzz: ${msg}\n`);
@@ -23,10 +28,14 @@ const argv = yargs(hideBin(process.argv))
   .fail(fail)
   .parseSync();
 for (const k of ['models', 'jobs']) if (!/^[1-9][0-9]*$/.test(argv[k])) fail(`--${k} ${argv[k]} is not a positive decimal integer`);
-if (argv.seed !== undefined && !/^(0x[0-9a-f]+|[0-9]+)$/i.test(argv.seed)) fail(`--seed ${argv.seed} is not a decimal or 0x-hex integer`);
 const models = Number(argv.models);
 const jobs = Math.min(Number(argv.jobs), models);
-const seed = argv.seed !== undefined ? Number(argv.seed) : Math.floor(Math.random() * 0x40000000);
+let seed;
+try {
+  seed = argv.seed !== undefined ? parseSeed(argv.seed) : freshSeed();
+} catch (e) {
+  fail(`--seed: ${e.message}`);
+}
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'lazytlb-fuzz-'));
 const t0 = Date.now();
