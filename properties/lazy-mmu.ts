@@ -17,7 +17,8 @@ const fail = (g: any, x: { fail(r: string): void }, reason: string): void => {
 const failed = { failed: bool() };
 
 const MODELS = ['lazy-mmu'];
-const perArch = (s: any) => (s.arch === ids.arch.arm64 ? 'task' : 'cpu');
+/** Who holds the arch lazy state: the task on arm64 (TIF_LAZY_MMU), the CPU elsewhere. */
+const perArch = (x: { flags: { arch?: unknown } }) => (x.flags.arch === 'arm64' ? 'task' : 'cpu');
 
 export default [
   property({
@@ -28,10 +29,10 @@ export default [
     ghost: () => failed,
     on: {
       ArchEnter: (s, g, x, who, wasLazy, tolerated) => {
-        if (wasLazy && !tolerated) fail(g, x, `arch enter while ${perArch(s)}${who} is already in a lazy mode (BUG_ON / nesting warning)`);
+        if (wasLazy && !tolerated) fail(g, x, `arch enter while ${perArch(x)}${who} is already in a lazy mode (BUG_ON / nesting warning)`);
       },
       ArchLeave: (s, g, x, who, wasLazy, tolerated) => {
-        if (!wasLazy && !tolerated) fail(g, x, `arch leave while ${perArch(s)}${who} is not in that lazy mode (BUG_ON)`);
+        if (!wasLazy && !tolerated) fail(g, x, `arch leave while ${perArch(x)}${who} is not in that lazy mode (BUG_ON)`);
       },
     },
   }),
@@ -103,8 +104,8 @@ export default [
     statement: 'Xen PV, generic layer: outside the E2–E3, D2–D3, PA2–PA3, RS2–RS3 windows and the context switch, xen_lazy_mode = MMU exactly when the current task\'s lazy mode is active.',
     ref: 'lazy-mmu.md L6',
     models: MODELS,
-    check: (s) => {
-      if (s.arch !== ids.arch.xen || s.layer !== ids.layer.generic) return null;
+    check: (s, _g, _p, f) => {
+      if (f.arch !== 'xen' || f.layer !== 'generic') return null;
       for (let c = 0; c < s.cpu.length; c++) {
         const me = s.cpu[c];
         if (me.switching || me.curr === noTask(s)) continue;
@@ -133,7 +134,7 @@ export default [
     ghost: () => failed,
     on: {
       Schedule: (s, g, x, c, t) => {
-        if (t !== noTask(s) && (s.arch === ids.arch.powerpc || s.arch === ids.arch.sparc) && s.task[t].preemptCount > 0) fail(g, x, `task${t} scheduled out of cpu${c} inside a lazy section`);
+        if (t !== noTask(s) && (x.flags.arch === 'powerpc' || x.flags.arch === 'sparc') && s.task[t].preemptCount > 0) fail(g, x, `task${t} scheduled out of cpu${c} inside a lazy section`);
       },
     },
   }),

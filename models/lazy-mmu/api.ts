@@ -6,9 +6,8 @@ import type { StepCtx } from '../../src/lang/model.ts';
 import { archEnter, archLeave, type LazyFlags } from './arch.ts';
 import { ids, noCpu, noTask, taskActive } from './state.ts';
 
-/** The arch backend (`s.arch`) and the layer (`s.layer`). */
-export const ARCH = ids.arch;
-export const LAYER = ids.layer;
+// The arch backend and the layer are flags, read in a step as `x.flags.arch` ('xen', 'arm64',
+// 'powerpc', 'sparc') and `x.flags.layer` ('generic', 'directHooks'); the state holds no copy.
 /** xen_lazy_mode: XEN_LAZY_NONE, XEN_LAZY_MMU, XEN_LAZY_CPU (`s.cpu[c].xenMode`). */
 export const XEN_LAZY = ids.xen;
 /** The arch call a counter step decided (`s.task[t].call`): none, enter, leave, flush. */

@@ -6,7 +6,6 @@
 import { step, type StepCtx } from '../../src/lang/model.ts';
 import { ids, noTask, taskActive } from './state.ts';
 
-const A = ids.arch;
 const X = ids.xen;
 
 export interface LazyFlags {
@@ -54,10 +53,10 @@ function batchFlush(s: any, me: any): void {
 export function archEnter(s: any, c: number, t: number, x: StepCtx, f: LazyFlags): void {
   const me = s.cpu[c];
   const tk = s.task[t];
-  switch (s.arch) {
-    case A.xen:
+  switch (f.arch) {
+    case 'xen':
       return xenEnterLazy(s, c, X.MMU, x, f);
-    case A.arm64:
+    case 'arm64':
       // 5fdd05efa1cd warned on a nested enter; 1ef3095b1405 tolerates it (direct-hook layer only).
       x.emit('ArchEnter', t, tk.tifLazy ? 1 : 0, f.layer === 'directHooks' && f.arm64NestedEnter === 'tolerate' ? 1 : 0);
       tk.tifLazy = true;
@@ -76,12 +75,12 @@ export function archEnter(s: any, c: number, t: number, x: StepCtx, f: LazyFlags
 export function archLeave(s: any, c: number, t: number, x: StepCtx, f: LazyFlags): void {
   const me = s.cpu[c];
   const tk = s.task[t];
-  switch (s.arch) {
-    case A.xen:
+  switch (f.arch) {
+    case 'xen':
       // preempt_disable(); xen_mc_flush(); xen_leave_lazy(XEN_LAZY_MMU); preempt_enable()
       xenMcFlush(s, c);
       return xenLeaveLazy(s, c, X.MMU, x);
-    case A.arm64:
+    case 'arm64':
       // = arch_flush (emit the pending barriers); then clear TIF_LAZY_MMU.
       tk.tifPending = false;
       x.emit('ArchLeave', t, tk.tifLazy ? 1 : 0, f.layer === 'directHooks' && f.arm64NestedEnter === 'tolerate' ? 1 : 0);
@@ -99,12 +98,12 @@ export function archLeave(s: any, c: number, t: number, x: StepCtx, f: LazyFlags
 }
 
 /** arch_flush_lazy_mmu_mode(). */
-export function archFlush(s: any, c: number, t: number): void {
-  switch (s.arch) {
-    case A.xen:
+export function archFlush(s: any, c: number, t: number, f: LazyFlags): void {
+  switch (f.arch) {
+    case 'xen':
       if (s.cpu[c].xenMode === X.MMU) xenMcFlush(s, c);
       return;
-    case A.arm64:
+    case 'arm64':
       s.task[t].tifPending = false; // test_and_clear(TIF_LAZY_MMU_PENDING) → emit_pte_barriers()
       return;
     default:
@@ -113,28 +112,28 @@ export function archFlush(s: any, c: number, t: number): void {
 }
 
 /** Whether a PTE update of task t on CPU c is deferred by the arch (it is never in interrupt context). */
-function deferred(s: any, c: number, t: number): boolean {
-  switch (s.arch) {
-    case A.xen:
+function deferred(s: any, c: number, t: number, f: LazyFlags): boolean {
+  switch (f.arch) {
+    case 'xen':
       return s.cpu[c].xenMode === X.MMU; // xen_mc_issue(XEN_LAZY_MMU) leaves it queued
-    case A.arm64:
-      return s.layer === ids.layer.generic ? taskActive(s.task[t]) : s.task[t].tifLazy; // queue_pte_barriers()
+    case 'arm64':
+      return f.layer === 'generic' ? taskActive(s.task[t]) : s.task[t].tifLazy; // queue_pte_barriers()
     default:
       return s.cpu[c].batchActive; // hpte_need_flush() / tlb_batch_add()
   }
 }
 
 /** A kernel PTE update by task t on CPU c: queued in the arch batch or effective at once. */
-export function setPte(s: any, c: number, t: number, x: StepCtx): void {
-  if (!deferred(s, c, t)) return; // issued now: hypercall, dsb(ishst); isb, or flush_hash_page
+export function setPte(s: any, c: number, t: number, x: StepCtx, f: LazyFlags): void {
+  if (!deferred(s, c, t, f)) return; // issued now: hypercall, dsb(ishst); isb, or flush_hash_page
   const me = s.cpu[c];
-  switch (s.arch) {
-    case A.xen:
+  switch (f.arch) {
+    case 'xen':
       x.emit('BatchAdd', c, t, me.mcOwner);
       me.mcCount = me.mcCount + 1;
       me.mcOwner = t;
       return;
-    case A.arm64:
+    case 'arm64':
       s.task[t].tifPending = true;
       return;
     default:
@@ -148,5 +147,5 @@ export function setPte(s: any, c: number, t: number, x: StepCtx): void {
 export const archSteps = (f: LazyFlags, on: (s: any, t: number) => number) => ({
   enter: step<any>('AE', 'arch_enter_lazy_mmu_mode()', { do: (s, t, x) => archEnter(s, on(s, t), t, x, f) }),
   leave: step<any>('AL', 'arch_leave_lazy_mmu_mode()', { do: (s, t, x) => archLeave(s, on(s, t), t, x, f) }),
-  flush: step<any>('AF', 'arch_flush_lazy_mmu_mode()', { do: (s, t) => archFlush(s, on(s, t), t) }),
+  flush: step<any>('AF', 'arch_flush_lazy_mmu_mode()', { do: (s, t) => archFlush(s, on(s, t), t, f) }),
 });

@@ -6,7 +6,7 @@
 // or pause. Warm start: task 0 runs on CPU0, the other tasks are runnable.
 import { defineModel } from '../../src/lang/model.ts';
 import { cpuProcedures } from './switch.ts';
-import { ids, lazyMmuState } from './state.ts';
+import { lazyMmuState } from './state.ts';
 import { taskProcedures } from './task.ts';
 
 export default defineModel({
@@ -39,8 +39,6 @@ export default defineModel({
   actors: (p) => ({ cpu: p.cpus, task: p.tasks }),
   state: (p) => lazyMmuState(p),
   init: (s, p, f) => {
-    s.arch = ids.arch[f.arch as keyof typeof ids.arch];
-    s.layer = ids.layer[f.layer as keyof typeof ids.layer];
     for (let c = 0; c < p.cpus; c++) {
       const me = s.cpu[c];
       me.curr = c === 0 ? 0 : p.tasks; // the idle task is p.tasks

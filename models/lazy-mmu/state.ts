@@ -5,14 +5,12 @@
 import { bool, enumOf, int, ref } from '../../src/lang/domain.ts';
 import { arrayOf, perCpu } from '../../src/lang/schema.ts';
 
-export const Arch = enumOf(['xen', 'arm64', 'powerpc', 'sparc']);
-export const Layer = enumOf(['generic', 'directHooks']);
 /** xen_lazy_mode (arch/x86/include/asm/xen/hypervisor.h). */
 export const XenLazy = enumOf(['NONE', 'MMU', 'CPU']);
 /** The arch call decided at E2 / D2 / PA2 / RS2 and made at E3 / D3 / PA3 / RS3. */
 export const ArchCall = enumOf(['none', 'enter', 'leave', 'flush']);
 
-export const ids = { arch: Arch.ids, layer: Layer.ids, xen: XenLazy.ids, call: ArchCall.ids };
+export const ids = { xen: XenLazy.ids, call: ArchCall.ids };
 // "No task" and "no CPU" are the extra value after the last task / CPU (ref(..., { extra: ['none'] })):
 // nullable references do not compile in this version of the language.
 export const noTask = (s: any): number => s.task.length;
@@ -20,8 +18,6 @@ export const noCpu = (s: any): number => s.cpu.length;
 
 export function lazyMmuState(p: { cpus: number; tasks: number; counts: number }) {
   return {
-    arch: Arch, // constant: the architecture (flag `arch`), for properties that are per backend
-    layer: Layer, // constant: the lazy_mmu layer (flag `layer`)
     cpu: perCpu(p.cpus, {
       curr: ref('task', p.tasks, { extra: ['idle'] }), // idle = the idle task (noTask)
       switching: bool(), // inside context_switch() (IRQs off, preemption off)

@@ -64,7 +64,7 @@ export const taskProcedures = (p: { counts: number }, f: LazyFlags) => {
           const leave = tk.call === C.leave;
           tk.call = C.none;
           if (leave) archLeave(s, onCpu(s, t), t, x, f);
-          else archFlush(s, onCpu(s, t), t);
+          else archFlush(s, onCpu(s, t), t, f);
         },
       })),
     ]),
@@ -107,7 +107,7 @@ export const taskProcedures = (p: { counts: number }, f: LazyFlags) => {
         },
       })),
     ]),
-    seq<any>('set_pte_at', 'task', [ts(step<any>('PT', 'set_pte_at(): write a kernel PTE (queued by the arch inside a lazy section)', { do: (s, t, x) => setPte(s, onCpu(s, t), t, x) }))]),
+    seq<any>('set_pte_at', 'task', [ts(step<any>('PT', 'set_pte_at(): write a kernel PTE (queued by the arch inside a lazy section)', { do: (s, t, x) => setPte(s, onCpu(s, t), t, x, f) }))]),
     // A section nested in the caller's: the generic set_ptes(), or DEBUG_PAGEALLOC's
     // __kernel_map_pages() → apply_to_page_range() under zap_pte_range().
     seq<any>('nested_section', 'task', [
