@@ -4,11 +4,11 @@ import { check } from '../../src/pipeline/check.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import type { RandomModel } from './arbitrary-model.ts';
 import { differences } from './compare.ts';
+import type { Tally } from './tally.ts';
 
 /** Random models above this many states are skipped (fast-check draws another). */
 const MAX_STATES = 3000;
 
-export type Tally = Record<string, number>;
 
 /** Explores `rm` under `memory` with both explorers; false when the model is too big to compare. */
 export function agreeExplorers(rm: RandomModel, memory: string, tally: Tally): boolean {

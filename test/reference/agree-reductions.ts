@@ -16,12 +16,11 @@ import type { CexStep } from '../../src/trace/cexfile.ts';
 import { replay } from '../../src/trace/replay.ts';
 import type { RandomModel } from './arbitrary-model.ts';
 import { differences } from './compare.ts';
+import { count, type Tally } from './tally.ts';
 
 /** Random models above this many states are skipped (fast-check draws another). */
 const MAX_STATES = 2000;
 
-export type Tally = Record<string, number>;
-export const count = (tally: Tally, key: string) => (tally[key] = (tally[key] ?? 0) + 1);
 
 export interface Reduction {
   readonly por?: boolean;

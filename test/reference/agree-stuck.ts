@@ -5,12 +5,11 @@ import { check } from '../../src/pipeline/check.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import type { RandomModel } from './arbitrary-model.ts';
 import { differences, fastTrace } from './compare.ts';
+import { count, type Tally } from './tally.ts';
 
 /** Random models above this many states are skipped (the reference's check is quadratic). */
 const MAX_STATES = 1500;
 
-export type Tally = Record<string, number>;
-export const count = (t: Tally, k: string) => (t[k] = (t[k] ?? 0) + 1);
 
 /** Both explorers with the stuck check; false when the model is too big to compare. */
 export function agreeStuck(rm: RandomModel, reduced: boolean, tally: Tally): boolean {

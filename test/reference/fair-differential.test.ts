@@ -12,13 +12,15 @@ import { property, type PropertyDef } from '../../src/lang/property.ts';
 import { exploreReference } from '../../src/reference/explore.ts';
 import { arbModel, arbModelIn, MODEL_NAME, type RandomModel } from './arbitrary-model.ts';
 import { fastTrace } from './compare.ts';
+import { RANDOM_SUITE_MS, SEED as RUN_SEED } from './seed.ts';
+import { count, expectCoverage, type Tally } from './tally.ts';
 
-const SEED = 0xfa12;
+const SEED = RUN_SEED + 400;
+/** A seed whose random models include a fair cycle that is not also a stuck actor (rare in random models). */
+const PINNED_SEED = 0xfa12;
 /** Random models above this many states are skipped (the reference's check is quadratic). */
 const MAX_STATES = 1500;
 
-type Tally = Record<string, number>;
-const count = (t: Tally, k: string) => (t[k] = (t[k] ?? 0) + 1);
 
 /** One liveness property per seq procedure of the random model (its safety properties are compared elsewhere). */
 function withLiveness(rm: RandomModel): PropertyDef[] {
@@ -47,23 +49,27 @@ function agree(rm: RandomModel, reduced: boolean, tally: Tally): boolean {
   return true;
 }
 
-describe('the fair-cycle check agrees with the reference on random models', () => {
+describe('the fair-cycle check agrees with the reference on random models', { timeout: RANDOM_SUITE_MS }, () => {
   it('without reductions (120 models)', () => {
     const tally: Tally = {};
     fc.assert(fc.property(arbModel, (rm) => void fc.pre(agree(rm, false, tally))), { seed: SEED, numRuns: 120, maxSkipsPerRun: 100 });
-    // Random models rarely have a fair cycle that is not also a stuck actor (the wait/window fixture
-    // of test/engine/liveness.test.ts is the dense case); seed 0xfa12: 1 fair cycle, 31 stuck, 56 ok.
-    expect(tally['fair cycle']).toBeGreaterThanOrEqual(1);
-    expect(tally.stuck).toBeGreaterThan(10);
-    expect(tally.ok).toBeGreaterThan(30);
+    expectCoverage('fair unreduced', tally, { stuck: 5, ok: 28 });
+  });
+
+  it('without reductions, on a pinned seed whose models include a fair cycle (120 models)', () => {
+    // Random models rarely have a fair cycle that is not also a stuck actor (about one in a hundred
+    // and twenty models; the wait/window fixture of test/engine/liveness.test.ts is the dense case),
+    // so a fresh seed may draw none: this seed draws one (1 fair cycle, 31 stuck, 56 ok).
+    const tally: Tally = {};
+    fc.assert(fc.property(arbModel, (rm) => void fc.pre(agree(rm, false, tally))), { seed: PINNED_SEED, numRuns: 120, maxSkipsPerRun: 100 });
+    expect(tally).toMatchObject({ 'fair cycle': 1, stuck: 31, ok: 56 });
   });
 
   for (const mode of ['footprints', 'symmetric'] as const) {
     it(`with partial-order and symmetry reduction (${mode} models, 60)`, () => {
       const tally: Tally = {};
       fc.assert(fc.property(arbModelIn(mode), (rm) => void fc.pre(agree(rm, true, tally))), { seed: SEED + (mode === 'symmetric' ? 2 : 1), numRuns: 60, maxSkipsPerRun: 100 });
-      expect(tally.stuck).toBeGreaterThan(5);
-      expect(tally.ok).toBeGreaterThan(15);
+      expectCoverage(`fair ${mode}`, tally, { stuck: 3, ok: 12 });
     });
   }
 });
