@@ -2,14 +2,16 @@
 // first violation found is at minimal depth and its trace is a shortest counterexample. The loop
 // allocates nothing per state: it unpacks into `base`, tries each candidate step on `cur` (restored from
 // `base` after a step changed it), packs successors into one scratch buffer and inserts them.
+//
+// The reductions (reductions/) are asked, where one of them answers: for the representative of each
+// state before it is stored (symmetry), for the transitions to take from a state (ample sets), to take
+// them itself (sleep sets), and told of each successor stored or found stored.
 import type { Program } from '../lang/compile.ts';
 import { asModelError, fullStack, isOutOfMemory, type ModelError } from '../lang/errors.ts';
-import { Expander, type Failing } from './expander.ts';
+import { Expander, type End, type Failing } from './expander.ts';
 import { pathTo, realErrorTrace, realTrace, traceTo, violationAtEnd } from './paths.ts';
-import { AmpleSets } from './por.ts';
-import { SleepSets } from './sleep.ts';
-import { decodeVia, encodeVia, type RawStep } from './via.ts';
-import { Canonicalizer } from './symmetry.ts';
+import { createReductions, hook, statisticsOf, type ReductionOptions, type ReductionStats } from './reductions/index.ts';
+import { decodeVia, encodeVia, viaActor, viaChoice, viaStep, type RawStep } from './via.ts';
 import { NO_PARENT, type VisitedStore } from './store.ts';
 import { createStore, defaultStore, type StoreKind } from './stores.ts';
 
@@ -17,7 +19,8 @@ import { createStore, defaultStore, type StoreKind } from './stores.ts';
 export { traceTo } from './paths.ts';
 export type { RawStep } from './via.ts';
 
-export interface ExploreOptions {
+/** The search's limits, store and reporting; the reductions to run by name (reductions/index.ts). */
+export interface ExploreOptions extends ReductionOptions {
   readonly maxStates?: number;
   readonly maxSeconds?: number;
   /** The whole process's resident memory (heap, store, typed arrays), polled with the other limits. */
@@ -26,12 +29,6 @@ export interface ExploreOptions {
   readonly store?: StoreKind;
   /** Report deadlocks (states with no enabled step that the model does not mark as an allowed end). */
   readonly deadlock?: boolean;
-  /** Store one representative per orbit of the model's declared symmetries. */
-  readonly symmetry?: boolean;
-  /** Partial-order reduction (ample sets from footprints). */
-  readonly por?: boolean;
-  /** Sleep sets: transitions independent of everything taken since they were taken are not taken again. */
-  readonly sleep?: boolean;
   /** Called every `progressMs` (default 1000) with the search's progress. */
   readonly onProgress?: (p: Progress) => void;
   readonly progressMs?: number;
@@ -74,15 +71,12 @@ export interface ExploreResult {
   /** For a violation or error: the transitions from the initial state. */
   readonly trace?: readonly RawStep[];
   readonly store: VisitedStore;
-  /** Whether symmetry reduction was on. */
-  readonly symmetry: boolean;
-  /** Whether partial-order reduction was on, and in how many states it expanded an ample set only. */
-  readonly por: boolean;
-  readonly ampleStates: number;
-  /** Whether sleep sets were on; transitions they pruned and states they reopened. */
-  readonly sleep: boolean;
-  readonly slept: number;
-  readonly reopened: number;
+  /** Per reduction that was on (asked for, and with something to do): its statistics. */
+  readonly reductions: ReductionStats;
+  /** Every reachable state was stored (no reduction left one out). */
+  readonly everyState: boolean;
+  /** A counterexample found is a shortest one (no reduction that may lengthen it was on). */
+  readonly shortest: boolean;
 }
 
 export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreResult {
@@ -94,17 +88,16 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const W = prog.words;
   const tmp = new Uint32Array(W);
   const store = createStore(opts.store ?? defaultStore(W), W);
-  const specs = opts.symmetry ? (prog.instance.model.symmetry?.(prog.instance.params, prog.instance.flags) ?? []) : [];
-  const canon = specs.length > 0 ? new Canonicalizer(prog, specs) : null;
-  // Without symmetry each successor is packed into `tmp` by the expander; with it, canonicalized first.
-  const ex = new Expander(prog, onSucc, { packed: canon ? null : tmp, generated: true });
+  const ex = new Expander(prog, onSucc, { generated: true });
   const m = ex.machine;
   const cur = m.cur;
   const base = new Int32Array(cur.length);
-  const rep = new Int32Array(cur.length); // the representative of `cur` under symmetry
-  const ample = opts.por ? new AmpleSets(prog, canon) : null;
-  const sleep = opts.sleep ? new SleepSets(prog, m, store) : null;
-  const only = new Uint32Array(ample?.chosen.length ?? 0);
+  const rep = new Int32Array(cur.length); // the representative of `cur` under canonicalization
+  const active = createReductions(opts, { prog, machine: m, store });
+  const canon = hook(active, 'canon');
+  const selector = hook(active, 'select');
+  const taker = hook(active, 'expand');
+  const arrival = hook(active, 'arrive');
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -119,12 +112,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     seconds: (performance.now() - t0) / 1000,
     bytes: store.bytes,
     store,
-    symmetry: canon !== null,
-    por: ample !== null,
-    ampleStates: ample?.reduced ?? 0,
-    sleep: sleep !== null,
-    slept: sleep?.slept ?? 0,
-    reopened: sleep?.reopened ?? 0,
+    reductions: statisticsOf(active),
+    everyState: active.every((a) => a.reduction.storedEveryState()),
+    shortest: active.every((a) => a.reduction.shortest),
     ...extra,
   });
   /** A real execution to stored state `id` (under symmetry, de-permuted step by step). */
@@ -140,10 +130,10 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     const t = failing === null ? [] : canon ? realErrorTrace(prog, store, canon, pathTo(store, expanding)) : [...traceTo(store, expanding), { step: failing.step, actor: failing.actor, choice: failing.choice }];
     return done('error', { found: { kind: 'error', prop: -1, reason: e.message, stack: fullStack(e) }, trace: t });
   };
-  // The state being expanded (a reopened one while sleep sets emit from it).
+  // The state being expanded (a reopened one while a reduction emits from it).
   let expanding = NO_PARENT;
   let stopped: ExploreResult | null = null;
-  /** Stores the successor in `cur` (packed in `tmp` without symmetry); true when the search stops at it. */
+  /** Stores the successor in `cur` (its representative); true when the search stops at it. */
   function onSucc(step: number, actor: number, choice: number): boolean {
     const via = encodeVia(step, actor, choice);
     transitions++;
@@ -151,9 +141,9 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       rep.set(cur);
       canon.canon(rep);
       prog.pack(rep, tmp, 0);
-    }
+    } else prog.pack(cur, tmp, 0);
     const r = store.insert(tmp, expanding, via);
-    sleep?.arrive(r, canon === null || same(rep, cur));
+    arrival?.arrive(r, canon === null || same(rep, cur));
     if (m.violation !== null) {
       // The failing transition itself ends the trace, also when it leads to a state stored before
       // (reached then by another transition, on which the monitor did not fail).
@@ -167,11 +157,10 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     }
     return false;
   }
-  // Sleep sets emit each successor in `cur`; a reopened state is the parent of what it emits.
-  let id = 0;
-  const emit = (step: number, actor: number, choice: number): boolean => {
-    expanding = sleep!.parentId >= 0 ? sleep!.parentId : id;
-    if (!canon) prog.pack(cur, tmp, 0);
+  // A reduction that takes transitions itself emits each successor in `cur`, with its parent (a
+  // reopened state is the parent of what it emits).
+  const emit = (from: number, step: number, actor: number, choice: number): boolean => {
+    expanding = from;
     return onSucc(step, actor, choice);
   };
   try {
@@ -179,11 +168,11 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     rep.set(cur);
     canon?.canon(rep);
     prog.pack(rep, tmp, 0);
-    store.insert(tmp, NO_PARENT, 0);
-    sleep?.initial();
+    const first = store.insert(tmp, NO_PARENT, 0);
+    arrival?.arrive(first, true);
     const v = m.checkInvariants();
     if (v) return done('violation', { found: { kind: 'invariant', ...v }, trace: [] });
-    for (id = 0; id < store.count; id++) {
+    for (let id = 0; id < store.count; id++) {
       if (id === levelEnd) {
         depth++;
         levelEnd = store.count;
@@ -202,33 +191,31 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
       store.read(id, tmp);
       prog.unpack(tmp, 0, base);
       expanding = id;
-      let end: 'done' | 'stopped' | 'error';
+      let end: End;
       let enabled: number;
-      if (sleep !== null) {
-        // The ample set (or every transition) minus the state's sleep set.
-        let n = 0;
-        if (ample !== null && ample.select(base, store, levelEnd)) {
-          n = ample.count;
-          for (let j = 0; j < n; j++) only[j] = encodeVia(ample.chosen[3 * j], ample.chosen[3 * j + 1], ample.chosen[3 * j + 2]);
-        }
-        end = sleep.expand(id, base, n > 0 ? only : null, n, emit);
-        enabled = sleep.enabled;
+      // The transitions chosen (0: all of them).
+      const n = selector !== null ? selector.select(base, levelEnd) : 0;
+      if (taker !== null) {
+        // The chosen transitions (or every one), as the reduction takes them.
+        end = taker.expand(id, base, n > 0 ? selector!.chosen : null, n, emit);
+        enabled = taker.enabled;
         expanding = id;
         if (end === 'error') {
           // a model error: the usual expansion reports it
           end = ex.expand(base);
           enabled = ex.enabled;
         }
-      } else if (ample !== null && ample.select(base, store, levelEnd)) {
-        // Only the ample set: the same transitions the full expansion would take, fewer of them.
+      } else if (n > 0) {
+        // Only the chosen ones: the same transitions the full expansion would take, fewer of them.
+        const chosen = selector!.chosen;
         end = 'done';
-        enabled = ample.count;
-        for (let j = 0; j < ample.count && end === 'done'; j++) {
-          const c = 3 * j;
+        enabled = n;
+        for (let j = 0; j < n && end === 'done'; j++) {
+          const c = chosen[j];
           cur.set(base);
-          const o = ex.take(ample.chosen[c], ample.chosen[c + 1], ample.chosen[c + 2]);
+          const o = ex.take(viaStep(c), viaActor(c), viaChoice(c));
           if (o === 'error') end = 'error';
-          else if (onSucc(ample.chosen[c], ample.chosen[c + 1], ample.chosen[c + 2])) end = 'stopped';
+          else if (onSucc(viaStep(c), viaActor(c), viaChoice(c))) end = 'stopped';
         }
       } else {
         end = ex.expand(base);

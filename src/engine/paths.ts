@@ -7,7 +7,7 @@ import type { Program } from '../lang/compile.ts';
 import { Expander } from './expander.ts';
 import type { Machine } from './machine.ts';
 import { NO_PARENT, type VisitedStore } from './store.ts';
-import type { Canonicalizer } from './symmetry.ts';
+import type { Canonicalize } from './reductions/reduction.ts';
 import { decodeVia, type RawStep } from './via.ts';
 
 /** State ids from the initial state to `id`. */
@@ -28,7 +28,7 @@ export function traceTo(store: VisitedStore, id: number): RawStep[] {
  * With `monitorAtEnd`, the last transition must also make a monitor fail (a transition reaching the
  * same orbit without the failing event would not be a counterexample).
  */
-export function realTrace(prog: Program, store: VisitedStore, canon: Canonicalizer, ids: readonly number[], monitorAtEnd = false, last?: Uint32Array): RawStep[] {
+export function realTrace(prog: Program, store: VisitedStore, canon: Canonicalize, ids: readonly number[], monitorAtEnd = false, last?: Uint32Array): RawStep[] {
   const rep = new Int32Array(prog.layout.slots.length);
   const words = new Uint32Array(prog.words);
   const target = new Uint32Array(prog.words);
@@ -64,7 +64,7 @@ export function realTrace(prog: Program, store: VisitedStore, canon: Canonicaliz
 }
 
 /** A real trace to the last state of `ids`, then a transition from it that raises a model error. */
-export function realErrorTrace(prog: Program, store: VisitedStore, canon: Canonicalizer, ids: readonly number[]): RawStep[] {
+export function realErrorTrace(prog: Program, store: VisitedStore, canon: Canonicalize, ids: readonly number[]): RawStep[] {
   const out = realTrace(prog, store, canon, ids);
   const ex = new Expander(prog, () => false);
   const real = replayed(ex, out);

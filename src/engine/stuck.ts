@@ -59,8 +59,8 @@ export interface StuckResult {
 /** Stuck-actor check after a complete search `main` of `prog` (limits as in `opts`). */
 export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOptions = {}): StuckResult {
   const t0 = performance.now();
-  // Partial-order reduction that never took an ample set stored every state with every transition.
-  const reuse = !main.symmetry && (!main.por || main.ampleStates === 0);
+  // No reduction left a state out (partial-order reduction that never took an ample set, sleep sets).
+  const reuse = main.everyState;
   let store = main.store;
   let extraBytes = 0;
   if (!reuse) {

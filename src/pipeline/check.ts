@@ -12,6 +12,7 @@ import { boundedSearch } from '../engine/bounded.ts';
 import { simulate, type SimulateResult } from '../engine/simulate.ts';
 import { checkStuck, type StuckResult } from '../engine/stuck.ts';
 import type { RawStep } from '../engine/via.ts';
+import type { ReductionStats } from '../engine/reductions/index.ts';
 import type { StoreKind } from '../engine/stores.ts';
 import { missProbability } from '../engine/fingerprint-store.ts';
 import { replayRaw } from '../trace/replay.ts';
@@ -39,15 +40,11 @@ export interface CheckResult {
   readonly bytesPerState: number;
   /** With the fingerprint store: TLC's estimate of the probability that a state was missed. */
   readonly missProbability?: number;
-  /** Whether symmetry reduction was on (the model declares symmetries and it was asked for). */
-  readonly symmetry: boolean;
-  readonly por: boolean;
-  /** States where partial-order reduction expanded an ample set only. */
-  readonly ampleStates: number;
-  /** Whether sleep sets were on; transitions they pruned; states an arrival with a smaller sleep set reopened. */
-  readonly sleep: boolean;
-  readonly slept: number;
-  readonly reopened: number;
+  /**
+   * Per reduction that was on (asked for, and with something to do: symmetry only where the model
+   * declares symmetries), its statistics as the search reported them; none with a simulation.
+   */
+  readonly reductions: ReductionStats;
   /** The stuck-actor check after a complete search (null when off, or when the search did not complete). */
   readonly liveness: Omit<StuckResult, 'found' | 'trace' | 'limit'> | null;
   /** For incomplete: the limit that was hit. */
@@ -108,12 +105,7 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     packedBytes: prog.words * 4,
     bytesPerState: r.states > 0 ? r.bytes / r.states : 0,
     ...('store' in r && r.store.kind === 'fingerprint' ? { missProbability: missProbability(r.states, r.transitions + 1) } : {}),
-    symmetry: r.symmetry,
-    por: r.por,
-    ampleStates: r.ampleStates,
-    sleep: r.sleep,
-    slept: r.slept,
-    reopened: r.reopened,
+    reductions: r.reductions,
     liveness: stuck && { verdict: stuck.verdict, states: stuck.states, transitions: stuck.transitions, seconds: stuck.seconds, bytes: stuck.bytes, graph: stuck.graph },
     actors: actorNames(prog),
     program: prog,
@@ -134,9 +126,10 @@ export function check(model: AnyModel, allProperties: readonly PropertyDef[], op
     ...('cycleAt' in r && r.cycleAt !== undefined ? { cycleAt: r.cycleAt } : {}),
   };
   if (f.kind === 'liveness') return found; // a lasso: its cycle is the finding, not shortened or shrunk
-  if (!opts.shrink && prop && r.trace && r.por) {
-    // Partial-order reduction may find a longer path than the shortest: search the unreduced graph up
-    // to that length for a shortest trace of the same property (bounded; kept as found otherwise).
+  if (!opts.shrink && prop && r.trace && !r.shortest) {
+    // A reduction (partial-order reduction) may find a longer path than the shortest: search the
+    // unreduced graph up to that length for a shortest trace of the same property (bounded; kept as
+    // found otherwise).
     const shortest = boundedSearch(prog, prop.name, r.trace.length - 1, Infinity, 2_000_000).trace;
     if (shortest) {
       const end = replayRaw(prog, shortest);
@@ -175,12 +168,8 @@ function fromSimulation(prog: Program, s: SimulateResult, t0: number) {
     depth: s.trace?.length ?? 0,
     seconds: (performance.now() - t0) / 1000,
     bytes: 0,
-    symmetry: false,
-    por: false,
-    ampleStates: 0,
-    sleep: false,
-    slept: 0,
-    reopened: 0,
+    reductions: {},
+    shortest: true,
     runs: s.runs,
     path: s.path,
     limit: s.verdict === 'incomplete' ? (s.limit ?? `simulation of ${s.runs} random walks (not exhaustive)`) : undefined,

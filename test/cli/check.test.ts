@@ -17,13 +17,24 @@ describe('lazytlb check shootdown', () => {
     const { json } = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2', '--no-por', '--no-symmetry');
     expect(json).toMatchObject({ verdict: 'ok', model: 'shootdown', variant: null, params: { cpus: 2, gens: 2 }, states: 129, transitions: 422, depth: 10 });
     expect(typeof json.seconds).toBe('number');
-    expect(json.reductions).toEqual({ por: false, symmetry: false, sleepSets: false, liveness: 'search' });
+    // The reductions that were on, each with its statistics: none here.
+    expect(json.reductions).toEqual({});
     // By default both reductions are on: one state per orbit of the interchangeable CPUs.
     const reduced = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2');
-    expect(reduced.json).toMatchObject({ verdict: 'ok', states: 72, reductions: { por: true, symmetry: true, ampleStates: 0 } });
+    expect(reduced.json).toMatchObject({ verdict: 'ok', states: 72 });
+    expect(reduced.json.reductions).toEqual({ symmetry: {}, por: { ampleStates: 0 } });
     // Sleep sets: every state, fewer transitions, and how many they pruned.
     const slept = await runJson('check', 'shootdown', '--param', 'cpus=2', '--param', 'gens=2', '--no-por', '--no-symmetry', '--sleep-sets');
-    expect(slept.json).toMatchObject({ verdict: 'ok', states: 129, transitions: 226, reductions: { por: false, symmetry: false, sleepSets: true, slept: 196, reopened: 0 } });
+    expect(slept.json).toMatchObject({ verdict: 'ok', states: 129, transitions: 226 });
+    expect(slept.json.reductions).toEqual({ sleep: { slept: 196, reopened: 0 } });
+  });
+
+  it('names the reductions that were on, with their statistics, on the verdict line', async () => {
+    const cpus2 = ['--param', 'cpus=2', '--param', 'gens=2'];
+    const verdict = async (...flags: string[]) => (await run('check', 'shootdown', ...cpus2, ...flags)).out.split('\n')[1];
+    expect(await verdict('--no-por', '--no-symmetry')).toMatch(/complete search: 129 states, 422 transitions, depth 10, [\d.]+ s$/);
+    expect(await verdict()).toMatch(/complete search: 72 states, [\d,]+ transitions, depth 10, [\d.]+ s; reductions: symmetry, por \(ampleStates 0\)$/);
+    expect(await verdict('--no-por', '--no-symmetry', '--sleep-sets')).toMatch(/complete search: 129 states, 226 transitions, depth 10, [\d.]+ s; reductions: sleep \(slept 196, reopened 0\)$/);
   });
 
   it('finds a shortest counterexample without the flush on unlazy', async () => {

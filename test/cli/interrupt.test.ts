@@ -16,7 +16,7 @@ describe('lazytlb check, interrupted', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     clearTimeout(timer);
     expect({ code, err }).toEqual({ code: 130, err: '' });
-    expect(out).toMatch(/^shootdown --scope wide \(cpus=8 gens=8, memory sc\)\nincomplete: stopped at interrupt; no violation in what was covered: [\d,]+ states, [\d,]+ transitions, depth \d+, [\d.]+ s\n$/);
+    expect(out).toMatch(/^shootdown --scope wide \(cpus=8 gens=8, memory sc\)\nincomplete: stopped at interrupt; no violation in what was covered: [\d,]+ states, [\d,]+ transitions, depth \d+, [\d.]+ s; reductions: por \(ampleStates [\d,]+\)\n$/);
   }, 30_000);
 });
 

@@ -20,7 +20,7 @@ describe('partial-order reduction on private work', () => {
     // The breadth-first proviso takes an ample set whose successors are already in the next layer
     // (79 when it required new states only).
     expect(por.states).toBe(51);
-    expect(por.ampleStates).toBeGreaterThan(0);
+    expect(por.reductions.por?.ampleStates).toBeGreaterThan(0);
     const both = run({ por: true, symmetry: true });
     expect(both.verdict).toBe('ok');
     expect(both.states).toBe(20);
@@ -62,9 +62,9 @@ describe('partial-order reduction with published fields', () => {
   it('takes private steps that read the published field of their own CPU alone; the same field undeclared gives no ample set', () => {
     expect([runP({}).verdict, runP({}).states]).toEqual(['ok', 200]);
     const por = runP({ por: true });
-    expect([por.verdict, por.states, por.ampleStates]).toEqual(['ok', 92, 72]);
+    expect([por.verdict, por.states, por.reductions]).toEqual(['ok', 92, { por: { ampleStates: 72 } }]);
     const shared = runP({ params: { published: 0 }, por: true });
-    expect([shared.verdict, shared.states, shared.ampleStates]).toEqual(['ok', 200, 0]);
+    expect([shared.verdict, shared.states, shared.reductions]).toEqual(['ok', 200, { por: { ampleStates: 0 } }]);
   });
 
   it('still finds the violation, with an equally short real trace', () => {
@@ -84,7 +84,7 @@ describe('partial-order reduction with published fields', () => {
       const full = check(publishedRace, publishedRaceProperties, { params: { seenBad } });
       const por = check(publishedRace, publishedRaceProperties, { params: { seenBad }, por: true });
       expect([full.verdict, full.property, full.trace!.length]).toEqual(['violation', 'not-bad', seenBad === 1 ? 3 : 2]);
-      expect([por.verdict, por.property, por.states, por.ampleStates]).toEqual(['violation', 'not-bad', full.states, 0]);
+      expect([por.verdict, por.property, por.states, por.reductions.por?.ampleStates]).toEqual(['violation', 'not-bad', full.states, 0]);
     }
   });
 

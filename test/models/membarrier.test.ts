@@ -211,7 +211,7 @@ describe('membarrier reductions', () => {
       const b = run({ ...opts, por: true, symmetry: true });
       expect([a.verdict, a.property, a.states], name).toEqual([verdict, property, full]);
       expect([b.verdict, b.property, b.states], `${name}, por + symmetry`).toEqual([verdict, property, reduced]);
-      expect([b.por, b.symmetry], name).toEqual([true, false]);
+      expect(Object.keys(b.reductions), name).toEqual(['por']);
     }
   });
 });

@@ -266,9 +266,9 @@ export function searchAgrees(x: Search, tally: Tally, given?: CheckResult): bool
     expect(r.verdict === 'ok', `${at}: ${outcome(r)}, full search ${outcome(full)}`).toBe(full.verdict === 'ok');
     if (x.exact) expect(outcome(r), `${at}: outcome`).toBe(outcome(full));
     else if (outcome(r) !== outcome(full)) count(tally, 'first finding differs');
-    if (r.ampleStates > 0) count(tally, `${nameOf(red)}: ample sets used`);
-    if (r.slept > 0) count(tally, `${nameOf(red)}: transitions slept`);
-    if (r.reopened > 0) count(tally, `${nameOf(red)}: states reopened`);
+    if ((r.reductions.por?.ampleStates ?? 0) > 0) count(tally, `${nameOf(red)}: ample sets used`);
+    if ((r.reductions.sleep?.slept ?? 0) > 0) count(tally, `${nameOf(red)}: transitions slept`);
+    if ((r.reductions.sleep?.reopened ?? 0) > 0) count(tally, `${nameOf(red)}: states reopened`);
     if (full.verdict !== 'ok') {
       expectTracesReplay(r, exploreBfs(prog, { deadlock, ...red, maxStates: x.maxStates }), at);
       count(tally, 'reduced traces replayed');

@@ -30,7 +30,7 @@ export function agreeStuck(rm: RandomModel, reduced: boolean, tally: Tally): boo
     if (ref.property === 'stuck') {
       expect(fast.reason).toBe(ref.reason);
       expect(fastTrace(fast)).toEqual(ref.trace);
-      expect(fast.liveness?.graph).toBe(fast.symmetry || (fast.por && fast.ampleStates > 0) ? 'unreduced' : 'search');
+      expect(fast.liveness?.graph).toBe(fast.reductions.symmetry || (fast.reductions.por?.ampleStates ?? 0) > 0 ? 'unreduced' : 'search');
     }
   }
   count(tally, ref.property === 'stuck' ? `stuck ${/stays false|stays there/.test(ref.reason!) ? 'forever' : /is false here/.test(ref.reason!) ? 'blocked' : 'looping'}` : ref.verdict);

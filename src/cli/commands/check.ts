@@ -21,8 +21,10 @@ import type { VariantDef } from '../../lang/variant.ts';
 import { saveJson, saveText, trySave } from '../save.ts';
 import { collectGenerated } from '../../lang/generated.ts';
 import { emptyDirFor, writeGenerated } from '../dump.ts';
+import { REDUCTIONS, reductionsFrom, type ReductionFlags, type ReductionStats } from '../../engine/reductions/index.ts';
 
-export interface CheckArgs {
+/** The flags of the reductions (`--por`, `--symmetry`, `--sleep-sets`) come from their registry. */
+export interface CheckArgs extends ReductionFlags {
   model: string;
   variant?: string;
   scope?: string;
@@ -37,9 +39,6 @@ export interface CheckArgs {
   store?: StoreKind;
   deadlock?: boolean;
   liveness?: boolean;
-  por?: boolean;
-  'sleep-sets'?: boolean;
-  symmetry?: boolean;
   save?: boolean;
   force?: boolean;
   'verify-footprints'?: boolean;
@@ -53,7 +52,7 @@ export interface CheckArgs {
 }
 
 export function checkOptions<T>(y: Argv<T>) {
-  return y
+  const options = y
     .option('variant', stringOption('variant', 'a named variant of the model (see list) or a variant file'))
     .option('scope', stringOption('scope', 'a named scope of the model (see list), e.g. wide; --param and --set apply on top'))
     .option('set', repeatableOption('flag=value (repeatable)'))
@@ -74,11 +73,9 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('format', stringOption('format', 'with --save: also write the Informal Trace Format (ITF) JSON next to the counterexample (itf)', { choices: ['lazytlb', 'itf'], default: 'lazytlb' }))
     .option('save', { type: 'boolean', describe: 'store a counterexample under counterexamples/<model>/<variant>/<property>.json' })
     .option('force', { type: 'boolean', describe: 'with --save: overwrite a stored counterexample that differs' })
-    .option('por', { type: 'boolean', default: true, describe: 'partial-order reduction (ample sets from the fields the model declares own or published); --no-por to turn off' })
-    .option('sleep-sets', { type: 'boolean', default: false, describe: 'sleep sets: a transition independent of everything taken since it was taken elsewhere is not taken again (fewer transitions, the same states)' })
     .option('dump-generated', stringOption('dump-generated', 'write every generated function (pack, unpack, view classes) to this new or empty directory, one file each'))
-    .option('verify-footprints', { type: 'boolean', describe: 'check over the full state space that steps respect the declared own and published fields and invariant reads' })
-    .option('symmetry', { type: 'boolean', default: true, describe: 'symmetry reduction over the interchangeable objects the model declares; --no-symmetry to turn off' });
+    .option('verify-footprints', { type: 'boolean', describe: 'check over the full state space that steps respect the declared own and published fields and invariant reads' });
+  return REDUCTIONS.reduce((z, d) => z.option(d.flag, { type: 'boolean', default: d.default, describe: d.describe }), options);
 }
 
 export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Promise<number> {
@@ -103,9 +100,7 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     store: a.store,
     deadlock: a.deadlock,
     liveness: a.liveness,
-    symmetry: a.symmetry,
-    por: a.por,
-    sleep: a['sleep-sets'],
+    ...reductionsFrom(a),
     shrink: a.shrink,
     simulate: a.simulate !== undefined ? { runs: a.simulate, depth: a['walk-depth'] ?? 200, seed: a.seed ?? (Date.now() & 0x7fffffff) } : undefined,
     onProgress: progress.onProgress,
@@ -167,7 +162,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     seconds: Number(r.seconds.toFixed(3)),
     memoryBytes: r.memoryBytes,
     ...(r.store ? { store: { kind: r.store, probabilistic: r.store === 'fingerprint', packedBytes: r.packedBytes, bytesPerState: Number(r.bytesPerState.toFixed(2)), ...(r.missProbability !== undefined ? { missProbability: r.missProbability } : {}) } } : {}),
-    reductions: { por: r.por, symmetry: r.symmetry, ...(r.por ? { ampleStates: r.ampleStates } : {}), sleepSets: r.sleep, ...(r.sleep ? { slept: r.slept, reopened: r.reopened } : {}), ...(r.liveness ? { liveness: r.liveness.graph } : {}) },
+    reductions: r.reductions,
     liveness: r.liveness && { stuck: r.liveness.verdict, graph: r.liveness.graph, states: r.liveness.states, transitions: r.liveness.transitions, seconds: Number(r.liveness.seconds.toFixed(3)), memoryBytes: r.liveness.bytes },
     ...(r.limit ? { limit: r.limit } : {}),
     ...(r.property ? { property: r.property, reason: r.reason } : {}),
@@ -190,10 +185,19 @@ export function headline(r: Headed): string {
   return `${r.model}${r.variant ? ` --variant ${r.variant}` : ''}${r.scope ? ` --scope ${r.scope}` : ''} (${params}, memory ${r.memory})`;
 }
 
+/** The reductions that were on with their statistics, as the search reported them: `; reductions: symmetry, por (ampleStates 9,876)`. */
+function reductionsText(reductions: ReductionStats): string {
+  const parts = Object.entries(reductions).map(([name, stats]) => {
+    const counts = Object.entries(stats ?? {}).map(([k, v]) => `${k} ${num(v)}`);
+    return counts.length > 0 ? `${name} (${counts.join(', ')})` : name;
+  });
+  return parts.length > 0 ? `; reductions: ${parts.join(', ')}` : '';
+}
+
 function renderResult(r: CheckResult): string {
   const stats = r.simulation
     ? `${num(r.simulation.runs)} random walks, ${num(r.states)} steps, seed ${r.simulation.seed}, ${r.seconds.toFixed(2)} s`
-    : `${num(r.states)} states, ${num(r.transitions)} transitions, ${r.verdict === 'violation' ? '' : `depth ${r.depth}, `}${r.seconds.toFixed(2)} s`;
+    : `${num(r.states)} states, ${num(r.transitions)} transitions, ${r.verdict === 'violation' ? '' : `depth ${r.depth}, `}${r.seconds.toFixed(2)} s${reductionsText(r.reductions)}`;
   const lines = [headline(r)];
   if (r.shrunk) {
     const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');

@@ -9,9 +9,9 @@ import { check, type CheckResult } from '../../pipeline/check.ts';
 import { UsageError } from '../../lang/errors.ts';
 import { checkedByDefault } from '../../lang/property.ts';
 import { num, type Io } from '../io.ts';
+// The summary checks as `lazytlb check` does by default: each reduction as its flag defaults.
+import { DEFAULT_REDUCTIONS } from '../../engine/reductions/index.ts';
 
-/** The summary checks as `lazytlb check` does by default: with both reductions. */
-const REDUCTIONS = { por: true, symmetry: true } as const;
 
 interface Row {
   readonly r: CheckResult;
@@ -33,7 +33,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
     const findings = all.filter((f) => !onRequest(f));
     // A named scope is checked under sc only (the wide scopes are sized for it).
     for (const memory of scope === undefined ? (sm.model.memory ?? ['sc']) : ['sc']) {
-      const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS, liveness });
+      const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness });
       const finding = findings.find((f) => f.properties.includes(r.property ?? ''));
       const expected = findings.length ? `ok or open finding (${findings.flatMap((f) => f.properties).join('|')})` : 'ok';
       rows.push({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
@@ -41,21 +41,21 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
     }
     // On request: at the default scope only (the wide scopes are sized for the default properties).
     for (const f of scope === undefined ? all.filter(onRequest) : []) {
-      const r = check(sm.model, allProperties, { properties: f.properties, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS, liveness });
+      const r = check(sm.model, allProperties, { properties: f.properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness });
       rows.push({ r, expected: `open finding (${f.properties.join('|')})`, asExpected: r.verdict === 'violation' && f.properties.includes(r.property ?? ''), note: 'open finding' });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
     for (const f of scope === undefined ? all : findings) {
       // The fix is checked against every property, the requested ones included.
       const properties = onRequest(f) ? [...checkedByDefault(allProperties, sm.model.name).map((p) => p.name), ...f.properties] : undefined;
-      const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...REDUCTIONS, liveness });
+      const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness });
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1]) + '\n');
     }
     // The historical counterexamples are shown at the default scope.
     for (const name of scope === undefined ? (sm.summaryVariants ?? []) : []) {
       const v = sm.variants.find((x) => x.name === name)!;
-      const r = check(sm.model, allProperties, { variant: v, maxSeconds: opts.maxSeconds, ...REDUCTIONS, liveness });
+      const r = check(sm.model, allProperties, { variant: v, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness });
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
       const asExpected = v.violates?.length ? r.verdict === 'violation' && v.violates.includes(r.property ?? '') : r.verdict === 'ok';
       rows.push({ r, expected, asExpected });

@@ -17,17 +17,25 @@
 // (with the algorithm's sleep sets for their successors). Under symmetry a sleep set is kept only when
 // the successor is its own representative (the stored state names the same actors); otherwise the
 // stored state gets the empty set, which only prunes less.
-import type { Program } from '../lang/compile.ts';
-import { Expander, type End } from './expander.ts';
-import type { Machine, Violation } from './machine.ts';
-import { grown } from './grow.ts';
-import type { VisitedStore } from './store.ts';
-import { encodeVia, viaActor, viaChoice, viaStep } from './via.ts';
+import type { Program } from '../../lang/compile.ts';
+import { Expander, type End } from '../expander.ts';
+import type { Machine, Violation } from '../machine.ts';
+import { grown } from '../grow.ts';
+import type { VisitedStore } from '../store.ts';
+import { encodeVia, viaActor, viaChoice, viaStep } from '../via.ts';
+import type { Emit, Reduction, ReductionDef } from './reduction.ts';
 
-/** Called with `target.cur` / `target.violation` set to the successor; returns true to stop. */
-export type Emit = (step: number, actor: number, choice: number) => boolean;
+export const sleep: ReductionDef<'sleep', { readonly slept: number; readonly reopened: number }, 'sleep-sets'> = {
+  name: 'sleep',
+  flag: 'sleep-sets',
+  default: false,
+  describe: 'sleep sets: a transition independent of everything taken since it was taken elsewhere is not taken again (fewer transitions, the same states)',
+  create: (ctx) => new SleepSets(ctx.prog, ctx.machine, ctx.store),
+};
 
-export class SleepSets {
+export class SleepSets implements Reduction<{ readonly slept: number; readonly reopened: number }> {
+  /** A pruned transition's successor is reached along another interleaving of the same length. */
+  readonly shortest = true;
   /** Runs every enabled transition of a state on a recording machine (`record`). */
   private readonly ex: Expander;
   private readonly rm: Machine;
@@ -74,8 +82,8 @@ export class SleepSets {
   /** Enabled transitions of the state last expanded. */
   enabled = 0;
 
-  /** The state a reopened expansion starts from (the parent of what it emits), else -1. */
-  parentId = -1;
+  /** The state whose transitions are being taken (the one expanded, or a reopened one): the parent of what is emitted. */
+  private from = -1;
   private readonly reopenBase: Int32Array;
 
   constructor(private readonly prog: Program, private readonly target: Machine, private readonly store: VisitedStore) {
@@ -89,9 +97,13 @@ export class SleepSets {
     this.markR = new Int32Array(prog.layout.slots.length);
   }
 
-  /** The initial state's sleep set: empty. */
-  initial(): void {
-    this.setSleep(0, this.pending, 0);
+  statistics() {
+    return { slept: this.slept, reopened: this.reopened };
+  }
+
+  /** Sleep sets prune transitions, never states. */
+  storedEveryState(): boolean {
+    return true;
   }
 
   /**
@@ -102,6 +114,7 @@ export class SleepSets {
    */
   expand(id: number, base: Int32Array, only: Uint32Array | null, onlyCount: number, emit: Emit): End {
     this.current = id;
+    this.from = id;
     this.enabled = 0;
     if (!this.record(base)) {
       this.npending = 0;
@@ -129,7 +142,8 @@ export class SleepSets {
 
   /**
    * The successor just emitted was stored as `r` (a new id, or -(id + 1) of a state stored before);
-   * `identity`: it is its own representative. Sets or narrows that state's sleep set.
+   * `identity`: it is its own representative. Sets or narrows that state's sleep set. The initial
+   * state arrives before anything is pending: its sleep set is empty.
    */
   arrive(r: number, identity: boolean): void {
     const np = identity ? this.npending : 0;
@@ -171,14 +185,13 @@ export class SleepSets {
       if (!this.record(base)) continue; // a model error there was reported when it was first expanded
       const enabled = this.cnt;
       this.sleepOf(id, enabled);
-      this.parentId = id;
+      this.from = id;
       let nd = 0;
       for (let i = 0; i < enabled; i++) {
         if (!contains(codes, codes.length, this.code[i]) || this.asleep[i] === 1) continue;
         if (this.take(i, nd, emit)) return true;
         this.done[nd++] = i;
       }
-      this.parentId = -1;
     }
     return false;
   }
@@ -215,7 +228,7 @@ export class SleepSets {
     for (let k = 0, o = i * this.n; k < this.n; k++) cur[k] = this.succ[o + k];
     this.target.violation = this.viol[i];
     const c = this.code[i];
-    return emit(viaStep(c), viaActor(c), viaChoice(c));
+    return emit(this.from, viaStep(c), viaActor(c), viaChoice(c));
   }
 
   /** Runs every enabled transition of `base` on the recording machine, keeping each; false on a model error. */

@@ -9,50 +9,68 @@
 // used only if all its successors lie in the next BFS layer (new, or first reached from this layer):
 // reduced edges then always go one layer deeper, so every cycle of the reduced graph has a fully
 // expanded state.
-import type { Program } from '../lang/compile.ts';
-import { Expander, type Outcome } from './expander.ts';
-import { Footprints } from './footprint.ts';
-import type { Machine } from './machine.ts';
-import type { VisitedStore } from './store.ts';
-import type { Canonicalizer } from './symmetry.ts';
+import type { Program } from '../../lang/compile.ts';
+import { Expander, type Outcome } from '../expander.ts';
+import { Footprints } from '../footprint.ts';
+import type { Machine } from '../machine.ts';
+import type { VisitedStore } from '../store.ts';
+import { encodeVia } from '../via.ts';
+import type { Canonicalize, Reduction, ReductionDef } from './reduction.ts';
 
-export class AmpleSets {
+export const por: ReductionDef<'por', { readonly ampleStates: number }> = {
+  name: 'por',
+  flag: 'por',
+  default: true,
+  describe: 'partial-order reduction (ample sets from the fields the model declares own or published); --no-por to turn off',
+  create: (ctx) => new AmpleSets(ctx.prog, ctx.store, ctx.canon),
+};
+
+export class AmpleSets implements Reduction<{ readonly ampleStates: number }> {
+  /** A path through a state where only an ample set was taken may be longer than the shortest. */
+  readonly shortest = false;
   /** Runs each candidate on a recording machine, disabled ones included (their guards' reads count). */
   private readonly ex: Expander;
   private readonly rm: Machine;
   private readonly fp: Footprints;
   private readonly rep: Int32Array;
   private readonly words: Uint32Array;
-  /** The chosen transitions: step, actor, choice triples. */
-  readonly chosen: Int32Array;
-  count = 0;
+  /** The chosen transitions' codes (via.ts), `count` of them. */
+  readonly chosen: Uint32Array;
+  private count = 0;
   /** States where an ample set was used / not found. */
   reduced = 0;
   full = 0;
-  // The actor being tried (kind index, actor), the store and the next layer's first id, for `visit`.
+  // The actor being tried (kind index, actor) and the next layer's first id, for `visit`.
   private ki = 0;
-  private store: VisitedStore | null = null;
   private nextLayer = 0;
   /** The actor's candidates so far all qualify. */
   private ok = true;
 
-  constructor(private readonly prog: Program, private readonly canon: Canonicalizer | null) {
+  constructor(private readonly prog: Program, private readonly store: VisitedStore, private readonly sym: Canonicalize | null) {
     this.ex = new Expander(prog, (step, actor, choice, outcome) => this.visit(step, actor, choice, outcome), { record: true, disabled: true });
     this.rm = this.ex.machine;
     this.fp = new Footprints(prog);
     this.rep = new Int32Array(prog.layout.slots.length);
     this.words = new Uint32Array(prog.words);
     const most = Math.max(1, ...prog.actorKinds.flatMap((k) => k.candidates.map((c) => [...c].reduce((n, id) => n + prog.steps[id].choices, 0))));
-    this.chosen = new Int32Array(3 * most);
+    this.chosen = new Uint32Array(most);
+  }
+
+  statistics() {
+    return { ampleStates: this.reduced };
+  }
+
+  /** A state where only an ample set was taken may have left successors out. */
+  storedEveryState(): boolean {
+    return this.reduced === 0;
   }
 
   /**
-   * Looks for an ample set in `base`; on success fills `chosen`/`count` and returns true. States with
-   * ids from `nextLayer` on are in the BFS layer after `base`'s.
+   * Looks for an ample set in `base`: its size, the transitions in `chosen`; 0 if there is none. States
+   * with ids from `nextLayer` on are in the BFS layer after `base`'s.
    */
-  select(base: Int32Array, store: VisitedStore, nextLayer: number): boolean {
-    if (!this.fp.invariantsDeclared) return false;
-    this.store = store;
+  select(base: Int32Array, nextLayer: number): number {
+    if (!this.fp.invariantsDeclared) return 0;
     this.nextLayer = nextLayer;
     const kinds = this.prog.actorKinds;
     for (let ki = 0; ki < kinds.length; ki++) {
@@ -64,12 +82,12 @@ export class AmpleSets {
         if (this.ex.expandActor(base, ki, a) !== 'done' || !this.ok) continue;
         if (this.count > 0) {
           this.reduced++;
-          return true;
+          return this.count;
         }
       }
     }
     this.full++;
-    return false;
+    return 0;
   }
 
   /** One candidate of the actor being tried, its accesses recorded: kept in `chosen`, or the actor fails (stop). */
@@ -86,17 +104,14 @@ export class AmpleSets {
     }
     // C3: every successor must be in the next layer.
     this.rep.set(this.rm.cur);
-    this.canon?.canon(this.rep);
+    this.sym?.canon(this.rep);
     this.prog.pack(this.rep, this.words, 0);
-    const seen = this.store!.find(this.words);
+    const seen = this.store.find(this.words);
     if (seen >= 0 && seen < this.nextLayer) {
       this.ok = false;
       return true;
     }
-    this.chosen[3 * this.count] = step;
-    this.chosen[3 * this.count + 1] = a;
-    this.chosen[3 * this.count + 2] = ch;
-    this.count++;
+    this.chosen[this.count++] = encodeVia(step, a, ch);
     return false;
   }
 
