@@ -23,11 +23,12 @@ export const Life = enumOf(['unborn', 'live', 'dead']);
  */
 export const mmRefDomain = (p: Params) => ref('mm', p.mms, { extra: ['init_mm', 'SWITCHING', 'NULL', 'kthread'] });
 /**
- * The same encoding for an mm local of a frame, with one more value first: none (-1), what a frame
- * holds before the procedure stores the local and after the call returns. A fresh frame then names
- * no mm, so symmetry over the user mms has nothing to rename in a frame that is not live.
+ * A loaded_mm value kept in a frame's local: the same numbers (user mms, init_mm, LOADED_MM_SWITCHING;
+ * loaded_mm is never NULL or 'kthread'), with one more value first, NULL (-1): what a frame holds
+ * before the procedure stores the local and after the call returns. A frame that is not live then
+ * names no mm, so symmetry over the user mms has nothing in it to rename.
  */
-const frameMmRef = (p: Params) => ref('mm', p.mms, { nullable: true, extra: ['init_mm', 'SWITCHING', 'NULL', 'kthread'] });
+const frameMmRef = (p: Params) => ref('mm', p.mms, { nullable: true, extra: ['init_mm', 'SWITCHING'] });
 
 /**
  * The locals of switch_mm_irqs_off (arch/x86/mm/tlb.c): `prev` (loaded_mm at entry), `prev_asid`,
