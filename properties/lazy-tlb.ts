@@ -1,4 +1,4 @@
-// Properties of the x86 lazy-TLB protocol (shared/domain/lazy-tlb.md section 9): P1-P10 and the code
+// Properties of the x86 lazy-TLB protocol (docs/steps/x86-lazy-tlb.md, "Properties"): P1-P10 and the code
 // assertions the guide names (P7d, P7f, P8). Ghost state (completed-flush versions, skipped CPUs) lives
 // here; the model only emits events and exposes its state.
 import { int, setOf } from '../src/lang/domain.ts';
@@ -11,7 +11,7 @@ const X86 = ['x86-lazy-tlb', 'xen-pv'];
 const sbEmpty = (s: any, c: number) => !s.$sb || s.$sb[c].n === 0;
 const mmName = (s: any, m: number) => (m < s.mm.length ? `mm${m}` : ['init_mm', 'SWITCHING', 'NULL', 'kthread'][m - s.mm.length]);
 
-/** mm_count references of m held for a reason (REFCOUNT scheme, lazy-tlb.md P5). */
+/** mm_count references of m held for a reason (REFCOUNT scheme, docs/steps/x86-lazy-tlb.md#p5). */
 function holders(s: any, m: number, cpus: number): number {
   const mm = s.mm[m];
   // the users' reference, or the static reference of a temporary (notrack) mm (text_poke_mm, efi_mm)
@@ -74,7 +74,7 @@ export default [
   property({
     name: 'P1',
     statement: 'A user-mode access (or kthread_use_mm uaccess) never uses a TLB entry older than the last completed flush of that page.',
-    ref: 'lazy-tlb.md P1; flush_tlb_mm_range, flush_tlb_func (arch/x86/mm/tlb.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p1 (flush_tlb_mm_range:F2, flush_tlb_mm_range:F7, user:ACCESS); flush_tlb_mm_range, flush_tlb_func (arch/x86/mm/tlb.c)',
     models: X86,
     ...completedFlushes,
     on: {
@@ -93,7 +93,7 @@ export default [
   property({
     name: 'P1n',
     statement: 'A user access from an NMI that found nmi_uaccess_okay() (perf_callchain_user -> copy_from_user_nmi) never uses a TLB entry older than the last completed flush of that page.',
-    ref: 'lazy-tlb.md P1 and P9; nmi_uaccess_okay (arch/x86/mm/tlb.c), enter_lazy_tlb, should_flush_tlb, context_switch (kernel/sched/core.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p1n, docs/steps/x86-lazy-tlb.md#p9 (nmi:NMI); nmi_uaccess_okay (arch/x86/mm/tlb.c), enter_lazy_tlb, should_flush_tlb, context_switch (kernel/sched/core.c)',
     models: X86,
     // Between enter_lazy_tlb() (is_lazy = true) and switch_to() in context_switch(), current is still
     // the user task: nmi_uaccess_okay() (loaded_mm == current->mm) says yes while should_flush_tlb()
@@ -119,7 +119,7 @@ export default [
   property({
     name: 'P2',
     statement: 'A CPU that a completed flush of mm m skipped while it cached m does not run user code of m before its ASID slot caught up with that generation.',
-    ref: 'lazy-tlb.md P2; should_flush_tlb, switch_mm_irqs_off (arch/x86/mm/tlb.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p2 (flush_tlb_mm_range:SF2, switch_mm_irqs_off:SW2e); should_flush_tlb, switch_mm_irqs_off (arch/x86/mm/tlb.c)',
     models: ['x86-lazy-tlb'],
     ghost: (p) => ({
       // indexed by mm (not a plain index): it moves with the mms under symmetry reduction
@@ -151,7 +151,7 @@ export default [
   property({
     name: 'P3',
     statement: 'No CPU walks (through its current PCID\'s paging-structure cache) a page-table page that has been freed.',
-    ref: 'lazy-tlb.md P3; freed_tables, tlb_remove_table (arch/x86/mm/tlb.c, mm/mmu_gather.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p3 (flush_tlb_mm_range:SF1, change_ptes:FREE, rcu:QS); freed_tables, tlb_remove_table (arch/x86/mm/tlb.c, mm/mmu_gather.c)',
     models: X86,
     reads: ['cpu.cr3Mm', 'cpu.cr3Asid', 'cpu.tlb.psc', 'mm.table'],
     check: (s, _g, p) => {
@@ -167,7 +167,7 @@ export default [
   property({
     name: 'P4',
     statement: 'CR3 never references a freed pgd.',
-    ref: 'lazy-tlb.md P4; __mmdrop -> mm_free_pgd (kernel/fork.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p4 (mmdrop:MD3); __mmdrop -> mm_free_pgd (kernel/fork.c)',
     models: X86,
     reads: ['cpu.cr3Mm', 'mm.life'],
     check: (s, _g, p) => {
@@ -181,7 +181,7 @@ export default [
   property({
     name: 'P5',
     statement: 'REFCOUNT: every mm_count reference is held for a reason (no drop without one, no holder without one), and the pgd is freed only when none is left.',
-    ref: 'lazy-tlb.md P5; mmgrab_lazy_tlb, mmdrop, finish_task_switch (kernel/sched/core.c), exec_mmap (fs/exec.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p5 (context_switch:CS6, mmdrop:MD1); mmgrab_lazy_tlb, mmdrop, finish_task_switch (kernel/sched/core.c), exec_mmap (fs/exec.c)',
     models: X86,
     on: {
       MmDrop: (s, _g, x, c, m) => {
@@ -206,7 +206,7 @@ export default [
   property({
     name: 'P6',
     statement: 'SHOOTDOWN: at the final mmdrop every CPU lazy on the mm, online or offline, is in mm_cpumask, and after cleanup_lazy_tlbs no CPU uses the mm.',
-    ref: 'lazy-tlb.md P6; cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c), sched_force_init_mm (kernel/sched/core.c), finish_cpu (kernel/cpu.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p6 (mmdrop:MD2, do_shoot_lazy_tlb:SH1, cpu_down:HP1); cleanup_lazy_tlbs, do_shoot_lazy_tlb (kernel/fork.c), sched_force_init_mm (kernel/sched/core.c), finish_cpu (kernel/cpu.c)',
     models: ['x86-lazy-tlb'],
     // An offline CPU counts: its idle task keeps active_mm until finish_cpu, and cleanup_lazy_tlbs'
     // on_each_cpu_mask reaches online CPUs only, so an offline CPU must not be lazy on the mm at all
@@ -231,7 +231,7 @@ export default [
   property({
     name: 'P7',
     statement: 'Bookkeeping: with IRQs on loaded_mm matches CR3 (P7a); is_lazy implies a user mm (P7b); since v6.14 mm_cpumask covers every CPU whose CR3 holds the mm (P7c); no ASID slot or flush is ahead of tlb_gen (P7d, P7f).',
-    ref: 'lazy-tlb.md P7; struct tlb_state_shared comment, flush_tlb_func warnings (arch/x86/mm/tlb.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p7; struct tlb_state_shared comment, flush_tlb_func warnings (arch/x86/mm/tlb.c)',
     models: X86,
     on: {
       Assert: (_s, _g, x, c, kind) => {
@@ -264,7 +264,7 @@ export default [
   property({
     name: 'P7e',
     statement: 'Belief soundness: an ASID slot that records mm m at generation g caches no TLB entry of m older than what the flushes of m up to generation g cover (each: the page tables of its range when its inc_mm_tlb_gen ran).',
-    ref: 'lazy-tlb.md P7e (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the tlb_gen comment in mm_context_t (arch/x86/include/asm/mmu.h), the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p7e, docs/fidelity.md#p7e-a-flush-covers-its-own-range-x86-lazy-tlb-xen-pv (ctxs_c[a] = (id(m), g) => tlb[c][pcid(a)].minVer >= ptvAt(m, g)); the tlb_gen comment in mm_context_t (arch/x86/include/asm/mmu.h), the ctxs[] comment in struct tlb_state (arch/x86/include/asm/tlbflush.h)',
     models: X86,
     // ptvAt(m, g): per page, the page-table version the flushes of m with new_tlb_gen <= g cover. The
     // caller of a flush "will first make its changes to the page tables, then increment tlb_gen, then
@@ -319,7 +319,7 @@ export default [
   property({
     name: 'P8',
     statement: 'Code assertions hold: switch_mm_irqs_off runs with IRQs off, prev == next implies the CPU is in mm_cpumask(next), leave_mm runs only when lazy.',
-    ref: 'lazy-tlb.md P8; VM_WARN_ON_ONCE in switch_mm_irqs_off, WARN_ON in leave_mm (arch/x86/mm/tlb.c)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p8 (switch_mm_irqs_off:SW2a, flush_tlb_func:T4); VM_WARN_ON_ONCE in switch_mm_irqs_off, WARN_ON in leave_mm (arch/x86/mm/tlb.c)',
     models: X86,
     on: {
       Assert: (_s, _g, x, c, kind) => {
@@ -332,7 +332,7 @@ export default [
   property({
     name: 'P9',
     statement: 'An NMI that finds nmi_uaccess_okay() (loaded_mm == current->mm) accesses user memory through CR3 of that mm.',
-    ref: 'lazy-tlb.md P9; nmi_uaccess_okay (arch/x86/include/asm/tlbflush.h), copy_from_user_nmi, LOADED_MM_SWITCHING (4012e77a903d)',
+    ref: 'docs/steps/x86-lazy-tlb.md#p9 (switch_mm_irqs_off:SW3b, switch_mm_irqs_off:R2); nmi_uaccess_okay (arch/x86/include/asm/tlbflush.h), copy_from_user_nmi, LOADED_MM_SWITCHING (4012e77a903d)',
     models: X86,
     on: {
       // the NMI step of the model (shapes D, E, mainline: nmi_uaccess_okay exists since v4.19); Xen: the
@@ -346,7 +346,7 @@ export default [
   property({
     name: 'P10',
     statement: 'Between rq->curr = next and next running user code there is a full barrier, and a core-serializing instruction if the user mm changed (membarrier coupling).',
-    ref: 'lazy-tlb.md P10, membarrier.md; finish_task_switch, membarrier_mm_sync_core_before_usermode',
+    ref: 'docs/steps/x86-lazy-tlb.md#p10 (context_switch:CS1), docs/steps/membarrier.md; finish_task_switch, membarrier_mm_sync_core_before_usermode',
     // only when the lazy-TLB model is composed with the membarrier model (no such composition yet):
     // listed for completeness, bound to no model
     models: [],

@@ -69,7 +69,10 @@ export function enterLazyTlb(s: any, c: number, e: Env): void {
   enterLazyTlbEnv(s, c, e);
 }
 
-/** The end of switch_mm_irqs_off: reset its locals (swNext, swPrev, …) so a finished call leaves no trace; call it before `x.ret()`. */
+/**
+ * The end of switch_mm_irqs_off: reset its argument `next` (swNext) so a finished call leaves no trace;
+ * call it before `x.ret()` (the procedure's locals, `x.locals.prev` …, are reset by the return).
+ */
 export function switchDone(s: any, c: number, e: Env): void {
   sameScope(s, e, 'switchDone');
   clearLocals(s.cpu[c], e);

@@ -1,6 +1,7 @@
 // The configuration every building block of the lazy-TLB model reads: parameters, flags, the value
 // encoding of mm references, and the hardware hooks the Xen PV model replaces.
 import { Table } from './state.ts';
+import type { Domain } from '../../src/lang/domain.ts';
 import { rules as mkRules, seq as mkSeq, step as mkStep, type Flags, type Params, type ProcedureDef, type StepCtx, type StepDef } from '../../src/lang/model.ts';
 
 /** Shapes of the switch / lazy mode / flush handler (docs/steps/x86-lazy-tlb.md: A v2.6.24-v4.12 … E v6.14, mainline). */
@@ -83,5 +84,5 @@ export const bit = (c: number) => 1 << c;
 
 /** Steps and procedures over this model's untyped state view (`s.cpu[c].loadedMm`). */
 export const step = (label: string, text: string, body: Omit<StepDef<any>, 'label' | 'text'> = {}): StepDef<any> => mkStep<any>(label, text, body);
-export const seq = (name: string, actor: string, steps: readonly StepDef<any>[], opts: { entry?: boolean } = {}): ProcedureDef<any> => mkSeq<any>(name, actor, steps, opts);
+export const seq = (name: string, actor: string, steps: readonly StepDef<any>[], opts: { entry?: boolean; locals?: Readonly<Record<string, Domain>> } = {}): ProcedureDef<any> => mkSeq<any>(name, actor, steps, opts);
 export const rules = (name: string, actor: string, steps: readonly StepDef<any>[], opts: { idleOnly?: boolean } = {}): ProcedureDef<any> => mkRules<any>(name, actor, steps, opts);

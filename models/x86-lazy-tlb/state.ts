@@ -1,6 +1,8 @@
 // State of the lazy-TLB model (the kernel fields it mirrors: struct tlb_state and tlb_state_shared in arch/x86/include/asm/tlbflush.h, mm_context_t, struct mm_struct): per-CPU `cpu_tlbstate`, the running task and
 // the runqueue, the hardware (CR3, TLB and paging-structure caches per PCID), the flush_tlb_info of
-// the CPU as initiator, per-mm `mm_struct` fields, and the locals of the procedures in flight.
+// the CPU as initiator, per-mm `mm_struct` fields, the arguments a caller passes to a procedure, and
+// the locals other CPUs or the properties read; the C locals of switch_mm_irqs_off and of
+// use_temporary_mm's caller are per-frame locals (switchMmLocals, temporaryMmLocals).
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params } from '../../src/lang/model.ts';
 import { arrayOf, own, perCpu, perMm, plain, published } from '../../src/lang/schema.ts';
@@ -15,13 +17,47 @@ export const Table = enumOf(['linked', 'unlinked', 'freed', 'deferred']);
 /** mm_struct life: not yet allocated (exec's new mm), alive, pgd freed by __mmdrop. */
 export const Life = enumOf(['unborn', 'live', 'dead']);
 
+/**
+ * One encoding for every mm reference: user mms 0..M-1, init_mm, LOADED_MM_SWITCHING, NULL, and the
+ * pseudo-value 'kthread' (context_switch's next task is a kernel thread); see env.ts.
+ */
+export const mmRefDomain = (p: Params) => ref('mm', p.mms, { extra: ['init_mm', 'SWITCHING', 'NULL', 'kthread'] });
+/**
+ * A loaded_mm value kept in a frame's local: the same numbers (user mms, init_mm, LOADED_MM_SWITCHING;
+ * loaded_mm is never NULL or 'kthread'), with one more value first, NULL (-1): what a frame holds
+ * before the procedure stores the local and after the call returns. A frame that is not live then
+ * names no mm, so symmetry over the user mms has nothing in it to rename.
+ */
+const frameMmRef = (p: Params) => ref('mm', p.mms, { nullable: true, extra: ['init_mm', 'SWITCHING'] });
+
+/**
+ * The locals of switch_mm_irqs_off (arch/x86/mm/tlb.c): `prev` (loaded_mm at entry), `prev_asid`,
+ * `was_lazy`, `next_tlb_gen`, `new_asid`, `need_flush`. Per frame: each call has its own, and a
+ * finished call leaves none in the state. The kernel runs the function with IRQs off
+ * (`lockdep_assert_irqs_disabled()`; every caller disables them: context_switch under the rq lock,
+ * flush_tlb_func in the IPI or the local call's local_irq_disable / local_irq_save), so no interrupt
+ * nests a second call inside a live one; the frame is the C function's stack frame.
+ */
+export function switchMmLocals(p: Params) {
+  return { prev: frameMmRef(p), prevAsid: int(0, p.asids - 1), wasLazy: bool(), nextTlbGen: int(0, p.gens + 1), newAsid: int(0, p.asids - 1), needFlush: bool() };
+}
+
+/**
+ * The local of use_temporary_mm's caller: `prev` = use_temporary_mm()'s return value (the loaded_mm
+ * to go back to), held from TM2 to TM5: `prev` in __text_poke (arch/x86/kernel/alternative.c),
+ * `efi_prev_mm` in efi_enter_mm (arch/x86/platform/efi/efi_64.c, a static of the one EFI caller at a
+ * time, efi_runtime_lock). Across the EFI call IRQs may be on (TM3): a flush IPI runs flush_tlb_func
+ * on top of this frame.
+ */
+export function temporaryMmLocals(p: Params) {
+  return { prev: frameMmRef(p) };
+}
+
 export function lazyTlbState(p: Params) {
   const M = p.mms;
   const N = p.cpus;
   const G = p.gens;
-  // one encoding for every mm reference: user mms 0..M-1, init_mm, LOADED_MM_SWITCHING, NULL, and the
-  // pseudo-value 'kthread' (context_switch's next task is a kernel thread); see env.ts
-  const mmRef = () => ref('mm', M, { extra: ['init_mm', 'SWITCHING', 'NULL', 'kthread'] });
+  const mmRef = () => mmRefDomain(p);
   const mm = mmRef;
   const mmOrNull = mmRef;
   const userMmOrNull = mmRef;
@@ -98,14 +134,9 @@ export function lazyTlbState(p: Params) {
       batchMm: own(userMmOrNull()),
       // own: flush_tlb_func in progress on this CPU: the initiator whose info it reads (none: not running)
       ftFrom: own(cpuOrNull()),
-      // own: switch_mm_irqs_off locals (prev, prev_asid, was_lazy, next_tlb_gen, new_asid, need_flush)
+      // own: switch_mm_irqs_off's argument `next`, stored by the caller before the call (init_mm when
+      // no call is in progress); its locals are per frame (switchMmLocals)
       swNext: own(mm()),
-      swPrev: own(loaded()),
-      swPrevAsid: own(asid()),
-      swWasLazy: own(bool()),
-      swGen: own(int(0, G + 1)),
-      swAsid: own(asid()),
-      swFlush: own(bool()),
       // context_switch: the next task (a user task of mm, or KTHREAD) is rq->curr, read by other CPUs'
       // schedule decisions; the mm finish_task_switch drops is a local of this CPU (own)
       csNext: published(mmRef()),
@@ -125,8 +156,6 @@ export function lazyTlbState(p: Params) {
       // own: the kthread inside kthread_use_mm(kuMm) was switched out on this CPU (kthreadUseMm scope),
       // and context_switch's next is that kthread (it is switched in like a user task of kuMm)
       kuPreempted: own(bool()),
-      // own: use_temporary_mm's return value (the loaded_mm to go back to), a local of its caller
-      tpPrev: own(loaded()),
       csKu: own(bool()),
       putMm: published(userMmOrNull()),
       exNew: published(userMmOrNull()),

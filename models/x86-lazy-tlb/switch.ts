@@ -1,38 +1,38 @@
 // switch_mm_irqs_off(unused, next, tsk) split into its steps (arch/x86/mm/tlb.c; docs/steps/x86-lazy-tlb.md,
 // switch_mm_irqs_off:SW1-R2, with the historical shapes A-E), choose_new_asid, and enter_lazy_tlb. The caller stores `next` in
-// swNext and calls the procedure with IRQs off. x86 uses loaded_mm as the real previous mm.
-import type { StepDef } from '../../src/lang/model.ts';
+// swNext and calls the procedure with IRQs off. x86 uses loaded_mm as the real previous mm. The
+// function's locals (prev, prev_asid, was_lazy, next_tlb_gen, new_asid, need_flush) are the frame's
+// (`x.locals`, state.ts switchMmLocals), reset when the call returns.
+import type { StepCtx, StepDef } from '../../src/lang/model.ts';
 import { bit, seq, step, type Env } from './env.ts';
+import { switchMmLocals } from './state.ts';
 
 export const Assert = { sw2aMaskBit: 1, switchIrqsOn: 2, leaveMmNotLazy: 3, localGenAhead: 4, flushGenAhead: 5 } as const;
 
-/** Done with the switch: reset the locals so a finished call leaves no trace in the state. */
+/**
+ * Done with the switch: the argument `next` goes back to its value outside a call, so a finished call
+ * leaves no trace in the state (the frame's locals are reset by the return itself).
+ */
 export function clearLocals(me: any, e: Env): void {
   me.swNext = e.INIT;
-  me.swPrev = e.INIT;
-  me.swPrevAsid = 0;
-  me.swWasLazy = false;
-  me.swGen = 0;
-  me.swAsid = 0;
-  me.swFlush = false;
 }
 
-/** choose_new_asid(next, next_tlb_gen): a slot already caching next's ctx_id, else the round-robin victim. */
-function chooseNewAsid(s: any, c: number, e: Env): void {
+/** choose_new_asid(next, next_tlb_gen, &new_asid, &need_flush): a slot already caching next's ctx_id, else the round-robin victim. */
+function chooseNewAsid(s: any, c: number, l: any, e: Env): void {
   const me = s.cpu[c];
   const next = me.swNext;
   if (e.p.asids > 1) {
     for (let a = 0; a < e.p.asids; a++) {
       if (me.ctxs[a].ctxId === next) {
-        me.swAsid = a;
-        me.swFlush = me.ctxs[a].tlbGen < me.swGen;
+        l.newAsid = a;
+        l.needFlush = me.ctxs[a].tlbGen < l.nextTlbGen;
         return;
       }
     }
-    me.swAsid = me.nextAsid;
+    l.newAsid = me.nextAsid;
     me.nextAsid = (me.nextAsid + 1) % e.p.asids;
-  } else me.swAsid = 0;
-  me.swFlush = true;
+  } else l.newAsid = 0;
+  l.needFlush = true;
 }
 
 export function switchMmIrqsOff(e: Env) {
@@ -46,13 +46,14 @@ export function switchMmIrqsOff(e: Env) {
       jumps: ['SW2a', firstSwitchStep],
       do: (s, c, x) => {
         const me = s.cpu[c];
+        const l = x.locals;
         if (me.irqsOn) x.emit('Assert', c, Assert.switchIrqsOn);
-        me.swPrev = me.loadedMm;
-        me.swPrevAsid = me.loadedAsid;
-        me.swWasLazy = me.isLazy;
+        l.prev = me.loadedMm;
+        l.prevAsid = me.loadedAsid;
+        l.wasLazy = me.isLazy;
         // shape A: cpu_tlbstate.state = TLBSTATE_OK; shape C: is_lazy cleared at entry; later: only if lazy
         if (me.isLazy || shape === 'A' || shape === 'C') me.isLazy = false;
-        x.goto(me.swPrev === me.swNext ? 'SW2a' : firstSwitchStep);
+        x.goto(l.prev === me.swNext ? 'SW2a' : firstSwitchStep);
       },
     }),
   );
@@ -73,7 +74,7 @@ export function switchMmIrqsOff(e: Env) {
           }
           m.cpumask = m.cpumask | bit(c);
           if (shape === 'A') {
-            me.swFlush = true;
+            x.locals.needFlush = true;
             x.goto('R1');
           }
         },
@@ -84,12 +85,13 @@ export function switchMmIrqsOff(e: Env) {
       step('SW2a', 'VM_WARN_ON(cpu not in mm_cpumask(next)) and set it; if (!was_lazy) return', {
         do: (s, c, x) => {
           const me = s.cpu[c];
+          const l = x.locals;
           // the warning exempts init_mm and notrack (temporary) mms: prev != &init_mm && !is_notrack_mm(prev)
-          if (me.swNext !== INIT && me.swPrev !== INIT && !s.mm[me.swPrev].notrack && !(s.mm[me.swNext].cpumask & bit(c))) {
+          if (me.swNext !== INIT && l.prev !== INIT && !s.mm[l.prev].notrack && !(s.mm[me.swNext].cpumask & bit(c))) {
             x.emit('Assert', c, Assert.sw2aMaskBit);
             s.mm[me.swNext].cpumask = s.mm[me.swNext].cpumask | bit(c);
           }
-          if (!me.swWasLazy || shape === 'C' || me.swNext === INIT) {
+          if (!l.wasLazy || shape === 'C' || me.swNext === INIT) {
             clearLocals(me, e);
             x.ret();
           }
@@ -104,14 +106,15 @@ export function switchMmIrqsOff(e: Env) {
         fence: true,
         do: (s, c, x) => {
           const me = s.cpu[c];
-          me.swGen = s.mm[me.swNext].tlbGen;
-          if (me.ctxs[me.swPrevAsid].tlbGen >= me.swGen) {
+          const l = x.locals;
+          l.nextTlbGen = s.mm[me.swNext].tlbGen;
+          if (me.ctxs[l.prevAsid].tlbGen >= l.nextTlbGen) {
             clearLocals(me, e);
             x.ret();
             return;
           }
-          me.swAsid = me.swPrevAsid;
-          me.swFlush = true;
+          l.newAsid = l.prevAsid;
+          l.needFlush = true;
           x.goto('R1');
         },
       }),
@@ -121,9 +124,10 @@ export function switchMmIrqsOff(e: Env) {
   // prev != next
   const clearPrev = step('CLRPREV', 'cpumask_clear_cpu(cpu, mm_cpumask(prev)) [LOCK]', {
     fence: true,
-    do: (s, c) => {
+    do: (s, c, x) => {
       const me = s.cpu[c];
-      if (me.swPrev !== me.swNext && me.swPrev < e.M) s.mm[me.swPrev].cpumask = s.mm[me.swPrev].cpumask & ~bit(c);
+      const prev = x.locals.prev;
+      if (prev !== me.swNext && prev < e.M) s.mm[prev].cpumask = s.mm[prev].cpumask & ~bit(c);
     },
   });
   const sw3b = step('SW3b', 'loaded_mm = LOADED_MM_SWITCHING', {
@@ -145,9 +149,9 @@ export function switchMmIrqsOff(e: Env) {
     },
   });
   const sw3d = step('SW3d', e.gens ? 'next_tlb_gen = next->context.tlb_gen' : 'no tlb_gen in this kernel', {
-    do: (s, c) => {
+    do: (s, c, x) => {
       const me = s.cpu[c];
-      me.swGen = me.swNext === INIT ? 0 : s.mm[me.swNext].tlbGen;
+      x.locals.nextTlbGen = me.swNext === INIT ? 0 : s.mm[me.swNext].tlbGen;
     },
   });
   if (mainlineLike) steps.push(sw3b, sw3c, sw3d);
@@ -161,23 +165,24 @@ export function switchMmIrqsOff(e: Env) {
       fence: true,
       do: (s, c, x) => {
         const me = s.cpu[c];
-        if (me.swPrev !== me.swNext || !e.gens) {
-          if (e.gens) chooseNewAsid(s, c, e);
-          else me.swFlush = true;
+        const l = x.locals;
+        if (l.prev !== me.swNext || !e.gens) {
+          if (e.gens) chooseNewAsid(s, c, l, e);
+          else l.needFlush = true;
         }
-        if (me.swFlush && e.gens) {
-          me.ctxs[me.swAsid].ctxId = me.swNext;
-          me.ctxs[me.swAsid].tlbGen = me.swGen;
+        if (l.needFlush && e.gens) {
+          me.ctxs[l.newAsid].ctxId = me.swNext;
+          me.ctxs[l.newAsid].tlbGen = l.nextTlbGen;
         }
-        e.hw.writeCr3(s, c, me.swNext, me.swAsid, me.swFlush, e, x);
-        x.emit('Cr3Write', c, me.swNext, me.swFlush ? 1 : 0);
+        e.hw.writeCr3(s, c, me.swNext, l.newAsid, l.needFlush, e, x);
+        x.emit('Cr3Write', c, me.swNext, l.needFlush ? 1 : 0);
       },
     }),
     step('R2', 'loaded_mm = next; loaded_mm_asid = new_asid', {
       do: (s, c, x) => {
         const me = s.cpu[c];
         me.loadedMm = me.swNext;
-        me.loadedAsid = me.swAsid;
+        me.loadedAsid = x.locals.newAsid;
         if (!(shape === 'B' || (shape === 'A' && e.f.shapeA_clearPrevAfterCR3))) {
           clearLocals(me, e);
           x.ret();
@@ -186,9 +191,9 @@ export function switchMmIrqsOff(e: Env) {
     }),
   );
   if (shape === 'B' || (shape === 'A' && e.f.shapeA_clearPrevAfterCR3)) {
-    steps.push({ ...clearPrev, do: (s: any, c: number) => (clearPrev.do!(s, c, null as any), clearLocals(s.cpu[c], e)) });
+    steps.push({ ...clearPrev, do: (s: any, c: number, x: StepCtx) => (clearPrev.do!(s, c, x), clearLocals(s.cpu[c], e)) });
   }
-  return seq('switch_mm_irqs_off', 'cpu', steps);
+  return seq('switch_mm_irqs_off', 'cpu', steps, { locals: switchMmLocals(e.p) });
 }
 
 /**

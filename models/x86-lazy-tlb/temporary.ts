@@ -5,8 +5,10 @@
 // freed). What it exercises: the is_lazy -> leave_mm() rule, the switch to and back from a notrack
 // mm with the user mm's mask bit left set (v6.14+) or trimmed by a flush taken while the temporary mm
 // is loaded (EFI runs with IRQs on), unuse_temporary_mm's cpumask_clear_cpu before the switch back,
-// and the exemptions for notrack mms (the SW2a warning, P8; mm_cpumask covering CR3, P7c).
+// and the exemptions for notrack mms (the SW2a warning, P8; mm_cpumask covering CR3, P7c). The
+// caller's `prev` (use_temporary_mm's return value) is the frame's local, `x.locals.prev`.
 import { bit, seq, step, type Env } from './env.ts';
+import { temporaryMmLocals } from './state.ts';
 
 export function temporaryMm(e: Env) {
   const TEMP = e.M - 1;
@@ -32,7 +34,7 @@ export function temporaryMm(e: Env) {
       step('TM2', 'prev_mm = loaded_mm; switch_mm_irqs_off(NULL, temp_mm, current)', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          me.tpPrev = me.loadedMm;
+          x.locals.prev = me.loadedMm;
           me.swNext = TEMP;
           x.call('switch_mm_irqs_off');
         },
@@ -54,18 +56,16 @@ export function temporaryMm(e: Env) {
       step('TM5', 'switch_mm_irqs_off(NULL, prev_mm, current)', {
         do: (s, c, x) => {
           const me = s.cpu[c];
-          me.swNext = me.tpPrev;
+          me.swNext = x.locals.prev;
           x.call('switch_mm_irqs_off');
         },
       }),
       step('TM6', 'guard(irqsave) ends / local_irq_restore: IRQs on', {
         do: (s, c) => {
-          const me = s.cpu[c];
-          me.tpPrev = e.NULL;
-          me.irqsOn = true;
+          s.cpu[c].irqsOn = true;
         },
       }),
     ],
-    { entry: true },
+    { entry: true, locals: temporaryMmLocals(e.p) },
   );
 }

@@ -24,12 +24,11 @@ function idle(s: any, c: number, e: Env): void {
     for (let x = 0; x < e.p.pages; x++) me.tlb[a].ver[x].v = e.EMPTY;
   }
   me.ctxs[0].ctxId = e.INIT;
-  for (const k of ['fMm', 'fLm', 'csNext', 'csDrop', 'mdMm', 'exOld', 'kuMm', 'kuOld', 'putMm', 'exNew', 'batchMm', 'tpPrev']) me[k] = e.NULL;
+  for (const k of ['fMm', 'fLm', 'csNext', 'csDrop', 'mdMm', 'exOld', 'kuMm', 'kuOld', 'putMm', 'exNew', 'batchMm']) me[k] = e.NULL;
   me.ftFrom = e.NOCPU;
   me.shFrom = e.NOCPU;
   me.fIter = e.NOCPU;
   me.swNext = e.INIT;
-  me.swPrev = e.INIT;
 }
 
 /** CPU c has mm m loaded in ASID slot a at generation g, entries cached at version v, table page cached. */

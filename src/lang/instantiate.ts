@@ -133,6 +133,18 @@ export function applyEdits(procs: readonly ProcedureDef[], edits: readonly Edit[
       for (const s of e.procedure.steps) written.add(s);
       continue;
     }
+    if (e.op === 'locals') {
+      const i = out.findIndex((p) => p.name === e.proc);
+      if (i < 0) throwUnknown('procedure', e.proc, out.map((p) => p.name));
+      const p = out[i];
+      if (p.locked) throw new UsageError(`variant adds locals to '${p.name}', which cannot be edited: ${p.locked}`);
+      if (p.kind !== 'seq') throw new UsageError(`variant adds locals to '${p.name}', a rules procedure: a rule runs in no frame (add them to the seq procedure it calls)`);
+      const have = Object.keys(p.locals ?? {});
+      const clash = Object.keys(e.locals).find((n) => have.includes(n));
+      if (clash !== undefined) throw new UsageError(`variant adds local '${clash}' to '${p.name}', which already has a local of that name (its locals: ${have.join(', ')})`);
+      out[i] = { ...p, locals: { ...(p.locals ?? {}), ...e.locals } };
+      continue;
+    }
     const { proc, index } = locate(out, e.at);
     if (proc.locked) throw new UsageError(`variant edits '${e.at}', but procedure '${proc.name}' cannot be edited: ${proc.locked}`);
     const label = proc.steps[index].label;

@@ -3,13 +3,16 @@
 //   replace('switch_mm_irqs_off:SW3c', step(…)), insertAfter('context_switch:CS6', step(…)),
 //   patch('switch_mm_irqs_off:SW3c', { fence: false }) (one attribute of a step, the rest kept),
 //   remove('switch_mm_irqs_off:SW3c'),
-//   move('switch_mm_irqs_off:SW3d', { before: 'switch_mm_irqs_off:SW3c' }) (tlb_gen read before the mask bit is set).
+//   move('switch_mm_irqs_off:SW3d', { before: 'switch_mm_irqs_off:SW3c' }) (tlb_gen read before the mask bit is set),
+//   locals('switch_mm_irqs_off', { earlyGen: int(0, 3) }) (a new local variable of the function, per frame).
 // A step another step jumps to (its `jumps`) cannot be removed or moved: the edit is rejected, naming
 // the jumping step (docs/language.md, "Jumps and edits").
 // Historical kernels are variants of the mainline model (models/<model>/variants/).
 import { UsageError, unknownName } from './errors.ts';
 import { MEMORY_MODEL_NAMES } from './memory/index.ts';
+import type { Domain } from './domain.ts';
 import type { FlagValue, MemoryModel, ProcedureDef, StepDef } from './model.ts';
+import { isDomain } from './schema.ts';
 
 /** The attributes of a step an edit may set besides its label (StepDef's fields). */
 export type StepAttrs = Partial<Omit<StepDef, 'label'>>;
@@ -20,7 +23,8 @@ export type Edit =
   | { readonly op: 'remove'; readonly at: string }
   | { readonly op: 'move'; readonly at: string; readonly before?: string; readonly after?: string }
   | { readonly op: 'patch'; readonly at: string; readonly attrs: StepAttrs }
-  | { readonly op: 'addProcedure'; readonly procedure: ProcedureDef };
+  | { readonly op: 'addProcedure'; readonly procedure: ProcedureDef }
+  | { readonly op: 'locals'; readonly proc: string; readonly locals: Readonly<Record<string, Domain>> };
 
 export interface VariantDef {
   /** The model this variant patches. */
@@ -53,6 +57,12 @@ export const move = (at: string, where: { before?: string; after?: string }): Ed
  */
 export const patch = (at: string, attrs: StepAttrs): Edit => ({ op: 'patch', at, attrs });
 export const addProcedure = (procedure: ProcedureDef): Edit => ({ op: 'addProcedure', procedure });
+/**
+ * Adds per-frame locals to a seq procedure (a patch that declares a new local variable in the kernel
+ * function): `locals('switch_mm_irqs_off', { earlyGen: int(0, 3) })`; the steps read and write them
+ * as `x.locals.earlyGen`. A name the procedure already has is refused.
+ */
+export const locals = (proc: string, decl: Readonly<Record<string, Domain>>): Edit => ({ op: 'locals', proc, locals: decl });
 
 /** StepDef's attributes besides the label, and the type each must have. */
 export const STEP_ATTRS: Readonly<Record<string, 'string' | 'function' | 'boolean' | 'choice' | 'labels'>> = {
@@ -66,7 +76,7 @@ export const STEP_ATTRS: Readonly<Record<string, 'string' | 'function' | 'boolea
 };
 
 const MEMORY_MODELS: readonly MemoryModel[] = MEMORY_MODEL_NAMES;
-const EDIT_HELPERS = 'replace, insertBefore, insertAfter, remove, move, patch, addProcedure';
+const EDIT_HELPERS = 'replace, insertBefore, insertAfter, remove, move, patch, addProcedure, locals';
 
 /**
  * Checks the shape of a variant (a variant file is user input: anything may be in it) and returns it.
@@ -124,6 +134,16 @@ function checkEdit(e: unknown, where: string): void {
         return fail(`(addProcedure) needs a procedure made by seq(name, actor, steps) or rules(name, actor, steps), not ${describe(p)}`);
       }
       (p.steps as unknown[]).forEach((s) => checkStep(s, `${where} (addProcedure '${p.name}')`));
+      return;
+    }
+    case 'locals': {
+      if (typeof e.proc !== 'string' || e.proc === '' || e.proc.includes(':')) return fail(`(locals): the first argument must name a procedure ('switch_mm_irqs_off'), not ${describe(e.proc)}`);
+      const decl = e.locals;
+      if (!isObject(decl) || Object.keys(decl).length === 0) return fail(`(locals '${e.proc}') needs an object of local names and domains, { name: int(0, 2) }, not ${describe(decl)}`);
+      for (const [n, d] of Object.entries(decl)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) fail(`(locals '${e.proc}'): local name ${describe(n)} is not an identifier`);
+        if (!isObject(d) || !isDomain(d as never) || !['bool', 'int', 'enum', 'ref', 'set'].includes(String(d.kind))) fail(`(locals '${e.proc}'): local '${n}' must be a domain (bool(), int(lo, hi), enumOf, ref, setOf), not ${describe(d)}`);
+      }
       return;
     }
     default:

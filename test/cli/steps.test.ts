@@ -96,7 +96,7 @@ describe('lazytlb new-variant', () => {
     writeFileSync(file, `import { defineVariant, remove } from '../../src/lang/variant.ts';\nexport default defineVariant({ model: 'shootdown', name: 'bad-edits', description: 'edits not an array', edits: remove('flush_start:F') as any });\n`);
     const r = await run('check', 'shootdown', '--variant', file);
     expect([r.code, r.out]).toEqual([2, '']);
-    expect(r.err).toBe("lazytlb: variant 'bad-edits': edits must be an array of edits (replace, insertBefore, insertAfter, remove, move, patch, addProcedure), not an object\n");
+    expect(r.err).toBe("lazytlb: variant 'bad-edits': edits must be an array of edits (replace, insertBefore, insertAfter, remove, move, patch, addProcedure, locals), not an object\n");
     const mem = join(inside, 'weak.ts');
     writeFileSync(mem, `import { defineVariant } from '../../src/lang/variant.ts';\nexport default defineVariant({ model: 'x86-lazy-tlb', name: 'weak', description: 'weak memory', memory: 'weak' });\n`);
     const m = await run('check', 'x86-lazy-tlb', '--variant', mem);

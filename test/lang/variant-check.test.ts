@@ -28,15 +28,15 @@ const x86v = (edits: readonly Edit[], extra: Partial<VariantDef> = {}) => define
 describe('the shape of a variant', () => {
   it('edits, flags, params must be an array, objects; each edit made by the helpers', () => {
     expect(usageError(v({ edits: remove('flush_tlb_func:T9') }))).toBe(
-      "variant 'p': edits must be an array of edits (replace, insertBefore, insertAfter, remove, move, patch, addProcedure), not an object",
+      "variant 'p': edits must be an array of edits (replace, insertBefore, insertAfter, remove, move, patch, addProcedure, locals), not an object",
     );
     expect(usageError(v({ flags: 'fenceWhenMaskBitSet=false' }))).toBe('variant \'p\': flags must be an object of flag values, not "fenceWhenMaskBitSet=false"');
     expect(usageError(v({ params: [2] }))).toBe("variant 'p': params must be an object of parameter values, not an array");
     expect(usageError(v({ edits: [{ at: 'flush_tlb_func:T9' }] }))).toBe(
-      "variant 'p': edits[0] is not an edit made by replace, insertBefore, insertAfter, remove, move, patch, addProcedure: an object",
+      "variant 'p': edits[0] is not an edit made by replace, insertBefore, insertAfter, remove, move, patch, addProcedure, locals: an object",
     );
     expect(usageError(v({ edits: [remove('flush_tlb_func:T9'), { op: 'delete', at: 'x:y' }] }))).toBe(
-      "variant 'p': edits[1] has an unknown op 'delete'; the edits are made by replace, insertBefore, insertAfter, remove, move, patch, addProcedure",
+      "variant 'p': edits[1] has an unknown op 'delete'; the edits are made by replace, insertBefore, insertAfter, remove, move, patch, addProcedure, locals",
     );
     expect(usageError(v({ edits: [replace('flush_tlb_func:T9')] }))).toBe("variant 'p': edits[0] (replace 'flush_tlb_func:T9') has no steps: pass step(label, text, { ... }) after the reference");
     expect(usageError(v({ edits: [remove(7 as unknown as string)] }))).toBe("variant 'p': edits[0] (remove): 'at' must be a 'procedure:label' string, not number 7");

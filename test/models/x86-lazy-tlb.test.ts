@@ -362,7 +362,9 @@ describe('temporary mms (temporaryMm scope: text_poke_mm / efi_mm, notrack)', ()
     check: (s: any, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
-        if (me.loadedMm === p.mms - 1 && me.irqsOn && me.tpPrev < p.mms - 1 && !(s.mm[me.tpPrev].cpumask & (1 << c))) return `cpu${c}`;
+        // use_temporary_mm is an entry procedure: its frame is level 0 of the CPU's control stack
+        const prev = s.$ctl.cpu[c].frame[0].use_temporary_mm.prev;
+        if (me.loadedMm === p.mms - 1 && me.irqsOn && prev >= 0 && prev < p.mms - 1 && !(s.mm[prev].cpumask & (1 << c))) return `cpu${c}`;
       }
       return null;
     },
@@ -538,7 +540,17 @@ describe('historical shapes', () => {
 
   // shape A's leave_mm kept cpu_tlbstate.active_mm and TLBSTATE_LAZY: the return to the same mm found
   // the CPU's bit clear and reloaded CR3 (switch_mm's `!cpumask_test_and_set_cpu` branch)
-  const reloadSameMm = inv('SW2A-RELOAD', 'switch_mm to the mm already loaded reloads CR3', (me, M) => me.swPrev === me.swNext && me.swNext < M && me.swFlush);
+  // switch_mm_irqs_off's prev and need_flush are locals of its frame, at whatever level the call runs
+  const reloadSameMm = property({
+    name: 'SW2A-RELOAD', statement: 'switch_mm to the mm already loaded reloads CR3', ref: 'test', models: ['x86-lazy-tlb'],
+    check: (s: any, _g, p) => {
+      for (let c = 0; c < p.cpus; c++) {
+        const me = s.cpu[c];
+        for (const f of s.$ctl.cpu[c].frame) if (f.switch_mm_irqs_off.prev === me.swNext && me.swNext < p.mms && f.switch_mm_irqs_off.needFlush) return `cpu${c}`;
+      }
+      return null;
+    },
+  });
 
   it('v3.0 (shape A): a flush IPI\'s leave_mm keeps the lazy mm, and the switch back to it takes SW2a\'s reload branch; with the v4.13+ leave_mm (to init_mm) it never runs', () => {
     const r = check(model, [reloadSameMm], { maxSeconds: 60, variant: variant('v3.0') });
