@@ -25,7 +25,7 @@ describe('violations under an abstraction are checked on the exact model', () =>
     expect(json.trace.map((t: any) => `${t.actor} ${t.procedure}:${t.label}`)).toEqual(exact.json.trace.map((t: any) => `${t.actor} ${t.procedure}:${t.label}`));
   }, 60_000);
 
-  it('three CPUs, a kernel with the target walk: the abstract trace visits a higher target first and still replays (v2.6.39, P3)', async () => {
+  it('three CPUs (v2.6.39, P3): found under the abstraction and confirmed by replay', async () => {
     const { code, json } = await runJson('check', 'x86-lazy-tlb', '--variant', 'v2.6.39', '--param', 'cpus=3', '--set', 'anyOrderTargets=true');
     expect(code).toBe(1);
     expect(json).toMatchObject({ verdict: 'violation', property: 'P3', abstraction: { confirmed: true, by: 'replay', exact: { verdict: 'violation' } } });
@@ -37,7 +37,7 @@ describe('violations under an abstraction are checked on the exact model', () =>
     expect(r.out).toContain('violation of stuck after 34 steps');
     expect(r.out).toContain('found under the abstraction only (anyOrderTargets=true): not confirmed on the exact model (anyOrderTargets=false): no violation of stuck there, complete search: 73,377 states; the abstraction\'s trace below');
     // the abstraction's trace: SF1 chose a target (cpu2) above one not yet visited
-    expect(r.out).toMatch(/flush_tlb_mm_range:SF1 target=cpu2/);
+    expect(r.out).toMatch(/flush_tlb_mm_range:SF1 \(target=cpu2\)/);
     const { code, json } = await runJson('check', 'x86-lazy-tlb', '--variant', ASCENDING, ...THREE, '--set', 'anyOrderTargets=true');
     expect(code).toBe(3);
     expect(json).toMatchObject({ verdict: 'violation', property: 'stuck', flags: { anyOrderTargets: true } });
@@ -45,14 +45,6 @@ describe('violations under an abstraction are checked on the exact model', () =>
     // the exact model alone: ok
     const exact = await runJson('check', 'x86-lazy-tlb', '--variant', ASCENDING, ...THREE);
     expect([exact.code, exact.json.verdict, exact.json.abstraction]).toEqual([0, 'ok', undefined]);
-  }, 120_000);
-
-  it('the exact search hits the same limit: found under the abstraction only, the exact search incomplete, exit 3', async () => {
-    const r = await run('check', 'x86-lazy-tlb', '--variant', ASCENDING, ...THREE, '--set', 'anyOrderTargets=true', '--max-states', '20000');
-    expect(r.code).toBe(3);
-    expect(r.out).toContain('found under the abstraction only (anyOrderTargets=true): not confirmed on the exact model (anyOrderTargets=false): its search is incomplete (stopped at max-states 20000, 20,000 states)');
-    const { json } = await runJson('check', 'x86-lazy-tlb', '--variant', ASCENDING, ...THREE, '--set', 'anyOrderTargets=true', '--max-states', '20000');
-    expect(json.abstraction).toMatchObject({ confirmed: false, exact: { verdict: 'incomplete', states: 20000, limit: 'max-states 20000' } });
   }, 120_000);
 
   it('a stuck initiator in both models: confirmed by a search of the exact model, its own trace', async () => {
