@@ -38,6 +38,7 @@ export const lazyTlbFlags = {
   hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable, finish_cpu)', scope: true },
   hotplugForceInitMm: { default: true, doc: 'hotplug: the dying CPU drops its lazy mm at sched_cpu_wait_empty while still online (sched_force_init_mm, 2024); false: idle_task_exit switches mm after __cpu_disable and finish_cpu replaces the idle task\'s active_mm' },
   fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)', scope: true },
+  anyOrderTargets: { default: false, doc: "over-approximation: smp_call_function_many_cond visits the snapshot's targets in any order, not in CPU order (SF1 chooses among the targets not yet visited); every kernel execution is one of these, so ok holds for the kernel, and the CPUs become interchangeable (symmetry reduction with 3 CPUs); a violation is confirmed on the exact model", scope: true, abstraction: true },
   warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state a few steps before a catalogued race (TLB-1 ... TLB-5, XEN-1; warm.ts)', scope: true },
 } satisfies Record<string, FlagSpec>;
 

@@ -218,9 +218,26 @@ function enqueue(s: any, c: number, d: number): void {
 function flushMulti(e: Env) {
   const { p, INIT } = e;
   const N = p.cpus;
-  /** The next online CPU of the snapshot other than self, from `from` on: SF1 for it, else the local call. */
+  // smp_call_function_many_cond walks its copy of the mask with for_each_cpu, in CPU order. With
+  // anyOrderTargets (an over-approximation) SF1 visits any target of the snapshot not yet visited
+  // (fLeft): the in-order walk is one of those choices at every step, so every kernel execution is
+  // one of the model's, with the same steps; the CPUs are then interchangeable (symmetry.ts).
+  const anyOrder = e.f.anyOrderTargets === true;
+  /**
+   * The next online CPU of the snapshot other than self, from `from` on: SF1 for it, else the local
+   * call. With anyOrderTargets: the online targets not yet visited (fLeft); SF1 chooses one of them,
+   * fIter = self meanwhile (the loop is running, its next target not yet chosen).
+   */
   const nextTarget = (s: any, c: number, from: number, x: any): void => {
     const me = s.cpu[c];
+    if (anyOrder) {
+      let left = me.fLeft;
+      for (let d = 0; d < N; d++) if (!s.cpu[d].online) left = left & ~bit(d); // & cpu_online_mask
+      me.fLeft = left;
+      me.fIter = left !== 0 ? c : e.NOCPU;
+      x.goto(left !== 0 ? 'SF1' : 'FL');
+      return;
+    }
     let d = from;
     while (d < N && (d === c || !(me.fSnap & bit(d)) || !s.cpu[d].online)) d++; // & cpu_online_mask
     me.fIter = d < N ? d : e.NOCPU;
@@ -245,13 +262,19 @@ function flushMulti(e: Env) {
           return;
         }
         me.fSnap = mask; // smp_call_function_many_cond copies the mask
+        if (anyOrder) me.fLeft = mask & ~bit(c);
         nextTarget(s, c, 0, x);
       },
     }),
-    step('SF1', 'for each target cpu: should_flush_tlb: lm = per_cpu(cpu_tlbstate.loaded_mm, cpu)', {
+    step('SF1', anyOrder ? 'for each target cpu, in any order (the over-approximation anyOrderTargets): should_flush_tlb: lm = per_cpu(cpu_tlbstate.loaded_mm, cpu)' : 'for each target cpu: should_flush_tlb: lm = per_cpu(cpu_tlbstate.loaded_mm, cpu)', {
       jumps: ['FL', 'SF1'],
+      ...(anyOrder ? { choose: { name: 'target', count: N, of: 'cpu' }, when: (s: any, c: number, x: any) => (s.cpu[c].fLeft & bit(x.choice)) !== 0 } : {}),
       do: (s, c, x) => {
         const me = s.cpu[c];
+        if (anyOrder) {
+          me.fIter = x.choice;
+          me.fLeft = me.fLeft & ~bit(x.choice);
+        }
         const d = me.fIter;
         if (unconditional(s, c, e)) {
           x.fence();

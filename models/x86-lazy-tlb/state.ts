@@ -127,6 +127,8 @@ export function lazyTlbState(p: Params) {
       // own: smp_call_function_many_cond's copy of the mask, and its iterator (none: not iterating)
       fSnap: own(setOf('cpu', N)),
       fIter: own(cpuOrNull()),
+      // own: with anyOrderTargets, the targets of the snapshot not yet visited (empty otherwise)
+      fLeft: own(setOf('cpu', N)),
       // own: should_flush_tlb's local copy of the target's loaded_mm
       fLm: own(loaded()),
       // own: this CPU's arch_tlbflush_unmap_batch (current->tlb_ubc), used only by its own reclaim

@@ -52,6 +52,13 @@ export interface FlagSpec {
    * variant keeps the counterexample's scope flags and takes only the kernel's behaviour from the target.
    */
   readonly scope?: boolean;
+  /**
+   * A boolean flag that, when true, over-approximates the model: every execution of the model with
+   * the flag false is also one with it true (it only adds choices), so `ok` with it on is `ok` for
+   * the exact model, but a violation may be one of the added executions. The pipeline confirms a
+   * violation found with it on by checking the exact model (src/pipeline/abstraction.ts).
+   */
+  readonly abstraction?: boolean;
 }
 
 /** What a step's guard and effect may do besides reading and writing the state. */

@@ -18,6 +18,7 @@ import { missProbability } from '../engine/fingerprint-store.ts';
 import { replayRaw } from '../trace/replay.ts';
 import { shrink } from '../trace/shrink.ts';
 import { buildTrace, type TraceRow } from '../trace/trace.ts';
+import { confirmOnExact, type AbstractionReport } from './abstraction.ts';
 
 export interface CheckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -66,6 +67,8 @@ export interface CheckResult {
   /** Actor instances in column order (CPUs first). */
   readonly actors: readonly string[];
   readonly program: Program;
+  /** With an abstraction flag on, for a violation: how it was checked on the exact model. */
+  readonly abstraction?: AbstractionReport;
 }
 
 export interface CheckOptions extends InstanceOptions, ExploreOptions {
@@ -80,6 +83,10 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
 }
 
 export function check(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions = {}): CheckResult {
+  return confirmOnExact(model, allProperties, opts, search(model, allProperties, opts), search);
+}
+
+function search(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions): CheckResult {
   const t0 = performance.now();
   const inst = instantiate(model, allProperties, opts);
   const prog = compile(inst);

@@ -119,7 +119,9 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
   if (saved !== null && 'refused' in saved) return EXIT.usage;
   if (a.debug && r.stack) io.err(`${r.stack}\n`);
   if (fp && fp.problems.length > 0) return 2;
-  return r.limit === INTERRUPT ? EXIT.interrupt : exitFor(r.verdict);
+  if (r.limit === INTERRUPT || r.abstraction?.exact.limit === INTERRUPT) return EXIT.interrupt;
+  // found under an abstraction only: not a confirmed bug, and not ok either
+  return r.abstraction?.confirmed === false ? EXIT.incomplete : exitFor(r.verdict);
 }
 
 /** Stores the counterexample (and its ITF export with --format itf); returns what was written. */
@@ -170,6 +172,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     ...(r.shrunk ? { shrunk: r.shrunk } : {}),
     ...(r.trace ? { trace: r.trace } : {}),
     ...(r.cycleAt !== undefined ? { cycleAt: r.cycleAt } : {}),
+    ...(r.abstraction ? { abstraction: r.abstraction } : {}),
   };
 }
 
@@ -211,8 +214,26 @@ function renderResult(r: CheckResult): string {
     const n = r.trace?.length ?? 0;
     const lasso = r.cycleAt !== undefined ? `: a lasso of ${r.cycleAt} steps and a cycle of ${n - r.cycleAt} steps (${stats}):` : null;
     lines.push(r.verdict === 'violation' ? `violation of ${r.property}${lasso ?? ` after ${n} steps (${stats}):`}` : `model error after ${n} steps:`);
+    if (r.abstraction) lines.push(abstractionText(r.abstraction, r.property ?? ''));
     lines.push('');
     lines.push(renderText({ rows: r.trace ?? [], property: r.property ?? '', statement: r.statement ?? '', reason: r.reason ?? '', actors: r.actors, cycleAt: r.cycleAt }));
   }
   return lines.join('\n');
+}
+
+/** What the exact model said of a violation found with an abstraction flag on (pipeline/abstraction.ts). */
+function abstractionText(a: NonNullable<CheckResult['abstraction']>, property: string): string {
+  const on = a.flags.map((f) => `${f}=true`).join(' ');
+  const off = a.flags.map((f) => `${f}=false`).join(' ');
+  const found = `found under the abstraction ${on} (${num(a.abstract.states)} states, ${a.abstract.steps} steps)`;
+  if (a.confirmed && a.by === 'replay') return `${found}; confirmed on the exact model (${off}): its trace replays there step for step, the trace below`;
+  if (a.confirmed) return `${found}; confirmed on the exact model (${off}) by a search of ${num(a.exact.states)} states: the exact model's shortest trace below`;
+  const exact = a.exact.verdict === 'ok'
+    ? `no violation of ${property} there, complete search: ${num(a.exact.states)} states`
+    : a.exact.verdict === 'incomplete'
+      ? `its search is incomplete (stopped at ${a.exact.limit}, ${num(a.exact.states)} states)`
+      : a.exact.verdict === 'violation'
+        ? `its search stopped at a violation of another property, ${a.exact.property} (${num(a.exact.states)} states)`
+        : `its search failed (${a.exact.verdict})`;
+  return `found under the abstraction only (${on}): not confirmed on the exact model (${off}): ${exact}; the abstraction's trace below`;
 }

@@ -9,7 +9,7 @@ export function runList(io: Io, json: boolean): number {
     name: model.name,
     title: model.title,
     params: Object.fromEntries(Object.entries(model.params).map(([k, p]) => [k, { default: p.default, min: p.min, max: p.max, doc: p.doc }])),
-    flags: Object.fromEntries(Object.entries(model.flags).map(([k, f]) => [k, { default: f.default, doc: f.doc, ...(f.values ? { values: f.values } : {}) }])),
+    flags: Object.fromEntries(Object.entries(model.flags).map(([k, f]) => [k, { default: f.default, doc: f.doc, ...(f.values ? { values: f.values } : {}), ...(f.abstraction ? { abstraction: true } : {}) }])),
     memory: model.memory ?? ['sc'],
     scopes: Object.fromEntries(Object.entries(model.scopes ?? {}).map(([k, sc]) => [k, { doc: sc.doc, params: sc.params ?? {}, flags: sc.flags ?? {} }])),
     variants: variants.map((v) => ({ name: v.name, description: v.description, violates: v.violates ?? [] })),
@@ -29,7 +29,7 @@ export function runList(io: Io, json: boolean): number {
       out.push(`  scope ${k}: ${settings}  ${sc.doc}`);
     }
     out.push('  flags:');
-    for (const [k, f] of Object.entries(m.flags)) out.push(`    ${k}=${String(f.default)}  ${f.doc}`);
+    for (const [k, f] of Object.entries(m.flags)) out.push(`    ${k}=${String(f.default)}  ${f.doc}${'abstraction' in f ? ' [abstraction: with it on, ok holds for the exact model; a violation is checked on the exact model]' : ''}`);
     out.push('  variants:');
     out.push('    mainline  every flag at its default');
     for (const v of m.variants) out.push(`    ${v.name}  ${v.description}${v.violates.length ? ` [violates ${v.violates.join(', ')}]` : ''}`);
