@@ -12,7 +12,8 @@ import { lazyTlbSymmetry } from '../../models/x86-lazy-tlb/symmetry.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { xenPvVariants } from '../../models/xen-pv/variants/index.ts';
 import { allProperties } from '../../properties/index.ts';
-import { searchAgrees, type Tally } from '../reference/agree-reductions.ts';
+import { searchAgrees } from '../reference/agree-reductions.ts';
+import type { Tally } from '../reference/tally.ts';
 import type { AnyModel } from '../../src/lang/model.ts';
 import type { VariantDef } from '../../src/lang/variant.ts';
 
