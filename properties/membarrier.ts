@@ -3,7 +3,7 @@
 import { bool, int } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
 import { perCpu } from '../src/lang/schema.ts';
-import { C, Cmd, cpuIdOf, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK } from '../models/membarrier/defs.ts';
+import { C, Cmd, cpuIdOf, CURR_CODES, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, STATE_BITS } from '../models/membarrier/defs.ts';
 import { UNSET_KU } from '../models/membarrier/state.ts';
 
 const models = ['membarrier'];
@@ -64,26 +64,66 @@ export default [
 
   property({
     name: 'MBP-2',
-    statement: 'After a successful expedited (or GLOBAL) membarrier, no CPU (with MEMBARRIER_CMD_FLAG_CPU: CPU cpu_id) accessed a target mm in a barrier-free window that began before barrier (a) and is still open at barrier (c), nor accesses it afterwards before its next full barrier.',
-    ref: 'membarrier.md MBP-2 (window monitor, conservative for weak memory); barrier pairing table section 5',
+    statement: 'After a successful expedited (or GLOBAL) membarrier, no CPU (with MEMBARRIER_CMD_FLAG_CPU: CPU cpu_id) accessed a target mm in a barrier-free window that began before barrier (a) and is still open at barrier (c), nor accesses it afterwards before its next full barrier; under sc and tso an access program-ordered before the runqueue store whose value made the caller skip the CPU is ordered by that store, under weak none is.',
+    ref: 'membarrier.md MBP-2 (window monitor); kernel/sched/membarrier.c scenarios B–E ((c) pairs with (d)) and the barrier pairing table section 5; docs/fidelity.md "MBP-2 and the memory model"',
     models,
     ghost: (p) => ({
       preA: int(0, (1 << p.cpus) - 1), // CPUs with no full barrier since barrier (a)
       targets: int(0, 7), // mms the call in flight orders
       // Per CPU (a record array: an array of scalars' set(i, v) stores at the wrong slot in this
       // engine version): mms accessed in the current window, and mms of returned calls whose window
-      // the CPU has not closed yet.
-      cpu: perCpu(p.cpus, { win: int(0, 7), taint: int(0, 7) }),
+      // the CPU has not closed yet. The rest is only set in a window with accesses before a runqueue
+      // store (a scheduler or mm transition without its barrier before the store): the value of the
+      // window's latest rq->curr (currCode + 1) and rq->membarrier_state (+ 1) store, 0 for none,
+      // and the mms accessed after the latest of them.
+      cpu: perCpu(p.cpus, { win: int(0, 7), taint: int(0, 7), after: int(0, 7), curr: int(0, CURR_CODES), state: int(0, STATE_BITS + 1) }),
     }),
     on: {
       Mb: (_s, g, _x, c) => {
         g.preA = g.preA & ~(1 << c);
-        g.cpu[c].win = 0;
-        g.cpu[c].taint = 0;
+        const w = g.cpu[c];
+        w.win = 0;
+        w.taint = 0;
+        w.after = 0;
+        w.curr = 0;
+        w.state = 0;
       },
       UserAccess: (_s, g, x, c, m) => {
-        if (g.cpu[c].taint & (1 << m)) x.fail(`cpu${c} accesses mm${m} after the membarrier returned, in a window without a full barrier since before barrier (a)`);
-        g.cpu[c].win = g.cpu[c].win | (1 << m);
+        const w = g.cpu[c];
+        if (w.taint & (1 << m)) x.fail(`cpu${c} accesses mm${m} after the membarrier returned, in a window without a full barrier since before barrier (a)`);
+        w.win = w.win | (1 << m);
+        if (w.curr !== 0 || w.state !== 0) w.after = w.after | (1 << m);
+      },
+      // CPU c stores rq->curr (or the tsk->mm of its current task) or rq->membarrier_state. With no
+      // access in the window and no store recorded, every access of the window follows the store:
+      // nothing to record.
+      RqStore: (_s, g, _x, c, field, value) => {
+        const w = g.cpu[c];
+        if (w.win === 0 && w.curr === 0 && w.state === 0) return;
+        // The record of the other field stays only while no access separates the two stores (SCH4
+        // and SCH6u of one context switch): else it would claim accesses after it as ordered.
+        if (field === RQ_CURR) {
+          if (w.after !== 0) w.state = 0;
+          w.curr = value + 1;
+        } else {
+          if (w.after !== 0) w.curr = 0;
+          w.state = value + 1;
+        }
+        w.after = 0;
+      },
+      // The caller skipped CPU c on the value it read. Under sc and tso, when that value is the one
+      // c's latest runqueue store of the window wrote, c's accesses program-ordered before the store
+      // are ordered before the caller's read (message passing: tso keeps store→store and load→load
+      // order; kernel/sched/membarrier.c scenario B with (d) missing), so with barrier (c) they are
+      // not in the open window; the accesses after the store stay (store→load is not kept). A value
+      // read from an older store (the window's own still buffered, or no store in the window: a stale
+      // reason, MB-3's kthread inside kthread_use_mm) orders none of them. Under weak stores to
+      // different addresses reorder, so every access of the window counts.
+      Skip: (_s, g, x, c, field, value) => {
+        if (x.memory === 'weak') return;
+        const w = g.cpu[c];
+        const stored = field === RQ_CURR ? w.curr : w.state;
+        if (stored === value + 1) w.win = w.after;
       },
       BarrierA: (s, g, _x, c, targets) => {
         g.targets = targets;

@@ -138,6 +138,33 @@ export function ser(x: StepCtx, c: number, a: ArchTraits): void {
   x.emit('Ser', c);
 }
 
+// The runqueue fields the membarrier caller samples to decide that it skips a CPU, as the RqStore
+// (the CPU's store) and Skip (the caller's decision) events name them; MBP-2 matches the two to know
+// which of the CPU's accesses the store the caller read orders (properties/membarrier.ts).
+/** `p = rcu_dereference(cpu_rq(cpu)->curr); p->mm`: rq->curr with the tsk->mm of the task it names. */
+export const RQ_CURR = 0;
+/** `READ_ONCE(cpu_rq(cpu)->membarrier_state)`. */
+export const RQ_STATE = 1;
+/** The value `rq->curr, p->mm` reads, as one number: the task and its mm. */
+export const currCode = (t: number, m: number): number => t * (NO_MM + 1) + m;
+/** How many values currCode takes. */
+export const CURR_CODES = (NO_TASK + 1) * (NO_MM + 1);
+
+/**
+ * CPU c has stored rq->curr (RCU_INIT_POINTER in __schedule) or the tsk->mm of the task current on it
+ * (kthread_use_mm, kthread_unuse_mm, exit_mm, exec_mmap): the pair the caller's rq->curr loop reads.
+ */
+export function publishCurr(s: any, c: number, x: StepCtx): void {
+  const t = s.cpu[c].curr;
+  x.emit('RqStore', c, RQ_CURR, currCode(t, mmOf(s, t)));
+}
+
+/** CPU c stores its rq->membarrier_state (WRITE_ONCE / this_cpu_write: only the CPU's own runqueue). */
+export function setRqState(s: any, c: number, x: StepCtx, v: number): void {
+  s.cpu[c].rqmb = v;
+  x.emit('RqStore', c, RQ_STATE, v);
+}
+
 /** A void atomic RMW (atomic_or, atomic_inc): a full barrier on x86 only (LKMM: unordered). */
 export function voidAtomic(x: StepCtx, c: number, a: ArchTraits): void {
   if (a.lockedRmwIsMb) mb(x, c);

@@ -3,7 +3,7 @@
 // irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
 import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { IDLE, Ipi, M, mb, mmOf, RseqCs, ser } from './defs.ts';
+import { IDLE, Ipi, M, mb, mmOf, RseqCs, ser, setRqState } from './defs.ts';
 import { readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 
@@ -26,7 +26,7 @@ export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTrait
   } else if (kind === K.ipi_sync_rq_state) {
     // ipi_sync_rq_state(mm): if (current->mm != mm) return; rq->membarrier_state = mm state; smp_mb()
     if (mmOf(s, s.cpu[c].curr) !== M) return;
-    s.cpu[c].rqmb = readState(s, x, M);
+    setRqState(s, c, x, readState(s, x, M));
     mb(x, c);
   }
 }

@@ -3,7 +3,7 @@
 // (kernel/exit.c) and exec_mmap (fs/exec.c) of the OTHER process.
 import { type Flags, type Params, type ProcedureDef, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { E, EXITING, KTHREAD, M, mb, N, NO_MM, OTHER, RseqCs, SIBLING, voidAtomic } from './defs.ts';
+import { E, EXITING, KTHREAD, M, mb, N, NO_MM, OTHER, publishCurr, RseqCs, setRqState, SIBLING, voidAtomic } from './defs.ts';
 import { mmdrop, mmgrab, mmput, readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 import { UNSET_KU } from './state.ts';
@@ -11,7 +11,7 @@ import { UNSET_KU } from './state.ts';
 /** membarrier_update_current_mm(next_mm): rq copy ← next_mm's state (0 for NULL), if it differs. */
 export function membarrierUpdateCurrentMm(s: any, c: number, x: StepCtx, mm: number): void {
   const st = mm === NO_MM ? 0 : readState(s, x, mm);
-  if (s.cpu[c].rqmb !== st) s.cpu[c].rqmb = st;
+  if (s.cpu[c].rqmb !== st) setRqState(s, c, x, st);
 }
 
 export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
@@ -26,12 +26,13 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
         },
       }),
       step('KU4', 'task_lock(tsk); local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm', {
-        do: (s, c) => {
+        do: (s, c, x) => {
           const me = s.cpu[c];
           me.irqsOn = false;
           me.kuOld = me.activeMm;
           me.activeMm = M;
           s.kthreadMm = M;
+          publishCurr(s, c, x);
         },
       }),
       step('KU5', 'membarrier_update_current_mm(mm)', {
@@ -63,6 +64,7 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
         do: (s, c, x) => {
           s.cpu[c].irqsOn = false;
           s.kthreadMm = NO_MM;
+          publishCurr(s, c, x);
           if (updatesRq) membarrierUpdateCurrentMm(s, c, x, NO_MM);
         },
       }),
@@ -104,6 +106,7 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.curr = EXITING; // the same task, now without mm (rq->curr itself is not stored)
+          publishCurr(s, c, x);
           membarrierUpdateCurrentMm(s, c, x, NO_MM);
           if (A.x86Lazy && me.loadedMm !== NO_MM) me.lazy = true;
         },
@@ -136,6 +139,7 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
         do: (s, c, x) => {
           const me = s.cpu[c];
           s.otherMm = NO_MM;
+          publishCurr(s, c, x);
           membarrierUpdateCurrentMm(s, c, x, NO_MM);
           if (A.x86Lazy && me.loadedMm !== NO_MM) me.lazy = true;
         },
@@ -171,14 +175,15 @@ export function mmTransitionProcedures(p: Params, f: Flags, A: ArchTraits): Proc
         do: (s, c, x) => {
           mb(x, c);
           s.mm[E].state = 0;
-          s.cpu[c].rqmb = 0;
+          setRqState(s, c, x, 0);
         },
       }),
       step('EX3', 'local_irq_disable(); active_mm = tsk->active_mm; tsk->active_mm = mm; tsk->mm = mm', {
-        do: (s, c) => {
+        do: (s, c, x) => {
           s.cpu[c].irqsOn = false;
           s.cpu[c].activeMm = E;
           s.otherMm = E;
+          publishCurr(s, c, x);
         },
       }),
       step('EX4', 'activate_mm(active_mm, mm) → switch_mm_irqs_off', {

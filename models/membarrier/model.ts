@@ -67,6 +67,8 @@ export default defineModel({
     Target: ['cpu', 'task', 'mm'],
     Return: ['cmd', 'ret', 'nohzFull'],
     MmStateRead: ['mm'],
+    RqStore: ['cpu', 'field', 'value'],
+    Skip: ['cpu', 'field', 'value'],
     RseqBegin: ['cpu'],
     RseqCommit: ['cpu'],
     RseqAbort: ['cpu'],

@@ -5,7 +5,7 @@
 import { type Flags, type ProcedureDef, type Params, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  C, CALLER, CallPhase, EXITING, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, runnable, ser, SIBLING, TASKS, voidAtomic,
+  C, CALLER, CallPhase, EXITING, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, publishCurr, runnable, ser, setRqState, SIBLING, TASKS, voidAtomic,
 } from './defs.ts';
 import { mmdrop, mmgrab, readState } from './mm.ts';
 
@@ -121,6 +121,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.curr = me.next;
+          publishCurr(s, c, x);
           me.sawFlag = false;
           if (me.rseqCs !== RseqCs.ids.none) {
             // rseq_preempt(prev): prev's critical section is aborted; it resumes at its abort handler.
@@ -137,7 +138,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
           const nmm = mmOf(s, me.next);
           if (f.switchMmSameMmShortcut && me.activeMm === nmm) return; // prev_mm == next_mm
           const st = readState(s, x, nmm);
-          if (me.rqmb !== st) me.rqmb = st;
+          if (me.rqmb !== st) setRqState(s, c, x, st);
         },
       }),
       step('SCH7u', 'switch_mm_irqs_off(prev->active_mm, next->mm, next)', {

@@ -13,7 +13,7 @@ import { type Flags, type Params, type ProcedureDef, rules, step, type StepCtx, 
 import { ModelError, UsageError } from '../../src/lang/errors.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  ADDED_PHASES, C, CALLER, CallPhase, Cmd, cpuIdOf, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, voidAtomic,
+  ADDED_PHASES, C, CALLER, CallPhase, Cmd, cpuIdOf, currCode, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, RQ_STATE, setRqState, voidAtomic,
 } from './defs.ts';
 import { runCsd } from './ipi.ts';
 import { readState } from './mm.ts';
@@ -218,7 +218,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           if (pm === M) {
             k.mask = k.mask | (1 << k.x);
             x.emit('Target', k.x, k.p, pm);
-          }
+          } else x.emit('Skip', k.x, RQ_CURR, currCode(k.p, pm));
           advancePrivate(s, c, x);
         },
       }),
@@ -257,7 +257,12 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         jumps: globalLoop,
         do: (s, c, x) => {
           s.call.rcu = true;
-          if (s.call.x === c || !(s.cpu[s.call.x].rqmb & GLOBAL_EXPEDITED)) advanceGlobal(s, c, x);
+          if (s.call.x === c) return advanceGlobal(s, c, x);
+          const st = s.cpu[s.call.x].rqmb;
+          if (!(st & GLOBAL_EXPEDITED)) {
+            x.emit('Skip', s.call.x, RQ_STATE, st);
+            advanceGlobal(s, c, x);
+          }
         },
       }),
       step('G4b', 'p = rcu_dereference(cpu_rq(cpu)->curr) [≤ v5.3: rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue first]', {
@@ -274,7 +279,10 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           const k = s.call;
           const pm = mmOf(s, k.p);
           if (!rqCopy) {
-            if (pm === NO_MM) return advanceGlobal(s, c, x);
+            if (pm === NO_MM) {
+              x.emit('Skip', k.x, RQ_CURR, currCode(k.p, pm));
+              return advanceGlobal(s, c, x);
+            }
             k.mmp = pm;
             return x.goto('G4m');
           }
@@ -282,7 +290,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           if (!skip) {
             k.mask = k.mask | (1 << k.x);
             x.emit('Target', k.x, k.p, pm);
-          }
+          } else x.emit('Skip', k.x, RQ_CURR, currCode(k.p, pm));
           advanceGlobal(s, c, x);
         },
       }),
@@ -349,7 +357,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         do: (s, c, x) => {
           const st = readState(s, x, M);
           if (rqCopy && (s.mm[M].users === 1 || p.cpus === 1)) {
-            s.cpu[c].rqmb = st;
+            setRqState(s, c, x, st);
             mb(x, c);
             return x.goto('RG8');
           }
