@@ -1,4 +1,4 @@
-// Properties CTP-1 … CTP-8 of the context-tracking model (context-tracking.md section 7).
+// Properties CTP-1 … CTP-8 of the context-tracking model (docs/models/context-tracking.md section 7).
 import { bool, int } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
 import { perCpu, arrayOf } from '../src/lang/schema.ts';
@@ -27,7 +27,7 @@ export default [
   property({
     name: 'CTP-1',
     statement: 'Code that may use RCU (instrumentable code, readers, IRQ and NMI handler bodies) runs only while RCU is watching the CPU.',
-    ref: 'context-tracking.md CTP-1; rcu_is_watching()',
+    ref: 'docs/models/context-tracking.md CTP-1; rcu_is_watching()',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -40,7 +40,7 @@ export default [
   property({
     name: 'CTP-2',
     statement: 'User instructions run only with ctx = USER (and not watching when active), guest instructions only with ctx = GUEST, process-level instrumentable kernel code only with ctx = KERNEL, and IRQ handlers never with ctx = USER.',
-    ref: 'context-tracking.md CTP-2 (CT-2)',
+    ref: 'docs/models/context-tracking.md CTP-2 (CT-2)',
     models: MODELS,
     ghost: () => failed,
     check: (s, _g, p) => {
@@ -67,7 +67,7 @@ export default [
     name: 'CTP-3',
     statement:
       'Counter discipline: ct_nmi_exit finds nmi_nesting > 0 and RCU watching; ct_kernel_exit runs with nmi_nesting = N; ct_kernel_enter with nesting = 0 ⇔ not watching; every IRQ/NMI restores (watching, nesting, nmi_nesting); outside ct_* bodies watching ⇔ nesting > 0 ∨ nmi_nesting > 0.',
-    ref: 'context-tracking.md CTP-3; kernel/context_tracking.c WARN_ONs',
+    ref: 'docs/models/context-tracking.md CTP-3; kernel/context_tracking.c WARN_ONs',
     models: MODELS,
     ghost: (p) => ({ ...failed, cpu: perCpu(p.cpus, { inCt: int(0, 4), at: arrayOf(p.nesting, { v: int(0, 2 * 3 * (NONIDLE + 2 * p.nesting + 1)) }, null) }) }),
     check: (s, g, p) => {
@@ -107,7 +107,7 @@ export default [
     name: 'CTP-4',
     statement:
       'An IRQ from user mode finds ctx = USER and one from kernel mode ctx ≠ USER; after __enter_from_user_mode RCU watches with ctx = KERNEL; the return to user happens with ctx = USER (not watching when active).',
-    ref: 'context-tracking.md CTP-4 (CT-2); CT_WARN_ON in __enter_from_user_mode',
+    ref: 'docs/models/context-tracking.md CTP-4 (CT-2); CT_WARN_ON in __enter_from_user_mode',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -129,7 +129,7 @@ export default [
   property({
     name: 'CTP-5',
     statement: 'schedule() is never entered with ctx = USER.',
-    ref: 'context-tracking.md CTP-5 (CT-2 with preemption on IRQ exit)',
+    ref: 'docs/models/context-tracking.md CTP-5 (CT-2 with preemption on IRQ exit)',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -141,7 +141,7 @@ export default [
   property({
     name: 'CTP-6',
     statement: 'No RCU reader that started before a grace period began is still running when the grace period completes (the updater frees what it uses).',
-    ref: 'context-tracking.md CTP-6 (CT-1)',
+    ref: 'docs/models/context-tracking.md CTP-6 (CT-1)',
     models: MODELS,
     ghost: (p) => ({ ...failed, cpu: perCpu(p.cpus, { readers: int(0, (1 << (p.nesting + 1)) - 1), preGp: int(0, (1 << (p.nesting + 1)) - 1) }) }),
     on: {
@@ -166,7 +166,7 @@ export default [
   property({
     name: 'CTP-7',
     statement: 'A nohz_full CPU does not enter the user EQS with a deferred wakeup (irq_work) queued but not raised.',
-    ref: 'context-tracking.md CTP-7; rcu_irq_work_resched()',
+    ref: 'docs/models/context-tracking.md CTP-7; rcu_irq_work_resched()',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -179,7 +179,7 @@ export default [
   property({
     name: 'CTP-8',
     statement: 'ctx = USER only on the CPU that runs the user task, and the task returns to user on any CPU (after sleeping and migrating) with that CPU at ctx = USER, active or not.',
-    ref: 'context-tracking.md CTP-8; __ct_user_enter comment on migration',
+    ref: 'docs/models/context-tracking.md CTP-8; __ct_user_enter comment on migration',
     models: MODELS,
     ghost: () => failed,
     check: (s, _g, p) => {

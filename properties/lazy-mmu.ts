@@ -1,4 +1,4 @@
-// Properties L1 … L8 of the lazy-mmu model (lazy-mmu.md section 6).
+// Properties L1 … L8 of the lazy-mmu model (docs/models/lazy-mmu.md section 6).
 import { bool, int } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
 import { arrayOf } from '../src/lang/schema.ts';
@@ -24,7 +24,7 @@ export default [
   property({
     name: 'L1',
     statement: 'arch_enter only when the arch lazy state is off and arch_leave only when it is on (the Xen BUG_ONs, the arm64 nesting warning), unless this kernel tolerates nesting there (powerpc and sparc check neither).',
-    ref: 'lazy-mmu.md L1 (LMMU-1, LMMU-2, LMMU-3)',
+    ref: 'docs/models/lazy-mmu.md L1 (LMMU-1, LMMU-2, LMMU-3)',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -39,7 +39,7 @@ export default [
   property({
     name: 'L2',
     statement: 'When lazy_mmu_mode_disable() or pause() returns, every page-table update the task issued before has taken effect.',
-    ref: 'lazy-mmu.md L2',
+    ref: 'docs/models/lazy-mmu.md L2',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -55,7 +55,7 @@ export default [
   property({
     name: 'L3',
     statement: 'enable_count is unchanged across a pause/resume pair and lazy mode is active after resume() exactly when it was before pause().',
-    ref: 'lazy-mmu.md L3',
+    ref: 'docs/models/lazy-mmu.md L3',
     models: MODELS,
     ghost: (p) => ({ ...failed, task: arrayOf(p.tasks, { enable: int(0, p.counts), active: bool() }, 'task') }),
     on: {
@@ -74,7 +74,7 @@ export default [
   property({
     name: 'L4',
     statement: 'Page-table updates issued in interrupt context take effect immediately and never land in the interrupted task\'s batch.',
-    ref: 'lazy-mmu.md L4; is_lazy_mmu_mode_active(), xen_get_lazy_mode()',
+    ref: 'docs/models/lazy-mmu.md L4; is_lazy_mmu_mode_active(), xen_get_lazy_mode()',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -86,7 +86,7 @@ export default [
   property({
     name: 'L5',
     statement: 'A per-CPU batch holds only entries of the task that armed it on that CPU, and a task leaves a CPU with none of its entries in that CPU\'s batch.',
-    ref: 'lazy-mmu.md L5',
+    ref: 'docs/models/lazy-mmu.md L5',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -102,7 +102,7 @@ export default [
   property({
     name: 'L6',
     statement: 'Xen PV, generic layer: outside the E2–E3, D2–D3, PA2–PA3, RS2–RS3 windows and the context switch, xen_lazy_mode = MMU exactly when the current task\'s lazy mode is active.',
-    ref: 'lazy-mmu.md L6',
+    ref: 'docs/models/lazy-mmu.md L6',
     models: MODELS,
     check: (s, _g, _p, f) => {
       if (f.arch !== 'xen' || f.layer !== 'generic') return null;
@@ -119,7 +119,7 @@ export default [
   property({
     name: 'L7',
     statement: 'enable_count and pause_count stay within bounds: no overflow or underflow warning.',
-    ref: 'lazy-mmu.md L7',
+    ref: 'docs/models/lazy-mmu.md L7',
     models: MODELS,
     ghost: () => failed,
     on: {
@@ -129,7 +129,7 @@ export default [
   property({
     name: 'L8',
     statement: 'powerpc / sparc: no context switch away from a task inside a lazy section (preemption stays disabled): neither a preemption nor a blocking schedule() from a call that sleeps.',
-    ref: 'lazy-mmu.md L8',
+    ref: 'docs/models/lazy-mmu.md L8',
     models: MODELS,
     ghost: () => failed,
     on: {

@@ -7,7 +7,7 @@ export default [
   property({
     name: 'FLUSH-RETURNS',
     statement: 'Every flush_tlb_mm_range() returns: the initiator does not wait in csd_lock_wait forever for the flush IPIs of its targets.',
-    ref: 'docs/steps/x86-lazy-tlb.md (flush_tlb_mm_range:F6, F7); flush_tlb_mm_range -> native_flush_tlb_multi -> smp_call_function_many_cond (csd_lock_wait)',
+    ref: 'docs/steps/x86-lazy-tlb.md (flush_tlb_mm_range:F5, SF1, SF2, FL, F7); flush_tlb_mm_range -> native_flush_tlb_multi -> smp_call_function_many_cond (csd_lock_wait)',
     models: ['x86-lazy-tlb', 'xen-pv'],
     kind: 'liveness',
     completes: { procedure: 'flush_tlb_mm_range' },
@@ -55,7 +55,7 @@ export default [
   property({
     name: 'flush-returns',
     statement: 'Every flush returns: each flush IPI it sent is taken.',
-    ref: 'docs/steps/shootdown.md (the flush, abstracted from flush_tlb_mm_range:F6, F7)',
+    ref: 'docs/steps/shootdown.md (the flush, abstracted from the x86 flush_tlb_mm_range and flush_tlb_func)',
     models: ['shootdown'],
     kind: 'liveness',
     completes: { busy: 'the flush' },

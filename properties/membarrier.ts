@@ -1,4 +1,4 @@
-// Properties of the membarrier model (membarrier.md section 6: MBP-0 … MBP-6). Monitors keep their
+// Properties of the membarrier model (docs/models/membarrier.md section 6: MBP-0 … MBP-6). Monitors keep their
 // ghost state here; the model only emits events.
 import { bool, int } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
@@ -13,7 +13,7 @@ export default [
   property({
     name: 'MBP-0',
     statement: 'A private expedited command (PRIVATE_EXPEDITED, _SYNC_CORE, _RSEQ) returns 0 only if its READY bit was set at P1; without it the call returns -EPERM with no barrier (a) and no IPI; GLOBAL under nohz_full returns -EINVAL.',
-    ref: 'membarrier.md MBP-0; membarrier_private_expedited, membarrier_global',
+    ref: 'docs/models/membarrier.md MBP-0; membarrier_private_expedited, membarrier_global',
     models,
     ghost: () => ({ checked: bool(), ready: bool() }),
     on: {
@@ -42,7 +42,7 @@ export default [
   property({
     name: 'MBP-1',
     statement: 'Outside a context switch (SCH3–SCH10) and kthread_use_mm (KU4–KU8), a CPU whose rq->curr runs an mm whose GLOBAL_EXPEDITED registration has returned has GLOBAL_EXPEDITED in rq->membarrier_state.',
-    ref: 'membarrier.md MBP-1; membarrier_switch_mm, membarrier_update_current_mm, sync_runqueues_membarrier_state',
+    ref: 'docs/models/membarrier.md MBP-1; membarrier_switch_mm, membarrier_update_current_mm, sync_runqueues_membarrier_state',
     models,
     // the exemptions (next, kuOld, the CPU's store-buffer fill), rq->curr and the tsk->mm it names, the
     // mm's registration and the rq copy
@@ -65,7 +65,7 @@ export default [
   property({
     name: 'MBP-2',
     statement: 'After a successful expedited (or GLOBAL) membarrier, no CPU (with MEMBARRIER_CMD_FLAG_CPU: CPU cpu_id) accessed a target mm in a barrier-free window that began before barrier (a) and is still open at barrier (c), nor accesses it afterwards before its next full barrier; under sc and tso an access program-ordered before the runqueue store whose value made the caller skip the CPU is ordered by that store, under weak none is.',
-    ref: 'membarrier.md MBP-2 (window monitor); kernel/sched/membarrier.c scenarios B–E ((c) pairs with (d)) and the barrier pairing table section 5; docs/fidelity.md "MBP-2 and the memory model"',
+    ref: 'docs/models/membarrier.md MBP-2 (window monitor); kernel/sched/membarrier.c scenarios B–E ((c) pairs with (d)) and the barrier pairing table section 5; docs/fidelity.md "MBP-2 and the memory model"',
     models,
     ghost: (p) => ({
       preA: int(0, (1 << p.cpus) - 1), // CPUs with no full barrier since barrier (a)
@@ -146,7 +146,7 @@ export default [
   property({
     name: 'MBP-3',
     statement: 'After a successful PRIVATE_EXPEDITED_SYNC_CORE, every CPU that executes the new code of the mm has executed a core-serializing instruction since the code was modified.',
-    ref: 'membarrier.md MBP-3; ipi_sync_core, membarrier_mm_sync_core_before_usermode',
+    ref: 'docs/models/membarrier.md MBP-3; ipi_sync_core, membarrier_mm_sync_core_before_usermode',
     models,
     ghost: (p) => ({ needSync: int(0, (1 << p.cpus) - 1) }),
     on: {
@@ -165,7 +165,7 @@ export default [
   property({
     name: 'MBP-4',
     statement: 'After MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ returns 0, no thread of the mm commits an rseq critical section that was in progress at barrier (a) on a CPU the command targets (every CPU, or cpu_id with MEMBARRIER_CMD_FLAG_CPU): it is aborted and restarted at its abort handler.',
-    ref: 'membarrier.md 4.8 and MBP-4; ipi_rseq, rseq_preempt, rseq_handle_notify_resume',
+    ref: 'docs/models/membarrier.md 4.8 and MBP-4; ipi_rseq, rseq_preempt, rseq_handle_notify_resume',
     models,
     ghost: (p) => ({
       live: int(0, (1 << p.cpus) - 1), // CPUs whose current user thread is inside a critical section (RS1 … commit or abort)
@@ -202,7 +202,7 @@ export default [
   property({
     name: 'MBP-5',
     statement: 'membarrier and the scheduler never dereference an mm whose mm_count dropped to 0.',
-    ref: 'membarrier.md MBP-5; 227a4aadc75b',
+    ref: 'docs/models/membarrier.md MBP-5; 227a4aadc75b',
     models,
     on: {
       MmStateRead: (s, _g, x, m) => {
@@ -214,7 +214,7 @@ export default [
   property({
     name: 'MBP-6',
     statement: 'membarrier IPIs only CPUs its filter selected: a CPU whose rq->curr ran a target mm (never idle or a kthread without mm).',
-    ref: 'membarrier.md MBP-6 (informational)',
+    ref: 'docs/models/membarrier.md MBP-6 (informational)',
     models,
     ghost: (p) => ({ selected: int(0, (1 << p.cpus) - 1) }),
     on: {

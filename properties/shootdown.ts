@@ -6,7 +6,7 @@ export default [
   property({
     name: 'no-stale-user',
     statement: 'A CPU running user code of the mm, when no flush is in flight, has a TLB as fresh as the mm generation.',
-    ref: 'lazy-tlb.md P1 (stale TLB entry used after a flush), abstracted',
+    ref: 'docs/models/lazy-tlb.md P1 (stale TLB entry used after a flush), abstracted',
     models: ['shootdown'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {

@@ -2,7 +2,7 @@
 // and TLB shootdown over one mm, with N interchangeable CPUs: a CPU runs user code or a kernel thread,
 // stays lazily attached to the mm when it switches to a kernel thread, and a flusher IPIs only the
 // CPUs in the mm's cpumask that are not lazy (the v4.13-v4.18 scheme, where a lazy CPU catches up with
-// the flush generation when it returns to user, see lazy-tlb.md section 4 (B)/(C)). Its Promela and
+// the flush generation when it returns to user, see docs/models/lazy-tlb.md section 4 (B)/(C)). Its Promela and
 // Murphi twins in bench/ reach exactly the same states; it calibrates the explorer against SPIN and
 // rumur. Every procedure is one atomic step (a rule), as the bench twins model it.
 import { bool, enumOf, int } from '../../src/lang/domain.ts';

@@ -1,4 +1,4 @@
-// The context-tracking primitives of kernel/context_tracking.c (context-tracking.md section 3). All run
+// The context-tracking primitives of kernel/context_tracking.c (docs/models/context-tracking.md section 3). All run
 // with IRQs off; each numbered line of the guide that touches ct state is one step, because an NMI may
 // land between any two of them and read or modify the same per-CPU state.
 // Events: CtBody (+1 on entry, -1 on return: CTP-3 checks counters only outside these bodies),

@@ -1,4 +1,4 @@
-// Interrupts and NMIs (context-tracking.md section 4): the hardware delivery is a rule of the CPU
+// Interrupts and NMIs (docs/models/context-tracking.md section 4): the hardware delivery is a rule of the CPU
 // (an IRQ only while IRQs are on; an NMI at any instruction boundary, including inside ct_* bodies;
 // an NMI-like exception, a machine check, at any kernel instruction boundary, inside an NMI too),
 // which saves a frame for its nesting level and calls the entry code; IRET restores the frame.

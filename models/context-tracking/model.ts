@@ -1,5 +1,5 @@
 // context-tracking(cpus, nesting): context tracking and RCU extended quiescent states
-// (context-tracking.md). Per CPU: the `struct context_tracking` state (kernel/context_tracking.c), the
+// (docs/models/context-tracking.md). Per CPU: the `struct context_tracking` state (kernel/context_tracking.c), the
 // entry and exit paths of kernel/entry/common.c for syscalls, interrupts, NMIs (NMIs nest into
 // anything, including the ct_* bodies) and machine checks (NMI-like, inside NMIs too), the idle loop, the KVM guest run loop, and a user task T that
 // can sleep in a syscall and be resumed by another CPU (migration). An updater with the RCU

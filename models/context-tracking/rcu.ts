@@ -1,4 +1,4 @@
-// RCU (context-tracking.md section 5): read-side critical sections on the CPUs, and the updater with
+// RCU (docs/models/context-tracking.md section 5): read-side critical sections on the CPUs, and the updater with
 // the grace-period kthread as one actor. The updater unpublishes object O and waits for a grace period
 // G (synchronize_rcu); the GP kthread reports a quiescent state for a CPU whose context-tracking
 // counter says it is in an EQS (rcu_watching_snap_save) or has passed through one since the snapshot

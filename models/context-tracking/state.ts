@@ -1,4 +1,4 @@
-// State of the context-tracking model (context-tracking.md section 2 and 6): the per-CPU
+// State of the context-tracking model (docs/models/context-tracking.md section 2 and 6): the per-CPU
 // `struct context_tracking` (ctx, the RCU-watching counter, nesting, nmi_nesting), the hardware mode
 // and IRQ flag, one frame per interrupt nesting level (what the entry code saved), the task that may
 // sleep and migrate, and the RCU grace-period state.

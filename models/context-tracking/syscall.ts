@@ -1,5 +1,5 @@
 // Syscall entry and exit, and the shared user-mode entry/exit helpers of kernel/entry/common.c
-// (context-tracking.md section 4). Events: Instr (instrumentable kernel code, which may use RCU:
+// (docs/models/context-tracking.md section 4). Events: Instr (instrumentable kernel code, which may use RCU:
 // tracing, lockdep — CTP-1, CTP-2), EnteredKernel and ReturnToUser (CTP-4, CTP-8), Schedule (CTP-5).
 import { seq, step, type StepDef } from '../../src/lang/model.ts';
 import { ids, reportQs } from './state.ts';

@@ -1,4 +1,4 @@
-// The arch backends of lazy_mmu (lazy-mmu.md section 4), as the effects of one step each: the hooks
+// The arch backends of lazy_mmu (docs/models/lazy-mmu.md section 4), as the effects of one step each: the hooks
 // run with preemption disabled around their per-CPU accesses (Xen leave/flush, powerpc/sparc all of
 // the section), so each hook is atomic with respect to preemption and migration.
 // Events: ArchEnter / ArchLeave (owner, was lazy, nesting tolerated by this kernel: no check there) for L1,

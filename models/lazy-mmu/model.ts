@@ -1,4 +1,4 @@
-// lazy-mmu(cpus, tasks, counts): lazy MMU mode (lazy-mmu.md): the v7.0 generic per-task layer
+// lazy-mmu(cpus, tasks, counts): lazy MMU mode (docs/models/lazy-mmu.md): the v7.0 generic per-task layer
 // (enable_count, pause_count) or the older direct arch hooks, over the arm64, powerpc hash, sparc64
 // and Xen PV backends (flag `arch`), with preemption and migration between any two steps that do not
 // disable preemption, interrupts that update kernel PTEs, and the Xen PV context-switch hooks that

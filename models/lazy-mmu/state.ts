@@ -1,4 +1,4 @@
-// State of the lazy_mmu model (lazy-mmu.md section 7): per task the v7.0 generic counters
+// State of the lazy_mmu model (docs/models/lazy-mmu.md section 7): per task the v7.0 generic counters
 // (task_struct.lazy_mmu_state), the local of the call in progress, and the per-task arch state
 // (arm64 TIF flags, Xen TIF_LAZY_MMU_UPDATES, preempt count); per CPU the arch state (Xen
 // xen_lazy_mode and multicall buffer, powerpc/sparc TLB batch) and the context-switch locals.

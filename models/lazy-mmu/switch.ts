@@ -1,4 +1,4 @@
-// The CPU side (lazy-mmu.md section 5, xen-pv.md section 5): preemption (context_switch() with the Xen
+// The CPU side (docs/models/lazy-mmu.md section 5, docs/models/xen-pv.md section 5): preemption (context_switch() with the Xen
 // PV hooks xen_start_context_switch(prev) at CS2 and xen_end_context_switch(next) in __switch_to()
 // before `current` changes), migration (a runnable task is picked by whichever CPU schedules), and
 // interrupts whose kernel PTE updates bypass lazy mode.

@@ -1,4 +1,4 @@
-// What tasks run (lazy-mmu.md sections 3 and 7): the v7.0 generic layer of include/linux/pgtable.h
+// What tasks run (docs/models/lazy-mmu.md sections 3 and 7): the v7.0 generic layer of include/linux/pgtable.h
 // (lazy_mmu_mode_enable / disable / pause / resume; each numbered line one step, so preemption and
 // migration can fall between the counter update and the arch call), the arch hooks called directly
 // by pre-v7.0 callers, and a caller: a kernel-mapping section (apply_to_page_range) that may nest a
@@ -129,7 +129,7 @@ export const taskProcedures = (p: { counts: number }, f: LazyFlags) => {
     ]),
     // A callback that may sleep inside the section: on arm64 split_kernel_leaf_mapping() takes a mutex
     // inside one (the arch keeps its lazy state in the task, so it may); generic code must not
-    // (lazy-mmu.md section 3) — flag sleepingCallback, a constructed shape: a GFP_KERNEL allocation
+    // (docs/models/lazy-mmu.md section 3) — flag sleepingCallback, a constructed shape: a GFP_KERNEL allocation
     // in an apply_to_page_range() callback.
     seq<any>('might_sleep_callback', 'task', [
       ts(step<any>('SL1', 'mutex_lock() / __get_free_page(GFP_KERNEL) has to wait: set_current_state(TASK_UNINTERRUPTIBLE); schedule()', {

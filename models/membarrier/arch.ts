@@ -1,4 +1,4 @@
-// Architecture parameters of membarrier (membarrier.md section 7, README "Other architectures"):
+// Architecture parameters of membarrier (docs/models/membarrier.md section 7, README "Other architectures"):
 // which scheduler steps are full barriers, which events are core-serializing, and what
 // sync_core_before_usermode() does. Selected by the string flag `arch`.
 export const ARCHS = ['x86', 'x86-pti', 'arm64', 'powerpc', 'riscv'] as const;

@@ -1,4 +1,4 @@
-// IPIs (membarrier.md 4.1 handler table) and the RCU grace period's quiescent states.
+// IPIs (docs/models/membarrier.md 4.1 handler table) and the RCU grace period's quiescent states.
 // A csd queued by membarrier runs when the target has IRQs on; the handler returns through
 // irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
 import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
@@ -86,7 +86,7 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
     ]),
     // A CPU outside any IRQ-off / read-side region reports a quiescent state for the grace period in
     // flight. The GP implies a full barrier on every CPU that was not in an extended quiescent state
-    // (idle, or user mode on a nohz_full CPU; context-tracking.md).
+    // (idle, or user mode on a nohz_full CPU; docs/models/context-tracking.md).
     rules('rcu_qs', 'cpu', [
       step('QS', 'rcu_qs(): this CPU passes a quiescent state (EQS: idle, nohz_full user mode)', {
         when: (s, c) => (s.gp & (1 << c)) !== 0,

@@ -1,4 +1,4 @@
-// Task-level mm transitions that write rq->membarrier_state (membarrier.md 4.6, lazy-tlb.md
+// Task-level mm transitions that write rq->membarrier_state (docs/models/membarrier.md 4.6, docs/models/lazy-tlb.md
 // 7.2–7.4): kthread_use_mm / kthread_unuse_mm (kernel/kthread.c), exit_mm + do_task_dead
 // (kernel/exit.c) and exec_mmap (fs/exec.c) of the OTHER process.
 import { type Flags, type Params, type ProcedureDef, seq, step, type StepCtx } from '../../src/lang/model.ts';

@@ -1,5 +1,5 @@
 // mm reference counting and the mm->membarrier_state reads, as the model's steps use them
-// (lazy-tlb.md 7.1, REFCOUNT scheme). M, the caller's mm, outlives every run (its threads never
+// (docs/models/lazy-tlb.md 7.1, REFCOUNT scheme). M, the caller's mm, outlives every run (its threads never
 // exit), so only the counts of N and E are tracked; the barrier a refcount RMW implies is emitted by
 // the step that performs it.
 import type { StepCtx } from '../../src/lang/model.ts';

@@ -3,8 +3,8 @@
 // single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
 // same mm, a kernel thread that adopts the mm, and a thread of another process that may exit (and,
 // with param siblingExits, a thread of the caller's mm that exits while the call may target it).
-// Reference: membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
-// lazy, is the TLB fresh (a nondeterministic choice)" (lazy-tlb.md 10.4).
+// Reference: docs/models/membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
+// lazy, is the TLB fresh (a nondeterministic choice)" (docs/models/lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
 import { ARCHS, archTraits } from './arch.ts';
 import { CallPhase, Cmd } from './defs.ts';
@@ -35,7 +35,7 @@ export default defineModel({
     rseq: { default: 1, min: 0, max: 1, doc: 'the other threads of M run rseq critical sections (MBP-4, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ)' },
   },
   flags: {
-    arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (membarrier.md 7)', scope: true },
+    arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (docs/models/membarrier.md 7)', scope: true },
     syncCoreIncludesSelf: { default: true, doc: 'MB-1 fix e45cdc71d1fa: SYNC_CORE samples the calling CPU and uses on_each_cpu_mask; no P2 shortcut for SYNC_CORE' },
     syncCoreIpiSerializes: { default: true, doc: 'MB-2 fix 758c9373d841: the SYNC_CORE IPI runs ipi_sync_core (sync_core_before_usermode), not ipi_mb' },
     globalSource: { default: 'rqCopy', values: ['rqCopy', 'remoteMm'], doc: 'MB-5 fix 227a4aadc75b: GLOBAL_EXPEDITED filters on rq->membarrier_state, not p->mm->membarrier_state' },

@@ -1,4 +1,4 @@
-// The scheduler side of membarrier (membarrier.md 4.5, lazy-tlb.md 3.1–3.2): __schedule with the
+// The scheduler side of membarrier (docs/models/membarrier.md 4.5, docs/models/lazy-tlb.md 3.1–3.2): __schedule with the
 // inlined context_switch, finish_task_switch, switch_mm_irqs_off (abstracted: which mm the CPU has
 // loaded, x86 lazy mode, "TLB fresh" as a nondeterministic choice), and the return to user space of a
 // task that blocked in a syscall. IRQs are off from SCH1 to SCH10; other CPUs interleave freely.
@@ -63,7 +63,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
     for (let t = 0; t < TASKS; t++) if (canPick(s, p, c, t)) return true;
     return false;
   };
-  // Preemption points of the caller inside membarrier() (kernel/sched/membarrier.c; membarrier.md 4.1
+  // Preemption points of the caller inside membarrier() (kernel/sched/membarrier.c; docs/models/membarrier.md 4.1
   // "preemption enabled (migration possible between steps)"): outside the preempt_disable() around
   // smp_call_function_many / on_each_cpu_mask / smp_call_function_single (P6–P6w, G5–G5w) and, unless
   // the kernel has preemptible RCU (callerPreempt = 2), outside the rcu_read_lock() of the rq->curr
@@ -249,7 +249,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
       }),
     ]),
 
-    // Return from a syscall to user space (membarrier.md 4.7).
+    // Return from a syscall to user space (docs/models/membarrier.md 4.7).
     seq('syscall_exit_to_user_mode', 'cpu', [
       step('RET', 'x86: SYSRET (not serializing) or IRET; PTI: user CR3 write; arm64/powerpc: ERET/rfid; riscv: SRET', {
         choose: { name: 'via', count: 2, of: null },

@@ -1,4 +1,4 @@
-// State of the membarrier model (membarrier.md 3.3) and its warm start.
+// State of the membarrier model (docs/models/membarrier.md 3.3) and its warm start.
 import { bool, int, ref, setOf } from '../../src/lang/domain.ts';
 import type { Params, Flags } from '../../src/lang/model.ts';
 import { own, perCpu, perMm, plain, published } from '../../src/lang/schema.ts';

@@ -1,4 +1,4 @@
-// sys_membarrier as issued by the CALLER thread (kernel/sched/membarrier.c, membarrier.md 4.1–4.4):
+// sys_membarrier as issued by the CALLER thread (kernel/sched/membarrier.c, docs/models/membarrier.md 4.1–4.4):
 // the private and global expedited commands with barriers (a) and (c), the rq->curr sampling loops,
 // the IPI broadcast and wait, MEMBARRIER_CMD_GLOBAL (synchronize_rcu), and the registrations with
 // sync_runqueues_membarrier_state.

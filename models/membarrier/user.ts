@@ -1,4 +1,4 @@
-// User-level actors (membarrier.md 4.9) as abstract events: the caller is a JIT writer (W1 modify
+// User-level actors (docs/models/membarrier.md 4.9) as abstract events: the caller is a JIT writer (W1 modify
 // code, then membarrier(SYNC_CORE), W3 publish), the other threads of M access M's memory (U1),
 // observe the flag (E1) and execute the new code (E2); a kthread inside kthread_use_mm accesses M
 // through uaccess (KA). Steps fire only while the CPU is idle at the model level, i.e. in user mode
@@ -35,7 +35,7 @@ export function userProcedures(p: Params): ProcedureDef[] {
         when: (s, c) => s.cpu[c].inUser && s.cpu[c].sawFlag && s.cpu[c].curr === SIBLING,
         do: (s, c, x) => x.emit('ExecuteNew', c),
       }),
-      // rseq (membarrier.md 4.8): a thread of M runs a restartable sequence; its commit is the last
+      // rseq (docs/models/membarrier.md 4.8): a thread of M runs a restartable sequence; its commit is the last
       // instruction of the critical section. A preemption, signal or ipi_rseq aborts it instead.
       step('RS1', 'a thread of M enters an rseq critical section (rseq->rseq_cs = &cs; start_ip)', {
         when: (s, c) => p.rseq === 1 && s.cpu[c].inUser && s.cpu[c].rseqCs === R.none && s.cpu[c].curr === SIBLING,

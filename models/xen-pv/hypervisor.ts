@@ -1,4 +1,4 @@
-// The hypervisor side of Xen PV (xen-pv.md sections 1, 4, 8) as the lazy-TLB model's hardware:
+// The hypervisor side of Xen PV (docs/models/xen-pv.md sections 1, 4, 8) as the lazy-TLB model's hardware:
 // xen_write_cr3 queues MMUEXT_NEW_BASEPTR (issued at once unless the vCPU is in XEN_LAZY_CPU mode),
 // xen_mc_flush executes the batch in order and runs the set_current_cr3 callback, and
 // MMUEXT_TLB_FLUSH_MULTI flushes other vCPUs' TLBs without a guest IPI.

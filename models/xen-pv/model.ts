@@ -1,4 +1,4 @@
-// Linux as a Xen PV guest (shared/domain/xen-pv.md; arch/x86/xen/mmu_pv.c, enlighten_pv.c): the
+// Linux as a Xen PV guest (docs/models/xen-pv.md; arch/x86/xen/mmu_pv.c, enlighten_pv.c): the
 // lazy-TLB model with the CR3 write and the flush transport replaced by hypercalls, the per-vCPU
 // multicall batch and lazy-CPU mode around context switches, and xen_exit_mmap's drop IPIs and unpin.
 import { defineModel } from '../../src/lang/model.ts';

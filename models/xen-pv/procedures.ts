@@ -1,7 +1,7 @@
 // The Xen PV guest: the lazy-TLB procedures with the hypervisor as hardware (hypervisor.ts) and, by
 // step label, the Xen hooks: xen_start/end_context_switch around the context switch (CS2, CS5), the
 // TLB-flush transport xen_flush_tlb_multi (F5), and xen_exit_mmap -> drop_mm_ref_this_cpu -> unpin
-// at the start of exit_mmap (xen-pv.md sections 5, 6, 8).
+// at the start of exit_mmap (docs/models/xen-pv.md sections 5, 6, 8).
 import { addProcedure, insertAfter, insertBefore, replace } from '../../src/lang/variant.ts';
 import { applyEdits } from '../../src/lang/instantiate.ts';
 import type { ProcedureDef, StepDef } from '../../src/lang/model.ts';
@@ -132,7 +132,7 @@ export function xenPvProcedures(e: Env): ProcedureDef<any>[] {
   });
   const cs1 = find(base, 'context_switch:CS1');
   const cs6 = find(base, 'context_switch:CS6');
-  // Lazy MMU sections (xen-pv.md sections 3 and 7; arch/x86/xen/mmu_pv.c): a PTE change of page x is
+  // Lazy MMU sections (docs/models/xen-pv.md sections 3 and 7; arch/x86/xen/mmu_pv.c): a PTE change of page x is
   // made as change_pte_range makes it (mprotect): arch_enter_lazy_mmu_mode; set_pte -> xen_set_pte ->
   // xen_batched_set_pte queues an MMU_UPDATE, issued with xen_mc_issue(XEN_LAZY_MMU), i.e. not yet;
   // arch_leave_lazy_mmu_mode -> xen_leave_lazy_mmu: xen_mc_flush, then leave_lazy; flush_tlb_range

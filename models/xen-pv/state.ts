@@ -1,4 +1,4 @@
-// Xen PV additions to the lazy-TLB state (xen-pv.md section 2): Linux's view of CR3 (xen_cr3), the
+// Xen PV additions to the lazy-TLB state (docs/models/xen-pv.md section 2): Linux's view of CR3 (xen_cr3), the
 // CR3 the last executed hypercall set (xen_current_cr3), the per-vCPU multicall batch (bounded to the
 // one CR3 switch a context switch queues), the lazy mode, and per-mm pinning. The MMU's CR3 of the
 // lazy-TLB model (cr3Mm) is the hypervisor's CR3 here.

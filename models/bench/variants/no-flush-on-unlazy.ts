@@ -1,5 +1,5 @@
 // The calibration model without the catch-up flush on unlazy: a lazy CPU that was skipped by a flush
-// (lazy CPUs get no IPI) returns to user code with a stale TLB — the shape of TLB-2 in bugs.md.
+// (lazy CPUs get no IPI) returns to user code with a stale TLB — the shape of TLB-2 in docs/models/bugs.md.
 import { defineVariant } from '../../../src/lang/variant.ts';
 
 export default defineVariant({

@@ -1,4 +1,4 @@
-// LMMU-2 (bugs.md): arm64 barrier batching (5fdd05efa1cd, v6.16-rc) assumed lazy MMU sections never
+// LMMU-2 (docs/models/bugs.md): arm64 barrier batching (5fdd05efa1cd, v6.16-rc) assumed lazy MMU sections never
 // nest and warned on arch_enter_lazy_mmu_mode() with TIF_LAZY_MMU already set; with DEBUG_PAGEALLOC,
 // zap_pte_range() → page free → __kernel_map_pages() → apply_to_page_range() enters again.
 // Fixed by 1ef3095b1405 (arm64: permit lazy_mmu mode to be nested).

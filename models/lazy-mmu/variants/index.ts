@@ -1,4 +1,4 @@
-// The historical kernels of the lazy-mmu model (bugs.md LMMU-1, LMMU-2, LMMU-3) and their fixes, and a
+// The historical kernels of the lazy-mmu model (docs/models/bugs.md LMMU-1, LMMU-2, LMMU-3) and their fixes, and a
 // constructed variant for L8 (sleeping inside a section on powerpc).
 import type { VariantDef } from '../../../src/lang/variant.ts';
 import arm64NestedTolerate from './arm64-nested-tolerate.ts';

@@ -1,4 +1,4 @@
-// LMMU-3 (bugs.md): 291b3abed657 "x86/xen: use lazy_mmu_state when context-switching" (v7.0-rc):
+// LMMU-3 (docs/models/bugs.md): 291b3abed657 "x86/xen: use lazy_mmu_state when context-switching" (v7.0-rc):
 // xen_end_context_switch(next) re-arms lazy MMU mode from next's counters. A task preempted between
 // E2 (enable_count 0 → 1) and E3 (arch_enter) is re-armed at switch-in, and E3 then enters a second
 // time: BUG_ON(xen_lazy_mode != XEN_LAZY_NONE). Mirror: preempted between D2 and D3. The fix is under

@@ -1,4 +1,4 @@
-// LMMU-1 (bugs.md): 49147beb0ccb "x86/xen: allow nesting of same lazy mode" (2023) added a per-CPU
+// LMMU-1 (docs/models/bugs.md): 49147beb0ccb "x86/xen: allow nesting of same lazy mode" (2023) added a per-CPU
 // xen_lazy_nesting counter so a nested arch_enter_lazy_mmu_mode() succeeds. At a context switch
 // xen_start_context_switch() leaves the mode with a single arch_leave_lazy_mmu_mode(), which in a
 // nested section only unwinds one level; enter_lazy(XEN_LAZY_CPU) then hits BUG_ON(mode != NONE).

@@ -1,4 +1,4 @@
-// MB-1 (bugs.md; fixed by e45cdc71d1fa "membarrier: Execute SYNC_CORE on the calling thread", v5.11):
+// MB-1 (docs/models/bugs.md; fixed by e45cdc71d1fa "membarrier: Execute SYNC_CORE on the calling thread", v5.11):
 // PRIVATE_EXPEDITED_SYNC_CORE skipped the calling CPU in the rq->curr loop and used
 // smp_call_function_many, so a thread of the mm that later runs on the caller's CPU through a
 // same-mm switch and SYSRET never serializes.

@@ -1,4 +1,4 @@
-// MB-3 (bugs.md; fixed by 618758ed3a4f "sched: membarrier: cover kthread_use_mm (v4)", v5.10):
+// MB-3 (docs/models/bugs.md; fixed by 618758ed3a4f "sched: membarrier: cover kthread_use_mm (v4)", v5.10):
 // GLOBAL_EXPEDITED skipped every PF_KTHREAD task, including a kthread inside kthread_use_mm of a
 // registered mm.
 import { defineVariant } from '../../../src/lang/variant.ts';

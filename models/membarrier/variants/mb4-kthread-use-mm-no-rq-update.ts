@@ -1,4 +1,4 @@
-// MB-4 (bugs.md; fixed by 618758ed3a4f, raised in review by Boqun Feng): kthread_use_mm and
+// MB-4 (docs/models/bugs.md; fixed by 618758ed3a4f, raised in review by Boqun Feng): kthread_use_mm and
 // kthread_unuse_mm did not call membarrier_update_current_mm, so rq->membarrier_state kept
 // describing the mm of the task that ran before the kthread.
 import { defineVariant } from '../../../src/lang/variant.ts';

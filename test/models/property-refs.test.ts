@@ -28,11 +28,6 @@ function unresolved(text: string): string[] {
 }
 
 const sources = readdirSync('properties').filter((f) => f.endsWith('.ts'));
-// Families whose refs still cite the domain guides by their old names (not shipped), and liveness.ts,
-// whose stuck-flush property cites `flush_tlb_mm_range:F6`, a step the model folds into F5 and FL:
-// the list may only shrink, and the test fails when a family is fixed and not taken off it.
-const notYet = ['context-tracking.ts', 'lazy-mmu.ts', 'liveness.ts', 'membarrier.ts', 'shootdown.ts', 'xen-pv.ts'];
-
 describe('property references name shipped documents', () => {
   it('every x86-lazy-tlb property cites its section of docs/steps/x86-lazy-tlb.md, and everything it cites exists', () => {
     expect(lazyTlb.length).toBeGreaterThanOrEqual(11);
@@ -46,12 +41,10 @@ describe('property references name shipped documents', () => {
     expect(unresolved(readFileSync('properties/lazy-tlb.ts', 'utf8'))).toEqual([]);
   });
 
-  it('the families that still cite unshipped documents are exactly the listed ones', () => {
-    const failing = sources.filter((f) => unresolved(readFileSync(`properties/${f}`, 'utf8')).length > 0);
-    expect(failing).toEqual(notYet);
-    // and every shipped property outside them resolves
-    const inFailing = new Set(notYet.flatMap((f) => [...readFileSync(`properties/${f}`, 'utf8').matchAll(/name: '([^']+)'/g)].map((m) => m[1])));
-    for (const p of allProperties) if (!inFailing.has(p.name)) expect(unresolved(p.ref), p.name).toEqual([]);
+  it('every property file names only shipped documents and steps they list, in refs and comments', () => {
+    const failing = sources.map((f) => [f, unresolved(readFileSync(`properties/${f}`, 'utf8'))] as const).filter(([, bad]) => bad.length > 0);
+    expect(failing).toEqual([]);
+    for (const p of allProperties) expect(unresolved(p.ref), p.name).toEqual([]);
   });
 
   it('the check catches a missing file, a missing anchor and a step the cited reference does not name', () => {
