@@ -16,24 +16,8 @@ import { instantiate } from '../lang/instantiate.ts';
 import type { CexStep } from '../trace/cexfile.ts';
 import { replay } from '../trace/replay.ts';
 import { buildTrace } from '../trace/trace.ts';
-import type { CheckOptions, CheckResult } from './check.ts';
+import type { AbstractionReport, CheckOptions, CheckResult } from './result.ts';
 
-export interface AbstractionReport {
-  /** The abstraction flags that were on. */
-  readonly flags: readonly string[];
-  /** Whether the exact model has the violation too (then the result's trace is the exact model's). */
-  readonly confirmed: boolean;
-  /** How the exact model was asked: the abstract trace replayed on it, or a search of it. */
-  readonly by: 'replay' | 'search';
-  /** The abstract search: its states and trace length. */
-  readonly abstract: { readonly states: number; readonly steps: number };
-  /**
-   * The exact model's answer: for a replay, `violation` and the states the replay passed through; for
-   * a search, its verdict (with the limit when incomplete, and the property when it found another
-   * violation) and states.
-   */
-  readonly exact: { readonly verdict: CheckResult['verdict']; readonly states: number; readonly limit?: string; readonly property?: string };
-}
 
 type Search = (model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions) => CheckResult;
 
