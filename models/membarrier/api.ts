@@ -22,6 +22,10 @@ export {
   // barriers: smp_mb() (with the Mb event MBP-2 observes), a core-serializing event, a void atomic RMW
   mb, ser, voidAtomic,
   mmOf, // tsk->mm of a task
+  // A patch that stores rq->curr (or the tsk->mm of the task current on a CPU) or rq->membarrier_state
+  // calls these, so that MBP-2 knows which of the CPU's accesses the store orders under sc and tso
+  // (a direct write is checked by the stricter rule: every access of the open window counts).
+  publishCurr, setRqState, RQ_CURR, RQ_STATE, currCode,
 } from './defs.ts';
 export { UNSET_KU } from './state.ts'; // cpu.kuOld outside kthread_use_mm
 
