@@ -1,7 +1,7 @@
 // The generated fast path of the expander (expander.ts): JavaScript generated from the step table with
 // one unrolled block per candidate step, so each guard and effect is called from its own call site
 // (V8 then inlines the model's closures and their generated field accessors). It does exactly what
-// the interpreted expansion (Machine.enabled + Machine.apply for each candidate of each actor, in the
+// the interpreted expansion (Machine.enabled + Machine.apply, bounded monitors included, for each candidate of each actor, in the
 // same order) does; test/engine/expander.test.ts checks that on every shipped model and variant and
 // on random models.
 import type { Program } from '../lang/compile.ts';
@@ -76,6 +76,7 @@ export function genExpander(prog: Program, m: Machine, packed: Uint32Array | nul
     if (st.fence) emit('m.fence();');
     if (st.effect) emit(`E${id}(v,a,x);`);
     emit(hasCtl ? `m.control(S[${id}],a);` : `if(x.jump!==0)m.control(S[${id}],a);`);
+    if (m.within !== null) emit(`m.within.after(S[${id}],a);`);
     emit(pack);
     emit(`if(visit(${id},a,ch,m.violation===null?'next':'violation')){C.enabled=en;return true;}`);
     emit('}}');

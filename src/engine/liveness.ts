@@ -22,11 +22,10 @@
 // shortest stem, as ids are in BFS order), the first obligation first. Memory: O(states) per
 // obligation, time O(states + transitions) per obligation.
 import { IDLE, type Program } from '../lang/compile.ts';
-import { ModelError } from '../lang/errors.ts';
-import type { BusyDef } from '../lang/model.ts';
 import { decodeVia, type RawStep } from './via.ts';
 import { genExpand } from './expand.ts';
 import { Machine } from './machine.ts';
+import { isOpen, obligationsOf, type Obligation } from './obligations.ts';
 import { NO_PARENT, type VisitedStore } from './store.ts';
 import { viaActor, viaStep } from './via.ts';
 
@@ -48,41 +47,9 @@ export interface Lasso {
   readonly cycle: readonly RawStep[];
 }
 
-/** One thing that must complete: property `prop`, for the actor instance `actor` of `kind` (or a busy entry: kind -1). */
-interface Obligation {
-  readonly prop: number;
-  readonly kind: number;
-  readonly actor: number;
-  /** Per pc of the kind: the pc is in the procedure (a frame of it is live). */
-  readonly inProc: Uint8Array | null;
-  readonly busy: BusyDef<any> | null;
-  readonly name: string;
-}
-
 /** The liveness properties of the program as obligations, in property order (procedure ones per actor). */
 export function livenessObligations(prog: Program): Obligation[] {
-  const { model, params, flags } = prog.instance;
-  const busy = model.busy?.(params, flags) ?? {};
-  const out: Obligation[] = [];
-  prog.instance.properties.forEach((p, i) => {
-    if (p.kind !== 'liveness') return;
-    const c = p.completes;
-    if (c === undefined) throw new ModelError(`liveness property ${p.name} does not say what completes (completes: { procedure } or { busy })`);
-    if ('busy' in c) {
-      const def = busy[c.busy];
-      if (def === undefined) throw new ModelError(`liveness property ${p.name}: the model has no busy entry '${c.busy}' (it has: ${Object.keys(busy).join(', ') || 'none'})`);
-      out.push({ prop: i, kind: -1, actor: -1, inProc: null, busy: def, name: c.busy });
-      return;
-    }
-    // A scope or variant without the procedure (no exits, no kthread) has nothing of it to complete.
-    const st = prog.steps.find((x) => x.proc === c.procedure && x.kind === 'seq');
-    if (st === undefined) return;
-    const ki = prog.actorKinds.findIndex((k) => k.name === st.actorKind);
-    const k = prog.actorKinds[ki];
-    const inProc = Uint8Array.from(k.pcNames.map((n) => (n.startsWith(`${c.procedure}:`) ? 1 : 0)));
-    for (let a = 0; a < k.count; a++) out.push({ prop: i, kind: ki, actor: a, inProc, busy: null, name: c.procedure });
-  });
-  return out;
+  return prog.instance.properties.flatMap((p, i) => (p.kind === 'liveness' ? obligationsOf(prog, i) : []));
 }
 
 /**
@@ -125,20 +92,6 @@ function openStates(prog: Program, store: VisitedStore, g: FairGraph, o: Obligat
     prog.unpack(packed, 0, base);
     out[v] = g.cut[v] === 0 && isOpen(prog, m, o) ? 1 : 0;
   }
-}
-
-/** Whether `o` is open in the machine's current state. */
-function isOpen(prog: Program, m: Machine, o: Obligation): boolean {
-  if (o.busy !== null) {
-    m.ctx.cpu = -1;
-    return o.busy.at(m.view) !== 0;
-  }
-  const k = prog.actorKinds[o.kind];
-  const at = k.pcSlot + o.actor * k.ctlStride;
-  const s = m.cur;
-  if (o.inProc![s[at]] === 1) return true;
-  for (let d = 0; d < s[at + 1]; d++) if (o.inProc![s[at + 2 + d]] === 1) return true;
-  return false;
 }
 
 /** The first fair cycle on which some liveness property's X stays open, as a lasso; null when there is none. */

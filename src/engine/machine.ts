@@ -9,6 +9,7 @@ import type { MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
 import { bufferAt, canDrain, drainAll, drainAt, load, store, type StoreBufferLayout } from '../lang/memory/buffers.ts';
 import { grown } from './grow.ts';
+import { withinMonitors, type WithinMonitors } from './within.ts';
 
 const NO_JUMP = 0;
 const GOTO = 1;
@@ -167,6 +168,8 @@ export class Machine {
   /** The CPU actor kind (its steps run on a CPU: their stores go through its buffer). */
   private readonly cpuKind: string | null;
   private readonly invariants: { prop: number; check: (s: any, g: any, p: any, f: any) => string | null }[];
+  /** The bounded monitors (`--within`), run at the end of every step; null without any. */
+  readonly within: WithinMonitors | null;
 
   constructor(readonly prog: Program, record = false) {
     const { layout, instance } = prog;
@@ -194,6 +197,7 @@ export class Machine {
       }
     });
     this.invariants = instance.properties.flatMap((p, i) => (p.check ? [{ prop: i, check: p.check }] : []));
+    this.within = withinMonitors(prog, this);
   }
 
   private memory(): ViewMemory {
@@ -301,6 +305,7 @@ export class Machine {
     this.ctx.step = null;
     instance.model.init?.(this.view, instance.params, instance.flags);
     instance.properties.forEach((p, i) => p.init?.(this.ghost[i], this.view, instance.params, instance.flags));
+    this.within?.start();
   }
 
   /** Back to state `s` before trying a transition: no violation, nothing recorded. */
@@ -328,13 +333,14 @@ export class Machine {
 
   /**
    * Applies step `st` (already found enabled with the same actor and choice) to `cur`: the fence, the
-   * effect, then the control flow. A monitor that fails sets `violation`.
+   * effect, the control flow, then the bounded monitors' count. A monitor that fails sets `violation`.
    */
   apply(st: CompiledStep, actor: number): void {
     this.ctx.jump = NO_JUMP;
     if (st.fence) this.fence();
     if (st.effect !== null) st.effect(this.view, actor, this.ctx);
     this.control(st, actor);
+    if (this.within !== null) this.within.after(st, actor);
   }
 
   /** The full fence of a `fence: true` step: drains the executing CPU's store buffer. */

@@ -36,6 +36,7 @@ import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
 import { Machine } from './machine.ts';
 import { findFairCycle, type FairGraph } from './liveness.ts';
+import { boundedSteps } from './obligations.ts';
 import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
 import { encodeVia } from './via.ts';
 
@@ -245,21 +246,6 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
   for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) pred[fill[to[i]]++] = v;
   const bytes = flags.byteLength + where.byteLength + at.byteLength + to.byteLength + via.byteLength + cutAt.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
   return { obl, flags, predAt, pred, edges: e, bytes, at, to, via, cut: cutAt };
-}
-
-/**
- * Per actor kind and pc: the `bounded` predicate of the seq step there, or null. A state where an
- * actor waits at a step whose scope bound is used up ends the explored behaviour (the kernel goes on
- * beyond the scope there): every obligation counts as at rest in it.
- */
-function boundedSteps(prog: Program): (((s: any, a: number) => boolean) | null)[][] {
-  const procs = prog.instance.procedures;
-  return prog.actorKinds.map((k) =>
-    k.pcNames.map((_, pc) => {
-      const st = prog.steps.find((x) => x.actorKind === k.name && x.kind === 'seq' && x.pc === pc);
-      return st ? (procs.find((p) => p.name === st.proc)?.steps.find((d) => d.label === st.label)?.bounded ?? null) : null;
-    }),
-  );
 }
 
 /** How definite a stuck state is: it never moves again, it is blocked here, it just never gets back to rest. */

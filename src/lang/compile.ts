@@ -13,6 +13,7 @@ import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
 import { bufferDecl, bufferLayout, drainProcedure, planBuffers, STORE_BUFFERS, type StoreBufferLayout } from './memory/buffers.ts';
 import { memoryModel, type MemoryModelDef } from './memory/index.ts';
 import type { Effect, Guard, ProcedureDef } from './model.ts';
+import type { PropertyDef } from './property.ts';
 import { arrayOf, isDomain, unmarked, type RecordDecl } from './schema.ts';
 
 export const IDLE = 0;
@@ -123,6 +124,10 @@ export function compile(inst: Instance): Program {
   const ghost: Record<string, RecordDecl> = {};
   inst.properties.forEach((p, i) => {
     if (p.ghost) ghost[ghostNames[i]] = unmarked(p.ghost(inst.params)) as RecordDecl;
+    else if (p.within !== undefined) {
+      const w = withinGhost(inst, procedures, p.completes!, p.within);
+      if (w !== null) ghost[ghostNames[i]] = w;
+    }
   });
   if (Object.keys(ghost).length > 0) full.$ghost = ghost;
   const layout = buildLayout(full, { $ctl: 'control', [STORE_BUFFERS]: 'storeBuffer', $ghost: 'ghost' });
@@ -218,6 +223,20 @@ function frameDecl(procs: readonly ProcedureDef[]): RecordDecl | null {
     frame[p.name] = { ...p.locals };
   }
   return Object.keys(frame).length > 0 ? frame : null;
+}
+
+/**
+ * The ghost record of a bounded monitor (PropertyDef.within, run by src/engine/within.ts): `peerSteps`,
+ * 0 while X is not open, else 1 + the steps counted since it opened (at most K of them are allowed):
+ * one per instance of the procedure's actor kind, indexed by the kind (so symmetry permutes it with
+ * its actor), or one for a busy entry; null for a procedure the scope does not have.
+ */
+function withinGhost(inst: Instance, procedures: readonly ProcedureDef[], c: NonNullable<PropertyDef['completes']>, k: number): RecordDecl | null {
+  if (!Number.isInteger(k) || k < 1) throw new ModelError(`a bounded monitor's step bound must be a positive integer, not ${k}`);
+  if ('busy' in c) return { peerSteps: int(0, k + 1) };
+  const proc = procedures.find((p) => p.name === c.procedure && p.kind === 'seq');
+  if (proc === undefined) return null;
+  return { peerSteps: arrayOf(inst.actors[proc.actor], int(0, k + 1), proc.actor) };
 }
 
 function firstSlot(n: LayoutNode): number {

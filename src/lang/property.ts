@@ -60,6 +60,14 @@ export interface PropertyDef {
    * is not 0).
    */
   readonly completes?: { readonly procedure: string } | { readonly busy: string };
+  /**
+   * A bounded variant of a liveness property (`--within K`, made by `boundedVariant`): a safety
+   * monitor, "whenever X is open, its waiter is not left waiting through K + 1 steps of its peers"
+   * (counted: the other actors' steps after which the waiter is still inside X and blocked; a busy
+   * entry has no waiter, every step counts). Its counters are ghost state (compile.ts), checked after
+   * every step (src/engine/within.ts).
+   */
+  readonly within?: number;
 }
 
 export function property(def: PropertyDef): PropertyDef {
@@ -74,4 +82,44 @@ export function boundTo(all: readonly PropertyDef[], model: string): PropertyDef
 /** The properties checked on a model when none is named (all bound ones but those checked on request). */
 export function checkedByDefault(all: readonly PropertyDef[], model: string): PropertyDef[] {
   return boundTo(all, model).filter((p) => p.onRequest === undefined);
+}
+
+/** The name of liveness property `name` bounded to K steps: `FLUSH-RETURNS/within-5`. */
+export function withinName(name: string, k: number): string {
+  return `${name}/within-${k}`;
+}
+
+/** The bounded variant of liveness property `p`: the safety monitor "X closes within K steps of its waiter's peers". */
+export function boundedVariant(p: PropertyDef, k: number): PropertyDef {
+  const c = p.completes!;
+  const what = 'busy' in c
+    ? `whenever ${c.busy} is in progress, it ends before ${k + 1} steps are taken (any actor's)`
+    : `an actor inside ${c.procedure} is not left waiting there through ${k + 1} steps of the other actors (counted: their steps after which it is still inside and none of its own steps is enabled; its own steps, interrupts included, do not count)`;
+  return {
+    name: withinName(p.name, k),
+    statement: `${p.name} bounded to ${k} steps, a safety monitor: ${what}.`,
+    ref: p.ref,
+    models: p.models,
+    ...(p.onRequest !== undefined ? { onRequest: p.onRequest } : {}),
+    completes: c,
+    within: k,
+  };
+}
+
+/**
+ * `all` with the bounded variants: of every liveness property for `within` (K, when given), and of
+ * the ones `named` asks for by name (`FLUSH-RETURNS/within-5` without `--within`).
+ */
+export function withBounded(all: readonly PropertyDef[], within: number | undefined, named: readonly string[] = []): readonly PropertyDef[] {
+  const out = [...all];
+  const add = (p: PropertyDef, k: number) => {
+    if (!out.some((q) => q.name === withinName(p.name, k) && q.models === p.models)) out.push(boundedVariant(p, k));
+  };
+  for (const p of all) if (p.kind === 'liveness' && within !== undefined) add(p, within);
+  for (const n of named) {
+    const m = /^(.+)\/within-([1-9][0-9]*)$/.exec(n);
+    if (m === null) continue;
+    for (const p of all) if (p.kind === 'liveness' && p.name === m[1]) add(p, Number(m[2]));
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
 import { compile, type Program } from '../lang/compile.ts';
 import { instantiate } from '../lang/instantiate.ts';
 import type { AnyModel } from '../lang/model.ts';
-import type { PropertyDef } from '../lang/property.ts';
+import { withBounded, type PropertyDef } from '../lang/property.ts';
 import { actorNames as namesOf } from '../lang/names.ts';
 import { exploreBfs } from '../engine/bfs.ts';
 import { boundedSearch } from '../engine/bounded.ts';
@@ -21,7 +21,9 @@ import type { CheckOptions, CheckResult } from './result.ts';
 export type { CheckOptions, CheckResult } from './result.ts';
 
 export function check(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions = {}): CheckResult {
-  return confirmOnExact(model, allProperties, opts, search(model, allProperties, opts), search);
+  // The bounded monitors (`--within K`, or named as `P/within-K`) are properties like the others.
+  const properties = withBounded(allProperties, opts.within, opts.properties);
+  return confirmOnExact(model, properties, opts, search(model, properties, opts), search);
 }
 
 function search(model: AnyModel, allProperties: readonly PropertyDef[], opts: CheckOptions): CheckResult {

@@ -86,6 +86,8 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly shrink?: boolean;
   /** The stuck-actor check after a complete search (default on). */
   readonly liveness?: boolean;
+  /** Adds each liveness property's bounded monitor, "X closes within K steps of its waiter's peers" (`--within K`). */
+  readonly within?: number;
   /** Called when the search (and the stuck-actor check) has returned, before a shortest trace is sought or shrunk. */
   readonly onExplored?: () => void;
 }

@@ -1,10 +1,11 @@
 // lazytlb check <model> [--variant NAME|FILE] [--set flag=value] [--param name=value] [--property P]
-//               [--memory sc|tso] [--json] [--max-states N] [--max-seconds S] [--max-memory MiB]
+//               [--memory sc|tso] [--json] [--max-states N] [--max-seconds S] [--max-memory MiB] [--within K]
 import type { Argv } from 'yargs';
 import { allProperties } from '../../../properties/index.ts';
 import { INTERRUPT } from '../../engine/bfs.ts';
 import { check, type CheckResult } from '../../pipeline/check.ts';
 import { instantiate, type Instance } from '../../lang/instantiate.ts';
+import { withBounded } from '../../lang/property.ts';
 import { renderText } from '../../trace/render-text.ts';
 import { integerOption, namedOption, repeatableOption, secondsOption, stringOption } from '../args.ts';
 import { STORE_KINDS, type StoreKind } from '../../engine/stores.ts';
@@ -39,6 +40,7 @@ export interface CheckArgs extends ReductionFlags {
   store?: StoreKind;
   deadlock?: boolean;
   liveness?: boolean;
+  within?: number;
   save?: boolean;
   force?: boolean;
   'verify-footprints'?: boolean;
@@ -66,6 +68,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('store', namedOption('store', 'visited states: compact (exact, tree-compressed; the default above 8-byte states), exact (whole states in memory; the default up to 8 bytes) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
+    .option('within', integerOption('within', 'also check each liveness property P as the safety monitor P/within-K: whatever P waits for completes before its waiter\'s peers take K + 1 steps'))
     .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest CPU switches (points where the next step is another CPU\'s), smallest params' })
     .option('simulate', integerOption('simulate', 'N random walks instead of an exhaustive search (verdict violation or incomplete)'))
     .option('walk-depth', integerOption('walk-depth', 'with --simulate: steps per walk at most (default 200)'))
@@ -85,7 +88,7 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
   const settings = { variant, scope: a.scope, params: parsePairs('param', a.param), flags: set, memory: a.memory, properties: a.property };
   // The header names the instance (params resolved); it is printed before the first progress report.
   let instance: ReturnType<typeof describeInstance> | undefined;
-  const described = () => (instance ??= describeInstance(instantiate(sm.model, allProperties, settings)));
+  const described = () => (instance ??= describeInstance(instantiate(sm.model, withBounded(allProperties, a.within, a.property), settings)));
   const progress = progressReporter(io, () => headline(described()));
   // A step that never returns stops no search by itself: the watchdog ends it after the deadline.
   const watched = run.watch !== undefined && a['max-seconds'] !== undefined && a.simulate === undefined;
@@ -100,6 +103,7 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     store: a.store,
     deadlock: a.deadlock,
     liveness: a.liveness,
+    within: a.within,
     ...reductionsFrom(a),
     shrink: a.shrink,
     simulate: a.simulate !== undefined ? { runs: a.simulate, depth: a['walk-depth'] ?? 200, seed: a.seed ?? (Date.now() & 0x7fffffff) } : undefined,
