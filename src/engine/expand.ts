@@ -76,7 +76,7 @@ export function genExpander(prog: Program, m: Machine, packed: Uint32Array | nul
     if (st.fence) emit('m.fence();');
     if (st.effect) emit(`E${id}(v,a,x);`);
     emit(hasCtl ? `m.control(S[${id}],a);` : `if(x.jump!==0)m.control(S[${id}],a);`);
-    if (m.within !== null) emit(`m.within.after(S[${id}],a);`);
+    if (m.within !== null) emit(`m.within.after(S[${id}],a,base);`);
     emit(pack);
     emit(`if(visit(${id},a,ch,m.violation===null?'next':'violation')){C.enabled=en;return true;}`);
     emit('}}');

@@ -170,6 +170,8 @@ export class Machine {
   private readonly invariants: { prop: number; check: (s: any, g: any, p: any, f: any) => string | null }[];
   /** The bounded monitors (`--within`), run at the end of every step; null without any. */
   readonly within: WithinMonitors | null;
+  /** With bounded monitors: the state a step applied by `apply` started from (they count only steps that change it). */
+  private readonly before: Int32Array | null;
 
   constructor(readonly prog: Program, record = false) {
     const { layout, instance } = prog;
@@ -198,6 +200,7 @@ export class Machine {
     });
     this.invariants = instance.properties.flatMap((p, i) => (p.check ? [{ prop: i, check: p.check }] : []));
     this.within = withinMonitors(prog, this);
+    this.before = this.within === null ? null : new Int32Array(this.cur.length);
   }
 
   private memory(): ViewMemory {
@@ -336,11 +339,12 @@ export class Machine {
    * effect, the control flow, then the bounded monitors' count. A monitor that fails sets `violation`.
    */
   apply(st: CompiledStep, actor: number): void {
+    if (this.before !== null) this.before.set(this.cur);
     this.ctx.jump = NO_JUMP;
     if (st.fence) this.fence();
     if (st.effect !== null) st.effect(this.view, actor, this.ctx);
     this.control(st, actor);
-    if (this.within !== null) this.within.after(st, actor);
+    if (this.within !== null) this.within.after(st, actor, this.before!);
   }
 
   /** The full fence of a `fence: true` step: drains the executing CPU's store buffer. */

@@ -5,7 +5,7 @@
 // a flat step table indexed by program counter. Procedure locals are kept per frame: each actor's
 // control record holds one record of every procedure's locals per stack level (the frame at level
 // sp is the running one), so an interrupt that calls a procedure already running gets its own.
-import { enumOf, int } from './domain.ts';
+import { bool, enumOf, int } from './domain.ts';
 import { ModelError } from './errors.ts';
 import { generatedFunction } from './generated.ts';
 import type { Instance } from './instantiate.ts';
@@ -227,16 +227,18 @@ function frameDecl(procs: readonly ProcedureDef[]): RecordDecl | null {
 
 /**
  * The ghost record of a bounded monitor (PropertyDef.within, run by src/engine/within.ts): `peerSteps`,
- * 0 while X is not open, else 1 + the steps counted since it opened (at most K of them are allowed):
- * one per instance of the procedure's actor kind, indexed by the kind (so symmetry permutes it with
- * its actor), or one for a busy entry; null for a procedure the scope does not have.
+ * 0 while X is not open, else 1 + the steps counted since it opened (at most K of them are allowed),
+ * and `spinning`, the waiter's last step of its program changed nothing: one of each per instance of
+ * the procedure's actor kind, indexed by the kind (so symmetry permutes them with their actor), or one
+ * counter for a busy entry; null for a procedure the scope does not have.
  */
 function withinGhost(inst: Instance, procedures: readonly ProcedureDef[], c: NonNullable<PropertyDef['completes']>, k: number): RecordDecl | null {
   if (!Number.isInteger(k) || k < 1) throw new ModelError(`a bounded monitor's step bound must be a positive integer, not ${k}`);
   if ('busy' in c) return { peerSteps: int(0, k + 1) };
   const proc = procedures.find((p) => p.name === c.procedure && p.kind === 'seq');
   if (proc === undefined) return null;
-  return { peerSteps: arrayOf(inst.actors[proc.actor], int(0, k + 1), proc.actor) };
+  const n = inst.actors[proc.actor];
+  return { peerSteps: arrayOf(n, int(0, k + 1), proc.actor), spinning: arrayOf(n, bool(), proc.actor) };
 }
 
 function firstSlot(n: LayoutNode): number {
