@@ -62,10 +62,10 @@ export interface PropertyDef {
   readonly completes?: { readonly procedure: string } | { readonly busy: string };
   /**
    * A bounded variant of a liveness property (`--within K`, made by `boundedVariant`): a safety
-   * monitor, "whenever X is open, its waiter is not left waiting through K + 1 steps of its peers"
-   * (counted: the other actors' steps after which the waiter is still inside X and blocked; a busy
-   * entry has no waiter, every step counts). Its counters are ghost state (compile.ts), checked after
-   * every step (src/engine/within.ts).
+   * monitor, "whenever X is open, its waiter is not kept waiting through K + 1 steps of its peers"
+   * (counted: the other actors' steps that change the state while the waiter is inside X and blocked
+   * or spinning; a busy entry has no waiter, every step that changes the state counts). Its counters
+   * are ghost state (compile.ts), checked after every step (src/engine/within.ts).
    */
   readonly within?: number;
 }
@@ -93,8 +93,8 @@ export function withinName(name: string, k: number): string {
 export function boundedVariant(p: PropertyDef, k: number): PropertyDef {
   const c = p.completes!;
   const what = 'busy' in c
-    ? `whenever ${c.busy} is in progress, it ends before ${k + 1} steps are taken (any actor's)`
-    : `an actor inside ${c.procedure} is not left waiting there through ${k + 1} steps of the other actors (counted: their steps after which it is still inside and none of its own steps is enabled; its own steps, interrupts included, do not count)`;
+    ? `whenever ${c.busy} is in progress, it ends before ${k + 1} steps that change the state are taken (any actor's)`
+    : `an actor inside ${c.procedure} is not kept waiting there through ${k + 1} steps of the other actors (counted: their steps that change the state while it is blocked or spins; its own steps, interrupts included, do not count)`;
   return {
     name: withinName(p.name, k),
     statement: `${p.name} bounded to ${k} steps, a safety monitor: ${what}.`,

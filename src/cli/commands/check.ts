@@ -68,7 +68,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('store', namedOption('store', 'visited states: compact (exact, tree-compressed; the default above 8-byte states), exact (whole states in memory; the default up to 8 bytes) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
-    .option('within', integerOption('within', 'also check each liveness property P as the safety monitor P/within-K: whatever P waits for completes before its waiter\'s peers take K + 1 steps'))
+    .option('within', integerOption('within', 'also check each liveness property P as the safety monitor P/within-K: its waiter is not kept waiting through K + 1 steps of the other actors (steps that change the state while it is blocked or spins)'))
     .option('shrink', { type: 'boolean', describe: 'shrink a counterexample: shortest, fewest CPU switches (points where the next step is another CPU\'s), smallest params' })
     .option('simulate', integerOption('simulate', 'N random walks instead of an exhaustive search (verdict violation or incomplete)'))
     .option('walk-depth', integerOption('walk-depth', 'with --simulate: steps per walk at most (default 200)'))

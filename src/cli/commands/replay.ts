@@ -5,6 +5,7 @@ import { allProperties } from '../../../properties/index.ts';
 import { actorNames } from '../../pipeline/check.ts';
 import { compile } from '../../lang/compile.ts';
 import { instantiate } from '../../lang/instantiate.ts';
+import { withBounded } from '../../lang/property.ts';
 import { loadCounterexample, type Counterexample } from '../../trace/cexfile.ts';
 import { renderText } from '../../trace/render-text.ts';
 import { replay, type ReplayOutcome } from '../../trace/replay.ts';
@@ -45,7 +46,7 @@ export async function replayFile(c: Counterexample, traceFile: string, o: Replay
   const sm = findModel(c.model);
   const { variant, own } = await variantOfCex(sm, c, traceFile, o.variant, o.role ?? 'target', o.warn ?? (() => {}));
   const scope = Object.fromEntries(Object.entries(c.flags).filter(([k]) => sm.model.flags[k]?.scope));
-  const inst = instantiate(sm.model, allProperties, { variant, params: c.params, memory: c.memory, flags: own ? c.variant.set : { ...o.set, ...scope } });
+  const inst = instantiate(sm.model, propertiesFor(c), { variant, params: c.params, memory: c.memory, flags: own ? c.variant.set : { ...o.set, ...scope } });
   const prog = compile(inst);
   // Where the trace may come from: mainline in its flag settings, and its own variant when that is
   // a shipped one or the program itself. A variant file it names and nobody gave cannot be asked.
@@ -53,6 +54,11 @@ export async function replayFile(c: Counterexample, traceFile: string, o: Replay
   const origins = ownKnown ? () => originPrograms(sm, c, own ? prog : null) : undefined;
   const progress = c.property === 'stuck' || c.cycleAt !== undefined ? { property: c.property, cycleAt: c.cycleAt } : undefined;
   return { prog, outcome: replay(prog, c.steps, { skipMissing: o.skipMissing, origins, progress }), variant: variant?.name ?? 'mainline' };
+}
+
+/** The properties a trace is replayed against: the shipped ones, and the bounded monitor it may have violated (`P/within-K`). */
+function propertiesFor(c: Counterexample) {
+  return withBounded(allProperties, undefined, [c.property]);
 }
 
 /** Mainline with the trace's flags, and its shipped variant: the programs its steps came from. */
@@ -63,7 +69,7 @@ function originPrograms(sm: ShippedModel, c: Counterexample, own: Program | null
   if (shippedOwn) tries.push([shippedOwn, c.variant.set]);
   for (const [variant, flags] of tries) {
     try {
-      out.push(compile(instantiate(sm.model, allProperties, { variant, params: c.params, memory: c.memory, flags })));
+      out.push(compile(instantiate(sm.model, propertiesFor(c), { variant, params: c.params, memory: c.memory, flags })));
     } catch (e) {
       if (!(e instanceof UsageError) && asModelError(e) === null) throw e;
     }
