@@ -8,7 +8,6 @@ import type { Program } from '../lang/compile.ts';
 import { ModelError } from '../lang/errors.ts';
 import type { BusyDef } from '../lang/model.ts';
 import type { PropertyDef } from '../lang/property.ts';
-import type { Machine } from './machine.ts';
 
 /** One thing that must complete: property `prop`, for the actor instance `actor` of `kind` (or a busy entry: kind -1). */
 export interface Obligation {
@@ -46,8 +45,15 @@ export function obligationsOf(prog: Program, i: number): Obligation[] {
   return Array.from({ length: k.count }, (_, a) => ({ prop: i, kind: ki, actor: a, inProc, busy: null, name: c.procedure }));
 }
 
+/** What the open test reads of a machine (machine.ts): its current state, its view and step context. */
+export interface MachineState {
+  readonly cur: Int32Array;
+  readonly view: any;
+  readonly ctx: { cpu: number };
+}
+
 /** Whether `o` is open in the machine's current state (a busy entry's `at` reads memory, no CPU's view). */
-export function isOpen(prog: Program, m: Machine, o: Obligation): boolean {
+export function isOpen(prog: Program, m: MachineState, o: Obligation): boolean {
   if (o.busy !== null) {
     m.ctx.cpu = -1;
     return o.busy.at(m.view) !== 0;

@@ -33,8 +33,15 @@
 import type { CompiledStep, Program } from '../lang/compile.ts';
 import { IDLE } from '../lang/compile.ts';
 import { nodeAt } from '../lang/layout.ts';
-import type { Machine } from './machine.ts';
-import { boundedSteps, isOpen, obligationsOf, type Obligation } from './obligations.ts';
+import { boundedSteps, isOpen, obligationsOf, type MachineState, type Obligation } from './obligations.ts';
+
+/** The machine the monitors run on (machine.ts, which creates them): its state, recorder, violation and guards. */
+export interface MonitoredMachine extends MachineState {
+  readonly ctx: { cpu: number; step: CompiledStep | null; actor: number; choice: number };
+  readonly rec: { observed: boolean; read(slot: number): void; write(slot: number): void } | null;
+  violation: { readonly prop: number; readonly reason: string } | null;
+  enabled(st: CompiledStep, actor: number, choice: number): boolean;
+}
 
 interface Monitor {
   readonly prop: number;
@@ -53,7 +60,7 @@ export class WithinMonitors {
   /** The slots of the model's state, control and store buffers: those before the ghost state's (laid out last). */
   private readonly modelSlots: number;
 
-  constructor(private readonly prog: Program, private readonly m: Machine, mons: Monitor[]) {
+  constructor(private readonly prog: Program, private readonly m: MonitoredMachine, mons: Monitor[]) {
     this.mons = mons;
     this.kindOfStep = Int32Array.from(prog.steps, (s) => prog.actorKinds.findIndex((k) => k.name === s.actorKind));
     this.bounds = boundedSteps(prog);
@@ -191,7 +198,7 @@ export class WithinMonitors {
 }
 
 /** The bounded monitors of the program run on machine `m`, or null when it has none (with something to watch). */
-export function withinMonitors(prog: Program, m: Machine): WithinMonitors | null {
+export function withinMonitors(prog: Program, m: MonitoredMachine): WithinMonitors | null {
   const mons: Monitor[] = [];
   prog.instance.properties.forEach((p, i) => {
     if (p.within === undefined) return;

@@ -6,7 +6,10 @@
 // with it) and sleep sets give the same verdicts and trace lengths as the unreduced search.
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/pipeline/check.ts';
-import { property } from '../../src/lang/property.ts';
+import { exploreBfs } from '../../src/engine/bfs.ts';
+import { compile } from '../../src/lang/compile.ts';
+import { instantiate } from '../../src/lang/instantiate.ts';
+import { property, withBounded } from '../../src/lang/property.ts';
 import { replayRaw } from '../../src/trace/replay.ts';
 import { allProperties } from '../../properties/index.ts';
 import shootdown from '../../models/bench/shootdown.ts';
@@ -81,6 +84,27 @@ describe('bounded monitors per actor (the waiter fixture: 3 CPUs, 3 tokens, symm
     }
     // Symmetry stores one state per orbit (the counters permuted with their CPUs).
     expect(states).toEqual([308, 73, 308, 73, 308]);
+  });
+
+  it('symmetry stores one state per orbit, the counters moving with their CPU', () => {
+    const reduced = check(waiter, [waits], { ...opts(false, 4), symmetry: true });
+    // Orbits counted independently: every state of the unreduced search, each CPU's slots (its
+    // record, control state and counters) as one string, sorted; the shared slots as they are.
+    const prog = compile(instantiate(waiter, withBounded([waits], 4), opts(false, 4)));
+    expect(prog.layout.slots.filter((x) => x.kind === 'ghost').map((x) => x.path)).toEqual(['$ghost.p1.peerSteps[0]', '$ghost.p1.peerSteps[1]', '$ghost.p1.peerSteps[2]', '$ghost.p1.spinning[0]', '$ghost.p1.spinning[1]', '$ghost.p1.spinning[2]']);
+    const full = exploreBfs(prog, { deadlock: false });
+    const cur = new Int32Array(prog.layout.slots.length);
+    const packed = new Uint32Array(prog.words);
+    const orbits = new Set<string>();
+    for (let id = 0; id < full.store.count; id++) {
+      full.store.read(id, packed);
+      prog.unpack(packed, 0, cur);
+      const of = (c: number) => prog.layout.slots.filter((x) => x.owners.some((o) => o.of === 'cpu' && o.index === c)).map((x) => cur[x.index]).join(',');
+      const shared = prog.layout.slots.filter((x) => x.owners.length === 0).map((x) => cur[x.index]).join(',');
+      orbits.add(`${[0, 1, 2].map(of).sort().join('|')}#${shared}`);
+    }
+    expect(full.store.count).toBe(308);
+    expect(reduced.states).toBe(orbits.size);
   });
 
   it('a spinning wait (a step that goes back to itself, changing nothing) counts as waiting: bound 7, reached only by the spinning CPU', () => {
