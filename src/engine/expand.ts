@@ -1,9 +1,9 @@
 // The generated fast path of the expander (expander.ts): JavaScript generated from the step table with
 // one unrolled block per candidate step, so each guard and effect is called from its own call site
 // (V8 then inlines the model's closures and their generated field accessors). It does exactly what
-// the interpreted expansion (Machine.enabled + Machine.apply, bounded monitors included, for each candidate of each actor, in the
-// same order) does; test/engine/expander.test.ts checks that on every shipped model and variant and
-// on random models.
+// the interpreted expansion (Machine.enabled + Machine.apply, bounded monitors included, for each
+// candidate of each actor, in the same order) does; test/engine/expander.test.ts checks that on every
+// shipped model and variant and on random models, test/engine/within.test.ts with bounded monitors.
 import type { Program } from '../lang/compile.ts';
 import { generatedFunction } from '../lang/generated.ts';
 import type { Machine } from './machine.ts';
