@@ -39,7 +39,7 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
     rules('irq', 'cpu', [
       step('IRQ', 'the call-function IPI is taken (IRQs on): irqentry_enter', {
         // IRQs off first: a CPU inside an IRQ-off region does not look at its csd queue at all
-        when: (s, c) => s.cpu[c].irqsOn && s.cpu[c].ipi !== K.none,
+        when: (s, c) => s.cpu[c].irqsOn && (s.cpu[c].ipi !== K.none || (p.issuers > 1 && s.cpu[c].ipi2 !== K.none)),
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.fromUser = me.inUser;
@@ -50,10 +50,17 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
       }),
     ]),
     seq('sysvec_call_function', 'cpu', [
-      step('IPI', `flush_smp_call_function_queue(): ${csdText}; csd_unlock()`, {
+      step('IPI', `flush_smp_call_function_queue(): ${csdText}; csd_unlock() — every queued csd (the caller's, the second issuer's)`, {
         do: (s, c, x) => {
-          runCsd(s, c, x, s.cpu[c].ipi, A);
-          s.cpu[c].ipi = K.none;
+          const me = s.cpu[c];
+          if (me.ipi !== K.none) {
+            runCsd(s, c, x, me.ipi, A);
+            me.ipi = K.none;
+          }
+          if (p.issuers > 1 && me.ipi2 !== K.none) {
+            runCsd(s, c, x, me.ipi2, A);
+            me.ipi2 = K.none;
+          }
         },
       }),
       step('IRQX', 'irqentry_exit: to user mode, exit_to_user_mode_loop() may schedule() on need_resched, and on TIF_NOTIFY_RESUME rseq_handle_notify_resume() moves an interrupted rseq critical section to its abort handler; else IRET', {
