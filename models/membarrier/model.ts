@@ -2,7 +2,10 @@
 // relies on (kernel/sched/core.c), kthread_use_mm / kthread_unuse_mm, exit_mm and exec_mmap, for a
 // single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
 // same mm, a kernel thread that adopts the mm, and a thread of another process that may exit (and,
-// with param siblingExits, a thread of the caller's mm that exits while the call may target it).
+// with param siblingExits, a thread of the caller's mm that exits while the call may target it). With
+// param issuers = 2, the other process's thread also issues one MEMBARRIER_CMD_GLOBAL_EXPEDITED,
+// serialized with the caller's call by membarrier_ipi_mutex (flag ipiMutex, v6.8+) or concurrent
+// with it (pre-v6.8); docs/models/membarrier.md 4.10 says why this second issuer.
 // Reference: docs/models/membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
 // lazy, is the TLB fresh (a nondeterministic choice)" (docs/models/lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';

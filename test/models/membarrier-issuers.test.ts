@@ -12,6 +12,8 @@ import { step } from '../../src/lang/model.ts';
 import { Ipi, others, queueCsd, traitsOf } from '../../models/membarrier/api.ts';
 import { CallPhase } from '../../models/membarrier/defs.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
+import { instantiate } from '../../src/lang/instantiate.ts';
+import { readFileSync } from 'node:fs';
 
 type Opts = Parameters<typeof check>[2];
 const fixed = { switchMmSameMmShortcut: false };
@@ -75,5 +77,15 @@ describe('membarrier: a second issuer (OTHER\'s GLOBAL_EXPEDITED)', () => {
     expect(r.trace!.length).toBe(27);
     expectInOrder(r, ['cpu0 user:U1', "cpu1 sys_membarrier:SYS'", "cpu1 membarrier_global_expedited:G2'", "cpu1 membarrier_global_expedited:G3'", "cpu1 membarrier_global_expedited:G5'", "cpu1 membarrier_global_expedited:G7'"]);
     expect(steps(r).some((t) => t.startsWith('cpu0 sysvec_call_function:IPI'))).toBe(false);
+  });
+
+  it('docs/steps/membarrier.md names every step of the two-issuer model, with and without the mutex', () => {
+    const doc = readFileSync('docs/steps/membarrier.md', 'utf8');
+    for (const ipiMutex of [true, false]) {
+      const names = instantiate(model, allProperties, { params: two, flags: { ipiMutex } }).procedures.flatMap((p) => p.steps.map((s) => `${p.name}:${s.label}`));
+      expect(names).toContain("membarrier_global_expedited:G7'");
+      expect(names.includes('membarrier_private_expedited:P4')).toBe(ipiMutex);
+      expect(names.filter((n) => !doc.includes(`\`${n}\``))).toEqual([]);
+    }
   });
 });
