@@ -11,6 +11,7 @@ import { defineVariant, replace } from '../../src/lang/variant.ts';
 import { step } from '../../src/lang/model.ts';
 import { Ipi, others, queueCsd, traitsOf } from '../../models/membarrier/api.ts';
 import { CallPhase } from '../../models/membarrier/defs.ts';
+import noIpiMutex from '../../models/membarrier/variants/pre-v6.8-no-ipi-mutex.ts';
 import { expectInOrder, steps } from '../helpers/trace-steps.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { readFileSync } from 'node:fs';
@@ -53,8 +54,9 @@ describe('membarrier: a second issuer (OTHER\'s GLOBAL_EXPEDITED)', () => {
     expect(r.states).toBe(616508);
   });
 
-  it('without it (pre-v6.8, concurrent calls): ok, complete', () => {
-    const r = run({ params: two, flags: { ipiMutex: false } });
+  it('without it (variant pre-v6.8-no-ipi-mutex: concurrent calls): ok, complete', () => {
+    const r = run({ variant: noIpiMutex });
+    expect(r.params.issuers).toBe(2);
     expect(r.verdict).toBe('ok');
     expect(r.states).toBe(637487);
   });
