@@ -149,6 +149,16 @@ export function mb(x: StepCtx, c: number): void {
   x.emit('Mb', c);
 }
 
+/**
+ * rcu_qs() (kernel/rcu/tree_plugin.h): CPU c passes a quiescent state for the grace period in flight
+ * (s.gp, the CPUs it still waits for). Outside an extended quiescent state (eqs: idle, nohz_full user
+ * mode) the grace period implies a full barrier on the CPU (the rcu_node lock of the report).
+ */
+export function rcuQs(s: any, c: number, x: StepCtx, eqs: boolean): void {
+  s.gp = s.gp & ~(1 << c);
+  if (!eqs) mb(x, c);
+}
+
 /** A core-serializing event on CPU c; on x86 a serializing instruction is also a full barrier. */
 export function ser(x: StepCtx, c: number, a: ArchTraits): void {
   if (a.serIsMb) mb(x, c);

@@ -3,7 +3,7 @@
 // irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
 import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { IDLE, Ipi, M, mb, mmOf, RseqCs, ser, setRqState } from './defs.ts';
+import { CALLER, IDLE, Ipi, M, mb, mmOf, OTHER, rcuQs, RseqCs, ser, setRqState } from './defs.ts';
 import { readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 
@@ -29,6 +29,12 @@ export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTrait
     setRqState(s, c, x, readState(s, x, M));
     mb(x, c);
   }
+}
+
+/** The task current on CPU c is a membarrier call inside rcu_read_lock() (its rq->curr loop). */
+function inReader(s: any, c: number): boolean {
+  const t = s.cpu[c].curr;
+  return (t === CALLER && s.call.rcu) || (t === OTHER && s.call2 !== undefined && s.call2.rcu);
 }
 
 /** Text of the csd functions, for step descriptions. */
@@ -93,15 +99,14 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
     ]),
     // A CPU outside any IRQ-off / read-side region reports a quiescent state for the grace period in
     // flight. The GP implies a full barrier on every CPU that was not in an extended quiescent state
-    // (idle, or user mode on a nohz_full CPU; docs/models/context-tracking.md).
+    // (idle, or user mode on a nohz_full CPU; docs/models/context-tracking.md). A context switch
+    // reports one too, in __schedule (SCH1, rcu_note_context_switch). A membarrier call inside its
+    // rq->curr loop holds rcu_read_lock(): its CPU passes no quiescent state there (a second issuer's
+    // loop can overlap the caller's synchronize_rcu).
     rules('rcu_qs', 'cpu', [
       step('QS', 'rcu_qs(): this CPU passes a quiescent state (EQS: idle, nohz_full user mode)', {
-        when: (s, c) => (s.gp & (1 << c)) !== 0,
-        do: (s, c, x) => {
-          s.gp = s.gp & ~(1 << c);
-          const eqs = s.cpu[c].curr === IDLE || (p.nohzFull === 1 && c !== 0 && s.cpu[c].inUser);
-          if (!eqs) mb(x, c);
-        },
+        when: (s, c) => (s.gp & (1 << c)) !== 0 && !inReader(s, c),
+        do: (s, c, x) => rcuQs(s, c, x, s.cpu[c].curr === IDLE || (p.nohzFull === 1 && c !== 0 && s.cpu[c].inUser)),
       }),
     ], { idleOnly: true }),
   ];
