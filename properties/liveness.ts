@@ -28,7 +28,12 @@ export default [
     // The model reports a CPU's quiescent state (rcu_qs) only while the CPU is idle; the kernel's
     // __schedule() also reports one (rcu_note_context_switch). A CPU that keeps scheduling is idle only
     // now and then, so under weak fairness MEMBARRIER_CMD_GLOBAL's synchronize_rcu() (GL2) never ends.
-    onRequest: 'under weak fairness rcu_qs, taken only by an idle CPU, starves on a CPU that keeps scheduling (the kernel reports a quiescent state in __schedule too): a fair cycle of the model, not of the kernel',
+    // With that quiescent state modeled too, weak fairness still finds cycles of the model: a CPU that
+    // keeps scheduling has IRQs on only between two switches, so a queued membarrier csd is never
+    // forced (P6w; the hardware takes a pending interrupt at local_irq_enable), and a kthread that
+    // loops kthread_use_mm / kthread_unuse_mm without sleeping passes no quiescent state (the kernel's
+    // scheduler tick reports one, rcu_sched_clock_irq). Both need a fairness the checker does not have.
+    onRequest: 'under weak fairness an interrupt or quiescent state enabled only now and then is never forced: a CPU that keeps scheduling starves synchronize_rcu (the model has rcu_qs only when idle; the kernel reports one in __schedule too) and its pending membarrier IPI (taken by the hardware at local_irq_enable), a kthread looping in kthread_use_mm starves the grace period (the tick reports its quiescent state): fair cycles of the model, not of the kernel',
     kind: 'liveness',
     completes: { busy: 'the membarrier call' },
   }),

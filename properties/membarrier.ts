@@ -1,13 +1,26 @@
 // Properties of the membarrier model (docs/models/membarrier.md section 6: MBP-0 … MBP-6). Monitors keep their
 // ghost state here; the model only emits events.
 import { bool, int } from '../src/lang/domain.ts';
-import { property } from '../src/lang/property.ts';
+import { type EventHandler, type MonitorCtx, property } from '../src/lang/property.ts';
 import { perCpu } from '../src/lang/schema.ts';
-import { C, Cmd, cpuIdOf, CURR_CODES, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, STATE_BITS } from '../models/membarrier/defs.ts';
+import { C, Cmd, cpuIdOf, CURR_CODES, primed, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, STATE_BITS } from '../models/membarrier/defs.ts';
 import { UNSET_KU } from '../models/membarrier/state.ts';
 
 const models = ['membarrier'];
 const bits = (set: number, n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => set & (1 << i));
+
+// Two issuers (param issuers = 2): the second issuer's call (OTHER's GLOBAL_EXPEDITED) emits the
+// call events primed (BarrierA', …: models/membarrier/defs.ts CALL_EVENTS). A monitor that follows a
+// call keeps one record per call, and its handler for call i is built by `perCall`. MBP-0 and MBP-4
+// constrain the private and RSEQ commands and MEMBARRIER_CMD_GLOBAL, which the second issuer does
+// not issue: they observe the caller's call only.
+const SECOND = 1;
+/** The handlers of a monitor's call events for both calls: those of make(0), and those of make(1) under the primed names. */
+function perCall(make: (call: number) => Record<string, EventHandler>): Record<string, EventHandler> {
+  const out: Record<string, EventHandler> = { ...make(0) };
+  for (const [n, h] of Object.entries(make(SECOND))) out[primed(n)] = h;
+  return out;
+}
 
 export default [
   property({
@@ -76,10 +89,17 @@ export default [
       // store (a scheduler or mm transition without its barrier before the store): the value of the
       // window's latest rq->curr (currCode + 1) and rq->membarrier_state (+ 1) store, 0 for none,
       // and the mms accessed after the latest of them.
-      cpu: perCpu(p.cpus, { win: int(0, 7), taint: int(0, 7), after: int(0, 7), curr: int(0, CURR_CODES), state: int(0, STATE_BITS + 1) }),
+      cpu: perCpu(p.cpus, {
+        win: int(0, 7), taint: int(0, 7), after: int(0, 7), curr: int(0, CURR_CODES), state: int(0, STATE_BITS + 1),
+        // issuers = 2: the window as the second call sees it (a Skip of one call orders the CPU's
+        // accesses before the store it read for that call only)
+        ...(p.issuers > 1 ? { win2: int(0, 7) } : {}),
+      }),
+      // issuers = 2: preA and targets of the second call
+      ...(p.issuers > 1 ? { second: { preA: int(0, (1 << p.cpus) - 1), targets: int(0, 7) } } : {}),
     }),
     on: {
-      Mb: (_s, g, _x, c) => {
+      Mb: (_s, g, x, c) => {
         g.preA = g.preA & ~(1 << c);
         const w = g.cpu[c];
         w.win = 0;
@@ -87,19 +107,24 @@ export default [
         w.after = 0;
         w.curr = 0;
         w.state = 0;
+        if (x.params.issuers > 1) {
+          g.second.preA = g.second.preA & ~(1 << c);
+          w.win2 = 0;
+        }
       },
       UserAccess: (_s, g, x, c, m) => {
         const w = g.cpu[c];
         if (w.taint & (1 << m)) x.fail(`cpu${c} accesses mm${m} after the membarrier returned, in a window without a full barrier since before barrier (a)`);
         w.win = w.win | (1 << m);
+        if (x.params.issuers > 1) w.win2 = w.win2 | (1 << m);
         if (w.curr !== 0 || w.state !== 0) w.after = w.after | (1 << m);
       },
       // CPU c stores rq->curr (or the tsk->mm of its current task) or rq->membarrier_state. With no
       // access in the window and no store recorded, every access of the window follows the store:
       // nothing to record.
-      RqStore: (_s, g, _x, c, field, value) => {
+      RqStore: (_s, g, x, c, field, value) => {
         const w = g.cpu[c];
-        if (w.win === 0 && w.curr === 0 && w.state === 0) return;
+        if (w.win === 0 && w.curr === 0 && w.state === 0 && !(x.params.issuers > 1 && w.win2 !== 0)) return;
         // The record of the other field stays only while no access separates the two stores (SCH4
         // and SCH6u of one context switch): else it would claim accesses after it as ordered.
         if (field === RQ_CURR) {
@@ -111,35 +136,42 @@ export default [
         }
         w.after = 0;
       },
-      // The caller skipped CPU c on the value it read. Under sc and tso, when that value is the one
-      // c's latest runqueue store of the window wrote, c's accesses program-ordered before the store
-      // are ordered before the caller's read (message passing: tso keeps store→store and load→load
-      // order; kernel/sched/membarrier.c scenario B with (d) missing), so with barrier (c) they are
-      // not in the open window; the accesses after the store stay (store→load is not kept). A value
-      // read from an older store (the window's own still buffered, or no store in the window: a stale
-      // reason, MB-3's kthread inside kthread_use_mm) orders none of them. Under weak stores to
-      // different addresses reorder, so every access of the window counts.
-      Skip: (_s, g, x, c, field, value) => {
-        if (x.memory === 'weak') return;
-        const w = g.cpu[c];
-        const stored = field === RQ_CURR ? w.curr : w.state;
-        if (stored === value + 1) w.win = w.after;
-      },
-      BarrierA: (s, g, _x, c, targets) => {
-        g.targets = targets;
-        g.preA = ((1 << s.cpu.length) - 1) & ~(1 << c);
-        // MEMBARRIER_CMD_FLAG_CPU: only the thread running on cpu_id is a target of the command.
-        const id = cpuIdOf(s.call.cmd);
-        if (id >= 0) g.preA = g.preA & (1 << id);
-      },
-      BarrierC: (s, g, x) => {
-        for (const c of bits(g.preA, s.cpu.length)) {
-          const hit = g.cpu[c].win & g.targets;
-          if (hit) return x.fail(`at barrier (c), cpu${c} has had no full barrier since before barrier (a) and accessed mm${bits(hit, 3)[0]} in that window`);
-          g.cpu[c].taint = g.cpu[c].taint | g.targets;
-        }
-        g.preA = 0;
-      },
+      ...perCall((call) => ({
+        // The caller skipped CPU c on the value it read. Under sc and tso, when that value is the one
+        // c's latest runqueue store of the window wrote, c's accesses program-ordered before the store
+        // are ordered before the caller's read (message passing: tso keeps store→store and load→load
+        // order; kernel/sched/membarrier.c scenario B with (d) missing), so with barrier (c) they are
+        // not in the open window; the accesses after the store stay (store→load is not kept). A value
+        // read from an older store (the window's own still buffered, or no store in the window: a stale
+        // reason, MB-3's kthread inside kthread_use_mm) orders none of them. Under weak stores to
+        // different addresses reorder, so every access of the window counts.
+        Skip: (_s: any, g: any, x: MonitorCtx, c: number, field: number, value: number) => {
+          if (x.memory === 'weak') return;
+          const w = g.cpu[c];
+          const stored = field === RQ_CURR ? w.curr : w.state;
+          if (stored !== value + 1) return;
+          if (call === SECOND) w.win2 = w.after;
+          else w.win = w.after;
+        },
+        BarrierA: (s: any, g: any, _x: MonitorCtx, c: number, targets: number) => {
+          const r = call === SECOND ? g.second : g;
+          r.targets = targets;
+          r.preA = ((1 << s.cpu.length) - 1) & ~(1 << c);
+          // MEMBARRIER_CMD_FLAG_CPU: only the thread running on cpu_id is a target of the command.
+          const id = cpuIdOf((call === SECOND ? s.call2 : s.call).cmd);
+          if (id >= 0) r.preA = r.preA & (1 << id);
+        },
+        BarrierC: (s: any, g: any, x: MonitorCtx) => {
+          const r = call === SECOND ? g.second : g;
+          for (const c of bits(r.preA, s.cpu.length)) {
+            const w = g.cpu[c];
+            const hit = (call === SECOND ? w.win2 : w.win) & r.targets;
+            if (hit) return x.fail(`at barrier (c)${call === SECOND ? " of OTHER's GLOBAL_EXPEDITED" : ''}, cpu${c} has had no full barrier since before barrier (a) and accessed mm${bits(hit, 3)[0]} in that window`);
+            w.taint = w.taint | r.targets;
+          }
+          r.preA = 0;
+        },
+      })),
     },
   }),
 
@@ -216,18 +248,21 @@ export default [
     statement: 'membarrier IPIs only CPUs its filter selected: a CPU whose rq->curr ran a target mm (never idle or a kthread without mm).',
     ref: 'docs/models/membarrier.md MBP-6 (informational)',
     models,
-    ghost: (p) => ({ selected: int(0, (1 << p.cpus) - 1) }),
-    on: {
-      Target: (_s, g, x, c, task, m) => {
+    // selected: the CPUs the caller's call selected; selected2 (issuers = 2): the second call's
+    ghost: (p) => ({ selected: int(0, (1 << p.cpus) - 1), ...(p.issuers > 1 ? { selected2: int(0, (1 << p.cpus) - 1) } : {}) }),
+    on: perCall((call) => ({
+      Target: (_s: any, g: any, x: MonitorCtx, c: number, task: number, m: number) => {
         if (task === IDLE || m === NO_MM) x.fail(`cpu${c} selected although its current task has no mm`);
-        g.selected = g.selected | (1 << c);
+        if (call === SECOND) g.selected2 = g.selected2 | (1 << c);
+        else g.selected = g.selected | (1 << c);
       },
-      IpiQueued: (_s, g, x, c) => {
-        if (!(g.selected & (1 << c))) x.fail(`IPI to cpu${c}, which the sampling loop did not select`);
+      IpiQueued: (_s: any, g: any, x: MonitorCtx, c: number) => {
+        if (!((call === SECOND ? g.selected2 : g.selected) & (1 << c))) x.fail(`IPI to cpu${c}, which the sampling loop did not select`);
       },
-      Return: (_s, g) => {
-        g.selected = 0;
+      Return: (_s: any, g: any) => {
+        if (call === SECOND) g.selected2 = 0;
+        else g.selected = 0;
       },
-    },
+    })),
   }),
 ];

@@ -5,7 +5,10 @@
 // docs/language.md ("Membarrier variants") shows one that does.
 //
 // A step's effect is `(s, c, x) => …`: s the state, c the CPU, x the step context (x.flags, x.params,
-// x.goto, x.emit, …). Every helper below takes them in that order.
+// x.goto, x.emit, …). Every helper below takes them in that order. In a step of a syscall body,
+// `s.call` is the record of the call the step runs in: the caller's, or with param issuers = 2 the
+// second issuer's (OTHER's GLOBAL_EXPEDITED runs the membarrier_global_expedited body too), and the
+// helpers below queue and wait for that call's csds.
 
 // Encodings: tasks, mms and NULL.
 export {

@@ -88,13 +88,28 @@ export const ADDED_PHASES = ['added1', 'added2', 'added3', 'added4', 'added5', '
  */
 export const CallPhase = enumOf([
   'none',
-  'P1', 'P3', 'P5a', 'P5b', 'P6', 'P6b', 'P6w', 'P8',
-  'G2', 'G4a', 'G4b', 'G4c', 'G4m', 'G5', 'G5w', 'G7',
+  'P1', 'P3', 'P4', 'P5a', 'P5b', 'P6', 'P6b', 'P6w', 'P8',
+  'G2', 'G3', 'G4a', 'G4b', 'G4c', 'G4m', 'G5', 'G5w', 'G7',
   'GL1', 'GL2',
-  'RG1', 'RG2', 'RG3', 'RG5', 'RG6a', 'RG6b', 'RG7', 'RG7l', 'RG7w', 'RG8',
+  'RG1', 'RG2', 'RG3', 'RG5', 'RG6m', 'RG6a', 'RG6b', 'RG7', 'RG7l', 'RG7w', 'RG8',
   'SYSX',
   ...ADDED_PHASES,
 ]);
+
+// The second issuer (param issuers = 2): OTHER, the thread of the other process N on CPU1, issues
+// MEMBARRIER_CMD_GLOBAL_EXPEDITED (no registration needed) while the caller's call may be in flight.
+// Its call is a second record (s.call2) run by the same syscall bodies; its steps and the events of
+// its call carry the caller's names primed (G2 → G2', BarrierA → BarrierA'), so traces and monitors
+// tell the two calls apart.
+/** Which call a call step runs: 0 the caller's (s.call), 1 the second issuer's (s.call2). */
+export const CALLER_CALL = 0;
+export const SECOND_CALL = 1;
+/** The second issuer's name for a step label or call event of the caller's. */
+export const primed = (name: string): string => `${name}'`;
+/** The events a call emits about itself (the monitors keep one record per call). */
+export const CALL_EVENTS = ['ReadyCheck', 'BarrierA', 'BarrierC', 'Target', 'Skip', 'IpiQueued', 'Return'] as const;
+/** membarrier_ipi_mutex (kernel/sched/membarrier.c, 944d5fe50f3f): free, or held by call 0 / call 1 (value call + 1). */
+export const MUTEX_FREE = 0;
 
 /** State of the rseq critical section of the user thread current on a CPU (rseq(2), kernel/rseq.c). */
 export const RseqCs = enumOf(['none', 'active', 'doomed']);
@@ -104,7 +119,9 @@ export const RET_OK = 0;
 export const RET_EPERM = 1;
 export const RET_EINVAL = 2;
 
-// The kind of call queued on a CPU's call_single_queue (one broadcast at a time: membarrier_ipi_mutex).
+// The kind of csd a membarrier call queued on a CPU (smp_call_function_many uses the sending CPU's own
+// per-CPU cfd, so each issuer has its own csd on a target: cpu.ipi for the caller's, cpu.ipi2 for the
+// second issuer's).
 export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state', 'ipi_rseq']);
 
 
@@ -130,6 +147,16 @@ export function mmOf(s: any, t: number): number {
 export function mb(x: StepCtx, c: number): void {
   x.fence();
   x.emit('Mb', c);
+}
+
+/**
+ * rcu_qs() (kernel/rcu/tree_plugin.h): CPU c passes a quiescent state for the grace period in flight
+ * (s.gp, the CPUs it still waits for). Outside an extended quiescent state (eqs: idle, nohz_full user
+ * mode) the grace period implies a full barrier on the CPU (the rcu_node lock of the report).
+ */
+export function rcuQs(s: any, c: number, x: StepCtx, eqs: boolean): void {
+  s.gp = s.gp & ~(1 << c);
+  if (!eqs) mb(x, c);
 }
 
 /** A core-serializing event on CPU c; on x86 a serializing instruction is also a full barrier. */

@@ -3,7 +3,7 @@
 // irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
 import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { IDLE, Ipi, M, mb, mmOf, RseqCs, ser, setRqState } from './defs.ts';
+import { CALLER, IDLE, Ipi, M, mb, mmOf, OTHER, rcuQs, RseqCs, ser, setRqState } from './defs.ts';
 import { readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 
@@ -31,6 +31,12 @@ export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTrait
   }
 }
 
+/** The task current on CPU c is a membarrier call inside rcu_read_lock() (its rq->curr loop). */
+function inReader(s: any, c: number): boolean {
+  const t = s.cpu[c].curr;
+  return (t === CALLER && s.call.rcu) || (t === OTHER && s.call2 !== undefined && s.call2.rcu);
+}
+
 /** Text of the csd functions, for step descriptions. */
 export const csdText = 'ipi_mb: smp_mb() | ipi_sync_core: smp_mb(); sync_core_before_usermode() | ipi_rseq: smp_mb(); rseq_preempt(current) | ipi_sync_rq_state: rq->membarrier_state = mm->membarrier_state; smp_mb()';
 
@@ -39,7 +45,7 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
     rules('irq', 'cpu', [
       step('IRQ', 'the call-function IPI is taken (IRQs on): irqentry_enter', {
         // IRQs off first: a CPU inside an IRQ-off region does not look at its csd queue at all
-        when: (s, c) => s.cpu[c].irqsOn && s.cpu[c].ipi !== K.none,
+        when: (s, c) => s.cpu[c].irqsOn && (s.cpu[c].ipi !== K.none || (p.issuers > 1 && s.cpu[c].ipi2 !== K.none)),
         do: (s, c, x) => {
           const me = s.cpu[c];
           me.fromUser = me.inUser;
@@ -50,10 +56,17 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
       }),
     ]),
     seq('sysvec_call_function', 'cpu', [
-      step('IPI', `flush_smp_call_function_queue(): ${csdText}; csd_unlock()`, {
+      step('IPI', `flush_smp_call_function_queue(): ${csdText}; csd_unlock() — every queued csd (the caller's, the second issuer's)`, {
         do: (s, c, x) => {
-          runCsd(s, c, x, s.cpu[c].ipi, A);
-          s.cpu[c].ipi = K.none;
+          const me = s.cpu[c];
+          if (me.ipi !== K.none) {
+            runCsd(s, c, x, me.ipi, A);
+            me.ipi = K.none;
+          }
+          if (p.issuers > 1 && me.ipi2 !== K.none) {
+            runCsd(s, c, x, me.ipi2, A);
+            me.ipi2 = K.none;
+          }
         },
       }),
       step('IRQX', 'irqentry_exit: to user mode, exit_to_user_mode_loop() may schedule() on need_resched, and on TIF_NOTIFY_RESUME rseq_handle_notify_resume() moves an interrupted rseq critical section to its abort handler; else IRET', {
@@ -86,15 +99,14 @@ export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
     ]),
     // A CPU outside any IRQ-off / read-side region reports a quiescent state for the grace period in
     // flight. The GP implies a full barrier on every CPU that was not in an extended quiescent state
-    // (idle, or user mode on a nohz_full CPU; docs/models/context-tracking.md).
+    // (idle, or user mode on a nohz_full CPU; docs/models/context-tracking.md). A context switch
+    // reports one too, in __schedule (SCH1, rcu_note_context_switch). A membarrier call inside its
+    // rq->curr loop holds rcu_read_lock(): its CPU passes no quiescent state there (a second issuer's
+    // loop can overlap the caller's synchronize_rcu).
     rules('rcu_qs', 'cpu', [
       step('QS', 'rcu_qs(): this CPU passes a quiescent state (EQS: idle, nohz_full user mode)', {
-        when: (s, c) => (s.gp & (1 << c)) !== 0,
-        do: (s, c, x) => {
-          s.gp = s.gp & ~(1 << c);
-          const eqs = s.cpu[c].curr === IDLE || (p.nohzFull === 1 && c !== 0 && s.cpu[c].inUser);
-          if (!eqs) mb(x, c);
-        },
+        when: (s, c) => (s.gp & (1 << c)) !== 0 && !inReader(s, c),
+        do: (s, c, x) => rcuQs(s, c, x, s.cpu[c].curr === IDLE || (p.nohzFull === 1 && c !== 0 && s.cpu[c].inUser)),
       }),
     ], { idleOnly: true }),
   ];

@@ -2,18 +2,28 @@
 // relies on (kernel/sched/core.c), kthread_use_mm / kthread_unuse_mm, exit_mm and exec_mmap, for a
 // single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
 // same mm, a kernel thread that adopts the mm, and a thread of another process that may exit (and,
-// with param siblingExits, a thread of the caller's mm that exits while the call may target it).
+// with param siblingExits, a thread of the caller's mm that exits while the call may target it). With
+// param issuers = 2, the other process's thread also issues one MEMBARRIER_CMD_GLOBAL_EXPEDITED,
+// serialized with the caller's call by membarrier_ipi_mutex (flag ipiMutex, v6.8+) or concurrent
+// with it (pre-v6.8); docs/models/membarrier.md 4.10 says why this second issuer.
 // Reference: docs/models/membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
 // lazy, is the TLB fresh (a nondeterministic choice)" (docs/models/lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
 import { ARCHS, archTraits } from './arch.ts';
-import { CallPhase, Cmd } from './defs.ts';
+import { CALL_EVENTS, CallPhase, Cmd, primed } from './defs.ts';
 import { ipiProcedures } from './ipi.ts';
 import { mmTransitionProcedures } from './mm-transitions.ts';
 import { schedProcedures } from './sched.ts';
 import { declareState, initState } from './state.ts';
 import { syscallProcedures } from './syscall.ts';
 import { userProcedures } from './user.ts';
+
+/** The model's events, with the second issuer's names of the call events (BarrierA', …; defs.ts CALL_EVENTS). */
+function withSecondCall(events: Record<string, readonly string[]>): Record<string, readonly string[]> {
+  const out = { ...events };
+  for (const e of CALL_EVENTS) out[primed(e)] = events[e];
+  return out;
+}
 
 export default defineModel({
   name: 'membarrier',
@@ -33,6 +43,7 @@ export default defineModel({
     nohzFull: { default: 0, min: 0, max: 1, doc: 'CPUs other than CPU0 are nohz_full (user mode is an RCU extended quiescent state)' },
     callerPreempt: { default: 0, min: 0, max: 2, doc: 'the caller is preempted inside membarrier() and may resume on another CPU: 1 at the preemption points outside rcu_read_lock() and preempt_disable(), 2 also inside the rq->curr loop (CONFIG_PREEMPT_RCU)' },
     rseq: { default: 1, min: 0, max: 1, doc: 'the other threads of M run rseq critical sections (MBP-4, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ)' },
+    issuers: { default: 1, min: 1, max: 2, doc: 'tasks that issue membarrier (2: OTHER, the thread of the other process on CPU1, also issues one MEMBARRIER_CMD_GLOBAL_EXPEDITED, concurrently with the caller\'s call)' },
   },
   flags: {
     arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (docs/models/membarrier.md 7)', scope: true },
@@ -41,6 +52,7 @@ export default defineModel({
     globalSource: { default: 'rqCopy', values: ['rqCopy', 'remoteMm'], doc: 'MB-5 fix 227a4aadc75b: GLOBAL_EXPEDITED filters on rq->membarrier_state, not p->mm->membarrier_state' },
     globalSkipsPfKthread: { default: false, doc: 'MB-3 (v5.4–v5.9 shape): GLOBAL_EXPEDITED skips PF_KTHREAD tasks instead of tasks without mm' },
     kthreadUseMmUpdatesRqState: { default: true, doc: 'MB-4 fix 618758ed3a4f: kthread_use_mm / kthread_unuse_mm call membarrier_update_current_mm' },
+    ipiMutex: { default: true, doc: '944d5fe50f3f (v6.8, CVE-2024-26602): membarrier_ipi_mutex serializes the expedited commands and sync_runqueues_membarrier_state from the rq->curr loop to the return (false: pre-v6.8, two calls run concurrently; only matters with issuers = 2)' },
     switchMmSameMmShortcut: { default: true, doc: 'mainline membarrier_switch_mm returns when prev->active_mm == next->mm, even if kthread_unuse_mm / exit_mm zeroed rq->membarrier_state (false: compare the states only — a candidate fix, not upstream)' },
   },
   scopes: {
@@ -54,7 +66,7 @@ export default defineModel({
   // MBP-2 keeps sets of mms as plain bitmasks in its ghost state, which a permutation would not rename.
   state: (p) => declareState(p),
   init: (s, p, f) => initState(s, p, f),
-  events: {
+  events: withSecondCall({
     Mb: ['cpu'],
     Ser: ['cpu'],
     UserAccess: ['cpu', 'mm'],
@@ -72,7 +84,7 @@ export default defineModel({
     RseqBegin: ['cpu'],
     RseqCommit: ['cpu'],
     RseqAbort: ['cpu'],
-  },
+  }),
   procedures: (p, f) => {
     const A = archTraits(f.arch);
     return [
@@ -86,8 +98,11 @@ export default defineModel({
   // The call is the caller task's, its program counter call.phase (syscall.ts), so it is not an
   // actor's procedure: the stuck-actor check is told here that a call in progress must be able to
   // return (e.g. the IPI wait P6w / G5w, or synchronize_rcu in GL1-GL2 and RG3-RG5).
-  busy: () => ({
+  busy: (p) => ({
     'the membarrier call': { at: (s) => s.call.phase /* none is 0 */, what: (s) => `membarrier(MEMBARRIER_CMD_${Cmd.names[s.call.cmd]}) is at ${CallPhase.names[s.call.phase]}` },
+    ...(p.issuers > 1 ? {
+      'the second membarrier call': { at: (s: any) => s.call2.phase, what: (s: any) => `OTHER's membarrier(MEMBARRIER_CMD_${Cmd.names[s.call2.cmd]}) is at ${primed(CallPhase.names[s.call2.phase])}` },
+    } : {}),
   }),
   memory: ['sc', 'tso', 'weak'],
   storeBufferDepth: 2,

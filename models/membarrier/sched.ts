@@ -55,6 +55,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
     if (t === CALLER) return s.caller.calls === p.calls; // the caller's program is done
     if (t === KTHREAD) return s.kthreadMm === NO_MM || p.kthreadSleeps === 1;
     if (t === EXITING) return false; // do_task_dead schedules it out (do_exit_sibling:XTD)
+    if (t === OTHER && p.issuers > 1 && s.call2.phase !== PH.none) return false; // inside its own membarrier call
     // A thread inside an rseq critical section issues no system call (rseq(2): a syscall there is
     // undefined; CONFIG_DEBUG_RSEQ kills the thread).
     return s.cpu[c].rseqCs === RseqCs.ids.none;
@@ -73,7 +74,7 @@ export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDe
   const preemptible = (s: any): boolean => {
     const k = s.call;
     const ph = k.phase;
-    if (ph === PH.P3 || ph === PH.P6 || ph === PH.P8 || ph === PH.G5 || ph === PH.G7) return true;
+    if (ph === PH.P3 || ph === PH.P4 || ph === PH.P6 || ph === PH.P8 || ph === PH.G3 || ph === PH.G5 || ph === PH.G7) return true;
     if (loopPhase(ph)) return !k.rcu || p.callerPreempt >= 2;
     return ph === PH.SYSX && (isPrivate(k.cmd) || k.cmd === C.GLOBAL_EXPEDITED);
   };

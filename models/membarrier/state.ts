@@ -27,7 +27,8 @@ export function declareState(p: Params) {
       prevMm: own(ref('mm', MMS, { extra: ['NULL'] })), // rq->prev_mm: context_switch → finish_task_switch, under this rq's lock
       irqsOn: own(bool()), // local_irq_disable / local_irq_enable act on this CPU only
       inUser: own(bool()), // the CPU executes user code of curr (only this CPU's entry/exit steps change it)
-      ipi: Ipi, // the csd queued on this CPU by the one membarrier broadcast in flight
+      ipi: Ipi, // the caller's csd queued on this CPU (its broadcast in flight)
+      ...(p.issuers > 1 ? { ipi2: Ipi } : {}), // the second issuer's csd (the per-CPU cfd of its sending CPU)
       icacheStale: plain(bool()), // riscv: this CPU's bit in M's icache_stale_mask
       // Procedure locals (reset when the procedure is done): own, the stack frame of this CPU's
       // __schedule, finish_task_switch, sysvec_call_function and kthread_use_mm.
@@ -60,17 +61,26 @@ export function declareState(p: Params) {
       syncOk: bool(), // the last call was PRIVATE_EXPEDITED_SYNC_CORE and returned 0
       preempted: bool(), // preempted inside the call and switched out (finish_task_switch cleared on_cpu): runnable on any CPU
     },
-    call: {
-      phase: CallPhase, // the caller's program counter in the call (the call is the task's kernel stack)
-      rcu: bool(), // the caller holds rcu_read_lock() (the rq->curr sampling loop)
-      cmd: Cmd,
-      x: int(0, p.cpus), // the loop's CPU
-      p: ref('task', TASKS, { extra: ['NULL'] }), // p = rcu_dereference(cpu_rq(x)->curr)
-      mmp: ref('mm', MMS, { extra: ['NULL'] }), // p->mm (the pre-v5.4 global filter)
-      mask: setOf('cpu', p.cpus), // tmpmask
-      ret: int(0, 2),
-    },
+    call: callRecord(p), // the caller's call
+    // param issuers = 2: the second issuer's call (OTHER's GLOBAL_EXPEDITED, syscall.ts), with its own
+    // program counter, loop variables and mask, and membarrier_ipi_mutex (flag ipiMutex): MUTEX_FREE,
+    // or held by call i as i + 1.
+    ...(p.issuers > 1 ? { call2: { ...callRecord(p), done: bool() }, ipiMutexOwner: int(0, 2) } : {}),
     gp: setOf('cpu', p.cpus), // CPUs the grace period in flight still waits for
+  };
+}
+
+/** A membarrier call in progress (the issuing task's kernel stack): its program counter and locals. */
+function callRecord(p: Params) {
+  return {
+    phase: CallPhase, // the issuer's program counter in the call (the call is the task's kernel stack)
+    rcu: bool(), // the issuer holds rcu_read_lock() (the rq->curr sampling loop)
+    cmd: Cmd,
+    x: int(0, p.cpus), // the loop's CPU
+    p: ref('task', TASKS, { extra: ['NULL'] }), // p = rcu_dereference(cpu_rq(x)->curr)
+    mmp: ref('mm', MMS, { extra: ['NULL'] }), // p->mm (the pre-v5.4 global filter)
+    mask: setOf('cpu', p.cpus), // tmpmask
+    ret: int(0, 2),
   };
 }
 
@@ -109,4 +119,8 @@ export function initState(s: any, p: Params, f: Flags): void {
   s.otherMm = N;
   s.call.p = NO_TASK;
   s.call.mmp = NO_MM;
+  if (p.issuers > 1) {
+    s.call2.p = NO_TASK;
+    s.call2.mmp = NO_MM;
+  }
 }

@@ -1,7 +1,10 @@
 // sys_membarrier as issued by the CALLER thread (kernel/sched/membarrier.c, docs/models/membarrier.md 4.1–4.4):
 // the private and global expedited commands with barriers (a) and (c), the rq->curr sampling loops,
 // the IPI broadcast and wait, MEMBARRIER_CMD_GLOBAL (synchronize_rcu), and the registrations with
-// sync_runqueues_membarrier_state.
+// sync_runqueues_membarrier_state. With param issuers = 2, OTHER (the thread of the other process N,
+// on CPU1) issues MEMBARRIER_CMD_GLOBAL_EXPEDITED too: the same body, run over its own call record
+// (s.call2), its steps primed (G2'), and membarrier_ipi_mutex (flag ipiMutex, v6.8+) serializes the
+// two calls' IPI phases (docs/models/membarrier.md 4.10).
 //
 // The call is the CALLER task's kernel stack, not a CPU's: its program counter is `call.phase` (the
 // label of the next step), and each step runs on whichever CPU has the CALLER current (rules that
@@ -13,7 +16,7 @@ import { type Flags, type Params, type ProcedureDef, rules, step, type StepCtx, 
 import { ModelError, UsageError } from '../../src/lang/errors.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  ADDED_PHASES, C, CALLER, CallPhase, Cmd, cpuIdOf, currCode, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, NO_MM, NO_TASK, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, RQ_STATE, setRqState, voidAtomic,
+  ADDED_PHASES, C, CALL_EVENTS, CALLER, CALLER_CALL, CallPhase, Cmd, cpuIdOf, currCode, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, MUTEX_FREE, NO_MM, NO_TASK, OTHER, primed, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, RQ_STATE, SECOND_CALL, setRqState, voidAtomic,
 } from './defs.ts';
 import { runCsd } from './ipi.ts';
 import { readState } from './mm.ts';
@@ -44,42 +47,94 @@ class Phases {
 }
 
 /**
- * One syscall body as rules of the CALLER's kernel stack, lowered after a variant's edits
- * (ProcedureDef.lower): step L runs when call.phase is L's phase and the CPU has CALLER current; it
- * continues at the next step of the list, at x.goto's label (one of its `jumps`), or, after the last
- * step and at x.ret(), at SYSX (the return to sys_membarrier).
+ * The state as the second issuer's call steps see it: every field of the state view, except that
+ * `call` is that call's own record (s.call2). The bodies are the caller's, so a step (a variant's
+ * too) that reads `s.call` reads the record of the call it runs in. One per state view, built on its
+ * first use (an explorer keeps its state view for the whole search).
  */
-function callerRules(name: string, phases: Phases, steps: readonly StepDef[]): ProcedureDef {
+class SecondCallView {
+  constructor(base: any) {
+    const names = new Set([...Object.keys(base), ...Object.getOwnPropertyNames(Object.getPrototypeOf(base))]);
+    for (const n of names) {
+      if (n === 'constructor' || n.startsWith('$$')) continue;
+      const d: PropertyDescriptor = n === 'call'
+        ? { get: () => base.call2 }
+        : { get: () => base[n], set: (v: unknown) => { base[n] = v; } };
+      Object.defineProperty(this, n, { ...d, enumerable: true });
+    }
+    Object.preventExtensions(this);
+  }
+}
+const secondViews = new WeakMap<object, SecondCallView>();
+function secondView(s: any): any {
+  let v = secondViews.get(s);
+  if (v === undefined) {
+    v = new SecondCallView(s);
+    secondViews.set(s, v);
+  }
+  return v;
+}
+/** Which call a call step's state view runs: CALLER_CALL (s.call) or SECOND_CALL (s.call2). */
+export const callOf = (s: any): number => (s instanceof SecondCallView ? SECOND_CALL : CALLER_CALL);
+
+/** An issuing task: its call record, the state view its call steps see, the names of its steps. */
+interface Issuer {
+  readonly call: number;
+  readonly task: number;
+  record(s: any): any;
+  view(s: any): any;
+  label(l: string): string;
+}
+const CALLER_ISSUER: Issuer = { call: CALLER_CALL, task: CALLER, record: (s) => s.call, view: (s) => s, label: (l) => l };
+const SECOND_ISSUER: Issuer = { call: SECOND_CALL, task: OTHER, record: (s) => s.call2, view: secondView, label: primed };
+
+/**
+ * One syscall body as rules of the issuers' kernel stacks, lowered after a variant's edits
+ * (ProcedureDef.lower): step L of an issuer runs when its call.phase is L's phase and the CPU has
+ * the issuing task current; it continues at the next step of the list, at x.goto's label (one of its
+ * `jumps`), or, after the last step and at x.ret(), at SYSX (the return to sys_membarrier). A body
+ * the second issuer runs too (`second`) is lowered once per issuer from the same edited steps: a
+ * patch to the kernel function changes both calls.
+ */
+function callerRules(name: string, phases: Phases, steps: readonly StepDef[], second = false): ProcedureDef {
   for (const d of steps) phases.home.set(d.label, name);
+  const issuers = second ? [CALLER_ISSUER, SECOND_ISSUER] : [CALLER_ISSUER];
   const lower = (edited: readonly StepDef[]): StepDef[] => {
     const at = edited.map((d) => phases.of(name, d.label));
-    return edited.map((d, i) => {
+    return issuers.flatMap((who) => edited.map((d, i) => {
       const me = at[i];
       const next = i + 1 < edited.length ? at[i + 1] : PH.SYSX;
       const jumps = new Map<string, number>((d.jumps ?? []).map((l) => [l, at[edited.findIndex((e) => e.label === l)]]));
       const { jumps: _, ...rest } = d;
       return {
         ...rest,
-        when: (s: any, c: number, x: StepCtx) => s.call.phase === me && s.cpu[c].curr === CALLER && (d.when === undefined || d.when(s, c, x)),
+        label: who.label(d.label),
+        when: (s: any, c: number, x: StepCtx) => who.record(s).phase === me && s.cpu[c].curr === who.task && (d.when === undefined || d.when(who.view(s), c, x)),
         do: (s: any, c: number, x: StepCtx) => {
-          s.call.phase = next;
-          if (d.do) d.do(s, c, phaseCtx(s, x, `${name}:${d.label}`, jumps));
+          const v = who.view(s);
+          v.call.phase = next;
+          if (d.do) d.do(v, c, phaseCtx(v, x, who.call, `${name}:${d.label}`, jumps));
         },
       };
-    });
+    }));
   };
   return { name, actor: 'cpu', kind: 'rules', idleOnly: true, steps, lower };
 }
 
+/** The second issuer's names of the call events (BarrierA → BarrierA'), built once. */
+const SECOND_EVENTS = new Map<string, string>(CALL_EVENTS.map((e) => [e, primed(e)]));
+/** The name under which call `call` emits event `e`. */
+export const callEvent = (call: number, e: string): string => (call === SECOND_CALL ? SECOND_EVENTS.get(e) ?? e : e);
+
 /**
- * The step context of a call step: goto and ret move call.phase (the caller's program counter). One
- * per step context (an explorer keeps its step context and state view for the whole search), so a
- * call step allocates nothing.
+ * The step context of a call step: goto and ret move call.phase (the issuer's program counter), and
+ * the events of the call are the issuer's (callEvent). One per step context and call (an explorer
+ * keeps its step context and state view for the whole search), so a call step allocates nothing.
  */
 class PhaseCtx implements StepCtx {
   step = '';
   jumps: ReadonlyMap<string, number> = new Map();
-  constructor(public s: any, private readonly x: StepCtx) {}
+  constructor(public s: any, private readonly x: StepCtx, private readonly issuer: number) {}
   get actor(): number { return this.x.actor; }
   get choice(): number { return this.x.choice; }
   get flags(): Flags { return this.x.flags; }
@@ -91,15 +146,15 @@ class PhaseCtx implements StepCtx {
   }
   ret(): void { this.s.call.phase = PH.SYSX; }
   call(proc: string, returnTo?: string): void { this.x.call(proc, returnTo); }
-  emit(e: string, a?: number, b?: number, c?: number): void { this.x.emit(e, a, b, c); }
+  emit(e: string, a?: number, b?: number, c?: number): void { this.x.emit(callEvent(this.issuer, e), a, b, c); }
   fence(): void { this.x.fence(); }
 }
-const phaseCtxs = new WeakMap<StepCtx, PhaseCtx>();
-function phaseCtx(s: any, x: StepCtx, step: string, jumps: ReadonlyMap<string, number>): StepCtx {
-  let p = phaseCtxs.get(x);
+const phaseCtxs = [new WeakMap<StepCtx, PhaseCtx>(), new WeakMap<StepCtx, PhaseCtx>()];
+function phaseCtx(s: any, x: StepCtx, call: number, step: string, jumps: ReadonlyMap<string, number>): StepCtx {
+  let p = phaseCtxs[call].get(x);
   if (p === undefined) {
-    p = new PhaseCtx(s, x);
-    phaseCtxs.set(x, p);
+    p = new PhaseCtx(s, x, call);
+    phaseCtxs[call].set(x, p);
   }
   p.s = s;
   p.step = step;
@@ -107,32 +162,73 @@ function phaseCtx(s: any, x: StepCtx, step: string, jumps: ReadonlyMap<string, n
   return p;
 }
 
-/** Queues the csd on every CPU of `targets` (smp_call_function_many: llist_add, a LOCKed op, then the IPI). */
+/** Queues the call's csd on every CPU of `targets` (smp_call_function_many: llist_add, a LOCKed op, then the IPI). */
 export function queueCsd(s: any, c: number, x: StepCtx, targets: number, kind: number, A: ArchTraits): void {
+  const second = callOf(s) === SECOND_CALL;
   for (let d = 0; d < s.cpu.length; d++) {
     if (targets & (1 << d)) {
-      s.cpu[d].ipi = kind;
+      if (second) s.cpu[d].ipi2 = kind;
+      else s.cpu[d].ipi = kind;
       x.emit('IpiQueued', d, kind);
     }
   }
   if (targets) voidAtomic(x, c, A);
 }
 
-/** csd_lock_wait: every queued csd has run. */
+/** csd_lock_wait: every csd the call queued has run. */
 export function allDone(s: any, targets: number): boolean {
-  for (let d = 0; d < s.cpu.length; d++) if (targets & (1 << d) && s.cpu[d].ipi !== K.none) return false;
+  const second = callOf(s) === SECOND_CALL;
+  for (let d = 0; d < s.cpu.length; d++) if (targets & (1 << d) && (second ? s.cpu[d].ipi2 : s.cpu[d].ipi) !== K.none) return false;
   return true;
 }
 
-/** Barrier (c), the call's last full barrier after every IPI completed; the call's target mask is done. */
+/**
+ * mutex_lock(&membarrier_ipi_mutex) (SERIALIZE_IPI, 944d5fe50f3f, v6.8): a step of its own that waits
+ * while the other call holds the mutex. Present with two issuers and flag ipiMutex; with one issuer
+ * the mutex is always free, and its acquisition (after barrier (a)) and release (after barrier (c))
+ * order nothing the full barriers next to them do not, so the single-issuer model leaves it out. The
+ * waiter stays current on its CPU (mutex_optimistic_spin while the owner runs); the sleeping slow
+ * path, which would let the CPU run another task meanwhile, is not modeled.
+ */
+function ipiMutexLock(label: string, rest: Partial<StepDef> = {}): StepDef {
+  return step(label, 'mutex_lock(&membarrier_ipi_mutex) — SERIALIZE_IPI(): wait while the other call holds it', {
+    ...rest,
+    when: (s) => s.ipiMutexOwner === MUTEX_FREE,
+    do: (s, c, x) => {
+      s.ipiMutexOwner = callOf(s) + 1;
+      if (rest.do) rest.do(s, c, x);
+    },
+  });
+}
+
+/** mutex_unlock(&membarrier_ipi_mutex) if this call holds it (the guard's scope ends at the return). */
+function ipiMutexUnlock(s: any, x: StepCtx): void {
+  if (x.params.issuers > 1 && s.ipiMutexOwner === callOf(s) + 1) s.ipiMutexOwner = MUTEX_FREE;
+}
+
+/** Barrier (c), the call's last full barrier after every IPI completed; the call's target mask is done; the IPI mutex is released. */
 export function barrierC(s: any, c: number, x: StepCtx): void {
   mb(x, c);
   x.emit('BarrierC', c);
   s.call.mask = 0;
+  ipiMutexUnlock(s, x);
+}
+
+/** The return of sys_membarrier for the call record k of `call`: the Return event, the record cleared, syscall_exit_to_user_mode. */
+function sysExit(k: any, call: number, x: StepCtx): void {
+  x.emit(callEvent(call, 'Return'), k.cmd, k.ret, x.params.nohzFull);
+  k.phase = PH.none;
+  k.cmd = 0;
+  k.ret = 0;
+  k.x = 0;
+  k.mask = 0;
+  x.call('syscall_exit_to_user_mode');
 }
 
 export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
   const includeSelf = f.syncCoreIncludesSelf as boolean;
+  const second = p.issuers > 1;
+  const locking = second && (f.ipiMutex as boolean);
   const rqCopy = f.globalSource === 'rqCopy';
   const isSyncCore = (s: any) => s.call.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE;
   // The csd function of the private command: ipi_sync_core for SYNC_CORE since MB-2's fix, ipi_rseq
@@ -164,17 +260,29 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
         when: (s, c) => s.call.phase === PH.SYSX && s.cpu[c].curr === CALLER,
         do: (s, c, x) => {
           const k = s.call;
-          x.emit('Return', k.cmd, k.ret, p.nohzFull);
           s.caller.calls = s.caller.calls + 1;
           s.caller.syncOk = k.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE && k.ret === RET_OK;
-          k.phase = PH.none;
-          k.cmd = 0;
-          k.ret = 0;
-          k.x = 0;
-          k.mask = 0;
-          x.call('syscall_exit_to_user_mode');
+          sysExit(k, CALLER_CALL, x);
         },
       }),
+      // The second issuer: OTHER's one call, MEMBARRIER_CMD_GLOBAL_EXPEDITED (it needs no registration).
+      ...(second ? [
+        step<any>(primed('SYS'), 'syscall entry of OTHER (a thread of N): membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0)', {
+          when: (s, c) => s.cpu[c].inUser && s.cpu[c].curr === OTHER && !s.call2.done,
+          do: (s, c) => {
+            const k = s.call2;
+            s.cpu[c].inUser = false;
+            k.done = true;
+            k.cmd = C.GLOBAL_EXPEDITED;
+            k.ret = RET_OK;
+            k.phase = PH.G2;
+          },
+        }),
+        step<any>(primed('SYSX'), 'OTHER: return ret; syscall_exit_to_user_mode()', {
+          when: (s, c) => s.call2.phase === PH.SYSX && s.cpu[c].curr === OTHER,
+          do: (s, c, x) => sysExit(s.call2, SECOND_CALL, x),
+        }),
+      ] : []),
     ], { idleOnly: true }),
 
     callerRules('membarrier_private_expedited', phases, [
@@ -199,6 +307,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           s.call.x = cpuId >= 0 ? cpuId : includeSelf ? 0 : nextOther(0, c);
         },
       }),
+      ...(locking ? [ipiMutexLock('P4')] : []),
       step('P5a', 'rcu_read_lock(); p = rcu_dereference(cpu_rq(cpu)->curr) [cpu_id >= 0: cpu = cpu_id, no loop; before e45cdc71d1fa: if (cpu == raw_smp_processor_id()) continue]', {
         jumps: privateLoop,
         do: (s, c, x) => {
@@ -236,7 +345,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       step('P6w', 'wait for every remote csd to complete; preempt_enable(); cpus_read_unlock()', {
         when: (s, c, x) => allDone(s, s.call.mask & others(x, c)),
       }),
-      step('P8', 'smp_mb() — barrier (c)', {
+      step('P8', 'smp_mb() — barrier (c) [v6.8+: then mutex_unlock(&membarrier_ipi_mutex), the guard\'s scope ending at the return]', {
         do: barrierC,
       }),
     ]),
@@ -250,9 +359,10 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           for (let m = 0; m < MMS; m++) if (!s.mm[m].freed && s.mm[m].state & GLOBAL_EXPEDITED_READY) targets |= 1 << m;
           x.emit('BarrierA', c, targets);
           s.call.x = nextOther(0, c);
-          if (!rqCopy) x.goto('G4b');
+          if (!rqCopy && !locking) x.goto('G4b');
         },
       }),
+      ...(locking ? [ipiMutexLock('G3', { jumps: ['G4b'], do: (s, c, x) => { if (!rqCopy) x.goto('G4b'); } })] : []),
       step('G4a', 'rcu_read_lock(); if (cpu == raw_smp_processor_id()) continue; if (!(READ_ONCE(cpu_rq(cpu)->membarrier_state) & MEMBARRIER_STATE_GLOBAL_EXPEDITED)) continue', {
         jumps: globalLoop,
         do: (s, c, x) => {
@@ -313,10 +423,10 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       step('G5w', 'wait for every csd to complete; preempt_enable(); cpus_read_unlock()', {
         when: (s, c, x) => allDone(s, s.call.mask & others(x, c)),
       }),
-      step('G7', 'smp_mb() — barrier (c)', {
+      step('G7', 'smp_mb() — barrier (c) [v6.8+: then mutex_unlock(&membarrier_ipi_mutex)]', {
         do: barrierC,
       }),
-    ]),
+    ], second),
 
     callerRules('membarrier_global', phases, [
       step('GL1', 'tick_nohz_full_enabled() → -EINVAL; else synchronize_rcu() begins (the caller\'s full barrier)', {
@@ -374,7 +484,8 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           if (!rqCopy) x.goto('RG8'); // ≤ v5.3: no runqueue copy to sync
         },
       }),
-      step('RG6a', 'mutex_lock; cpus_read_lock; rcu_read_lock; p = rcu_dereference(cpu_rq(cpu)->curr)', {
+      ...(locking ? [ipiMutexLock('RG6m')] : []),
+      step('RG6a', 'cpus_read_lock; rcu_read_lock; p = rcu_dereference(cpu_rq(cpu)->curr)', {
         do: (s) => { s.call.p = s.cpu[s.call.x].curr; },
       }),
       step('RG6b', 'if (p->mm == mm) __cpumask_set_cpu(cpu, tmpmask)', {
@@ -402,9 +513,12 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       step('RG7l', 'ipi_sync_rq_state(mm) on the calling CPU, IRQs off', {
         do: (s, c, x) => runCsd(s, c, x, K.ipi_sync_rq_state, A),
       }),
-      step('RG7w', 'wait for every remote csd; unlock', {
+      step('RG7w', 'wait for every remote csd; rcu_read_unlock(); cpus_read_unlock() [v6.8+: mutex_unlock(&membarrier_ipi_mutex)]', {
         when: (s, c, x) => allDone(s, s.call.mask & others(x, c)),
-        do: (s) => { s.call.mask = 0; },
+        do: (s, c, x) => {
+          s.call.mask = 0;
+          ipiMutexUnlock(s, x);
+        },
       }),
       step('RG8', 'atomic_or(ready_state, &mm->membarrier_state)', {
         do: (s, c, x) => {
