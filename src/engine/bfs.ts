@@ -77,6 +77,10 @@ export interface ExploreResult {
   readonly everyState: boolean;
   /** A counterexample found is a shortest one (no reduction that may lengthen it was on). */
   readonly shortest: boolean;
+  /** Search workers (parallel/: absent for the sequential search, which is one). */
+  readonly workers?: number;
+  /** Why fewer workers were used than asked for. */
+  readonly workersNote?: string;
 }
 
 export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreResult {

@@ -1,0 +1,57 @@
+// Starting the search workers. The worker's code is the same module graph as this one: in the
+// sources (tests, or the CLI while models are being edited) worker.ts, loaded through tsx; in the
+// bundle (dist/cli.mjs, which exports serveSearchWorker, see bin/build.mjs) the bundle itself. The
+// threads are connected by ports: one to the coordinator each, and one per pair of workers for each
+// direction. Starting a worker costs its module graph's load and the program's compilation (measured
+// in the README's section on workers).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { PartitionOptions } from './partition.ts';
+import type { ProgramRecipe } from './recipe.ts';
+import type { SearchWorkerData } from './worker.ts';
+
+export interface Spawned {
+  readonly workers: readonly Worker[];
+  /** Per worker: the coordinator's end of its port. */
+  readonly ports: readonly MessagePort[];
+}
+
+const here = import.meta.url;
+const fromSources = here.endsWith('.ts');
+
+/** The code each worker thread runs: tsx's loader first when the sources are TypeScript, then the worker's module. */
+function bootstrap(): { code: string; entry: string; tsx: string | null } {
+  const entry = fromSources ? new URL('./worker.ts', here).href : here;
+  let tsx: string | null = null;
+  if (fromSources) {
+    const pj = createRequire(here).resolve('tsx/package.json');
+    const api = (JSON.parse(readFileSync(pj, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default;
+    tsx = pathToFileURL(join(dirname(pj), api)).href;
+  }
+  const code = `const { workerData: d } = require('node:worker_threads');
+(d.tsx ? import(d.tsx).then((a) => a.register()) : Promise.resolve()).then(() => import(d.entry)).then((m) => m.serveSearchWorker());`;
+  return { code, entry, tsx };
+}
+
+export function spawnWorkers(n: number, recipe: ProgramRecipe, options: Omit<PartitionOptions, 'index' | 'workers'>, ctl: Int32Array): Spawned {
+  const { code, entry, tsx } = bootstrap();
+  // pair[v][w]: the channel from worker v to worker w.
+  const pair = Array.from({ length: n }, (_, v) => Array.from({ length: n }, (_, w) => (v === w ? null : new MessageChannel())));
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  for (let w = 0; w < n; w++) {
+    const own = new MessageChannel();
+    const to = pair[w].map((c) => c?.port1 ?? null);
+    const from = pair.map((row) => row[w]?.port2 ?? null);
+    const data: SearchWorkerData = { recipe, options: { ...options, index: w, workers: n }, ctl, port: own.port2, to, from };
+    const transfer = [own.port2, ...to, ...from].filter((p): p is MessagePort => p !== null);
+    const worker = new Worker(code, { eval: true, workerData: { lazytlbSearch: data, entry, tsx }, transferList: transfer, stdout: false, stderr: false });
+    worker.unref();
+    workers.push(worker);
+    ports.push(own.port1);
+  }
+  return { workers, ports };
+}

@@ -1,0 +1,86 @@
+// A search worker's thread (started by spawn.ts): it rebuilds the Program from its recipe, keeps its
+// partition (partition.ts) and runs the coordinator's commands, one reply each. Successors for other
+// workers go straight to them through their own ports (transferred, not copied); the coordinator
+// starts an insert phase only when every worker has replied to the expand phase, so by then each
+// worker's records for this one are waiting on its ports.
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { isOutOfMemory } from '../../lang/errors.ts';
+import { Partition, Stopped, type PartitionOptions } from './partition.ts';
+import { CTL, type Command, type Reply } from './protocol.ts';
+import { programFromRecipe, type ProgramRecipe } from './recipe.ts';
+
+/** What a search worker is started with. */
+export interface SearchWorkerData {
+  readonly recipe: ProgramRecipe;
+  readonly options: PartitionOptions;
+  readonly ctl: Int32Array;
+  /** To the coordinator. */
+  readonly port: MessagePort;
+  /** Per worker: the port to send it successors (null at this worker's own index), and the port to receive its successors. */
+  readonly to: readonly (MessagePort | null)[];
+  readonly from: readonly (MessagePort | null)[];
+}
+
+export async function serveSearchWorker(): Promise<void> {
+  const d = (workerData as { lazytlbSearch: SearchWorkerData }).lazytlbSearch;
+  const reply = (r: Reply, transfer: ArrayBuffer[] = []) => {
+    d.port.postMessage(r, transfer);
+    Atomics.add(d.ctl, CTL.replies, 1);
+    Atomics.notify(d.ctl, CTL.replies);
+  };
+  let part: Partition;
+  try {
+    part = new Partition(await programFromRecipe(d.recipe), d.ctl, d.options);
+  } catch (e) {
+    reply({ fatal: `the search worker could not build the program: ${(e as Error).message ?? String(e)}` });
+    return;
+  }
+  const me = d.options.index;
+  reply({ ready: true });
+  d.port.on('message', (c: Command) => {
+    try {
+      if (c.cmd === 'quit') {
+        d.port.close();
+        for (const p of [...d.to, ...d.from]) p?.close();
+        parentPort?.close();
+        return;
+      }
+      if (c.cmd === 'expand') {
+        const r = part.expand(c.ranks);
+        // Every other worker gets one message from this one per layer (maybe empty).
+        for (let v = 0; v < d.to.length; v++) {
+          if (v === me) continue;
+          const box = part.outbox[v].slice(0, part.outLen[v]);
+          d.to[v]!.postMessage(box, [box.buffer]);
+        }
+        reply(r);
+      } else if (c.cmd === 'insert') {
+        const boxes: Uint32Array[] = [];
+        const lens: number[] = [];
+        if (c.seed) {
+          boxes.push(c.seed);
+          lens.push(c.seed.length);
+        }
+        for (let v = 0; v < d.from.length; v++) {
+          if (v === me) {
+            boxes.push(part.outbox[v]);
+            lens.push(part.outLen[v]);
+            continue;
+          }
+          for (let m = receiveMessageOnPort(d.from[v]!); m !== undefined; m = receiveMessageOnPort(d.from[v]!)) {
+            boxes.push(m.message as Uint32Array);
+            lens.push((m.message as Uint32Array).length);
+          }
+        }
+        const r = part.insert(boxes, lens);
+        part.outLen[me] = 0;
+        reply({ ...r, bytes: part.bytes });
+      } else if (c.cmd === 'count') reply(part.countBefore(c.rank, c.j));
+      else reply(part.link(c.id));
+    } catch (e) {
+      if (e instanceof Stopped) reply({ stopped: e.limit });
+      else if (isOutOfMemory(e)) reply({ stopped: 'memory' });
+      else reply({ fatal: (e as Error).stack ?? String(e) });
+    }
+  });
+}
