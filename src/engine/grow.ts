@@ -8,3 +8,10 @@ export function grown<T extends Growable>(a: T, n: number): T {
   b.set(a);
   return b;
 }
+
+/** As `grown`, in a SharedArrayBuffer (an array another thread reads). */
+export function sharedGrown(a: Uint32Array, n: number): Uint32Array {
+  const b = new Uint32Array(new SharedArrayBuffer(Math.max(n, a.length * 2) * 4));
+  b.set(a);
+  return b;
+}

@@ -19,7 +19,7 @@
 import type { Program } from '../../lang/compile.ts';
 import { asModelError, fullStack, isOutOfMemory } from '../../lang/errors.ts';
 import { Expander } from '../expander.ts';
-import { grown } from '../grow.ts';
+import { grown, sharedGrown } from '../grow.ts';
 import { createReductions, hook } from '../reductions/index.ts';
 import type { Canonicalize } from '../reductions/reduction.ts';
 import { NO_PARENT, type VisitedStore } from '../store.ts';
@@ -69,9 +69,14 @@ export class Partition {
   private sorted = new Float64Array(0);
   /** The new states that violate an invariant. */
   private flagged: number[] = [];
-  /** Per owner: the successors for it (records of W + RECORD_EXTRA words). */
+  /**
+   * Per owner: the successors for it (records of W + RECORD_EXTRA words), in a SharedArrayBuffer for
+   * another owner (it reads them there in its insert phase); `grew[v]` when it has a new buffer since
+   * the last time v was told.
+   */
   readonly outbox: Uint32Array[];
   readonly outLen: Int32Array;
+  readonly grew: Uint8Array;
   // The position being expanded.
   private curRank = 0;
   private curId = 0;
@@ -83,15 +88,17 @@ export class Partition {
     this.N = o.workers;
     this.me = o.index;
     this.deadlock = o.deadlock;
-    this.store = createStore(o.store ?? defaultStore(this.W), this.W);
+    this.store = createStore(o.store ?? defaultStore(this.W), this.W, true);
     this.ex = new Expander(prog, (step, actor, choice) => this.onSucc(step, actor, choice), { generated: true });
     const m = this.ex.machine;
     this.canon = o.symmetry ? hook(createReductions({ symmetry: true }, { prog, machine: m, store: this.store }), 'canon') : null;
     this.tmp = new Uint32Array(this.W);
     this.base = new Int32Array(m.cur.length);
     this.rep = new Int32Array(m.cur.length);
-    this.outbox = Array.from({ length: this.N }, () => new Uint32Array(64 * (this.W + RECORD_EXTRA)));
+    const R = this.W + RECORD_EXTRA;
+    this.outbox = Array.from({ length: this.N }, (_, v) => (v === this.me ? new Uint32Array(64 * R) : new Uint32Array(new SharedArrayBuffer(64 * R * 4))));
     this.outLen = new Int32Array(this.N);
+    this.grew = new Uint8Array(this.N).fill(1);
   }
 
   /** Resident bytes: the store, the links and the layer arrays. */
@@ -119,7 +126,10 @@ export class Partition {
     const o = ownerOf(tmp, W, this.N);
     const R = W + RECORD_EXTRA;
     let at = this.outLen[o];
-    if (at + R > this.outbox[o].length) this.outbox[o] = grown(this.outbox[o], at + R);
+    if (at + R > this.outbox[o].length) {
+      this.outbox[o] = o === this.me ? grown(this.outbox[o], at + R) : sharedGrown(this.outbox[o], at + R);
+      this.grew[o] = 1;
+    }
     const box = this.outbox[o];
     for (let k = 0; k < W; k++) box[at + k] = tmp[k];
     at += W;
@@ -204,7 +214,8 @@ export class Partition {
       const box = boxes[b];
       const len = lens[b];
       for (let at = 0; at < len; at += R) {
-        const rec = box.subarray(at, at + W);
+        const rec = this.tmp;
+        for (let w = 0; w < W; w++) rec[w] = box[at + w];
         const k = key(box[at + W], box[at + W + 1]);
         const r = store.insert(rec, NO_PARENT, 0);
         if (r >= 0) {

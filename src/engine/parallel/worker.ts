@@ -21,6 +21,12 @@ export interface SearchWorkerData {
   readonly from: readonly (MessagePort | null)[];
 }
 
+/** A worker's successors for another one, after an expand phase. */
+interface Outbox {
+  readonly len: number;
+  readonly box: Uint32Array | null;
+}
+
 export async function serveSearchWorker(): Promise<void> {
   const d = (workerData as { lazytlbSearch: SearchWorkerData }).lazytlbSearch;
   const reply = (r: Reply, transfer: ArrayBuffer[] = []) => {
@@ -36,6 +42,8 @@ export async function serveSearchWorker(): Promise<void> {
     return;
   }
   const me = d.options.index;
+  /** Per other worker: the shared buffer of its records for this one. */
+  const inbox: Uint32Array[] = [];
   reply({ ready: true });
   d.port.on('message', (c: Command) => {
     try {
@@ -47,11 +55,12 @@ export async function serveSearchWorker(): Promise<void> {
       }
       if (c.cmd === 'expand') {
         const r = part.expand(c.ranks);
-        // Every other worker gets one message from this one per layer (maybe empty).
+        // Every other worker gets one message from this one per layer: the length of its records, and
+        // their shared buffer when it is a new one.
         for (let v = 0; v < d.to.length; v++) {
           if (v === me) continue;
-          const box = part.outbox[v].slice(0, part.outLen[v]);
-          d.to[v]!.postMessage(box, [box.buffer]);
+          d.to[v]!.postMessage({ len: part.outLen[v], box: part.grew[v] ? part.outbox[v] : null } satisfies Outbox);
+          part.grew[v] = 0;
         }
         reply(r);
       } else if (c.cmd === 'insert') {
@@ -67,10 +76,12 @@ export async function serveSearchWorker(): Promise<void> {
             lens.push(part.outLen[v]);
             continue;
           }
-          for (let m = receiveMessageOnPort(d.from[v]!); m !== undefined; m = receiveMessageOnPort(d.from[v]!)) {
-            boxes.push(m.message as Uint32Array);
-            lens.push((m.message as Uint32Array).length);
-          }
+          const m = receiveMessageOnPort(d.from[v]!);
+          if (m === undefined) continue; // nothing expanded yet (the initial state's insert)
+          const o = m.message as Outbox;
+          if (o.box !== null) inbox[v] = o.box;
+          boxes.push(inbox[v]);
+          lens.push(o.len);
         }
         const r = part.insert(boxes, lens);
         part.outLen[me] = 0;
