@@ -15,18 +15,18 @@
 // ranks of the next layer (the sequential insertion order); of the violations and model errors found
 // in a layer the one with the smallest key is reported (a monitor before an invariant on the same
 // transition), with the states and transitions the sequential search had counted when it met it.
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import type { Program } from '../../lang/compile.ts';
-import { INTERRUPT, type ExploreOptions, type ExploreResult, type Found } from '../bfs.ts';
+import { exploreBfs, INTERRUPT, type ExploreOptions, type ExploreResult, type Found } from '../bfs.ts';
 import { Expander } from '../expander.ts';
 import { pathTo, realErrorTrace, realTrace, traceTo, violationAtEnd } from '../paths.ts';
 import { createReductions, hook, statisticsOf } from '../reductions/index.ts';
 import { NO_PARENT, StateStore, type VisitedStore } from '../store.ts';
 import { defaultStore, type StoreKind } from '../stores.ts';
 import { decodeVia, type RawStep } from '../via.ts';
-import { bound, CTL, CTL_SLOTS, earlier, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
+import { bound, CTL, earlier, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
 import type { ProgramRecipe } from './recipe.ts';
-import { spawnWorkers } from './spawn.ts';
+import { discard, poolOf } from './spawn.ts';
 
 /** Milliseconds between two polls of the limits while the workers run a phase. */
 const WAIT_MS = 20;
@@ -42,8 +42,12 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   const m = ex.machine;
   const active = createReductions({ symmetry: opts.symmetry }, { prog, machine: m, store: new StateStore(W, 16) });
   const canon = hook(active, 'canon');
-  const ctl = new Int32Array(new SharedArrayBuffer(CTL_SLOTS * 4));
-  ctl[CTL.maxStates] = Number.isFinite(maxStates) ? Math.min(maxStates, 0x7fffffff) : 0;
+  const pool = poolOf(n);
+  const { ports, ctl } = pool;
+  const all = Array.from({ length: n }, (_, w) => w);
+  Atomics.store(ctl, CTL.stop, 0);
+  Atomics.store(ctl, CTL.states, 0);
+  Atomics.store(ctl, CTL.maxStates, Number.isFinite(maxStates) ? Math.min(maxStates, 0x7fffffff) : 0);
   let states = 0;
   let transitions = 0;
   let depth = 0;
@@ -67,9 +71,14 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   // The initial state, as bfs.ts stores it; a violation there needs no workers.
   const rep = new Int32Array(m.cur.length);
   const seed = new Uint32Array(W + RECORD_EXTRA);
-  m.init();
-  rep.set(m.cur);
-  canon?.canon(rep);
+  try {
+    m.init();
+    rep.set(m.cur);
+    canon?.canon(rep);
+  } catch {
+    // A model error before the first state is stored: reported as bfs.ts reports it, with no search.
+    return { ...exploreBfs(prog, opts), workers: n };
+  }
   prog.pack(rep, seed, 0);
   seed.set([0, 0, NO_PARENT, 0], W);
   const v0 = m.checkInvariants();
@@ -78,7 +87,6 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
     return done('violation', { found: { kind: 'invariant', ...v0 }, trace: [] });
   }
 
-  const { workers, ports } = spawnWorkers(n, recipe, { store: opts.store, symmetry: opts.symmetry ?? false, deadlock: opts.deadlock ?? true }, ctl);
   let limit: string | null = null;
   const progressMs = opts.progressMs ?? 1000;
   let nextProgress = t0 + progressMs;
@@ -117,7 +125,6 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
     for (const r of got) if (r !== undefined && 'fatal' in r) throw new Error(`internal: a search worker failed: ${r.fatal}`);
     return got;
   };
-  const all = Array.from({ length: n }, (_, w) => w);
   /** A stopped phase's result: which limit. */
   const stoppedBy = (replies: readonly Reply[]): ExploreResult | null => {
     const s = replies.find((r) => r !== undefined && 'stopped' in r) as { stopped: string } | undefined;
@@ -127,9 +134,10 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
     return done('incomplete', { limit: why });
   };
 
+  let discarded = false;
   try {
-    // Waits for every worker to have built its program (the recipe's errors are the coordinator's).
-    waitReady(ports, ctl, poll);
+    // Every worker builds the program from the recipe (its errors are this search's).
+    ask(all, () => ({ cmd: 'start', recipe, options: { store: opts.store, symmetry: opts.symmetry ?? false, deadlock: opts.deadlock ?? true } }));
     if (limit !== null) return done('incomplete', { limit });
     let inserted = ask(all, (w) => ({ cmd: 'insert', seed: w === ownerOf(seed, W, n) ? seed : undefined }));
     let phaseEvent: WorkerEvent | null = null;
@@ -155,6 +163,8 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
       transitions += layerTransitions;
       if (added === 0) break;
       if (states >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
+      poll();
+      if (limit !== null) return done('incomplete', { limit });
       depth = ++d;
       const ranks = mergeRanks(ins.map((r) => r.sorted));
       const expanded = ask(all, (w) => ({ cmd: 'expand', ranks: ranks[w] }));
@@ -167,12 +177,13 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
       inserted = ask(all, () => ({ cmd: 'insert' }));
     }
     return done('ok');
+  } catch (e) {
+    discarded = true;
+    discard(pool);
+    throw e;
   } finally {
-    for (const p of ports) {
-      p.postMessage({ cmd: 'quit' } satisfies Command);
-      p.close();
-    }
-    for (const w of workers) void w.terminate();
+    // The workers drop their partitions and wait for the next search.
+    if (!discarded) for (const p of ports) p.postMessage({ cmd: 'end' } satisfies Command);
   }
 
   /** The violation or model error `e` as bfs.ts reports it, its trace rebuilt along the parent links. */
@@ -205,26 +216,6 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
     const s = new StateStore(W, steps.length);
     steps.reverse().forEach((x, i) => s.insert(x.words, i === 0 ? NO_PARENT : i - 1, x.via));
     return s;
-  }
-}
-
-/** Waits for every worker's `ready` (or a failure to build its program). */
-function waitReady(ports: readonly MessagePort[], ctl: Int32Array, poll: () => void): void {
-  const left = new Set(ports.map((_, w) => w));
-  let seen = Atomics.load(ctl, CTL.replies);
-  while (left.size > 0) {
-    for (const w of left) {
-      const r = receiveMessageOnPort(ports[w]);
-      if (r === undefined) continue;
-      const msg = r.message as Reply;
-      if ('fatal' in msg) throw new Error(`internal: ${msg.fatal}`);
-      left.delete(w);
-    }
-    if (left.size === 0) return;
-    Atomics.wait(ctl, CTL.replies, seen, WAIT_MS);
-    seen = Atomics.load(ctl, CTL.replies);
-    poll();
-    if (Atomics.load(ctl, CTL.stop) !== 0) return;
   }
 }
 

@@ -7,6 +7,8 @@
 // in which the sequential search (bfs.ts) generates the layer's successors; key(rank, j) packs it
 // into one exactly representable double, so keys sort numerically.
 import { fmix32, mixWords } from '../store.ts';
+import type { PartitionOptions } from './partition.ts';
+import type { ProgramRecipe } from './recipe.ts';
 
 /** Words of a record after the packed state. */
 export const RECORD_EXTRA = 4;
@@ -74,11 +76,12 @@ export function bound(e: WorkerEvent): { rank: number; j: number } {
 }
 
 export type Command =
+  | { readonly cmd: 'start'; readonly recipe: ProgramRecipe; readonly options: Omit<PartitionOptions, 'index' | 'workers'> }
+  | { readonly cmd: 'end' }
   | { readonly cmd: 'insert'; readonly seed?: Uint32Array }
   | { readonly cmd: 'expand'; readonly ranks: Uint32Array }
   | { readonly cmd: 'count'; readonly rank: number; readonly j: number }
-  | { readonly cmd: 'link'; readonly id: number }
-  | { readonly cmd: 'quit' };
+  | { readonly cmd: 'link'; readonly id: number };
 
 export type Reply =
   | { readonly ready: true }

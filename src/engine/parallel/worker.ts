@@ -3,16 +3,16 @@
 // workers go straight to them through their own ports (transferred, not copied); the coordinator
 // starts an insert phase only when every worker has replied to the expand phase, so by then each
 // worker's records for this one are waiting on its ports.
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { isOutOfMemory } from '../../lang/errors.ts';
-import { Partition, Stopped, type PartitionOptions } from './partition.ts';
+import { Partition, Stopped } from './partition.ts';
 import { CTL, type Command, type Reply } from './protocol.ts';
-import { programFromRecipe, type ProgramRecipe } from './recipe.ts';
+import { programFromRecipe } from './recipe.ts';
 
 /** What a search worker is started with. */
 export interface SearchWorkerData {
-  readonly recipe: ProgramRecipe;
-  readonly options: PartitionOptions;
+  readonly index: number;
+  readonly workers: number;
   readonly ctl: Int32Array;
   /** To the coordinator. */
   readonly port: MessagePort;
@@ -34,25 +34,32 @@ export async function serveSearchWorker(): Promise<void> {
     Atomics.add(d.ctl, CTL.replies, 1);
     Atomics.notify(d.ctl, CTL.replies);
   };
-  let part: Partition;
-  try {
-    part = new Partition(await programFromRecipe(d.recipe), d.ctl, d.options);
-  } catch (e) {
-    reply({ fatal: `the search worker could not build the program: ${(e as Error).message ?? String(e)}` });
-    return;
-  }
-  const me = d.options.index;
+  const me = d.index;
   /** Per other worker: the shared buffer of its records for this one. */
-  const inbox: Uint32Array[] = [];
-  reply({ ready: true });
+  let inbox: Uint32Array[] = [];
+  /** The search's partition (between a start and an end). */
+  let part: Partition | null = null;
   d.port.on('message', (c: Command) => {
     try {
-      if (c.cmd === 'quit') {
-        d.port.close();
-        for (const p of [...d.to, ...d.from]) p?.close();
-        parentPort?.close();
+      if (c.cmd === 'start') {
+        // Records of a search that stopped in the middle of a layer are not this search's.
+        for (const p of d.from) while (p !== null && receiveMessageOnPort(p) !== undefined);
+        inbox = [];
+        part = null;
+        void programFromRecipe(c.recipe).then(
+          (prog) => {
+            part = new Partition(prog, d.ctl, { ...c.options, index: me, workers: d.workers });
+            reply({ ready: true });
+          },
+          (e: unknown) => reply({ fatal: `the search worker could not build the program: ${(e as Error).message ?? String(e)}` }),
+        );
         return;
       }
+      if (c.cmd === 'end') {
+        part = null;
+        return;
+      }
+      if (part === null) throw new Error(`internal: ${c.cmd} before the search started`);
       if (c.cmd === 'expand') {
         const r = part.expand(c.ranks);
         // Every other worker gets one message from this one per layer: the length of its records, and

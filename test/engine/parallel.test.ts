@@ -1,0 +1,113 @@
+// The parallel search (src/engine/parallel/) against the sequential one (bfs.ts): on every shipped
+// model and variant at a small scope and on random models, 2 and 3 workers give the same states,
+// transitions, depth, verdict, property and the same trace (step for step), with and without
+// symmetry; partial-order reduction and sleep sets search with one worker and say so; a limit or a
+// stop request ends the search `incomplete`.
+import { describe, expect, it } from 'vitest';
+import { shipped } from '../../models/index.ts';
+import { allProperties } from '../../properties/index.ts';
+import { exploreBfs, INTERRUPT, type ExploreOptions, type ExploreResult } from '../../src/engine/bfs.ts';
+import { exploreParallel } from '../../src/engine/parallel/coordinator.ts';
+import { check, type CheckOptions } from '../../src/pipeline/check.ts';
+import type { ModelDef } from '../../src/lang/model.ts';
+import { randomModel, randomProgram, randomRecipe, tapeOf } from './parallel-recipe.ts';
+
+/** What must agree between the searches. */
+function outcome(r: { verdict: string; states: number; transitions: number; depth: number; property?: string; rawTrace?: readonly unknown[] }) {
+  return { verdict: r.verdict, states: r.states, transitions: r.transitions, depth: r.depth, property: r.property, trace: r.rawTrace };
+}
+
+function exploreOutcome(r: ExploreResult) {
+  return { verdict: r.verdict, states: r.states, transitions: r.transitions, depth: r.depth, kind: r.found?.kind, prop: r.found?.prop, reason: r.found?.reason, trace: r.trace };
+}
+
+/** Small scopes (a model not named: every parameter at its minimum), with violations in most variants. */
+const SCOPES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  shootdown: { cpus: 2, gens: 2 },
+  'x86-lazy-tlb': { cpus: 2, mms: 2, switches: 1, changes: 1, gens: 2 },
+  'xen-pv': { cpus: 2, mms: 2, switches: 1, changes: 1, gens: 2 },
+  'lazy-mmu': { cpus: 2 },
+};
+
+function smallScope(model: ModelDef): Record<string, number> {
+  const params = Object.fromEntries(Object.entries(model.params as Record<string, { min: number }>).map(([k, s]) => [k, s.min]));
+  return { ...params, ...SCOPES[model.name] };
+}
+
+/** Scopes with more states than this are left to the bench. */
+const MAX_STATES = 20_000;
+
+describe('parallel search agrees with the sequential search on the shipped models', () => {
+  for (const { model, variants } of shipped) {
+    for (const variant of [null, ...variants]) {
+      it(`${model.name}${variant ? ` ${variant.name}` : ''}`, (ctx) => {
+        const base: CheckOptions = { params: smallScope(model as ModelDef), variant, por: false, liveness: false };
+        const symmetric = model.symmetry !== undefined;
+        const seq = check(model as ModelDef, allProperties, { ...base, symmetry: symmetric, maxStates: MAX_STATES });
+        if (seq.verdict === 'incomplete') ctx.skip(`more than ${MAX_STATES} states`);
+        // 2 workers with the model's symmetry (where it declares one), 3 without.
+        const two = check(model as ModelDef, allProperties, { ...base, symmetry: symmetric, workers: 2 });
+        expect(two.workers).toBe(2);
+        expect(outcome(two)).toEqual(outcome(seq));
+        const plain = symmetric ? check(model as ModelDef, allProperties, { ...base, symmetry: false }) : seq;
+        const three = check(model as ModelDef, allProperties, { ...base, symmetry: false, workers: 3 });
+        expect(three.workers).toBe(3);
+        expect(outcome(three)).toEqual(outcome(plain));
+      });
+    }
+  }
+});
+
+describe('parallel search agrees with the sequential search on random models', () => {
+  const opts: ExploreOptions = { deadlock: true };
+  // Fixed tapes: the same models on every run; the default mode and the symmetric one (with symmetry on).
+  for (const [mode, seeds] of [['default', [1, 2, 3, 4, 5, 6, 7, 8]], ['symmetric', [11, 12, 13, 14]]] as const) {
+    it(`${mode} models`, () => {
+      let searched = 0;
+      for (const seed of seeds) {
+        const a = { tape: tapeOf(seed), mode };
+        const prog = randomProgram(a);
+        const symmetry = mode === 'symmetric';
+        const seq = exploreBfs(prog, { ...opts, symmetry, maxStates: 2000 });
+        if (seq.verdict === 'incomplete') continue;
+        searched++;
+        for (const n of [2, 3]) expect({ n, ...exploreOutcome(exploreParallel(prog, randomRecipe(a), n, { ...opts, symmetry })) }).toEqual({ n, ...exploreOutcome(seq) });
+      }
+      expect(searched).toBeGreaterThan(seeds.length / 2);
+    });
+  }
+});
+
+describe('parallel search: what runs with one worker, and limits', () => {
+  const sm = shipped.find((s) => s.model.name === 'shootdown')!;
+  const model = sm.model as ModelDef;
+
+  it('partial-order reduction searches with one worker and says so', () => {
+    const r = check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: true, liveness: false, workers: 2 });
+    expect(r.workers).toBe(1);
+    expect(r.workersNote).toMatch(/^1 worker, not 2: partial-order reduction/);
+    expect(outcome(r)).toEqual(outcome(check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: true, liveness: false })));
+  });
+
+  it('a model that is not shipped (no recipe) searches with one worker and says so', () => {
+    const rm = randomModel({ tape: tapeOf(1), mode: 'default' });
+    const r = check(rm.model, rm.properties, { liveness: false, workers: 2 });
+    expect(r.workers).toBe(1);
+    expect(r.workersNote).toMatch(/cannot be rebuilt in a worker/);
+  });
+
+  it('--max-states with workers: incomplete, with the states covered', () => {
+    const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, maxStates: 3000 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe('max-states 3000');
+    expect(r.states).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('a stop request with workers: incomplete at interrupt, and the next search with the same workers is complete', () => {
+    const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, shouldStop: () => true });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe(INTERRUPT);
+    const again = check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: false, symmetry: false, liveness: false, workers: 2 });
+    expect(outcome(again)).toEqual(outcome(check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: false, symmetry: false, liveness: false })));
+  });
+});
