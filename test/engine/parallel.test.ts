@@ -103,6 +103,12 @@ describe('parallel search: what runs with one worker, and limits', () => {
     expect(r.states).toBeGreaterThanOrEqual(3000);
   });
 
+  it('--max-memory with workers (the whole process: every worker and its store): incomplete', () => {
+    const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, maxMemoryBytes: 2 ** 20 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe('max-memory 1 MiB');
+  });
+
   it('a stop request with workers: incomplete at interrupt, and the next search with the same workers is complete', () => {
     const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, shouldStop: () => true });
     expect(r.verdict).toBe('incomplete');

@@ -23,17 +23,9 @@ import { grown, sharedGrown } from '../grow.ts';
 import { createReductions, hook } from '../reductions/index.ts';
 import type { Canonicalize } from '../reductions/reduction.ts';
 import { NO_PARENT, type VisitedStore } from '../store.ts';
-import { createStore, defaultStore, type StoreKind } from '../stores.ts';
+import { createStore, defaultStore } from '../stores.ts';
 import { encodeVia } from '../via.ts';
-import { CTL, key, MAX_SUCCESSORS, ownerOf, POLL, RECORD_EXTRA, type WorkerEvent } from './protocol.ts';
-
-export interface PartitionOptions {
-  readonly workers: number;
-  readonly index: number;
-  readonly store?: StoreKind;
-  readonly symmetry: boolean;
-  readonly deadlock: boolean;
-}
+import { CTL, key, MAX_SUCCESSORS, ownerOf, POLL, RECORD_EXTRA, type PartitionOptions, type WorkerEvent } from './protocol.ts';
 
 /** Thrown out of a phase when the stop flag or a limit is seen: the phase's reply is `stopped`. */
 export class Stopped {

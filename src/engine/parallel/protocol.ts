@@ -7,8 +7,17 @@
 // in which the sequential search (bfs.ts) generates the layer's successors; key(rank, j) packs it
 // into one exactly representable double, so keys sort numerically.
 import { fmix32, mixWords } from '../store.ts';
-import type { PartitionOptions } from './partition.ts';
+import type { StoreKind } from '../stores.ts';
 import type { ProgramRecipe } from './recipe.ts';
+
+/** What a worker's partition (partition.ts) is made with. */
+export interface PartitionOptions {
+  readonly workers: number;
+  readonly index: number;
+  readonly store?: StoreKind;
+  readonly symmetry: boolean;
+  readonly deadlock: boolean;
+}
 
 /** Words of a record after the packed state. */
 export const RECORD_EXTRA = 4;
