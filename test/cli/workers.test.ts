@@ -1,6 +1,6 @@
 // --workers on the command line: bad values are one line and exit 2; the parallel search's result is
-// the sequential one's (--json names the workers, the verdict line names them when more than one);
-// partial-order reduction searches with one worker and a note says so; a variant file is loaded again
+// the sequential one's (--json names the workers, the verdict line names them when more than one),
+// with the default reductions too; sleep sets search with one worker and a note says so; a variant file is loaded again
 // in each worker; Ctrl-C with workers is incomplete at interrupt, exit 130, and leaves no temp files.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -32,12 +32,17 @@ describe('lazytlb check --workers', () => {
     expect(text.out).toMatch(/^violation of no-stale-user after \d+ steps \([\d,]+ states, [\d,]+ transitions, [\d.]+ s, 2 workers; reductions: symmetry\):$/m);
   });
 
-  it('partial-order reduction (the default) searches with 1 worker: a note says so', async () => {
-    const r = await run('check', 'shootdown', '--no-liveness', '--workers', '2');
+  it('the default reductions with 2 workers: the result of 1; sleep sets search with 1 worker and a note says so', async () => {
+    const one = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14', '--no-liveness', '--param', 'switches=1');
+    const two = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14', '--no-liveness', '--param', 'switches=1', '--workers', '2');
+    const same = (j: any) => ({ verdict: j.verdict, states: j.states, transitions: j.transitions, reductions: j.reductions, property: j.property, trace: j.trace });
+    expect(two.json.workers).toBe(2);
+    expect(same(two.json)).toEqual(same(one.json));
+    const r = await run('check', 'shootdown', '--no-liveness', '--sleep-sets', '--workers', '2');
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[1]).toBe('note: 1 worker, not 2: partial-order reduction decides on the one store (--no-por to search with workers)');
-    const j = await runJson('check', 'shootdown', '--no-liveness', '--workers', '2');
-    expect({ workers: j.json.workers, note: j.json.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: partial-order reduction decides on the one store (--no-por to search with workers)' });
+    expect(r.out.split('\n')[1]).toBe('note: 1 worker, not 2: sleep sets depend on the order of expansion (without --sleep-sets to search with workers)');
+    const j = await runJson('check', 'shootdown', '--no-liveness', '--sleep-sets', '--workers', '2');
+    expect({ workers: j.json.workers, note: j.json.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: sleep sets depend on the order of expansion (without --sleep-sets to search with workers)' });
   });
 
   it('a variant file with 2 workers: each worker loads it again; the same result as 1 worker', async () => {

@@ -1,8 +1,8 @@
 // The parallel search (src/engine/parallel/) against the sequential one (bfs.ts): on every shipped
 // model and variant at a small scope and on random models, 2 and 3 workers give the same states,
 // transitions, depth, verdict, property and the same trace (step for step), with and without
-// symmetry; partial-order reduction and sleep sets search with one worker and say so; a limit or a
-// stop request ends the search `incomplete`.
+// symmetry and partial-order reduction (its statistics too); sleep sets search with one worker and
+// say so; a limit or a stop request ends the search `incomplete`.
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
@@ -41,16 +41,18 @@ describe('parallel search agrees with the sequential search on the shipped model
   for (const { model, variants } of shipped) {
     for (const variant of [null, ...variants]) {
       it(`${model.name}${variant ? ` ${variant.name}` : ''}`, (ctx) => {
-        const base: CheckOptions = { params: smallScope(model as ModelDef), variant, por: false, liveness: false };
-        const symmetric = model.symmetry !== undefined;
-        const seq = check(model as ModelDef, allProperties, { ...base, symmetry: symmetric, maxStates: MAX_STATES });
+        const base: CheckOptions = { params: smallScope(model as ModelDef), variant, liveness: false };
+        // 2 workers with the default reductions (the model's symmetry where it declares one, and
+        // partial-order reduction), 3 without reductions.
+        const reduced: CheckOptions = { ...base, symmetry: model.symmetry !== undefined, por: true };
+        const seq = check(model as ModelDef, allProperties, { ...reduced, maxStates: MAX_STATES });
         if (seq.verdict === 'incomplete') ctx.skip(`more than ${MAX_STATES} states`);
-        // 2 workers with the model's symmetry (where it declares one), 3 without.
-        const two = check(model as ModelDef, allProperties, { ...base, symmetry: symmetric, workers: 2 });
+        const two = check(model as ModelDef, allProperties, { ...reduced, workers: 2 });
         expect(two.workers).toBe(2);
-        expect(outcome(two)).toEqual(outcome(seq));
-        const plain = symmetric ? check(model as ModelDef, allProperties, { ...base, symmetry: false }) : seq;
-        const three = check(model as ModelDef, allProperties, { ...base, symmetry: false, workers: 3 });
+        expect({ ...outcome(two), reductions: two.reductions }).toEqual({ ...outcome(seq), reductions: seq.reductions });
+        const unreduced: CheckOptions = { ...base, symmetry: false, por: false };
+        const plain = check(model as ModelDef, allProperties, unreduced);
+        const three = check(model as ModelDef, allProperties, { ...unreduced, workers: 3 });
         expect(three.workers).toBe(3);
         expect(outcome(three)).toEqual(outcome(plain));
       });
@@ -60,18 +62,23 @@ describe('parallel search agrees with the sequential search on the shipped model
 
 describe('parallel search agrees with the sequential search on random models', () => {
   const opts: ExploreOptions = { deadlock: true };
-  // Fixed tapes: the same models on every run; the default mode and the symmetric one (with symmetry on).
-  for (const [mode, seeds] of [['default', [1, 2, 3, 4, 5, 6, 7, 8]], ['symmetric', [11, 12, 13, 14]]] as const) {
+  // Fixed tapes: the same models on every run; the default mode, the footprints mode (with
+  // partial-order reduction) and the symmetric one (with symmetry and partial-order reduction).
+  const modes = [['default', [1, 2, 3, 4, 5, 6, 7, 8]], ['footprints', [21, 22, 23, 24, 25, 26]], ['symmetric', [11, 12, 13, 14]]] as const;
+  for (const [mode, seeds] of modes) {
     it(`${mode} models`, () => {
       let searched = 0;
       for (const seed of seeds) {
         const a = { tape: tapeOf(seed), mode };
         const prog = randomProgram(a);
-        const symmetry = mode === 'symmetric';
-        const seq = exploreBfs(prog, { ...opts, symmetry, maxStates: 2000 });
+        const reductions = { symmetry: mode === 'symmetric', por: mode !== 'default' };
+        const seq = exploreBfs(prog, { ...opts, ...reductions, maxStates: 2000 });
         if (seq.verdict === 'incomplete') continue;
         searched++;
-        for (const n of [2, 3]) expect({ n, ...exploreOutcome(exploreParallel(prog, randomRecipe(a), n, { ...opts, symmetry })) }).toEqual({ n, ...exploreOutcome(seq) });
+        for (const n of [2, 3]) {
+          const par = exploreParallel(prog, randomRecipe(a), n, { ...opts, ...reductions });
+          expect({ n, ...exploreOutcome(par), reductions: par.reductions }).toEqual({ n, ...exploreOutcome(seq), reductions: seq.reductions });
+        }
       }
       expect(searched).toBeGreaterThan(seeds.length / 2);
     });
@@ -82,11 +89,13 @@ describe('parallel search: what runs with one worker, and limits', () => {
   const sm = shipped.find((s) => s.model.name === 'shootdown')!;
   const model = sm.model as ModelDef;
 
-  it('partial-order reduction searches with one worker and says so', () => {
-    const r = check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: true, liveness: false, workers: 2 });
-    expect(r.workers).toBe(1);
-    expect(r.workersNote).toMatch(/^1 worker, not 2: partial-order reduction/);
-    expect(outcome(r)).toEqual(outcome(check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: true, liveness: false })));
+  it('sleep sets, and partial-order reduction with the compact store, search with one worker and say so', () => {
+    const opts: CheckOptions = { params: { cpus: 2, gens: 2 }, liveness: false, workers: 2 };
+    const sleep = check(model, allProperties, { ...opts, sleep: true });
+    expect({ workers: sleep.workers, note: sleep.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: sleep sets depend on the order of expansion (without --sleep-sets to search with workers)' });
+    const compact = check(model, allProperties, { ...opts, por: true, store: 'compact' });
+    expect({ workers: compact.workers, note: compact.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: partial-order reduction with workers needs the exact store (--store exact), not compact' });
+    expect(outcome(compact)).toEqual(outcome(check(model, allProperties, { ...opts, por: true, store: 'compact', workers: 1 })));
   });
 
   it('a model that is not shipped (no recipe) searches with one worker and says so', () => {

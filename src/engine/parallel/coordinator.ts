@@ -20,8 +20,8 @@ import type { Program } from '../../lang/compile.ts';
 import { exploreBfs, INTERRUPT, type ExploreOptions, type ExploreResult, type Found } from '../bfs.ts';
 import { Expander } from '../expander.ts';
 import { pathTo, realErrorTrace, realTrace, traceTo, violationAtEnd } from '../paths.ts';
-import { createReductions, hook, statisticsOf } from '../reductions/index.ts';
-import { NO_PARENT, StateStore, type VisitedStore } from '../store.ts';
+import { createReductions, hook, statisticsOf, type ReductionStats } from '../reductions/index.ts';
+import { NO_PARENT, StateStore, type StoreView, type VisitedStore } from '../store.ts';
 import { defaultStore, type StoreKind } from '../stores.ts';
 import { decodeVia, type RawStep } from '../via.ts';
 import { bound, CTL, earlier, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
@@ -40,7 +40,8 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   const kind = opts.store ?? defaultStore(W);
   const ex = new Expander(prog, () => false);
   const m = ex.machine;
-  const active = createReductions({ symmetry: opts.symmetry }, { prog, machine: m, store: new StateStore(W, 16) });
+  const por = opts.por ?? false;
+  const active = createReductions({ symmetry: opts.symmetry, por }, { prog, machine: m, store: new StateStore(W, 16) });
   const canon = hook(active, 'canon');
   const pool = poolOf(n);
   const { ports, ctl } = pool;
@@ -52,6 +53,10 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   let transitions = 0;
   let depth = 0;
   let bytes = 0;
+  /** Per worker: its reductions' statistics after its last expand phase. */
+  let stats: ReductionStats[] = [];
+  /** Per worker, with partial-order reduction: its store's arrays, republished after each insert phase. */
+  let views: (StoreView | null)[] | null = null;
   const done = (verdict: ExploreResult['verdict'], extra: Partial<ExploreResult> = {}): ExploreResult => ({
     verdict,
     states,
@@ -60,10 +65,10 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
     seconds: (performance.now() - t0) / 1000,
     bytes,
     store: summary(kind, W, states, bytes),
-    reductions: statisticsOf(active),
+    reductions: sumStatistics(statisticsOf(active), stats),
     // The partitions are gone when the search returns: the stuck-actor check explores on its own.
     everyState: false,
-    shortest: true,
+    shortest: active.every((a) => a.reduction.shortest),
     workers: n,
     ...extra,
   });
@@ -137,7 +142,7 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   let discarded = false;
   try {
     // Every worker builds the program from the recipe (its errors are this search's).
-    ask(all, () => ({ cmd: 'start', recipe, options: { store: opts.store, symmetry: opts.symmetry ?? false, deadlock: opts.deadlock ?? true } }));
+    ask(all, () => ({ cmd: 'start', recipe, options: { store: opts.store, symmetry: opts.symmetry ?? false, por, deadlock: opts.deadlock ?? true } }));
     if (limit !== null) return done('incomplete', { limit });
     let inserted = ask(all, (w) => ({ cmd: 'insert', seed: w === ownerOf(seed, W, n) ? seed : undefined }));
     let phaseEvent: WorkerEvent | null = null;
@@ -157,6 +162,8 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
         const counts = ask(all, () => ({ cmd: 'count', rank: b.rank, j: b.j })) as Extract<Reply, { transitions: number }>[];
         states += counts.reduce((s, r) => s + r.states, 0);
         transitions += counts.reduce((s, r) => s + r.transitions, 0);
+        // Partial-order reduction's count as the sequential search had it then.
+        if (por) stats = counts.map((r) => ({ por: { ampleStates: r.ampleStates } }));
         return found(event);
       }
       states += added;
@@ -167,11 +174,13 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
       if (limit !== null) return done('incomplete', { limit });
       depth = ++d;
       const ranks = mergeRanks(ins.map((r) => r.sorted));
-      const expanded = ask(all, (w) => ({ cmd: 'expand', ranks: ranks[w] }));
+      views = por ? ins.map((r) => r.view) : null;
+      const expanded = ask(all, (w) => ({ cmd: 'expand', ranks: ranks[w], views }));
       const stop2 = stoppedBy(expanded);
       if (stop2) return stop2;
       const exp = expanded as Extract<Reply, { expanded: number }>[];
       layerTransitions = exp.reduce((s, r) => s + r.expanded, 0);
+      stats = exp.map((r) => r.stats);
       phaseEvent = null;
       for (const r of exp) if (r.event && (phaseEvent === null || earlier(r.event, phaseEvent))) phaseEvent = r.event;
       inserted = ask(all, () => ({ cmd: 'insert' }));
@@ -231,6 +240,17 @@ function mergeRanks(sorted: readonly Float64Array[]): Uint32Array[] {
     ranks[best][at[best]++] = r;
   }
   return ranks;
+}
+
+/** The reductions' statistics of the whole search: each count summed over the workers' shares. */
+function sumStatistics(names: ReductionStats, shares: readonly ReductionStats[]): ReductionStats {
+  const out: Record<string, Record<string, number>> = {};
+  for (const name of Object.keys(names)) {
+    const sum: Record<string, number> = { ...(names as Record<string, Record<string, number>>)[name] };
+    for (const k of Object.keys(sum)) sum[k] = shares.reduce((t, s) => t + ((s as Record<string, Record<string, number>>)[name]?.[k] ?? 0), 0);
+    out[name] = sum;
+  }
+  return out as ReductionStats;
 }
 
 /** What remains of the partitioned store after the search: its kind, size and bytes (the states are gone with the workers). */

@@ -1,9 +1,9 @@
 // The search with `workers` threads: the sequential search (bfs.ts) for one, the parallel one
-// (coordinator.ts) for more, with the same result. The reductions whose decisions depend on the one
-// store or on the order of expansion run with one worker, and the result says so (`workersNote`):
-// partial-order reduction's cycle proviso asks, for each successor of an ample set, whether it is
-// stored in an earlier layer of any partition, and sleep sets depend on the order in which states are
-// expanded and reopened.
+// (coordinator.ts) for more, with the same result. What runs with one worker, the result saying so
+// (`workersNote`): sleep sets, which depend on the order in which states are expanded and reopened;
+// partial-order reduction with a store other than the exact one (its cycle proviso looks each
+// successor of an ample set up in its owner's partition, which other workers read in
+// SharedArrayBuffers: the exact store's arrays are shared, the compact store's tables are not).
 import type { Program } from '../../lang/compile.ts';
 import { exploreBfs, type ExploreOptions, type ExploreResult } from '../bfs.ts';
 import { exploreParallel } from './coordinator.ts';
@@ -21,8 +21,8 @@ export interface SearchOptions extends ExploreOptions {
 export function explore(prog: Program, opts: SearchOptions = {}): ExploreResult {
   const n = opts.workers ?? 1;
   if (n <= 1) return exploreBfs(prog, opts);
-  const why = opts.por
-    ? 'partial-order reduction decides on the one store (--no-por to search with workers)'
+  const why = opts.por && opts.store !== undefined && opts.store !== 'exact'
+    ? `partial-order reduction with workers needs the exact store (--store exact), not ${opts.store}`
     : opts.sleep
       ? 'sleep sets depend on the order of expansion (without --sleep-sets to search with workers)'
       : !opts.recipe

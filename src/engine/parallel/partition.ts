@@ -20,9 +20,10 @@ import type { Program } from '../../lang/compile.ts';
 import { asModelError, fullStack, isOutOfMemory } from '../../lang/errors.ts';
 import { Expander } from '../expander.ts';
 import { grown, sharedGrown } from '../grow.ts';
-import { createReductions, hook } from '../reductions/index.ts';
-import type { Canonicalize } from '../reductions/reduction.ts';
-import { NO_PARENT, type VisitedStore } from '../store.ts';
+import { takeChosen } from '../bfs.ts';
+import { createReductions, hook, statisticsOf, type Active, type ReductionStats } from '../reductions/index.ts';
+import type { Canonicalize, Reduction } from '../reductions/reduction.ts';
+import { NO_PARENT, StateStore, type StoreView, type VisitedStore } from '../store.ts';
 import { createStore, defaultStore } from '../stores.ts';
 import { encodeVia } from '../via.ts';
 import { CTL, key, MAX_SUCCESSORS, ownerOf, POLL, RECORD_EXTRA, type PartitionOptions, type WorkerEvent } from './protocol.ts';
@@ -39,6 +40,11 @@ export class Partition {
   private readonly me: number;
   private readonly ex: Expander;
   private readonly canon: Canonicalize | null;
+  private readonly active: Active[];
+  /** Partial-order reduction's ample sets (null when off). */
+  private readonly selector: (Reduction & Required<Pick<Reduction, 'select' | 'chosen'>>) | null;
+  /** Per other worker, in an expand phase with partial-order reduction: its store, to look up in. */
+  private readers: (Pick<VisitedStore, 'find'> | null)[] = [];
   private readonly deadlock: boolean;
   private readonly tmp: Uint32Array;
   private readonly base: Int32Array;
@@ -54,6 +60,9 @@ export class Partition {
   private rank: Uint32Array = new Uint32Array(16);
   /** Per position of the current layer: successors generated. */
   private succ = new Uint32Array(16);
+  /** Per position of the current layer: an ample set was taken (1); ample sets taken in earlier layers. */
+  private ampled = new Uint8Array(16);
+  private ampleBefore = 0;
   /** Positions expanded in the last expand phase. */
   private expanded = 0;
   /** The new layer (local ids from layerEnd): each one's smallest key, and those keys sorted. */
@@ -80,10 +89,12 @@ export class Partition {
     this.N = o.workers;
     this.me = o.index;
     this.deadlock = o.deadlock;
-    this.store = createStore(o.store ?? defaultStore(this.W), this.W, true);
+    this.store = o.por ? new StateStore(this.W, 1 << 16, true) : createStore(o.store ?? defaultStore(this.W), this.W, true);
     this.ex = new Expander(prog, (step, actor, choice) => this.onSucc(step, actor, choice), { generated: true });
     const m = this.ex.machine;
-    this.canon = o.symmetry ? hook(createReductions({ symmetry: true }, { prog, machine: m, store: this.store }), 'canon') : null;
+    this.active = createReductions({ symmetry: o.symmetry, por: o.por }, { prog, machine: m, store: this.everyPartition() });
+    this.canon = hook(this.active, 'canon');
+    this.selector = hook(this.active, 'select');
     this.tmp = new Uint32Array(this.W);
     this.base = new Int32Array(m.cur.length);
     this.rep = new Int32Array(m.cur.length);
@@ -100,9 +111,45 @@ export class Partition {
     return b;
   }
 
+  /** Reductions' statistics so far (this partition's share). */
+  get statistics(): ReductionStats {
+    return statisticsOf(this.active);
+  }
+
+  /** The store as partial-order reduction's cycle proviso asks it: a successor is looked up in its owner's partition. */
+  private everyPartition(): VisitedStore {
+    const local = (): VisitedStore => this.store;
+    const find = (buf: Uint32Array): number => {
+      const o = ownerOf(buf, this.W, this.N);
+      return o === this.me ? local().find(buf) : this.readers[o]!.find(buf);
+    };
+    return {
+      kind: 'exact',
+      words: this.W,
+      get count() {
+        return local().count;
+      },
+      get bytes() {
+        return local().bytes;
+      },
+      insert: (buf, parent, via) => local().insert(buf, parent, via),
+      find,
+      read: (id, out) => local().read(id, out),
+      parentOf: (id) => local().parentOf(id),
+      viaOf: (id) => local().viaOf(id),
+    };
+  }
+
+  /** What another worker needs to look states up in this partition (with partial-order reduction). */
+  get view(): StoreView | null {
+    return this.store instanceof StateStore && this.selector !== null ? this.store.view : null;
+  }
+
   private poll(): void {
     if (Atomics.load(this.ctl, CTL.stop) !== 0) throw new Stopped('stop');
   }
+
+  private readonly succ_ = (step: number, actor: number, choice: number): boolean => this.onSucc(step, actor, choice);
 
   /** A successor left in the machine's `cur` by the expansion of the state at `curId`: into its owner's outbox. */
   private onSucc(step: number, actor: number, choice: number): boolean {
@@ -140,13 +187,18 @@ export class Partition {
   }
 
   /** Expands the current layer (ranks by position, as the coordinator merged them): the transitions generated and the first event. */
-  expand(ranks: Uint32Array): { expanded: number; event: WorkerEvent | null } {
+  expand(ranks: Uint32Array, views: readonly (StoreView | null)[] | null): { expanded: number; event: WorkerEvent | null } {
+    this.readers = views === null ? [] : views.map((v, w) => (v === null || w === this.me ? null : StateStore.reader(v)));
     this.layerStart = this.layerEnd;
     this.layerEnd = this.store.count;
     const n = this.layerEnd - this.layerStart;
     [this.order, this.nextOrder] = [this.nextOrder, this.order];
     this.rank = ranks;
-    if (this.succ.length < n) this.succ = new Uint32Array(Math.max(n, this.succ.length * 2));
+    if (this.succ.length < n) {
+      this.succ = new Uint32Array(Math.max(n, this.succ.length * 2));
+      this.ampled = new Uint8Array(this.succ.length);
+    }
+    this.ampleBefore = this.ampleStates;
     for (let k = 0; k < this.N; k++) this.outLen[k] = 0;
     this.event = null;
     let transitions = 0;
@@ -164,7 +216,12 @@ export class Partition {
         this.j = 0;
         this.store.read(id, tmp);
         this.prog.unpack(tmp, 0, base);
-        const end = this.ex.expand(base);
+        // The ample set (its C3 proviso: no successor stored in this layer or an earlier one, of any
+        // partition; during an expand phase the partitions hold exactly those layers), or every transition.
+        const chosen = this.selector !== null ? this.selector.select(base, Number.MAX_SAFE_INTEGER) : 0;
+        const end = chosen > 0 ? takeChosen(this.ex, base, this.selector!.chosen, chosen, this.succ_) : this.ex.expand(base);
+        const enabled = chosen > 0 ? chosen : this.ex.enabled;
+        this.ampled[pos] = chosen > 0 ? 1 : 0;
         this.succ[pos] = this.j;
         transitions += this.j;
         if (end === 'stopped') break;
@@ -174,7 +231,7 @@ export class Partition {
           this.event = { kind: 'error', rank: this.curRank, j: this.j, at: id * this.N + this.me, prop: -1, reason: e.message, stack: fullStack(e), failing: { step: f.step, actor: f.actor, choice: f.choice } };
           break;
         }
-        if (this.ex.enabled === 0 && this.deadlock) {
+        if (enabled === 0 && this.deadlock) {
           m.cur.set(base);
           if (!m.isEnd()) this.event = { kind: 'deadlock', rank: this.curRank, j: 0, at: id * this.N + this.me, prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' };
         }
@@ -261,11 +318,23 @@ export class Partition {
     return { inserted: n, sorted, event };
   }
 
-  /** Of the last layer: the successors generated and the new states stored before position (rank, j). */
-  countBefore(rank: number, j: number): { states: number; transitions: number } {
+  /**
+   * Of the last layer: the successors generated and the new states stored before position (rank, j),
+   * and the ample sets taken up to the state of that rank (its own was chosen before its successors).
+   */
+  countBefore(rank: number, j: number): { states: number; transitions: number; ampleStates: number } {
     let transitions = 0;
-    for (let pos = 0; pos < this.expanded && this.rank[pos] <= rank; pos++) transitions += this.rank[pos] < rank ? this.succ[pos] : Math.min(this.succ[pos], j);
-    return { states: lowerBound(this.sorted, this.sorted.length, key(rank, j)), transitions };
+    let ampleStates = this.ampleBefore;
+    for (let pos = 0; pos < this.expanded && this.rank[pos] <= rank; pos++) {
+      transitions += this.rank[pos] < rank ? this.succ[pos] : Math.min(this.succ[pos], j);
+      ampleStates += this.ampled[pos];
+    }
+    return { states: lowerBound(this.sorted, this.sorted.length, key(rank, j)), transitions, ampleStates };
+  }
+
+  /** Ample sets taken so far (partial-order reduction's statistic). */
+  private get ampleStates(): number {
+    return (this.statistics as { por?: { ampleStates: number } }).por?.ampleStates ?? 0;
   }
 
   /** State `id`'s packed words, parent address and transition (for a trace). */

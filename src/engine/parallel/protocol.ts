@@ -7,6 +7,8 @@
 // in which the sequential search (bfs.ts) generates the layer's successors; key(rank, j) packs it
 // into one exactly representable double, so keys sort numerically.
 import { fmix32, mixWords } from '../store.ts';
+import type { ReductionStats } from '../reductions/index.ts';
+import type { StoreView } from '../store.ts';
 import type { StoreKind } from '../stores.ts';
 import type { ProgramRecipe } from './recipe.ts';
 
@@ -16,6 +18,8 @@ export interface PartitionOptions {
   readonly index: number;
   readonly store?: StoreKind;
   readonly symmetry: boolean;
+  /** Partial-order reduction: the partition's store is then an exact one in SharedArrayBuffers (other workers look successors up in it). */
+  readonly por: boolean;
   readonly deadlock: boolean;
 }
 
@@ -88,7 +92,7 @@ export type Command =
   | { readonly cmd: 'start'; readonly recipe: ProgramRecipe; readonly options: Omit<PartitionOptions, 'index' | 'workers'> }
   | { readonly cmd: 'end' }
   | { readonly cmd: 'insert'; readonly seed?: Uint32Array }
-  | { readonly cmd: 'expand'; readonly ranks: Uint32Array }
+  | { readonly cmd: 'expand'; readonly ranks: Uint32Array; readonly views: readonly (StoreView | null)[] | null }
   | { readonly cmd: 'count'; readonly rank: number; readonly j: number }
   | { readonly cmd: 'link'; readonly id: number };
 
@@ -96,7 +100,7 @@ export type Reply =
   | { readonly ready: true }
   | { readonly stopped: string }
   | { readonly fatal: string }
-  | { readonly inserted: number; readonly sorted: Float64Array; readonly event: WorkerEvent | null; readonly bytes: number }
-  | { readonly expanded: number; readonly event: WorkerEvent | null }
-  | { readonly states: number; readonly transitions: number }
+  | { readonly inserted: number; readonly sorted: Float64Array; readonly event: WorkerEvent | null; readonly bytes: number; readonly view: StoreView | null }
+  | { readonly expanded: number; readonly event: WorkerEvent | null; readonly stats: ReductionStats }
+  | { readonly states: number; readonly transitions: number; readonly ampleStates: number }
   | { readonly words: Uint32Array; readonly parent: number; readonly via: number };

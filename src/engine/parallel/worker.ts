@@ -61,7 +61,7 @@ export async function serveSearchWorker(): Promise<void> {
       }
       if (part === null) throw new Error(`internal: ${c.cmd} before the search started`);
       if (c.cmd === 'expand') {
-        const r = part.expand(c.ranks);
+        const r = part.expand(c.ranks, c.views);
         // Every other worker gets one message from this one per layer: the length of its records, and
         // their shared buffer when it is a new one.
         for (let v = 0; v < d.to.length; v++) {
@@ -69,7 +69,7 @@ export async function serveSearchWorker(): Promise<void> {
           d.to[v]!.postMessage({ len: part.outLen[v], box: part.grew[v] ? part.outbox[v] : null } satisfies Outbox);
           part.grew[v] = 0;
         }
-        reply(r);
+        reply({ ...r, stats: part.statistics });
       } else if (c.cmd === 'insert') {
         const boxes: Uint32Array[] = [];
         const lens: number[] = [];
@@ -92,7 +92,7 @@ export async function serveSearchWorker(): Promise<void> {
         }
         const r = part.insert(boxes, lens);
         part.outLen[me] = 0;
-        reply({ ...r, bytes: part.bytes });
+        reply({ ...r, bytes: part.bytes, view: part.view });
       } else if (c.cmd === 'count') reply(part.countBefore(c.rank, c.j));
       else reply(part.link(c.id));
     } catch (e) {
