@@ -4,7 +4,8 @@
 //
 // Expand: the states of the current layer, in the order of their ranks (their positions in the
 // sequential search's layer), are expanded as bfs.ts expands them (symmetry's representative packed,
-// the deadlock check), and each successor is appended to its owner's outbox with its key: the parent's
+// partial-order reduction's ample set, the deadlock check), and each successor is appended to its
+// owner's outbox with its key: the parent's
 // rank and its index j among the parent's successors. The expansion stops at the first violation or
 // model error (every later state of this share has a larger rank, so none of their events can come
 // first), as bfs.ts stops.
