@@ -100,7 +100,8 @@ export class Partition {
     this.base = new Int32Array(m.cur.length);
     this.rep = new Int32Array(m.cur.length);
     const R = this.W + RECORD_EXTRA;
-    this.outbox = Array.from({ length: this.N }, (_, v) => (v === this.me ? new Uint32Array(64 * R) : new Uint32Array(new SharedArrayBuffer(64 * R * 4))));
+    // Every outbox shared, this worker's own too: one kind of array in the hot loop.
+    this.outbox = Array.from({ length: this.N }, () => new Uint32Array(new SharedArrayBuffer(64 * R * 4)));
     this.outLen = new Int32Array(this.N);
     this.grew = new Uint8Array(this.N).fill(1);
   }
@@ -166,11 +167,11 @@ export class Partition {
     const o = ownerOf(tmp, W, this.N);
     const R = W + RECORD_EXTRA;
     let at = this.outLen[o];
-    if (at + R > this.outbox[o].length) {
-      this.outbox[o] = o === this.me ? grown(this.outbox[o], at + R) : sharedGrown(this.outbox[o], at + R);
+    let box = this.outbox[o];
+    if (at + R > box.length) {
+      box = this.outbox[o] = sharedGrown(box, at + R);
       this.grew[o] = 1;
     }
-    const box = this.outbox[o];
     for (let k = 0; k < W; k++) box[at + k] = tmp[k];
     at += W;
     box[at] = this.curRank;
