@@ -24,6 +24,7 @@ import { grown, sharedGrown } from '../grow.ts';
 import { takeChosen } from '../bfs.ts';
 import { createReductions, hook, statisticsOf, type Active, type ReductionStats } from '../reductions/index.ts';
 import type { Canonicalize, Reduction } from '../reductions/reduction.ts';
+import { SpillLog } from '../spill.ts';
 import { NO_PARENT, StateStore, type StoreView, type VisitedStore } from '../store.ts';
 import { createStore, defaultStore } from '../stores.ts';
 import { encodeVia } from '../via.ts';
@@ -50,9 +51,15 @@ export class Partition {
   private readonly tmp: Uint32Array;
   private readonly base: Int32Array;
   private readonly rep: Int32Array;
-  /** Per local id: the parent's address (NO_PARENT for the initial state) and the transition. */
-  private parent = new Uint32Array(1 << 12);
-  private via = new Uint32Array(1 << 12);
+  /**
+   * Per local id: the parent's address (NO_PARENT for the initial state) and the transition, in a
+   * SpillLog (resident: its newest block), appended in id order when a layer's insert phase ends;
+   * during the phase the new layer's links are in `parent`/`via` (by id - the layer's first id),
+   * where a smaller key may still replace them.
+   */
+  private readonly links = new SpillLog(2);
+  private parent = new Uint32Array(16);
+  private via = new Uint32Array(16);
   /** The current layer: local ids [layerStart, layerEnd), `order[pos]` the one of rank `rank[pos]`. */
   private layerStart = 0;
   private layerEnd = 0;
@@ -108,7 +115,7 @@ export class Partition {
 
   /** Resident bytes: the store, the links and the layer arrays. */
   get bytes(): number {
-    let b = this.store.bytes + this.parent.byteLength + this.via.byteLength + this.keys.byteLength + this.order.byteLength * 4;
+    let b = this.store.bytes + this.links.bytes + this.parent.byteLength + this.via.byteLength + this.keys.byteLength + this.order.byteLength * 4;
     for (const o of this.outbox) b += o.byteLength;
     return b;
   }
@@ -270,15 +277,15 @@ export class Partition {
         const k = key(box[at + W], box[at + W + 1]);
         const r = store.insert(rec, NO_PARENT, 0);
         if (r >= 0) {
-          if (r >= this.parent.length) {
-            this.parent = grown(this.parent, r + 1);
-            this.via = grown(this.via, this.parent.length);
-          }
           const x = r - first;
-          if (x >= this.keys.length) this.keys = grown(this.keys, x + 1);
+          if (x >= this.keys.length) {
+            this.keys = grown(this.keys, x + 1);
+            this.parent = grown(this.parent, this.keys.length);
+            this.via = grown(this.via, this.keys.length);
+          }
           this.keys[x] = k;
-          this.parent[r] = box[at + W + 2];
-          this.via[r] = box[at + W + 3];
+          this.parent[x] = box[at + W + 2];
+          this.via[x] = box[at + W + 3];
           this.prog.unpack(rec, 0, m.cur);
           m.violation = null;
           if (m.checkInvariants() !== null) this.flagged.push(r);
@@ -294,14 +301,15 @@ export class Partition {
           // Reached again in this layer: the smaller key's link (the sequential search's first arrival).
           if (id >= first && k < this.keys[id - first]) {
             this.keys[id - first] = k;
-            this.parent[id] = box[at + W + 2];
-            this.via[id] = box[at + W + 3];
+            this.parent[id - first] = box[at + W + 2];
+            this.via[id - first] = box[at + W + 3];
           }
         }
       }
     }
     Atomics.add(this.ctl, CTL.states, unpolled);
     const n = store.count - first;
+    for (let x = 0; x < n; x++) this.links.append2(this.parent[x], this.via[x]);
     const sorted = this.keys.slice(0, n).sort();
     if (this.nextOrder.length < n) this.nextOrder = new Uint32Array(Math.max(n, this.nextOrder.length * 2));
     for (let x = 0; x < n; x++) this.nextOrder[lowerBound(sorted, n, this.keys[x])] = first + x;
@@ -343,7 +351,7 @@ export class Partition {
   link(id: number): { words: Uint32Array; parent: number; via: number } {
     const words = new Uint32Array(this.W);
     this.store.read(id, words);
-    return { words, parent: this.parent[id], via: this.via[id] };
+    return { words, parent: this.links.word(id, 0), via: this.links.word(id, 1) };
   }
 }
 
