@@ -35,7 +35,9 @@ export function key(rank: number, j: number): number {
 
 /** The worker that owns the packed state in `buf` (a hash with its own seed: a partition's states then spread over its whole hash table). */
 export function ownerOf(buf: Uint32Array, words: number, workers: number): number {
-  return fmix32(mixWords(0x2545f491 ^ words, buf, words, 0)) % workers;
+  // The hash's top 16 bits scaled to [0, workers): integer operations only (`%` of an unsigned
+  // 32-bit value is a floating-point remainder, half of the successor loop's time).
+  return ((fmix32(mixWords(0x2545f491 ^ words, buf, words, 0)) >>> 16) * workers) >>> 16;
 }
 
 /** Slots of the control array shared by every thread. */
