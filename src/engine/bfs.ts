@@ -77,6 +77,10 @@ export interface ExploreResult {
   readonly everyState: boolean;
   /** A counterexample found is a shortest one (no reduction that may lengthen it was on). */
   readonly shortest: boolean;
+  /** Search workers (parallel/: absent for the sequential search, which is one). */
+  readonly workers?: number;
+  /** Why fewer workers were used than asked for. */
+  readonly workersNote?: string;
 }
 
 export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreResult {
@@ -206,17 +210,8 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
           enabled = ex.enabled;
         }
       } else if (n > 0) {
-        // Only the chosen ones: the same transitions the full expansion would take, fewer of them.
-        const chosen = selector!.chosen;
-        end = 'done';
+        end = takeChosen(ex, base, selector!.chosen, n, onSucc);
         enabled = n;
-        for (let j = 0; j < n && end === 'done'; j++) {
-          const c = chosen[j];
-          cur.set(base);
-          const o = ex.take(viaStep(c), viaActor(c), viaChoice(c));
-          if (o === 'error') end = 'error';
-          else if (onSucc(viaStep(c), viaActor(c), viaChoice(c))) end = 'stopped';
-        }
       } else {
         end = ex.expand(base);
         enabled = ex.enabled;
@@ -239,6 +234,22 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     return modelError(m.explainUndeclared(err, x.step, failing.actor, failing.choice, base) || e0, failing);
   }
   return done('ok');
+}
+
+/**
+ * Only the transitions `chosen[0..n)` (an ample set) of `base`: the same transitions the full
+ * expansion would take, fewer of them, each successor handed to `onSucc` (true stops).
+ */
+export function takeChosen(ex: Expander, base: Int32Array, chosen: Uint32Array, n: number, onSucc: (step: number, actor: number, choice: number) => boolean): End {
+  const cur = ex.machine.cur;
+  for (let j = 0; j < n; j++) {
+    const c = chosen[j];
+    cur.set(base);
+    const o = ex.take(viaStep(c), viaActor(c), viaChoice(c));
+    if (o === 'error') return 'error';
+    if (onSucc(viaStep(c), viaActor(c), viaChoice(c))) return 'stopped';
+  }
+  return 'done';
 }
 
 /** Two unpacked states are equal. */

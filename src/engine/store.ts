@@ -6,7 +6,7 @@
 // hash, its id and its first KEY words, and the rest is compared in the arena. The store is exact: no
 // state is ever mistaken for another. Nothing is allocated per state; arrays double when full.
 
-import { grown } from './grow.ts';
+import { grown, sharedGrown } from './grow.ts';
 
 export const NO_PARENT = 0xffffffff;
 
@@ -35,6 +35,14 @@ export interface VisitedStore {
   viaOf(id: number): number;
 }
 
+/** A StateStore's arrays, for a reader in another thread (StateStore.reader). */
+export interface StoreView {
+  readonly words: number;
+  readonly arena: Uint32Array;
+  readonly table: Uint32Array;
+  readonly mask: number;
+}
+
 /** Packed words kept inline in each hash-table entry. */
 const KEY = 2;
 
@@ -55,9 +63,14 @@ export class StateStore implements VisitedStore {
   private readonly idAt: number;
   private readonly keyAt: number;
 
-  constructor(readonly words: number, initialCapacity = 1 << 16) {
+  /**
+   * `shared`: the arena and the table live in SharedArrayBuffers, so that another thread can look
+   * states up in them through a `reader` (a partition of the parallel search, whose neighbours ask it
+   * while it does not insert).
+   */
+  constructor(readonly words: number, initialCapacity = 1 << 16, private readonly shared = false) {
     const cap = Math.max(16, initialCapacity);
-    this.arena = new Uint32Array(cap * words);
+    this.arena = this.array(cap * words);
     this.parent = new Uint32Array(cap);
     this.via = new Uint32Array(cap);
     const size = 1 << Math.ceil(Math.log2(cap * 2));
@@ -66,8 +79,27 @@ export class StateStore implements VisitedStore {
     this.idAt = this.hashed ? 1 : 0;
     this.keyAt = this.idAt + 1;
     this.stride = this.keyAt + this.key;
-    this.table = new Uint32Array(size * this.stride);
+    this.table = this.array(size * this.stride);
     this.mask = size - 1;
+  }
+
+  private array(n: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
+  }
+
+  /** What a reader in another thread needs (valid until the store next grows). */
+  get view(): StoreView {
+    return { words: this.words, arena: this.arena, table: this.table, mask: this.mask };
+  }
+
+  /** A read-only store over `v` (only `find` answers): the same probe as the store's own. */
+  static reader(v: StoreView): Pick<VisitedStore, 'find'> {
+    const r = Object.create(StateStore.prototype) as StateStore;
+    const key = Math.min(v.words, KEY);
+    const hashed = v.words > KEY;
+    const idAt = hashed ? 1 : 0;
+    Object.assign(r, { words: v.words, arena: v.arena, table: v.table, mask: v.mask, key, hashed, idAt, keyAt: idAt + 1, stride: idAt + 1 + key });
+    return r;
   }
 
   /** Bytes held by the store (arena, links, table). */
@@ -139,13 +171,13 @@ export class StateStore implements VisitedStore {
   private growArena(): void {
     this.parent = grown(this.parent, this.parent.length + 1);
     this.via = grown(this.via, this.parent.length);
-    this.arena = grown(this.arena, this.parent.length * this.words);
+    this.arena = this.shared ? sharedGrown(this.arena, this.parent.length * this.words) : grown(this.arena, this.parent.length * this.words);
   }
 
   private growTable(): void {
     const S = this.stride;
     const size = (this.mask + 1) * 2;
-    const table = new Uint32Array(size * S);
+    const table = this.array(size * S);
     const mask = size - 1;
     const old = this.table;
     for (let j = 0; j <= this.mask; j++) {

@@ -16,10 +16,11 @@ export function defaultStore(words: number): StoreKind {
   return words <= 2 ? 'exact' : 'compact';
 }
 
-export function createStore(kind: StoreKind, words: number): VisitedStore {
+/** `followInserts`: the store is fed successors of states it did not read (tree-store.ts). */
+export function createStore(kind: StoreKind, words: number, followInserts = false): VisitedStore {
   switch (kind) {
     case 'compact':
-      return new TreeStore(words);
+      return new TreeStore(words, followInserts);
     case 'exact':
       return new StateStore(words);
     case 'fingerprint':

@@ -32,7 +32,12 @@ export class TreeStore implements VisitedStore {
   private readonly cv: Uint32Array;
   private cached = false;
 
-  constructor(readonly words: number) {
+  /**
+   * With `followInserts` the state last inserted is remembered too: for a store fed with the
+   * successors of states it did not read (a partition of the parallel search, which receives each
+   * state's successors one after another), a successor is then compared with its sibling.
+   */
+  constructor(readonly words: number, private readonly followInserts = false) {
     const ls: number[] = [];
     const rs: number[] = [];
     // A node over words [lo, lo + n): a word alone is its own value; two or more are a table's pair.
@@ -125,6 +130,11 @@ export class TreeStore implements VisitedStore {
     const last = this.ls.length - 1;
     const id = this.root.insert(this.side(this.ls[last], buf), this.side(this.rs[last], buf));
     if (id >= 0) this.links.append2(parent, via);
+    if (this.followInserts) {
+      for (let k = 0; k < this.words; k++) this.cw[k] = buf[k];
+      this.cv.set(this.val);
+      this.cached = true;
+    }
     return id;
   }
 

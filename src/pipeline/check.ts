@@ -7,7 +7,7 @@ import { instantiate } from '../lang/instantiate.ts';
 import type { AnyModel } from '../lang/model.ts';
 import { withBounded, type PropertyDef } from '../lang/property.ts';
 import { actorNames as namesOf } from '../lang/names.ts';
-import { exploreBfs } from '../engine/bfs.ts';
+import { explore, type ProgramRecipe } from '../engine/parallel/index.ts';
 import { boundedSearch } from '../engine/bounded.ts';
 import { simulate, type SimulateResult } from '../engine/simulate.ts';
 import { checkStuck } from '../engine/stuck.ts';
@@ -16,7 +16,11 @@ import { replayRaw } from '../trace/replay.ts';
 import { shrink } from '../trace/shrink.ts';
 import { buildTrace } from '../trace/trace.ts';
 import { confirmOnExact } from './abstraction.ts';
+import { findModel, loadVariantFile } from './load.ts';
 import type { CheckOptions, CheckResult } from './result.ts';
+import { allProperties as shippedProperties } from '../../properties/index.ts';
+import type { FlagValue } from '../lang/model.ts';
+import type { Instance } from '../lang/instantiate.ts';
 
 export type { CheckOptions, CheckResult } from './result.ts';
 
@@ -30,7 +34,7 @@ function search(model: AnyModel, allProperties: readonly PropertyDef[], opts: Ch
   const t0 = performance.now();
   const inst = instantiate(model, allProperties, opts);
   const prog = compile(inst);
-  const searched = opts.simulate ? fromSimulation(prog, simulate(prog, { ...opts.simulate, maxSeconds: opts.maxSeconds, shouldStop: opts.shouldStop }), t0) : exploreBfs(prog, opts);
+  const searched = opts.simulate ? fromSimulation(prog, simulate(prog, { ...opts.simulate, maxSeconds: opts.maxSeconds, shouldStop: opts.shouldStop }), t0) : explore(prog, { ...opts, recipe: (opts.workers ?? 1) > 1 ? recipeOf(inst, allProperties, opts) : null });
   const stuck = !('runs' in searched) && searched.verdict === 'ok' && opts.liveness !== false ? checkStuck(prog, searched, opts) : null;
   const r = stuck !== null && stuck.verdict !== 'ok' ? { ...searched, verdict: stuck.verdict, limit: stuck.limit, found: stuck.found, trace: stuck.trace, cycleAt: stuck.cycleAt } : searched;
   opts.onExplored?.();
@@ -56,6 +60,8 @@ function search(model: AnyModel, allProperties: readonly PropertyDef[], opts: Ch
     liveness: stuck && { verdict: stuck.verdict, states: stuck.states, transitions: stuck.transitions, seconds: stuck.seconds, bytes: stuck.bytes, graph: stuck.graph },
     actors: actorNames(prog),
     program: prog,
+    workers: 'workers' in r && r.workers !== undefined ? r.workers : 1,
+    ...('workersNote' in r && r.workersNote ? { workersNote: r.workersNote } : {}),
     ...('runs' in r ? { simulation: { runs: r.runs, seed: opts.simulate!.seed, path: r.path } } : {}),
   };
   if (r.verdict === 'incomplete') return { ...base, limit: r.limit };
@@ -96,6 +102,42 @@ function search(model: AnyModel, allProperties: readonly PropertyDef[], opts: Ch
     rawTrace: sh.trace,
     shrunk: { from: sh.from, to: sh.to, incomplete: sh.incomplete },
   };
+}
+
+/** What a search worker rebuilds the program from (plain data): a shipped model, its variant, the resolved settings. */
+export interface ShippedProgram {
+  readonly model: string;
+  readonly variant: { readonly name: string } | { readonly file: string } | null;
+  readonly params: Readonly<Record<string, number>>;
+  readonly flags: Readonly<Record<string, FlagValue>>;
+  readonly memory: string;
+  readonly properties: readonly string[];
+}
+
+/** The recipe of `inst`'s program for a search worker, or null when a worker could not rebuild it (a model, variant or property list that is not shipped). */
+function recipeOf(inst: Instance, allProperties: readonly PropertyDef[], opts: CheckOptions): ProgramRecipe | null {
+  const sm = shipped(inst.model.name);
+  if (sm === null || sm.model !== inst.model || allProperties !== shippedProperties) return null;
+  const v = inst.variant;
+  const variant = v === null ? null : sm.variants.includes(v) ? { name: v.name } : opts.variantFile ? { file: opts.variantFile } : undefined;
+  if (variant === undefined) return null;
+  const args: ShippedProgram = { model: inst.model.name, variant, params: inst.params, flags: inst.flags, memory: inst.memory, properties: inst.properties.map((p) => p.name) };
+  return { module: import.meta.url, export: 'programFor', args };
+}
+
+function shipped(name: string): ReturnType<typeof findModel> | null {
+  try {
+    return findModel(name);
+  } catch {
+    return null;
+  }
+}
+
+/** The program of a ShippedProgram (a search worker's recipe). */
+export async function programFor(a: ShippedProgram): Promise<Program> {
+  const sm = findModel(a.model);
+  const variant = a.variant === null ? null : 'file' in a.variant ? await loadVariantFile(a.variant.file, a.model) : sm.variants.find((x) => x.name === (a.variant as { name: string }).name)!;
+  return compile(instantiate(sm.model, shippedProperties, { variant, params: a.params, flags: a.flags, memory: a.memory, properties: a.properties }));
 }
 
 const STUCK_STATEMENT = 'An actor inside a procedure can always still get back to rest: from every reachable state some execution completes the procedures it is in.';

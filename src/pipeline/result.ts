@@ -77,6 +77,9 @@ export interface CheckResult {
   readonly program: Program;
   /** With an abstraction flag on, for a violation: how it was checked on the exact model. */
   readonly abstraction?: AbstractionReport;
+  /** Search threads used (1: the sequential search), and why fewer than asked for. */
+  readonly workers: number;
+  readonly workersNote?: string;
 }
 
 export interface CheckOptions extends InstanceOptions, ExploreOptions {
@@ -90,5 +93,9 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly within?: number;
   /** Called when the search (and the stuck-actor check) has returned, before a shortest trace is sought or shrunk. */
   readonly onExplored?: () => void;
+  /** Search threads (`--workers`; default 1): the parallel search (src/engine/parallel/) for more than one. */
+  readonly workers?: number;
+  /** The absolute path of the variant file `variant` was loaded from (a worker loads it again). */
+  readonly variantFile?: string;
 }
 

@@ -13,8 +13,8 @@ import { EXIT, exitFor } from '../exit.ts';
 import type { RunOptions } from '../process.ts';
 import { PROGRESS_MS, progressReporter } from '../progress.ts';
 import { num, type Io } from '../io.ts';
-import { findModel, findVariant, parsePairs, variantRef } from '../load.ts';
-import { relative } from 'node:path';
+import { findModel, findVariant, isVariantFile, parsePairs, variantRef } from '../load.ts';
+import { relative, resolve } from 'node:path';
 import { cexPath, saveCounterexample, toCounterexample, writeJson } from '../../trace/cexfile.ts';
 import { toItf } from '../../trace/itf.ts';
 import { verifyFootprints } from '../../engine/verify.ts';
@@ -37,6 +37,7 @@ export interface CheckArgs extends ReductionFlags {
   'max-states'?: number;
   'max-seconds'?: number;
   'max-memory'?: number;
+  workers?: number;
   store?: StoreKind;
   deadlock?: boolean;
   liveness?: boolean;
@@ -65,6 +66,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-states', integerOption('max-states', 'stop after this many states (verdict incomplete)'))
     .option('max-seconds', secondsOption('max-seconds', 'stop after this many seconds (verdict incomplete)'))
     .option('max-memory', integerOption('max-memory', 'stop when the process\'s resident memory exceeds this many MiB (verdict incomplete)'))
+    .option('workers', integerOption('workers', 'search threads, each owning a share of the states (default 1; the result is the same for every count; sleep sets, and partial-order reduction with a store other than exact, search with 1)', 1, 256))
     .option('store', namedOption('store', 'visited states: compact (exact, tree-compressed; the default above 8-byte states), exact (whole states in memory; the default up to 8 bytes) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
@@ -101,6 +103,8 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
     store: a.store,
+    workers: a.workers,
+    variantFile: a.variant !== undefined && isVariantFile(a.variant) ? resolve(a.variant) : undefined,
     deadlock: a.deadlock,
     liveness: a.liveness,
     within: a.within,
@@ -166,6 +170,8 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     transitions: r.transitions,
     depth: r.depth,
     seconds: Number(r.seconds.toFixed(3)),
+    workers: r.workers,
+    ...(r.workersNote ? { workersNote: r.workersNote } : {}),
     memoryBytes: r.memoryBytes,
     ...(r.store ? { store: { kind: r.store, probabilistic: r.store === 'fingerprint', packedBytes: r.packedBytes, bytesPerState: Number(r.bytesPerState.toFixed(2)), ...(r.missProbability !== undefined ? { missProbability: r.missProbability } : {}) } } : {}),
     reductions: r.reductions,
@@ -204,8 +210,9 @@ function reductionsText(reductions: ReductionStats): string {
 function renderResult(r: CheckResult): string {
   const stats = r.simulation
     ? `${num(r.simulation.runs)} random walks, ${num(r.states)} steps, seed ${r.simulation.seed}, ${r.seconds.toFixed(2)} s`
-    : `${num(r.states)} states, ${num(r.transitions)} transitions, ${r.verdict === 'violation' ? '' : `depth ${r.depth}, `}${r.seconds.toFixed(2)} s${reductionsText(r.reductions)}`;
+    : `${num(r.states)} states, ${num(r.transitions)} transitions, ${r.verdict === 'violation' ? '' : `depth ${r.depth}, `}${r.seconds.toFixed(2)} s${r.workers > 1 ? `, ${r.workers} workers` : ''}${reductionsText(r.reductions)}`;
   const lines = [headline(r)];
+  if (r.workersNote) lines.push(`note: ${r.workersNote}`);
   if (r.shrunk) {
     const p = (x: Readonly<Record<string, number>>) => Object.entries(x).map(([k, v]) => `${k}=${v}`).join(' ');
     lines.push(`shrunk from ${r.shrunk.from.length} steps (${r.shrunk.from.switches} CPU switch${r.shrunk.from.switches === 1 ? '' : 'es'}, ${p(r.shrunk.from.params)}) to ${r.shrunk.to.length} steps (${r.shrunk.to.switches} CPU switch${r.shrunk.to.switches === 1 ? '' : 'es'}, ${p(r.params)}); * marks the steps the violation depends on${r.shrunk.incomplete.length ? `; not minimized: ${r.shrunk.incomplete.join(', ')}` : ''}`);

@@ -1,0 +1,33 @@
+// The search with `workers` threads: the sequential search (bfs.ts) for one, the parallel one
+// (coordinator.ts) for more, with the same result. What runs with one worker, the result saying so
+// (`workersNote`): sleep sets, which depend on the order in which states are expanded and reopened;
+// partial-order reduction with a store other than the exact one (its cycle proviso looks each
+// successor of an ample set up in its owner's partition, which other workers read in
+// SharedArrayBuffers: the exact store's arrays are shared, the compact store's tables are not).
+import type { Program } from '../../lang/compile.ts';
+import { exploreBfs, type ExploreOptions, type ExploreResult } from '../bfs.ts';
+import { exploreParallel } from './coordinator.ts';
+import type { ProgramRecipe } from './recipe.ts';
+
+export type { ProgramRecipe } from './recipe.ts';
+
+export interface SearchOptions extends ExploreOptions {
+  /** Search threads (default 1: the sequential search). */
+  readonly workers?: number;
+  /** How a worker rebuilds `prog` (null: it cannot, and the search runs in this thread). */
+  readonly recipe?: ProgramRecipe | null;
+}
+
+export function explore(prog: Program, opts: SearchOptions = {}): ExploreResult {
+  const n = opts.workers ?? 1;
+  if (n <= 1) return exploreBfs(prog, opts);
+  const why = opts.por && opts.store !== undefined && opts.store !== 'exact'
+    ? `partial-order reduction with workers needs the exact store (--store exact), not ${opts.store}`
+    : opts.sleep
+      ? 'sleep sets depend on the order of expansion (without --sleep-sets to search with workers)'
+      : !opts.recipe
+        ? 'the program cannot be rebuilt in a worker (not a shipped model, variant or variant file)'
+        : null;
+  if (why !== null) return { ...exploreBfs(prog, opts), workers: 1, workersNote: `1 worker, not ${n}: ${why}` };
+  return exploreParallel(prog, opts.recipe!, n, opts);
+}

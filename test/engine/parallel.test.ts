@@ -1,0 +1,128 @@
+// The parallel search (src/engine/parallel/) against the sequential one (bfs.ts): on every shipped
+// model and variant at a small scope and on random models, 2 and 3 workers give the same states,
+// transitions, depth, verdict, property and the same trace (step for step), with and without
+// symmetry and partial-order reduction (its statistics too); sleep sets search with one worker and
+// say so; a limit or a stop request ends the search `incomplete`.
+import { describe, expect, it } from 'vitest';
+import { shipped } from '../../models/index.ts';
+import { allProperties } from '../../properties/index.ts';
+import { exploreBfs, INTERRUPT, type ExploreOptions, type ExploreResult } from '../../src/engine/bfs.ts';
+import { exploreParallel } from '../../src/engine/parallel/coordinator.ts';
+import { check, type CheckOptions } from '../../src/pipeline/check.ts';
+import type { ModelDef } from '../../src/lang/model.ts';
+import { randomModel, randomProgram, randomRecipe, tapeOf } from './parallel-recipe.ts';
+
+/** What must agree between the searches. */
+function outcome(r: { verdict: string; states: number; transitions: number; depth: number; property?: string; rawTrace?: readonly unknown[] }) {
+  return { verdict: r.verdict, states: r.states, transitions: r.transitions, depth: r.depth, property: r.property, trace: r.rawTrace };
+}
+
+function exploreOutcome(r: ExploreResult) {
+  return { verdict: r.verdict, states: r.states, transitions: r.transitions, depth: r.depth, kind: r.found?.kind, prop: r.found?.prop, reason: r.found?.reason, trace: r.trace };
+}
+
+/** Small scopes (a model not named: every parameter at its minimum), with violations in most variants. */
+const SCOPES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  shootdown: { cpus: 2, gens: 2 },
+  'x86-lazy-tlb': { cpus: 2, mms: 2, switches: 1, changes: 1, gens: 2 },
+  'xen-pv': { cpus: 2, mms: 2, switches: 1, changes: 1, gens: 2 },
+  'lazy-mmu': { cpus: 2 },
+};
+
+function smallScope(model: ModelDef): Record<string, number> {
+  const params = Object.fromEntries(Object.entries(model.params as Record<string, { min: number }>).map(([k, s]) => [k, s.min]));
+  return { ...params, ...SCOPES[model.name] };
+}
+
+/** Scopes with more states than this are left to the bench. */
+const MAX_STATES = 20_000;
+
+describe('parallel search agrees with the sequential search on the shipped models', () => {
+  for (const { model, variants } of shipped) {
+    for (const variant of [null, ...variants]) {
+      it(`${model.name}${variant ? ` ${variant.name}` : ''}`, (ctx) => {
+        const base: CheckOptions = { params: smallScope(model as ModelDef), variant, liveness: false };
+        // 2 workers with the default reductions (the model's symmetry where it declares one, and
+        // partial-order reduction), 3 without reductions.
+        const reduced: CheckOptions = { ...base, symmetry: model.symmetry !== undefined, por: true };
+        const seq = check(model as ModelDef, allProperties, { ...reduced, maxStates: MAX_STATES });
+        if (seq.verdict === 'incomplete') ctx.skip(`more than ${MAX_STATES} states`);
+        const two = check(model as ModelDef, allProperties, { ...reduced, workers: 2 });
+        expect(two.workers).toBe(2);
+        expect({ ...outcome(two), reductions: two.reductions }).toEqual({ ...outcome(seq), reductions: seq.reductions });
+        const unreduced: CheckOptions = { ...base, symmetry: false, por: false };
+        const plain = check(model as ModelDef, allProperties, unreduced);
+        const three = check(model as ModelDef, allProperties, { ...unreduced, workers: 3 });
+        expect(three.workers).toBe(3);
+        expect(outcome(three)).toEqual(outcome(plain));
+      });
+    }
+  }
+});
+
+describe('parallel search agrees with the sequential search on random models', () => {
+  const opts: ExploreOptions = { deadlock: true };
+  // Fixed tapes: the same models on every run; the default mode, the footprints mode (with
+  // partial-order reduction) and the symmetric one (with symmetry and partial-order reduction).
+  const modes = [['default', [1, 2, 3, 4, 5, 6, 7, 8]], ['footprints', [21, 22, 23, 24, 25, 26]], ['symmetric', [11, 12, 13, 14]]] as const;
+  for (const [mode, seeds] of modes) {
+    it(`${mode} models`, () => {
+      let searched = 0;
+      for (const seed of seeds) {
+        const a = { tape: tapeOf(seed), mode };
+        const prog = randomProgram(a);
+        const reductions = { symmetry: mode === 'symmetric', por: mode !== 'default' };
+        const seq = exploreBfs(prog, { ...opts, ...reductions, maxStates: 2000 });
+        if (seq.verdict === 'incomplete') continue;
+        searched++;
+        for (const n of [2, 3]) {
+          const par = exploreParallel(prog, randomRecipe(a), n, { ...opts, ...reductions });
+          expect({ n, ...exploreOutcome(par), reductions: par.reductions }).toEqual({ n, ...exploreOutcome(seq), reductions: seq.reductions });
+        }
+      }
+      expect(searched).toBeGreaterThan(seeds.length / 2);
+    });
+  }
+});
+
+describe('parallel search: what runs with one worker, and limits', () => {
+  const sm = shipped.find((s) => s.model.name === 'shootdown')!;
+  const model = sm.model as ModelDef;
+
+  it('sleep sets, and partial-order reduction with the compact store, search with one worker and say so', () => {
+    const opts: CheckOptions = { params: { cpus: 2, gens: 2 }, liveness: false, workers: 2 };
+    const sleep = check(model, allProperties, { ...opts, sleep: true });
+    expect({ workers: sleep.workers, note: sleep.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: sleep sets depend on the order of expansion (without --sleep-sets to search with workers)' });
+    const compact = check(model, allProperties, { ...opts, por: true, store: 'compact' });
+    expect({ workers: compact.workers, note: compact.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: partial-order reduction with workers needs the exact store (--store exact), not compact' });
+    expect(outcome(compact)).toEqual(outcome(check(model, allProperties, { ...opts, por: true, store: 'compact', workers: 1 })));
+  });
+
+  it('a model that is not shipped (no recipe) searches with one worker and says so', () => {
+    const rm = randomModel({ tape: tapeOf(1), mode: 'default' });
+    const r = check(rm.model, rm.properties, { liveness: false, workers: 2 });
+    expect(r.workers).toBe(1);
+    expect(r.workersNote).toMatch(/cannot be rebuilt in a worker/);
+  });
+
+  it('--max-states with workers: incomplete, with the states covered', () => {
+    const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, maxStates: 3000 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe('max-states 3000');
+    expect(r.states).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('--max-memory with workers (the whole process: every worker and its store): incomplete', () => {
+    const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, maxMemoryBytes: 2 ** 20 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe('max-memory 1 MiB');
+  });
+
+  it('a stop request with workers: incomplete at interrupt, and the next search with the same workers is complete', () => {
+    const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, shouldStop: () => true });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toBe(INTERRUPT);
+    const again = check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: false, symmetry: false, liveness: false, workers: 2 });
+    expect(outcome(again)).toEqual(outcome(check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: false, symmetry: false, liveness: false })));
+  });
+});
