@@ -112,17 +112,26 @@ export interface ShippedProgram {
   readonly flags: Readonly<Record<string, FlagValue>>;
   readonly memory: string;
   readonly properties: readonly string[];
+  /** `--within K`: the shipped liveness properties' bounded monitors. */
+  readonly within?: number;
 }
 
 /** The recipe of `inst`'s program for a search worker, or null when a worker could not rebuild it (a model, variant or property list that is not shipped). */
 function recipeOf(inst: Instance, allProperties: readonly PropertyDef[], opts: CheckOptions): ProgramRecipe | null {
   const sm = shipped(inst.model.name);
-  if (sm === null || sm.model !== inst.model || allProperties !== shippedProperties) return null;
+  if (sm === null || sm.model !== inst.model || !shippedWithBounded(allProperties, opts)) return null;
   const v = inst.variant;
   const variant = v === null ? null : sm.variants.includes(v) ? { name: v.name } : opts.variantFile ? { file: opts.variantFile } : undefined;
   if (variant === undefined) return null;
-  const args: ShippedProgram = { model: inst.model.name, variant, params: inst.params, flags: inst.flags, memory: inst.memory, properties: inst.properties.map((p) => p.name) };
+  const args: ShippedProgram = { model: inst.model.name, variant, params: inst.params, flags: inst.flags, memory: inst.memory, properties: inst.properties.map((p) => p.name), within: opts.within };
   return { module: import.meta.url, export: 'programFor', args };
+}
+
+/** The properties are the shipped ones with the bounded monitors `opts` asks for (what programFor rebuilds). */
+function shippedWithBounded(all: readonly PropertyDef[], opts: CheckOptions): boolean {
+  if (all === shippedProperties) return true;
+  const rebuilt = withBounded(shippedProperties, opts.within, opts.properties);
+  return all.length === rebuilt.length && all.every((p, i) => p === rebuilt[i] || (p.name === rebuilt[i].name && !shippedProperties.includes(p)));
 }
 
 function shipped(name: string): ReturnType<typeof findModel> | null {
@@ -137,7 +146,7 @@ function shipped(name: string): ReturnType<typeof findModel> | null {
 export async function programFor(a: ShippedProgram): Promise<Program> {
   const sm = findModel(a.model);
   const variant = a.variant === null ? null : 'file' in a.variant ? await loadVariantFile(a.variant.file, a.model) : sm.variants.find((x) => x.name === (a.variant as { name: string }).name)!;
-  return compile(instantiate(sm.model, shippedProperties, { variant, params: a.params, flags: a.flags, memory: a.memory, properties: a.properties }));
+  return compile(instantiate(sm.model, withBounded(shippedProperties, a.within, a.properties), { variant, params: a.params, flags: a.flags, memory: a.memory, properties: a.properties }));
 }
 
 const STUCK_STATEMENT = 'An actor inside a procedure can always still get back to rest: from every reachable state some execution completes the procedures it is in.';
