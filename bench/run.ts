@@ -30,13 +30,15 @@ import { shipped } from '../models/index.ts';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** lazytlb via its CLI; a missing or failing CLI yields an 'n/a' row instead of an error. */
-function runLazytlb(p: ShootdownParams, reduction: { por: boolean; symmetry: boolean } = { por: false, symmetry: false }): BenchRow {
+function runLazytlb(p: ShootdownParams, reduction: { por: boolean; symmetry: boolean; workers?: number } = { por: false, symmetry: false }): BenchRow {
   const config = `shootdown(${p.cpus},${p.gens})`;
   const bin = process.env.BENCH_LAZYTLB ?? 'bin/lazytlb.mjs'; // override only to test the runner
   const args = [bin, 'check', 'shootdown', '--param', `cpus=${p.cpus}`, '--param', `gens=${p.gens}`,
     // the twins check safety only: so does lazytlb here (the stuck-actor check is measured in the README)
-    reduction.por ? '--por' : '--no-por', reduction.symmetry ? '--symmetry' : '--no-symmetry', '--no-liveness', '--json'];
-  const tool = reduction.por && reduction.symmetry ? 'lazytlb (POR+symmetry)' : reduction.por ? 'lazytlb (POR)' : reduction.symmetry ? 'lazytlb (symmetry)' : 'lazytlb';
+    reduction.por ? '--por' : '--no-por', reduction.symmetry ? '--symmetry' : '--no-symmetry', '--no-liveness', '--json',
+    ...(reduction.workers ? ['--workers', String(reduction.workers)] : [])];
+  const named = reduction.por && reduction.symmetry ? 'lazytlb (POR+symmetry)' : reduction.por ? 'lazytlb (POR)' : reduction.symmetry ? 'lazytlb (symmetry)' : 'lazytlb';
+  const tool = (reduction.workers ?? 1) > 1 ? `${named} (${reduction.workers} workers)` : named;
   const row: BenchRow = { tool, config, verdict: 'n/a', states: null, seconds: null, peakMiB: null,
     command: `node ${args.join(' ')}` };
   if (!existsSync(resolve(ROOT, bin)) || (!process.env.BENCH_LAZYTLB && !existsSync(join(ROOT, 'src/cli/main.ts'))))
@@ -190,11 +192,26 @@ function symmetryTarget(rows: BenchRow[], config: string): string {
   return `target ${config} symmetry: time <= rumur (symmetry): ${t !== null && t <= 1 ? 'PASS' : 'FAIL'} (${fmt(t)}x); ${same}`;
 }
 
+/** Issue targets for two workers: <= 0.6x lazytlb's own one-worker time, faster than SPIN and rumur on the same 2 cores, with less memory. */
+function workersTarget(rows: BenchRow[], config: string): string {
+  const get = (tool: string) => rows.find((r) => r.tool === tool && r.config === config && r.seconds !== null);
+  const one = get('lazytlb'), two = get('lazytlb (2 workers)'), spin = get('spin (NOREDUCE, NCORE=2)'), rumur = get('rumur (2 threads)');
+  if (!one || !two) return `target ${config} workers: n/a`;
+  const checks: [string, number | null, number][] = [
+    ['time <= 0.6x 1 worker', ratio(two.seconds, one.seconds), 0.6],
+    ['time < SPIN NCORE=2', spin ? ratio(two.seconds, spin.seconds) : null, 1.0],
+    ['time < rumur 2 threads', rumur ? ratio(two.seconds, rumur.seconds) : null, 1.0],
+    ['memory < SPIN NCORE=2', spin ? ratio(two.peakMiB, spin.peakMiB) : null, 1.0],
+    ['memory < rumur 2 threads', rumur ? ratio(two.peakMiB, rumur.peakMiB) : null, 1.0],
+  ];
+  return `target ${config} workers: ` + checks.map(([name, r, limit]) => `${name}: ${r !== null && r <= limit ? 'PASS' : 'FAIL'} (${fmt(r)}x)`).join('; ');
+}
+
 /** Counts that must agree: states of SPIN NOREDUCE (after the SPIN_EXTRA_STATES correction),
  *  rumur without symmetry, lazytlb without POR/symmetry and the reference count when known;
  *  likewise their fired-transition counts. */
 function mismatches(rows: BenchRow[], config: string): string[] {
-  const exact = rows.filter((r) => r.config === config && ['spin (NOREDUCE)', 'spin (NOREDUCE, COLLAPSE)', 'rumur', 'lazytlb'].includes(r.tool)
+  const exact = rows.filter((r) => r.config === config && ['spin (NOREDUCE)', 'spin (NOREDUCE, COLLAPSE)', 'spin (NOREDUCE, NCORE=2)', 'rumur', 'rumur (2 threads)', 'lazytlb', 'lazytlb (2 workers)'].includes(r.tool)
     && r.states !== null);
   const want = EXPECTED_STATES[config];
   const counts = new Set(exact.map((r) => r.states));
@@ -238,10 +255,13 @@ function main(argv: string[]): number {
     const runs: [string, () => BenchRow][] = [
       ['spin (NOREDUCE)', () => runSpin(p, { por: false })],
       ['spin (NOREDUCE, COLLAPSE)', () => runSpin(p, { por: false, collapse: true })],
+      ['spin (NOREDUCE, NCORE=2)', () => runSpin(p, { por: false, ncore: 2 })],
       ['spin (POR)', () => runSpin(p, { por: true })],
       ['rumur', () => runRumur(p, { symmetry: 'off' })],
+      ['rumur (2 threads)', () => runRumur(p, { symmetry: 'off', threads: 2 })],
       ['rumur (symmetry)', () => runRumur(p, { symmetry: 'exhaustive' })],
       ['lazytlb', () => runLazytlb(p)],
+      ['lazytlb (2 workers)', () => runLazytlb(p, { por: false, symmetry: false, workers: 2 })],
       ['lazytlb (POR)', () => runLazytlb(p, { por: true, symmetry: false })],
       ['lazytlb (symmetry)', () => runLazytlb(p, { por: false, symmetry: true })],
       ['lazytlb (POR+symmetry)', () => runLazytlb(p, { por: true, symmetry: true })],
@@ -261,10 +281,11 @@ function main(argv: string[]): number {
   table(rows, log);
   log('');
   log('seconds = wall clock of the run command only (model generation and C compilation excluded, see');
-  log('"compile s"); peak MiB = max RSS from /usr/bin/time -f %M; every tool single-threaded, one at a time.');
+  log('"compile s"); peak MiB = max RSS from /usr/bin/time -f %M; one thread unless the tool names its workers, threads or NCORE; one run at a time.');
   const t = configs.map((p) => targets(rows, `shootdown(${p.cpus},${p.gens})`));
   for (const x of t) log(x.line);
   for (const p of configs) log(symmetryTarget(rows, `shootdown(${p.cpus},${p.gens})`));
+  for (const p of configs) log(workersTarget(rows, `shootdown(${p.cpus},${p.gens})`));
   log('');
   const stores = argv.includes('--no-stores') ? [] : storeRows(configs, 1800, (s) => (json ? undefined : process.stderr.write(s + '\n')));
   if (stores.length > 0) storeTable(stores, log);

@@ -106,14 +106,15 @@ invariant "no-stale-user"
 
 export interface RumurOptions {
   symmetry: 'off' | 'exhaustive';
+  threads?: number; // --threads (default 1)
 }
 
-/** Generate (rumur --threads 1), compile (cc -O3) and run the verifier; time/RSS cover the run only. */
+/** Generate (rumur --threads 1, or o.threads), compile (cc -O3) and run the verifier; time/RSS cover the run only. */
 export function runRumur(p: ShootdownParams, o: RumurOptions): BenchRow {
   const dir = scratchDir('rumur');
   try {
     writeFileSync(join(dir, 'shootdown.m'), shootdownMurphi(p));
-    const gen = ['--threads', '1', '--deadlock-detection', 'off', '--symmetry-reduction', o.symmetry,
+    const gen = ['--threads', String(o.threads ?? 1), '--deadlock-detection', 'off', '--symmetry-reduction', o.symmetry,
       'shootdown.m', '-o', 'verifier.c'];
     const cflags = ['-std=c11', '-O3', ...(process.arch === 'x64' ? ['-mcx16'] : []),
       '-o', 'verifier', 'verifier.c', '-lpthread'];
@@ -125,7 +126,7 @@ export function runRumur(p: ShootdownParams, o: RumurOptions): BenchRow {
     const violation = /invariant "no-stale-user" failed/.test(out);
     const ok = m.code === 0 && states !== null && /No error found/.test(out);
     return {
-      tool: o.symmetry === 'off' ? 'rumur' : 'rumur (symmetry)',
+      tool: (o.symmetry === 'off' ? 'rumur' : 'rumur (symmetry)') + ((o.threads ?? 1) > 1 ? ` (${o.threads} threads)` : ''),
       config: `shootdown(${p.cpus},${p.gens})`,
       verdict: violation ? 'violation' : ok ? 'ok' : 'error',
       rawStates: states,

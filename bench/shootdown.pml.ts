@@ -105,6 +105,7 @@ export interface SpinOptions {
   hashBits?: number; // pan -w: 2^w hash slots (default 22: 4M slots, 32 MiB, for ~2M states)
   memLimMiB?: number; // -DMEMLIM (default 8192)
   collapse?: boolean; // -DCOLLAPSE: SPIN's lossless state compression (per-process component tables)
+  ncore?: number; // -DNCORE=n: SPIN's multi-core search (n processes over shared memory)
 }
 
 /**
@@ -116,7 +117,7 @@ export function runSpin(p: ShootdownParams, o: SpinOptions): BenchRow {
   const dir = scratchDir('spin');
   try {
     writeFileSync(join(dir, 'shootdown.pml'), shootdownPromela(p, layout));
-    const cflags = ['-O2', '-DSAFETY', `-DMEMLIM=${o.memLimMiB ?? 8192}`, ...(o.por ? [] : ['-DNOREDUCE']), ...(o.collapse ? ['-DCOLLAPSE'] : [])];
+    const cflags = ['-O2', '-DSAFETY', `-DMEMLIM=${o.memLimMiB ?? 8192}`, ...(o.por ? [] : ['-DNOREDUCE']), ...(o.collapse ? ['-DCOLLAPSE'] : []), ...(o.ncore ? [`-DNCORE=${o.ncore}`] : [])];
     let compileSeconds = build('spin', ['-a', 'shootdown.pml'], dir);
     compileSeconds += build('gcc', [...cflags, '-o', 'pan', 'pan.c'], dir);
     // pan preallocates its DFS stack for -m steps (~48 bytes each), which would inflate its RSS,
@@ -135,14 +136,14 @@ export function runSpin(p: ShootdownParams, o: SpinOptions): BenchRow {
       const violation = /assertion violated/.test(out);
       const ok = m.code === 0 && raw !== null && /errors: 0\b/.test(out) && !truncated;
       return {
-        tool: `spin (${o.por ? 'POR' : 'NOREDUCE'}${o.collapse ? ', COLLAPSE' : ''})`,
+        tool: `spin (${o.por ? 'POR' : 'NOREDUCE'}${o.collapse ? ', COLLAPSE' : ''}${o.ncore ? `, NCORE=${o.ncore}` : ''})`,
         config: `shootdown(${p.cpus},${p.gens})`,
         verdict: violation ? 'violation' : ok ? 'ok' : 'error',
         rawStates: raw,
         states: raw === null ? null : raw - SPIN_EXTRA_STATES,
         transitions: fired === null ? null : fired - 1, // pan counts storing the initial state
         seconds: m.wallSeconds,
-        selfSeconds: num(out, /pan: elapsed time ([\d.e+-]+) seconds/),
+        selfSeconds: num(out, /(?:pan|cpu0): elapsed time ([\d.e+-]+) seconds/), // cpu0: the multi-core search's total
         compileSeconds,
         peakMiB: m.peakKiB === null ? null : m.peakKiB / 1024,
         command: `spin -a shootdown.pml (layout ${layout}) && gcc ${cflags.join(' ')} -o pan pan.c && ./pan ${args.join(' ')}`,
