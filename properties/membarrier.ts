@@ -3,17 +3,17 @@
 import { bool, int } from '../src/lang/domain.ts';
 import { type EventHandler, type MonitorCtx, property } from '../src/lang/property.ts';
 import { perCpu } from '../src/lang/schema.ts';
-import { C, Cmd, cpuIdOf, CURR_CODES, primed, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, STATE_BITS } from '../models/membarrier/defs.ts';
+import { C, Cmd, cpuIdOf, CURR_CODES, primed, secondIssuerOf, Task, NO_MM, NO_TASK, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, isPrivate, isRseq, M, mmOf, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, STATE_BITS } from '../models/membarrier/defs.ts';
 import { UNSET_KU } from '../models/membarrier/state.ts';
 
 const models = ['membarrier'];
 const bits = (set: number, n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => set & (1 << i));
 
-// Two issuers (param issuers = 2): the second issuer's call (OTHER's GLOBAL_EXPEDITED) emits the
-// call events primed (BarrierA', …: models/membarrier/defs.ts CALL_EVENTS). A monitor that follows a
-// call keeps one record per call, and its handler for call i is built by `perCall`. MBP-0 and MBP-4
-// constrain the private and RSEQ commands and MEMBARRIER_CMD_GLOBAL, which the second issuer does
-// not issue: they observe the caller's call only.
+// Two issuers (param issuers = 2): the second issuer's call (OTHER's GLOBAL_EXPEDITED, or with param
+// secondIssuer = 1 CALLER2's PRIVATE_EXPEDITED) emits the call events primed (BarrierA', …:
+// models/membarrier/defs.ts CALL_EVENTS). A monitor that follows a call keeps one record per call,
+// and its handler for call i is built by `perCall` (MBP-0, MBP-2, MBP-6). MBP-4 constrains the RSEQ
+// commands, which the second issuer does not issue: it observes the caller's call only.
 const SECOND = 1;
 /** The handlers of a monitor's call events for both calls: those of make(0), and those of make(1) under the primed names. */
 function perCall(make: (call: number) => Record<string, EventHandler>): Record<string, EventHandler> {
@@ -28,28 +28,34 @@ export default [
     statement: 'A private expedited command (PRIVATE_EXPEDITED, _SYNC_CORE, _RSEQ) returns 0 only if its READY bit was set at P1; without it the call returns -EPERM with no barrier (a) and no IPI; GLOBAL under nohz_full returns -EINVAL.',
     ref: 'docs/models/membarrier.md MBP-0; membarrier_private_expedited, membarrier_global',
     models,
-    ghost: () => ({ checked: bool(), ready: bool() }),
-    on: {
-      ReadyCheck: (_s, g, _x, _cmd, ready) => {
-        g.checked = true;
-        g.ready = ready === 1;
+    // checked / ready: the caller's call passed P1, and what it read there; second (issuers = 2): the
+    // second issuer's (CALLER2's PRIVATE_EXPEDITED checks M's READY bit at P1')
+    ghost: (p) => ({ checked: bool(), ready: bool(), ...(p.issuers > 1 ? { second: { checked: bool(), ready: bool() } } : {}) }),
+    on: perCall((call) => ({
+      ReadyCheck: (_s: any, g: any, _x: MonitorCtx, _cmd: number, ready: number) => {
+        const r = call === SECOND ? g.second : g;
+        r.checked = true;
+        r.ready = ready === 1;
       },
-      BarrierA: (_s, g, x) => {
-        if (g.checked && !g.ready) x.fail('barrier (a) executed although the READY bit was missing at P1');
+      BarrierA: (_s: any, g: any, x: MonitorCtx) => {
+        const r = call === SECOND ? g.second : g;
+        if (r.checked && !r.ready) x.fail('barrier (a) executed although the READY bit was missing at P1');
       },
-      IpiQueued: (_s, g, x, cpu) => {
-        if (g.checked && !g.ready) x.fail(`IPI queued to cpu${cpu} although the READY bit was missing at P1`);
+      IpiQueued: (_s: any, g: any, x: MonitorCtx, cpu: number) => {
+        const r = call === SECOND ? g.second : g;
+        if (r.checked && !r.ready) x.fail(`IPI queued to cpu${cpu} although the READY bit was missing at P1`);
       },
-      Return: (_s, g, x, cmd, ret, nohz) => {
+      Return: (_s: any, g: any, x: MonitorCtx, cmd: number, ret: number, nohz: number) => {
+        const r = call === SECOND ? g.second : g;
         if (isPrivate(cmd)) {
-          if (ret === RET_OK && !(g.checked && g.ready)) x.fail(`${Cmd.names[cmd]} returned 0 without its READY bit at P1`);
-          if (g.checked && !g.ready && ret !== RET_EPERM) x.fail('an unregistered private command did not return -EPERM');
+          if (ret === RET_OK && !(r.checked && r.ready)) x.fail(`${Cmd.names[cmd]} returned 0 without its READY bit at P1`);
+          if (r.checked && !r.ready && ret !== RET_EPERM) x.fail('an unregistered private command did not return -EPERM');
         }
         if (cmd === C.GLOBAL && nohz === 1 && ret !== RET_EINVAL) x.fail('MEMBARRIER_CMD_GLOBAL returned 0 while nohz_full is enabled');
-        g.checked = false;
-        g.ready = false;
+        r.checked = false;
+        r.ready = false;
       },
-    },
+    })),
   }),
 
   property({
@@ -166,7 +172,7 @@ export default [
           for (const c of bits(r.preA, s.cpu.length)) {
             const w = g.cpu[c];
             const hit = (call === SECOND ? w.win2 : w.win) & r.targets;
-            if (hit) return x.fail(`at barrier (c)${call === SECOND ? " of OTHER's GLOBAL_EXPEDITED" : ''}, cpu${c} has had no full barrier since before barrier (a) and accessed mm${bits(hit, 3)[0]} in that window`);
+            if (hit) return x.fail(`at barrier (c)${call === SECOND ? ` of ${Task.names[secondIssuerOf(x.params)!.task]}'s ${Cmd.names[s.call2.cmd]}` : ''}, cpu${c} has had no full barrier since before barrier (a) and accessed mm${bits(hit, 3)[0]} in that window`);
             w.taint = w.taint | r.targets;
           }
           r.preA = 0;

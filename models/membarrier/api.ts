@@ -7,12 +7,13 @@
 // A step's effect is `(s, c, x) => …`: s the state, c the CPU, x the step context (x.flags, x.params,
 // x.goto, x.emit, …). Every helper below takes them in that order. In a step of a syscall body,
 // `s.call` is the record of the call the step runs in: the caller's, or with param issuers = 2 the
-// second issuer's (OTHER's GLOBAL_EXPEDITED runs the membarrier_global_expedited body too), and the
-// helpers below queue and wait for that call's csds.
+// second issuer's (OTHER's GLOBAL_EXPEDITED runs the membarrier_global_expedited body too; with param
+// secondIssuer = 1 CALLER2's PRIVATE_EXPEDITED runs membarrier_private_expedited), and the helpers
+// below queue and wait for that call's csds.
 
 // Encodings: tasks, mms and NULL.
 export {
-  CALLER, SIBLING, KTHREAD, OTHER, IDLE, TASKS, NO_TASK, // tasks; NO_TASK is a NULL task reference
+  CALLER, SIBLING, KTHREAD, OTHER, IDLE, CALLER2, TASKS, NO_TASK, // tasks; CALLER2 the second issuer thread of M (param secondIssuer = 1); NO_TASK is a NULL task reference
   M, N, E, MMS, NO_MM, // mms: M the caller's, N the other process's, E exec's new one; NO_MM is NULL (init_mm for active_mm)
   // mm->membarrier_state bits (include/linux/sched/mm.h)
   PRIVATE_EXPEDITED_READY, PRIVATE_EXPEDITED, GLOBAL_EXPEDITED_READY, GLOBAL_EXPEDITED,

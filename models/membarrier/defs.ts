@@ -2,7 +2,7 @@
 // mm->membarrier_state bits (include/linux/sched/mm.h), the commands (include/uapi/linux/membarrier.h),
 // return codes, and the helpers that emit the barrier events the properties observe.
 import { enumOf } from '../../src/lang/domain.ts';
-import type { StepCtx } from '../../src/lang/model.ts';
+import type { Params, StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
 
 // Tasks. Threads of one mm that wait on a runqueue are interchangeable, so SIBLING stands for "another
@@ -12,8 +12,12 @@ import type { ArchTraits } from './arch.ts';
 // process (it may exit or exec), IDLE the idle task (a kernel thread without mm). EXITING is a thread
 // of M that has gone through exit_mm (tsk->mm = NULL, active_mm still M) and is on its way to
 // do_task_dead (param siblingExits): no runqueue holds it, it is only ever current where it exited.
-export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE', 'EXITING']);
-export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE, EXITING } = Task.ids;
+// CALLER2 is a second thread of M that issues one MEMBARRIER_CMD_PRIVATE_EXPEDITED (params issuers = 2,
+// secondIssuer = 1): a task of its own, apart from the SIBLING pool, on CPU1's runqueue until it has
+// issued its call. It comes last so that the other tasks keep their numbers (stored traces name the
+// task SCH3 picks by number).
+export const Task = enumOf(['CALLER', 'SIBLING', 'KTHREAD', 'OTHER', 'IDLE', 'EXITING', 'CALLER2']);
+export const { CALLER, SIBLING, KTHREAD, OTHER, IDLE, EXITING, CALLER2 } = Task.ids;
 export const TASKS = Task.names.length;
 /** NULL in a task reference (the extra value after the tasks). */
 export const NO_TASK = TASKS;
@@ -96,14 +100,31 @@ export const CallPhase = enumOf([
   ...ADDED_PHASES,
 ]);
 
-// The second issuer (param issuers = 2): OTHER, the thread of the other process N on CPU1, issues
-// MEMBARRIER_CMD_GLOBAL_EXPEDITED (no registration needed) while the caller's call may be in flight.
+// The second issuer (param issuers = 2), one call while the caller's may be in flight; param
+// secondIssuer picks it: 0, OTHER, the thread of the other process N on CPU1, issues
+// MEMBARRIER_CMD_GLOBAL_EXPEDITED (no registration needed); 1, CALLER2, another thread of the
+// caller's mm M on CPU1, issues MEMBARRIER_CMD_PRIVATE_EXPEDITED (M's registration, as the caller's).
 // Its call is a second record (s.call2) run by the same syscall bodies; its steps and the events of
-// its call carry the caller's names primed (G2 → G2', BarrierA → BarrierA'), so traces and monitors
-// tell the two calls apart.
+// its call carry the caller's names primed (G2 → G2', P3 → P3', BarrierA → BarrierA'), so traces and
+// monitors tell the two calls apart.
 /** Which call a call step runs: 0 the caller's (s.call), 1 the second issuer's (s.call2). */
 export const CALLER_CALL = 0;
 export const SECOND_CALL = 1;
+/** param secondIssuer: OTHER's GLOBAL_EXPEDITED, or CALLER2's PRIVATE_EXPEDITED. */
+export const SECOND_OTHER_GLOBAL = 0;
+export const SECOND_THREAD_PRIVATE = 1;
+/** The second issuer of a run: the task, the command its call issues, and the phase that call starts at. */
+export interface SecondIssuer {
+  readonly task: number;
+  readonly cmd: number;
+  readonly entry: number;
+}
+const SECOND_ISSUERS: readonly SecondIssuer[] = [
+  { task: OTHER, cmd: C.GLOBAL_EXPEDITED, entry: CallPhase.ids.G2 },
+  { task: CALLER2, cmd: C.PRIVATE_EXPEDITED, entry: CallPhase.ids.P1 },
+];
+/** The second issuer of params p (null with one issuer). */
+export const secondIssuerOf = (p: Params): SecondIssuer | null => (p.issuers > 1 ? SECOND_ISSUERS[p.secondIssuer] : null);
 /** The second issuer's name for a step label or call event of the caller's. */
 export const primed = (name: string): string => `${name}'`;
 /** The events a call emits about itself (the monitors keep one record per call). */
@@ -125,19 +146,20 @@ export const RET_EINVAL = 2;
 export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state', 'ipi_rseq']);
 
 
-/** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD and OTHER. */
+/** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD, OTHER and CALLER2. */
 export function runnable(c: number, t: number): boolean {
   if (t === SIBLING) return true;
   if (t === EXITING) return false; // dead once switched out
   if (t === CALLER) return false; // the caller, once switched out, has finished its program
   if (c === 0) return false;
+  if (t === CALLER2) return c === 1; // while it has not issued its call (sched.ts canPick)
   if (t === IDLE) return true;
   return c === 1; // KTHREAD and OTHER live on CPU1
 }
 
-/** tsk->mm of a task (CALLER and SIBLING are threads of M; KTHREAD and OTHER have their own field). */
+/** tsk->mm of a task (CALLER, SIBLING and CALLER2 are threads of M; KTHREAD and OTHER have their own field). */
 export function mmOf(s: any, t: number): number {
-  if (t === CALLER || t === SIBLING) return M;
+  if (t === CALLER || t === SIBLING || t === CALLER2) return M;
   if (t === KTHREAD) return s.kthreadMm;
   if (t === OTHER) return s.otherMm;
   return NO_MM;

@@ -3,7 +3,7 @@
 // irqentry_exit: to user mode the exit-work loop may schedule() (MB-2), otherwise IRET.
 import { type Params, type ProcedureDef, rules, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
-import { CALLER, IDLE, Ipi, M, mb, mmOf, OTHER, rcuQs, RseqCs, ser, setRqState } from './defs.ts';
+import { CALLER, IDLE, Ipi, M, mb, mmOf, rcuQs, RseqCs, secondIssuerOf, ser, setRqState } from './defs.ts';
 import { readState } from './mm.ts';
 import { resumeCurrent } from './sched.ts';
 
@@ -31,16 +31,17 @@ export function runCsd(s: any, c: number, x: StepCtx, kind: number, A: ArchTrait
   }
 }
 
-/** The task current on CPU c is a membarrier call inside rcu_read_lock() (its rq->curr loop). */
-function inReader(s: any, c: number): boolean {
-  const t = s.cpu[c].curr;
-  return (t === CALLER && s.call.rcu) || (t === OTHER && s.call2 !== undefined && s.call2.rcu);
-}
 
 /** Text of the csd functions, for step descriptions. */
 export const csdText = 'ipi_mb: smp_mb() | ipi_sync_core: smp_mb(); sync_core_before_usermode() | ipi_rseq: smp_mb(); rseq_preempt(current) | ipi_sync_rq_state: rq->membarrier_state = mm->membarrier_state; smp_mb()';
 
 export function ipiProcedures(p: Params, A: ArchTraits): ProcedureDef[] {
+  const second = secondIssuerOf(p)?.task;
+  /** The task current on CPU c is a membarrier call inside rcu_read_lock() (its rq->curr loop). */
+  const inReader = (s: any, c: number): boolean => {
+    const t = s.cpu[c].curr;
+    return (t === CALLER && s.call.rcu) || (t === second && s.call2.rcu);
+  };
   return [
     rules('irq', 'cpu', [
       step('IRQ', 'the call-function IPI is taken (IRQs on): irqentry_enter', {

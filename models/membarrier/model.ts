@@ -3,14 +3,16 @@
 // single call issued by a JIT-writer thread on CPU0 while CPU1 switches among another thread of the
 // same mm, a kernel thread that adopts the mm, and a thread of another process that may exit (and,
 // with param siblingExits, a thread of the caller's mm that exits while the call may target it). With
-// param issuers = 2, the other process's thread also issues one MEMBARRIER_CMD_GLOBAL_EXPEDITED,
-// serialized with the caller's call by membarrier_ipi_mutex (flag ipiMutex, v6.8+) or concurrent
-// with it (pre-v6.8); docs/models/membarrier.md 4.10 says why this second issuer.
+// param issuers = 2, a second task on CPU1 issues one call: the other process's thread a
+// MEMBARRIER_CMD_GLOBAL_EXPEDITED, or (param secondIssuer = 1) CALLER2, another thread of the
+// caller's mm, a MEMBARRIER_CMD_PRIVATE_EXPEDITED; it is serialized with the caller's call by
+// membarrier_ipi_mutex (flag ipiMutex, v6.8+) or concurrent with it (pre-v6.8);
+// docs/models/membarrier.md 4.10 says why these second issuers.
 // Reference: docs/models/membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
 // lazy, is the TLB fresh (a nondeterministic choice)" (docs/models/lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
 import { ARCHS, archTraits } from './arch.ts';
-import { CALL_EVENTS, CallPhase, Cmd, primed } from './defs.ts';
+import { CALL_EVENTS, CallPhase, Cmd, primed, secondIssuerOf, Task } from './defs.ts';
 import { ipiProcedures } from './ipi.ts';
 import { mmTransitionProcedures } from './mm-transitions.ts';
 import { schedProcedures } from './sched.ts';
@@ -29,7 +31,7 @@ export default defineModel({
   name: 'membarrier',
   title: 'membarrier: private/global expedited, SYNC_CORE, registration, and the scheduler barriers',
   description:
-    'One membarrier call by a JIT-writer thread on CPU0 (command chosen per run) against context switches, IPI exits that reschedule, kthread_use_mm, exit and exec on the other CPUs; barriers (a)/(c), rq->curr sampling, rq->membarrier_state, core serialization per architecture, rseq critical sections aborted by ipi_rseq.',
+    'One membarrier call by a JIT-writer thread on CPU0 (command chosen per run; with issuers = 2 a second call from CPU1) against context switches, IPI exits that reschedule, kthread_use_mm, exit and exec on the other CPUs; barriers (a)/(c), rq->curr sampling, rq->membarrier_state, core serialization per architecture, rseq critical sections aborted by ipi_rseq.',
   params: {
     cpus: { default: 2, min: 2, max: 3, doc: 'CPUs (CPU0: the caller; CPU1: kthread, other process, sibling threads; CPU2: sibling threads)' },
     calls: { default: 1, min: 1, max: 2, doc: 'membarrier calls by the caller (2: e.g. register, then the command)' },
@@ -43,7 +45,8 @@ export default defineModel({
     nohzFull: { default: 0, min: 0, max: 1, doc: 'CPUs other than CPU0 are nohz_full (user mode is an RCU extended quiescent state)' },
     callerPreempt: { default: 0, min: 0, max: 2, doc: 'the caller is preempted inside membarrier() and may resume on another CPU: 1 at the preemption points outside rcu_read_lock() and preempt_disable(), 2 also inside the rq->curr loop (CONFIG_PREEMPT_RCU)' },
     rseq: { default: 1, min: 0, max: 1, doc: 'the other threads of M run rseq critical sections (MBP-4, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ)' },
-    issuers: { default: 1, min: 1, max: 2, doc: 'tasks that issue membarrier (2: OTHER, the thread of the other process on CPU1, also issues one MEMBARRIER_CMD_GLOBAL_EXPEDITED, concurrently with the caller\'s call)' },
+    issuers: { default: 1, min: 1, max: 2, doc: 'tasks that issue membarrier (2: a task on CPU1 also issues one call, concurrently with the caller\'s; param secondIssuer says which)' },
+    secondIssuer: { default: 0, min: 0, max: 1, doc: 'with issuers = 2, the second issuer: 0 OTHER, the thread of the other process, issues MEMBARRIER_CMD_GLOBAL_EXPEDITED; 1 CALLER2, another thread of the caller\'s mm on CPU1, issues MEMBARRIER_CMD_PRIVATE_EXPEDITED' },
   },
   flags: {
     arch: { default: 'x86', values: [...ARCHS], doc: 'architecture: switch_mm barrier, return-to-user serialization, sync_core_before_usermode (docs/models/membarrier.md 7)', scope: true },
@@ -101,7 +104,7 @@ export default defineModel({
   busy: (p) => ({
     'the membarrier call': { at: (s) => s.call.phase /* none is 0 */, what: (s) => `membarrier(MEMBARRIER_CMD_${Cmd.names[s.call.cmd]}) is at ${CallPhase.names[s.call.phase]}` },
     ...(p.issuers > 1 ? {
-      'the second membarrier call': { at: (s: any) => s.call2.phase, what: (s: any) => `OTHER's membarrier(MEMBARRIER_CMD_${Cmd.names[s.call2.cmd]}) is at ${primed(CallPhase.names[s.call2.phase])}` },
+      'the second membarrier call': { at: (s: any) => s.call2.phase, what: (s: any) => `${Task.names[secondIssuerOf(p)!.task]}'s membarrier(MEMBARRIER_CMD_${Cmd.names[s.call2.cmd]}) is at ${primed(CallPhase.names[s.call2.phase])}` },
     } : {}),
   }),
   memory: ['sc', 'tso', 'weak'],

@@ -5,12 +5,12 @@
 import { type Flags, type ProcedureDef, type Params, seq, step, type StepCtx } from '../../src/lang/model.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  C, CALLER, CallPhase, EXITING, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, publishCurr, runnable, ser, setRqState, SIBLING, TASKS, voidAtomic,
+  C, CALLER, CALLER2, CallPhase, EXITING, GLOBAL_EXPEDITED, IDLE, isPrivate, RseqCs, KTHREAD, M, mb, mmOf, NO_MM, NO_TASK, OTHER, PRIVATE_EXPEDITED, PRIVATE_EXPEDITED_SYNC_CORE, publishCurr, runnable, secondIssuerOf, ser, setRqState, SIBLING, TASKS, voidAtomic,
 } from './defs.ts';
 import { mmdrop, mmgrab, readState } from './mm.ts';
 
 /** A task that returns to user space when it resumes (it blocked in, or was preempted out of, a syscall). */
-export const isUserTask = (t: number): boolean => t === CALLER || t === SIBLING || t === OTHER;
+export const isUserTask = (t: number): boolean => t === CALLER || t === SIBLING || t === OTHER || t === CALLER2;
 
 const PH = CallPhase.ids;
 
@@ -32,6 +32,9 @@ export function canPick(s: any, p: Params, c: number, t: number): boolean {
   if (t === IDLE && c === 0 && p.callerPreempt > 0) return s.cpu[c].curr !== IDLE;
   if (!runnable(c, t)) return false;
   if (t === SIBLING && c === 0 && !p.cpu0Siblings) return false;
+  // CALLER2 (the second issuer, param secondIssuer = 1) waits on CPU1's runqueue until it has issued
+  // its call; once switched out after it, it has finished its program (as the caller).
+  if (t === CALLER2) return p.issuers > 1 && p.secondIssuer === 1 && !s.call2.done && s.cpu[c].curr !== CALLER2;
   if (t === KTHREAD && !p.kthread) return false;
   if (t !== SIBLING && t === s.cpu[c].curr) return false; // SIBLING → SIBLING: another thread of M
   if (t === OTHER && s.otherDead) return false;
@@ -50,12 +53,14 @@ export function switchTask(s: any, c: number): number {
 }
 
 export function schedProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
+  const second = secondIssuerOf(p)?.task;
   const mayBlock = (s: any, c: number): boolean => {
     const t = s.cpu[c].curr;
     if (t === CALLER) return s.caller.calls === p.calls; // the caller's program is done
+    if (t === second && s.call2.phase !== PH.none) return false; // inside its own membarrier call
+    if (t === CALLER2) return s.call2.done; // its program: one membarrier call
     if (t === KTHREAD) return s.kthreadMm === NO_MM || p.kthreadSleeps === 1;
     if (t === EXITING) return false; // do_task_dead schedules it out (do_exit_sibling:XTD)
-    if (t === OTHER && p.issuers > 1 && s.call2.phase !== PH.none) return false; // inside its own membarrier call
     // A thread inside an rseq critical section issues no system call (rseq(2): a syscall there is
     // undefined; CONFIG_DEBUG_RSEQ kills the thread).
     return s.cpu[c].rseqCs === RseqCs.ids.none;

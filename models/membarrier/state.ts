@@ -62,9 +62,10 @@ export function declareState(p: Params) {
       preempted: bool(), // preempted inside the call and switched out (finish_task_switch cleared on_cpu): runnable on any CPU
     },
     call: callRecord(p), // the caller's call
-    // param issuers = 2: the second issuer's call (OTHER's GLOBAL_EXPEDITED, syscall.ts), with its own
-    // program counter, loop variables and mask, and membarrier_ipi_mutex (flag ipiMutex): MUTEX_FREE,
-    // or held by call i as i + 1.
+    // param issuers = 2: the second issuer's call (OTHER's GLOBAL_EXPEDITED or CALLER2's
+    // PRIVATE_EXPEDITED, syscall.ts), with its own program counter, loop variables and mask (done: the
+    // call was issued, the issuer's program), and membarrier_ipi_mutex (flag ipiMutex): MUTEX_FREE, or
+    // held by call i as i + 1.
     ...(p.issuers > 1 ? { call2: { ...callRecord(p), done: bool() }, ipiMutexOwner: int(0, 2) } : {}),
     gp: setOf('cpu', p.cpus), // CPUs the grace period in flight still waits for
   };

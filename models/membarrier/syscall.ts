@@ -1,10 +1,12 @@
 // sys_membarrier as issued by the CALLER thread (kernel/sched/membarrier.c, docs/models/membarrier.md 4.1–4.4):
 // the private and global expedited commands with barriers (a) and (c), the rq->curr sampling loops,
 // the IPI broadcast and wait, MEMBARRIER_CMD_GLOBAL (synchronize_rcu), and the registrations with
-// sync_runqueues_membarrier_state. With param issuers = 2, OTHER (the thread of the other process N,
-// on CPU1) issues MEMBARRIER_CMD_GLOBAL_EXPEDITED too: the same body, run over its own call record
-// (s.call2), its steps primed (G2'), and membarrier_ipi_mutex (flag ipiMutex, v6.8+) serializes the
-// two calls' IPI phases (docs/models/membarrier.md 4.10).
+// sync_runqueues_membarrier_state. With param issuers = 2 a second task on CPU1 issues one call too:
+// OTHER (the thread of the other process N) MEMBARRIER_CMD_GLOBAL_EXPEDITED, or with param
+// secondIssuer = 1 CALLER2 (another thread of the caller's mm) MEMBARRIER_CMD_PRIVATE_EXPEDITED: the
+// same body, run over its own call record (s.call2), its steps primed (G2', P3'), and
+// membarrier_ipi_mutex (flag ipiMutex, v6.8+) serializes the two calls' IPI phases
+// (docs/models/membarrier.md 4.10).
 //
 // The call is the CALLER task's kernel stack, not a CPU's: its program counter is `call.phase` (the
 // label of the next step), and each step runs on whichever CPU has the CALLER current (rules that
@@ -16,7 +18,7 @@ import { type Flags, type Params, type ProcedureDef, rules, step, type StepCtx, 
 import { ModelError, UsageError } from '../../src/lang/errors.ts';
 import type { ArchTraits } from './arch.ts';
 import {
-  ADDED_PHASES, C, CALL_EVENTS, CALLER, CALLER_CALL, CallPhase, Cmd, cpuIdOf, currCode, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, MUTEX_FREE, NO_MM, NO_TASK, OTHER, primed, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, RQ_STATE, SECOND_CALL, setRqState, voidAtomic,
+  ADDED_PHASES, C, CALL_EVENTS, CALLER, CALLER2, CALLER_CALL, CallPhase, Cmd, cpuIdOf, currCode, GLOBAL_EXPEDITED, GLOBAL_EXPEDITED_READY, IDLE, Ipi, isRegister, isRseq, KTHREAD, M, mb, MMS, mmOf, MUTEX_FREE, NO_MM, NO_TASK, primed, readyBitOf, registerBits, RET_EINVAL, RET_EPERM, RET_OK, RQ_CURR, RQ_STATE, SECOND_CALL, type SecondIssuer, secondIssuerOf, setRqState, Task, voidAtomic,
 } from './defs.ts';
 import { runCsd } from './ipi.ts';
 import { readState } from './mm.ts';
@@ -86,7 +88,10 @@ interface Issuer {
   label(l: string): string;
 }
 const CALLER_ISSUER: Issuer = { call: CALLER_CALL, task: CALLER, record: (s) => s.call, view: (s) => s, label: (l) => l };
-const SECOND_ISSUER: Issuer = { call: SECOND_CALL, task: OTHER, record: (s) => s.call2, view: secondView, label: primed };
+/** The second issuer's kernel stack: its task (OTHER or CALLER2), its record s.call2, its steps primed. */
+const secondIssuer = (task: number): Issuer => ({ call: SECOND_CALL, task, record: (s) => s.call2, view: secondView, label: primed });
+/** The body the second issuer's command runs. */
+const bodyOf = (who: SecondIssuer): string => (who.cmd === C.GLOBAL_EXPEDITED ? 'membarrier_global_expedited' : 'membarrier_private_expedited');
 
 /**
  * One syscall body as rules of the issuers' kernel stacks, lowered after a variant's edits
@@ -96,9 +101,9 @@ const SECOND_ISSUER: Issuer = { call: SECOND_CALL, task: OTHER, record: (s) => s
  * the second issuer runs too (`second`) is lowered once per issuer from the same edited steps: a
  * patch to the kernel function changes both calls.
  */
-function callerRules(name: string, phases: Phases, steps: readonly StepDef[], second = false): ProcedureDef {
+function callerRules(name: string, phases: Phases, steps: readonly StepDef[], second: Issuer | null = null): ProcedureDef {
   for (const d of steps) phases.home.set(d.label, name);
-  const issuers = second ? [CALLER_ISSUER, SECOND_ISSUER] : [CALLER_ISSUER];
+  const issuers = second ? [CALLER_ISSUER, second] : [CALLER_ISSUER];
   const lower = (edited: readonly StepDef[]): StepDef[] => {
     const at = edited.map((d) => phases.of(name, d.label));
     return issuers.flatMap((who) => edited.map((d, i) => {
@@ -227,8 +232,12 @@ function sysExit(k: any, call: number, x: StepCtx): void {
 
 export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): ProcedureDef[] {
   const includeSelf = f.syncCoreIncludesSelf as boolean;
-  const second = p.issuers > 1;
+  if (p.secondIssuer > 0 && p.issuers < 2) throw new UsageError('param secondIssuer picks the second issuer: it needs --param issuers=2');
+  const role = secondIssuerOf(p);
+  const second = role !== null;
   const locking = second && (f.ipiMutex as boolean);
+  // The body the second issuer runs besides the caller (its call steps are lowered from the same steps).
+  const runBy = (body: string): Issuer | null => (role !== null && bodyOf(role) === body ? secondIssuer(role.task) : null);
   const rqCopy = f.globalSource === 'rqCopy';
   const isSyncCore = (s: any) => s.call.cmd === C.PRIVATE_EXPEDITED_SYNC_CORE;
   // The csd function of the private command: ipi_sync_core for SYNC_CORE since MB-2's fix, ipi_rseq
@@ -265,21 +274,22 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
           sysExit(k, CALLER_CALL, x);
         },
       }),
-      // The second issuer: OTHER's one call, MEMBARRIER_CMD_GLOBAL_EXPEDITED (it needs no registration).
-      ...(second ? [
-        step<any>(primed('SYS'), 'syscall entry of OTHER (a thread of N): membarrier(MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0)', {
-          when: (s, c) => s.cpu[c].inUser && s.cpu[c].curr === OTHER && !s.call2.done,
+      // The second issuer's one call: OTHER's MEMBARRIER_CMD_GLOBAL_EXPEDITED (it needs no
+      // registration) or CALLER2's MEMBARRIER_CMD_PRIVATE_EXPEDITED (M's READY bit, checked at P1').
+      ...(role !== null ? [
+        step<any>(primed('SYS'), `syscall entry of the second issuer, ${Task.names[role.task]} (a thread of ${role.task === CALLER2 ? 'M' : 'N'}): membarrier(MEMBARRIER_CMD_${Cmd.names[role.cmd]}, 0, 0)`, {
+          when: (s, c) => s.cpu[c].inUser && s.cpu[c].curr === role.task && !s.call2.done,
           do: (s, c) => {
             const k = s.call2;
             s.cpu[c].inUser = false;
             k.done = true;
-            k.cmd = C.GLOBAL_EXPEDITED;
+            k.cmd = role.cmd;
             k.ret = RET_OK;
-            k.phase = PH.G2;
+            k.phase = role.entry;
           },
         }),
-        step<any>(primed('SYSX'), 'OTHER: return ret; syscall_exit_to_user_mode()', {
-          when: (s, c) => s.call2.phase === PH.SYSX && s.cpu[c].curr === OTHER,
+        step<any>(primed('SYSX'), `${Task.names[role.task]}: return ret; syscall_exit_to_user_mode()`, {
+          when: (s, c) => s.call2.phase === PH.SYSX && s.cpu[c].curr === role.task,
           do: (s, c, x) => sysExit(s.call2, SECOND_CALL, x),
         }),
       ] : []),
@@ -348,7 +358,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       step('P8', 'smp_mb() — barrier (c) [v6.8+: then mutex_unlock(&membarrier_ipi_mutex), the guard\'s scope ending at the return]', {
         do: barrierC,
       }),
-    ]),
+    ], runBy('membarrier_private_expedited')),
 
     callerRules('membarrier_global_expedited', phases, [
       step('G2', 'smp_mb() — barrier (a); then cpus_read_lock()', {
@@ -426,7 +436,7 @@ export function syscallProcedures(p: Params, f: Flags, A: ArchTraits): Procedure
       step('G7', 'smp_mb() — barrier (c) [v6.8+: then mutex_unlock(&membarrier_ipi_mutex)]', {
         do: barrierC,
       }),
-    ], second),
+    ], runBy('membarrier_global_expedited')),
 
     callerRules('membarrier_global', phases, [
       step('GL1', 'tick_nohz_full_enabled() → -EINVAL; else synchronize_rcu() begins (the caller\'s full barrier)', {
