@@ -112,6 +112,19 @@ describe('parallel search: what runs with one worker, and limits', () => {
     expect(r.states).toBeGreaterThanOrEqual(3000);
   });
 
+  it('progress with workers: between layers the queue is the layer about to be expanded', () => {
+    const seen: { states: number; queue: number; depth: number }[] = [];
+    const r = check(model, allProperties, { params: { cpus: 3, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, progressMs: 0, onProgress: (p) => seen.push({ states: p.states, queue: p.queue, depth: p.depth }) });
+    expect(r.verdict).toBe('ok');
+    // The last report at each depth is the one between two layers: its queue is the new layer, which is
+    // stored and not yet expanded (more than 0 states), never more than what is stored.
+    // (the last layer has no successors: the search ends there without a report between layers).
+    const lastAt = new Map(seen.map((p) => [p.depth, p]));
+    expect(lastAt.size).toBe(r.depth + 1);
+    const between = [...lastAt.values()].filter((p) => p.depth < r.depth);
+    expect(between.every((p) => p.queue > 0 && p.queue <= p.states)).toBe(true);
+  });
+
   it('--max-memory with workers (the whole process: every worker and its store): incomplete', () => {
     const r = check(model, allProperties, { params: { cpus: 4, gens: 3 }, por: false, symmetry: false, liveness: false, workers: 2, maxMemoryBytes: 2 ** 20 });
     expect(r.verdict).toBe('incomplete');

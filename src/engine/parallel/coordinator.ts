@@ -50,6 +50,8 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   Atomics.store(ctl, CTL.states, 0);
   Atomics.store(ctl, CTL.maxStates, Number.isFinite(maxStates) ? Math.min(maxStates, 0x7fffffff) : 0);
   let states = 0;
+  /** The layer being expanded (its states are the queue until the insert phase stores their successors). */
+  let expanding = 0;
   let transitions = 0;
   let depth = 0;
   let bytes = 0;
@@ -106,7 +108,7 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
     else if (opts.onProgress && now >= nextProgress) {
       nextProgress = now + progressMs;
       const stored = Atomics.load(ctl, CTL.states);
-      opts.onProgress({ states: stored, transitions, depth, queue: stored - states, seconds: (now - t0) / 1000, bytes, packedBytes: W * 4 });
+      opts.onProgress({ states: stored, transitions, depth, queue: stored - states + expanding, seconds: (now - t0) / 1000, bytes, packedBytes: W * 4 });
     }
   };
   /** Sends each worker in `to` its command and waits for every reply. */
@@ -167,6 +169,7 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
         return found(event);
       }
       states += added;
+      expanding = added;
       transitions += layerTransitions;
       if (added === 0) break;
       if (states >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
@@ -183,6 +186,7 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
       stats = exp.map((r) => r.stats);
       phaseEvent = null;
       for (const r of exp) if (r.event && (phaseEvent === null || earlier(r.event, phaseEvent))) phaseEvent = r.event;
+      expanding = 0;
       inserted = ask(all, () => ({ cmd: 'insert' }));
     }
     return done('ok');
