@@ -34,6 +34,13 @@ export interface ExploreOptions extends ReductionOptions {
   readonly progressMs?: number;
   /** Polled with the limits (every 1024 states); true stops the search: `incomplete`, limit `interrupt`. */
   readonly shouldStop?: () => boolean;
+  /** Told of every transition taken, from the state being expanded to its successor's id (in expansion order). */
+  readonly edges?: EdgeSink;
+}
+
+/** Where a search records its transitions (the stuck check's graph, built while it explores). */
+export interface EdgeSink {
+  add(from: number, to: number, via: number): void;
 }
 
 /** The limit of a search stopped by `shouldStop` (Ctrl-C): `incomplete: stopped at interrupt`. */
@@ -102,6 +109,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   const selector = hook(active, 'select');
   const taker = hook(active, 'expand');
   const arrival = hook(active, 'arrive');
+  const edges = opts.edges ?? null;
   let transitions = 0;
   let depth = 0;
   let levelEnd = 1;
@@ -148,6 +156,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
     } else prog.pack(cur, tmp, 0);
     const r = store.insert(tmp, expanding, via);
     arrival?.arrive(r, canon === null || same(rep, cur));
+    if (edges !== null) edges.add(expanding, r >= 0 ? r : -r - 1, via);
     if (m.violation !== null) {
       // The failing transition itself ends the trace, also when it leads to a state stored before
       // (reached then by another transition, on which the monitor did not fail).

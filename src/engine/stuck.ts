@@ -13,7 +13,8 @@
 //
 // The check runs after a complete search, on the transition graph: every stored state is expanded
 // again (every enabled transition, in the explorer's order), each successor is looked up in the
-// store, and per actor a backward breadth-first search from the states where it is at rest marks the
+// store — or, when the check explores the graph itself, its exploration records the transitions as it
+// takes them (EdgeLog) and no state is expanded twice —, and per actor a backward breadth-first search from the states where it is at rest marks the
 // states from which it can get there. A state left unmarked with the actor busy is stuck. Memory and
 // time are proportional to states × actors + transitions, all in typed arrays.
 //
@@ -31,14 +32,14 @@
 // (liveness.ts); `stuckFrom` re-checks a stored stuck trace by exploring what is reachable from its end.
 import { IDLE, type Program } from '../lang/compile.ts';
 import type { BusyDef } from '../lang/model.ts';
-import { exploreBfs, INTERRUPT, traceTo, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
+import { exploreBfs, INTERRUPT, traceTo, type EdgeSink, type ExploreOptions, type ExploreResult, type Found, type RawStep } from './bfs.ts';
 import { genExpand } from './expand.ts';
 import { grown } from './grow.ts';
 import { Machine } from './machine.ts';
 import { findFairCycle, type FairGraph } from './liveness.ts';
 import { boundedSteps } from './obligations.ts';
 import { NO_PARENT, StateStore, type VisitedStore } from './store.ts';
-import { encodeVia } from './via.ts';
+import { encodeVia, viaActor, viaStep } from './via.ts';
 
 export interface StuckResult {
   readonly verdict: 'ok' | 'violation' | 'incomplete' | 'error';
@@ -64,10 +65,12 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
   const reuse = main.everyState;
   let store = main.store;
   let extraBytes = 0;
+  let log: EdgeLog | null = null;
   if (!reuse) {
     // The limits hold for the search and this exploration together: the time left, the states and bytes.
     const maxSeconds = opts.maxSeconds === undefined ? undefined : Math.max(0, opts.maxSeconds - main.seconds);
-    const g = exploreBfs(prog, { maxStates: opts.maxStates, maxSeconds, maxMemoryBytes: opts.maxMemoryBytes, deadlock: false, onProgress: opts.onProgress, progressMs: opts.progressMs, shouldStop: opts.shouldStop });
+    log = new EdgeLog();
+    const g = exploreBfs(prog, { maxStates: opts.maxStates, maxSeconds, maxMemoryBytes: opts.maxMemoryBytes, deadlock: false, onProgress: opts.onProgress, progressMs: opts.progressMs, shouldStop: opts.shouldStop, edges: log });
     const base = { states: g.states, transitions: g.transitions, seconds: (performance.now() - t0) / 1000, bytes: g.bytes, graph: 'unreduced' as const };
     if (g.verdict === 'incomplete') return { ...base, verdict: 'incomplete', limit: g.limit === INTERRUPT ? INTERRUPT : `${g.limit} (the unreduced exploration of the stuck-actor check)` };
     // A violation the reduced search did not find would be a reduction's fault: report it as found.
@@ -75,7 +78,7 @@ export function checkStuck(prog: Program, main: ExploreResult, opts: ExploreOpti
     store = g.store;
     extraBytes = g.bytes;
   }
-  const graph = buildGraph(prog, store);
+  const graph = buildGraph(prog, store, log);
   const base = { states: store.count, transitions: graph.edges, seconds: (performance.now() - t0) / 1000, bytes: extraBytes + graph.bytes, graph: reuse ? ('search' as const) : ('unreduced' as const) };
   const maxBytes = opts.maxMemoryBytes ?? Infinity;
   // --max-memory is the whole process's resident memory (the search's store, this graph, the heap).
@@ -173,8 +176,42 @@ interface Graph extends FairGraph {
   readonly bytes: number;
 }
 
-/** Expands every stored state again (every enabled transition) and builds the predecessor lists. */
-function buildGraph(prog: Program, store: VisitedStore): Graph {
+/**
+ * The transitions of an exploration as it takes them: state s's are to[at[s] .. at[s + 1]), in the
+ * order the expander takes them (states are expanded in id order, so each state's are contiguous).
+ */
+class EdgeLog implements EdgeSink {
+  at = new Uint32Array(1 << 16);
+  to = new Uint32Array(1 << 16);
+  via = new Uint32Array(1 << 16);
+  count = 0;
+  /** The first state whose start in `to` is not set yet. */
+  private next = 0;
+
+  add(from: number, to: number, via: number): void {
+    if (from + 1 >= this.at.length) this.at = grown(this.at, from + 2);
+    while (this.next <= from) this.at[this.next++] = this.count;
+    if (this.count === this.to.length) {
+      this.to = grown(this.to, this.count + 1);
+      this.via = grown(this.via, this.count + 1);
+    }
+    this.to[this.count] = to;
+    this.via[this.count++] = via;
+  }
+
+  /** Closes the log for `states` states (the last ones may have no transitions): `at` is then exactly states + 1 long. */
+  finish(states: number): void {
+    if (states >= this.at.length) this.at = grown(this.at, states + 1);
+    while (this.next <= states) this.at[this.next++] = this.count;
+    this.at = this.at.subarray(0, states + 1);
+  }
+}
+
+/**
+ * The transition graph of the stored states and its predecessor lists: from the transitions the
+ * exploration recorded (`log`), or by expanding every stored state again (every enabled transition).
+ */
+function buildGraph(prog: Program, store: VisitedStore, log: EdgeLog | null = null): Graph {
   const V = store.count;
   const W = prog.words;
   const obl = obligations(prog);
@@ -190,9 +227,10 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
   const kindOfStep = Int32Array.from(prog.steps.map((st) => prog.actorKinds.findIndex((k) => k.name === st.actorKind)));
   const seqStep = Uint8Array.from(prog.steps.map((st) => (st.kind === 'seq' ? 1 : 0)));
   // Forward edges, state by state in id order: successors of s are to[at[s] .. at[s + 1]).
-  const at = new Uint32Array(V + 1);
-  let to = new Uint32Array(Math.max(16, V * 2));
-  let via = new Uint32Array(to.length);
+  log?.finish(V);
+  const at = log !== null ? log.at : new Uint32Array(V + 1);
+  let to = log !== null ? log.to : new Uint32Array(Math.max(16, V * 2));
+  let via = log !== null ? log.via : new Uint32Array(to.length);
   const cutAt = new Uint8Array(V);
   let e = 0;
   let s = 0;
@@ -211,7 +249,7 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
   });
   const bounds = boundedSteps(prog);
   for (s = 0; s < V; s++) {
-    at[s] = e;
+    if (log === null) at[s] = e;
     store.read(s, packed);
     prog.unpack(packed, 0, base);
     m.cur.set(base);
@@ -233,8 +271,15 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
       cutAt[s] = 1;
       for (let j = 0; j < A; j++) flags[s * A + j] |= REST;
     }
-    expand(base);
+    if (log === null) expand(base);
+    else
+      for (let i = at[s]; i < at[s + 1]; i++) {
+        const step = viaStep(via[i]);
+        const g = obl.first[kindOfStep[step]];
+        if (g >= 0 && seqStep[step] === 1) flags[s * A + g + viaActor(via[i])] |= MOVES;
+      }
   }
+  if (log !== null) e = log.count;
   at[V] = e;
   for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) for (let b = 0; b < B; b++) if (where[to[i] * B + b] !== where[v * B + b]) flags[v * A + nActors + b] |= MOVES;
   // Predecessor lists (counting sort of the edges by target).
@@ -244,7 +289,7 @@ function buildGraph(prog: Program, store: VisitedStore): Graph {
   const fill = predAt.slice(0, V);
   const pred = new Uint32Array(e);
   for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) pred[fill[to[i]]++] = v;
-  const bytes = flags.byteLength + where.byteLength + at.byteLength + to.byteLength + via.byteLength + cutAt.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
+  const bytes = flags.byteLength + where.byteLength + at.buffer.byteLength + to.buffer.byteLength + via.buffer.byteLength + cutAt.byteLength + predAt.byteLength + fill.byteLength + pred.byteLength;
   return { obl, flags, predAt, pred, edges: e, bytes, at, to, via, cut: cutAt };
 }
 
