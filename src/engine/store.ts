@@ -6,7 +6,7 @@
 // hash, its id and its first KEY words, and the rest is compared in the arena. The store is exact: no
 // state is ever mistaken for another. Nothing is allocated per state; arrays double when full.
 
-import { grown, sharedGrown } from './grow.ts';
+import { grown } from './grow.ts';
 
 export const NO_PARENT = 0xffffffff;
 
@@ -92,13 +92,12 @@ export class StateStore implements VisitedStore {
     return { words: this.words, arena: this.arena, table: this.table, mask: this.mask };
   }
 
-  /** A read-only store over `v` (only `find` answers): the same probe as the store's own. */
+  /** A read-only store over `v` (only `find` answers): the same entry layout and probe as the store's own. */
   static reader(v: StoreView): Pick<VisitedStore, 'find'> {
-    const r = Object.create(StateStore.prototype) as StateStore;
-    const key = Math.min(v.words, KEY);
-    const hashed = v.words > KEY;
-    const idAt = hashed ? 1 : 0;
-    Object.assign(r, { words: v.words, arena: v.arena, table: v.table, mask: v.mask, key, hashed, idAt, keyAt: idAt + 1, stride: idAt + 1 + key });
+    const r = new StateStore(v.words, 16);
+    r.arena = v.arena;
+    r.table = v.table;
+    r.mask = v.mask;
     return r;
   }
 
@@ -171,7 +170,7 @@ export class StateStore implements VisitedStore {
   private growArena(): void {
     this.parent = grown(this.parent, this.parent.length + 1);
     this.via = grown(this.via, this.parent.length);
-    this.arena = this.shared ? sharedGrown(this.arena, this.parent.length * this.words) : grown(this.arena, this.parent.length * this.words);
+    this.arena = grown(this.arena, this.parent.length * this.words);
   }
 
   private growTable(): void {

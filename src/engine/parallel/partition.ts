@@ -20,7 +20,7 @@
 import type { Program } from '../../lang/compile.ts';
 import { asModelError, fullStack, isOutOfMemory } from '../../lang/errors.ts';
 import { Expander } from '../expander.ts';
-import { grown, sharedGrown } from '../grow.ts';
+import { grown } from '../grow.ts';
 import { takeChosen } from '../bfs.ts';
 import { createReductions, hook, statisticsOf, type Active, type ReductionStats } from '../reductions/index.ts';
 import type { Canonicalize, Reduction } from '../reductions/reduction.ts';
@@ -176,7 +176,7 @@ export class Partition {
     let at = this.outLen[o];
     let box = this.outbox[o];
     if (at + R > box.length) {
-      box = this.outbox[o] = sharedGrown(box, at + R);
+      box = this.outbox[o] = grown(box, at + R);
       this.grew[o] = 1;
     }
     for (let k = 0; k < W; k++) box[at + k] = tmp[k];
