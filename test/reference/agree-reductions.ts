@@ -235,6 +235,16 @@ export interface Search {
 
 export const outcome = (r: { verdict: string; property?: string }) => `${r.verdict}${r.property ? ` ${r.property}` : ''}`;
 
+/**
+ * One of the two searches met a model error and the other a violation of the one property checked.
+ * Exactness (`Search.exact`) rests on a search for model errors alone having found none; a property's
+ * monitor can raise model errors of its own (an event's value stored outside its ghost field's
+ * domain), which that search does not see. Then both findings are reachable and either may come first
+ * (pinned in reductions.test.ts); each trace is still replayed on the unreduced model.
+ */
+const monitorError = (r: CheckResult, full: CheckResult) =>
+  (r.property === 'model-error') !== (full.property === 'model-error') && r.verdict !== 'ok' && full.verdict !== 'ok';
+
 /** Compares the reduced searches with the full one (given, or run here); false when the full search is too big. */
 export function searchAgrees(x: Search, tally: Tally, given?: CheckResult): boolean {
   const full = given ?? check(x.model, x.properties, { ...x.opts, maxStates: x.maxStates, liveness: false });
@@ -264,7 +274,7 @@ export function searchAgrees(x: Search, tally: Tally, given?: CheckResult): bool
     const at = `${x.what} ${nameOf(red)}`;
     expect(r.verdict, `${at}: complete`).not.toBe('incomplete');
     expect(r.verdict === 'ok', `${at}: ${outcome(r)}, full search ${outcome(full)}`).toBe(full.verdict === 'ok');
-    if (x.exact) expect(outcome(r), `${at}: outcome`).toBe(outcome(full));
+    if (x.exact && !monitorError(r, full)) expect(outcome(r), `${at}: outcome`).toBe(outcome(full));
     else if (outcome(r) !== outcome(full)) count(tally, 'first finding differs');
     if ((r.reductions.por?.ampleStates ?? 0) > 0) count(tally, `${nameOf(red)}: ample sets used`);
     if ((r.reductions.sleep?.slept ?? 0) > 0) count(tally, `${nameOf(red)}: transitions slept`);

@@ -129,6 +129,37 @@ describe('a reduced search may meet another violation first (not a bug)', () => 
     expect(por.reductions.por?.ampleStates).toBeGreaterThan(0);
     for (const p of props) expect(outcome(check(model, [p], { por: true }))).toBe(outcome(check(model, [p], {})));
   });
+
+  // A monitor's own model error (found on random models, LAZYTLB_SEED=637917618; fast-check's shrunk
+  // model). Each CPU runs S0 (private), S1 (g0 := 0, event 0), S2 (event 3); the monitor remembers an
+  // event's value in a ghost field of domain 0..2 and fails on its second event. The search for model
+  // errors alone (no property) finds none; with the monitor, event 3 is a model error, met by the full
+  // search after cpu0's three steps. Under partial-order reduction and symmetry both findings are
+  // four steps deep and the violation (two CPUs' S1 events) is met first. Both are real.
+  it('a monitor that raises a model error of its own: the full search meets the error, por+symmetry the violation', () => {
+    const rm = buildModel({
+      cpus: 2,
+      globals: [{"name": "g0", "dom": {"k": "int", "lo": 0, "hi": 1}, "plain": false}],
+      perCpu: [{"name": "f0", "dom": {"k": "enum", "n": 2}, "plain": false, "own": true}, {"name": "f1", "dom": {"k": "bool"}, "plain": false, "own": true}],
+      arr: null,
+      aux: false,
+      procs: [{"name": "p0", "actor": "cpu", "kind": "seq", "entry": true, "idleOnly": false, "steps": [{"label": "S0", "guard": {"e": "not", "x": {"e": "read", "loc": {"l": "c", "who": "self", "f": "f1"}}}, "actions": [{"a": "if", "cond": {"e": "not", "x": {"e": "read", "loc": {"l": "c", "who": "self", "f": "f1"}}}, "then": [{"a": "assign", "loc": {"l": "c", "who": "self", "f": "f1"}, "value": {"e": "not", "x": {"e": "read", "loc": {"l": "c", "who": "self", "f": "f1"}}}}]}, {"a": "toggle", "loc": {"l": "c", "who": "self", "f": "f1"}}], "choices": 2, "fence": false}, {"label": "S1", "guard": null, "actions": [{"a": "inc", "loc": {"l": "g", "f": "g0"}, "mode": "wrap"}, {"a": "assign", "loc": {"l": "g", "f": "g0"}, "value": {"e": "const", "v": 0}}, {"a": "emit", "arg": {"e": "read", "loc": {"l": "g", "f": "g0"}}}], "choices": 1, "fence": false}, {"label": "S2", "guard": null, "actions": [{"a": "assign", "loc": {"l": "g", "f": "g0"}, "value": {"e": "const", "v": 0}}, {"a": "toggle", "loc": {"l": "c", "who": "self", "f": "f1"}}, {"a": "emit", "arg": {"e": "const", "v": 3}}], "choices": 1, "fence": false}]}],
+      init: [],
+      invariants: [],
+      monitor: {"bound": 1, "actions": [{"m": "remember"}, {"m": "failIfCount"}, {"m": "count", "mode": "bounded"}], "ghostInvariant": false, "initCount": 0},
+      end: null,
+      sbDepth: 1,
+      stackDepth: 1,
+      footprints: true,
+      symmetric: true,
+    } as ModelSpec);
+    expect(check(rm.model, [], { deadlock: false }).verdict).toBe('ok');
+    const full = check(rm.model, rm.properties, { deadlock: false });
+    expect([outcome(full), full.trace?.length]).toEqual(['error model-error', 3]);
+    const red = check(rm.model, rm.properties, { deadlock: false, por: true, symmetry: true });
+    expect([outcome(red), red.trace?.length]).toEqual(['violation mon', 4]);
+    expect(red.trace!.map((t) => `${t.actor} ${t.label}`)).toEqual(['cpu0 S0', 'cpu1 S0', 'cpu0 S1', 'cpu1 S1']);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
