@@ -17,10 +17,11 @@ export function defaultStore(words: number): StoreKind {
 }
 
 /** `followInserts`: the store is fed successors of states it did not read (tree-store.ts). */
-export function createStore(kind: StoreKind, words: number, followInserts = false): VisitedStore {
+/** `order`: the compact store's leaf order (the program's `wordOrder`). */
+export function createStore(kind: StoreKind, words: number, followInserts = false, order?: readonly number[]): VisitedStore {
   switch (kind) {
     case 'compact':
-      return new TreeStore(words, followInserts);
+      return new TreeStore(words, followInserts, order);
     case 'exact':
       return new StateStore(words);
     case 'fingerprint':

@@ -1,6 +1,7 @@
 // The compact exact store (the default): tree compression of the packed state, as LTSmin's
 // (Laarman, van de Pol, Weber, "Parallel Recursive State Compression for Free", 2011). The packed
-// vector of W words is split in halves down to pairs of words; each node of that fixed binary tree
+// vector of W words, in the program's word order (each object's words together: layout.ts
+// wordOrder), is split in halves down to pairs of words; each node of that fixed binary tree
 // has its own PairTable, whose entries are a pair of child values (a word, or the id of the child's
 // pair in the child's table). The root's table holds one pair per state, by state id: its ids are
 // the store's ids, dense and in insertion order (the BFS queue order). Lower nodes are shared by many
@@ -37,12 +38,16 @@ export class TreeStore implements VisitedStore {
    * successors of states it did not read (a partition of the parallel search, which receives each
    * state's successors one after another), a successor is then compared with its sibling.
    */
-  constructor(readonly words: number, private readonly followInserts = false) {
+  /**
+   * `order`: the words as the tree's leaves, left to right (a permutation of 0 .. words - 1; the
+   * program's `wordOrder`, by the object each word describes).
+   */
+  constructor(readonly words: number, private readonly followInserts = false, order: readonly number[] = Array.from({ length: words }, (_, i) => i)) {
     const ls: number[] = [];
     const rs: number[] = [];
-    // A node over words [lo, lo + n): a word alone is its own value; two or more are a table's pair.
+    // A node over leaves [lo, lo + n): a word alone is its own value; two or more are a table's pair.
     const build = (lo: number, n: number): number => {
-      if (n === 1) return -(lo + 1);
+      if (n === 1) return -(order[lo] + 1);
       const h = Math.ceil(n / 2);
       const l = build(lo, h);
       const r = build(lo + h, n - h);

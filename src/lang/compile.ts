@@ -9,7 +9,7 @@ import { bool, enumOf, int } from './domain.ts';
 import { ModelError } from './errors.ts';
 import { generatedFunction } from './generated.ts';
 import type { Instance } from './instantiate.ts';
-import { buildLayout, nodeAt, type Layout, type LayoutNode } from './layout.ts';
+import { buildLayout, nodeAt, wordOrder, type Layout, type LayoutNode } from './layout.ts';
 import { bufferDecl, bufferLayout, drainProcedure, planBuffers, STORE_BUFFERS, type StoreBufferLayout } from './memory/buffers.ts';
 import { memoryModel, type MemoryModelDef } from './memory/index.ts';
 import type { Effect, Guard, ProcedureDef } from './model.ts';
@@ -77,6 +77,8 @@ export interface Program {
   readonly instance: Instance;
   readonly layout: Layout;
   readonly words: number;
+  /** The packed words by the object each describes (layout.ts wordOrder): the compact store's leaf order. */
+  readonly wordOrder: readonly number[];
   readonly steps: readonly CompiledStep[];
   readonly actorKinds: readonly ActorKind[];
   readonly pack: (src: Int32Array, dst: Uint32Array, off: number) => void;
@@ -203,7 +205,7 @@ export function compile(inst: Instance): Program {
   });
 
   const storeBuffers = plan ? bufferLayout(inst, layout, plan) : null;
-  return { instance: inst, layout, words: layout.words, steps, actorKinds, pack: genPack(layout, model.name), unpack: genUnpack(layout, model.name), memory: mm, storeBuffers, cpuKind: inst.cpuKind, ghostNames };
+  return { instance: inst, layout, words: layout.words, wordOrder: wordOrder(layout), steps, actorKinds, pack: genPack(layout, model.name), unpack: genUnpack(layout, model.name), memory: mm, storeBuffers, cpuKind: inst.cpuKind, ghostNames };
 }
 
 /**

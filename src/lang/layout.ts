@@ -161,3 +161,31 @@ export function nodeAt(layout: Layout, path: string): LayoutNode | undefined {
   }
   return n;
 }
+
+/**
+ * The packed words ordered by the object they describe: per object kind in order of first appearance
+ * (`cpu`, `mm`, ...), per member, that member's words (its record, its control stack, its store
+ * buffer, ghost state kept per member), then the words of no member (globals, ghost state of the
+ * whole system). A word goes with the object that owns most of its bits. The compact store builds its
+ * tree over the words in this order (tree-store.ts), so that a CPU's record and its control stack,
+ * which change together, share subtrees instead of each being paired with other CPUs' words.
+ */
+export function wordOrder(layout: Layout): number[] {
+  const bits = Array.from({ length: layout.words }, () => new Map<string, number>());
+  const kinds: string[] = [];
+  for (const s of layout.slots) {
+    const o = s.owners[0];
+    if (o && !kinds.includes(o.of)) kinds.push(o.of);
+    const key = o ? `${o.of}[${o.index}]` : '';
+    bits[s.word].set(key, (bits[s.word].get(key) ?? 0) + s.bits);
+  }
+  const owner = bits.map((m) => {
+    let key = '';
+    let most = -1;
+    for (const [k, b] of m) if (b > most) [key, most] = [k, b];
+    if (key === '') return { kind: kinds.length, index: 0 };
+    const [, of, i] = /^(.*)\[(\d+)\]$/.exec(key)!;
+    return { kind: kinds.indexOf(of), index: Number(i) };
+  });
+  return owner.map((_, w) => w).sort((a, b) => owner[a].kind - owner[b].kind || owner[a].index - owner[b].index || a - b);
+}

@@ -114,6 +114,11 @@ describe('TreeStore (the compact exact store)', () => {
     expect(againstMap(new TreeStore(4), 4, 3000, 0, 99)).toBeGreaterThan(2500);
   });
 
+  it('leaves in another order (a permutation of the words): the same ids, lookups and reads', () => {
+    expect(againstMap(new TreeStore(7, false, [3, 6, 0, 5, 1, 4, 2]), 7, 8000, 5, 7)).toBeGreaterThan(2000);
+    expect(againstMap(new TreeStore(5, true, [4, 3, 2, 1, 0]), 5, 8000, 7, 5)).toBeGreaterThan(2000);
+  });
+
   it('growth: 150,000 states of 6 words (chunks, index doubling, links spilled to disk)', () => {
     const s = new TreeStore(6);
     expect(againstMap(s, 6, 150_000, 20, 3)).toBeGreaterThan(1 << 17);

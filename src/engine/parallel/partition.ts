@@ -97,7 +97,7 @@ export class Partition {
     this.N = o.workers;
     this.me = o.index;
     this.deadlock = o.deadlock;
-    this.store = o.por ? new StateStore(this.W, 1 << 16, true) : createStore(o.store ?? defaultStore(this.W), this.W, true);
+    this.store = o.por ? new StateStore(this.W, 1 << 16, true) : createStore(o.store ?? defaultStore(this.W), this.W, true, prog.wordOrder);
     this.ex = new Expander(prog, (step, actor, choice) => this.onSucc(step, actor, choice), { generated: true });
     const m = this.ex.machine;
     this.active = createReductions({ symmetry: o.symmetry, por: o.por }, { prog, machine: m, store: this.everyPartition() });
