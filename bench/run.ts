@@ -9,7 +9,8 @@
 // the C verifiers is excluded and reported separately as "compile s". "self s" is the time each
 // tool prints itself (pan's elapsed time, rumur's whole seconds, lazytlb's JSON `seconds`).
 // Memory: peak RSS of the run command from `/usr/bin/time -f %M`, the same for every tool.
-// With --repeat K every run is repeated K times and the fastest kept.
+// With --repeat K every run is made K times, interleaved (each round runs every tool once), and the
+// median kept.
 // The store table: every --store on shootdown(N,G) and each shipped model's wide scope, unreduced and
 // safety only (--no-liveness): states, states/s, resident bytes per state, packed state size, peak
 // RSS (each cut at 30 minutes; --no-stores skips it).
@@ -132,14 +133,26 @@ function storeTable(rows: readonly StoreRow[], log: (s: string) => void): void {
   if (x86) log(`target x86-lazy-tlb --scope wide, compact store: exactly 13117595 states ${x86.states === 13117595 ? 'PASS' : 'FAIL'} (${x86.states}); <= 16 B/state ${x86.bytesPerState !== null && x86.bytesPerState <= 16 ? 'PASS' : 'FAIL'} (${fmt(x86.bytesPerState, 1)})`);
 }
 
-/** Run f K times and keep the fastest (by wall-clock seconds) row. */
-function fastest(k: number, f: () => BenchRow): BenchRow {
-  let best = f();
-  for (let i = 1; i < k && best.seconds !== null; i++) {
-    const r = f();
-    if (r.seconds !== null && r.seconds < best.seconds) best = r;
+/**
+ * The median run of each tool over `rounds` (by wall clock): the rounds are interleaved, every tool once
+ * per round, so that a noisy stretch of the shared machine falls on all tools alike.
+ */
+function medians(rounds: number, config: string, runs: readonly (readonly [string, () => BenchRow])[], progress: (tool: string, round: number) => void): BenchRow[] {
+  const got: BenchRow[][] = runs.map(() => []);
+  for (let k = 0; k < rounds; k++) {
+    runs.forEach(([tool, run], i) => {
+      progress(tool, k + 1);
+      try {
+        got[i].push(run());
+      } catch (e) {
+        got[i].push({ tool, config, verdict: 'error', states: null, seconds: null, peakMiB: null, note: String(e) });
+      }
+    });
   }
-  return best;
+  return got.map((rs) => {
+    const timed = rs.filter((r) => r.seconds !== null).sort((a, b) => a.seconds! - b.seconds!);
+    return timed.length > 0 ? { ...timed[(timed.length - 1) >> 1], ...(rounds > 1 ? { note: `median of ${timed.length} interleaved runs` } : {}) } : rs[0];
+  });
 }
 
 const fmt = (x: number | null | undefined, d = 2): string => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
@@ -247,7 +260,7 @@ function main(argv: string[]): number {
   }
   const log = json ? (s: string) => console.error(s) : (s: string) => console.log(s);
   const load = loadavg()[0];
-  if (load > 0.5) log(`warning: 1-minute load average is ${load.toFixed(2)}; timings will be noisy (try --repeat 3)`);
+  if (load > 0.5) log(`warning: 1-minute load average is ${load.toFixed(2)}; timings will be noisy (try --repeat 5)`);
 
   const rows: BenchRow[] = [];
   for (const p of configs) {
@@ -266,16 +279,7 @@ function main(argv: string[]): number {
       ['lazytlb (symmetry)', () => runLazytlb(p, { por: false, symmetry: true })],
       ['lazytlb (POR+symmetry)', () => runLazytlb(p, { por: true, symmetry: true })],
     ];
-    for (const [tool, run] of runs) {
-      if (!json) process.stderr.write(`bench: ${tool} ${cfg} ...\n`);
-      let r: BenchRow;
-      try {
-        r = fastest(repeat, run);
-      } catch (e) {
-        r = { tool, config: cfg, verdict: 'error', states: null, seconds: null, peakMiB: null, note: String(e) };
-      }
-      rows.push(r);
-    }
+    rows.push(...medians(repeat, cfg, runs, (tool, k) => (json ? undefined : process.stderr.write(`bench: ${tool} ${cfg} (round ${k} of ${repeat}) ...\n`))));
   }
 
   table(rows, log);
