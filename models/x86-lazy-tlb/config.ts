@@ -4,7 +4,7 @@ import type { FlagSpec, ParamSpec } from '../../src/lang/model.ts';
 import { warmStarts } from './warm.ts';
 
 export const lazyTlbParams = {
-  cpus: { default: 2, min: 1, max: 3, doc: 'CPUs' },
+  cpus: { default: 2, min: 1, max: 4, doc: 'CPUs' },
   mms: { default: 2, min: 1, max: 3, doc: 'user mms (plus init_mm); with exec the last one is the new mm' },
   gens: { default: 2, min: 1, max: 4, doc: 'bound on tlb_gen and page-table versions (PTE-change actions)' },
   asids: { default: 2, min: 1, max: 3, doc: 'ASID slots per CPU (1 = no PCID: every CR3 write flushes)' },
@@ -38,7 +38,7 @@ export const lazyTlbFlags = {
   hotplug: { default: false, doc: 'model CPU offlining (sched_force_init_mm, __cpu_disable, finish_cpu)', scope: true },
   hotplugForceInitMm: { default: true, doc: 'hotplug: the dying CPU drops its lazy mm at sched_cpu_wait_empty while still online (sched_force_init_mm, 2024); false: idle_task_exit switches mm after __cpu_disable and finish_cpu replaces the idle task\'s active_mm' },
   fills: { default: 'eager', values: ['eager', 'any'], doc: 'TLB/PSC fills: at every CR3 load and flush (eager), or as a nondeterministic hardware step at any time (any)', scope: true },
-  anyOrderTargets: { default: false, doc: "over-approximation: smp_call_function_many_cond visits the snapshot's targets in any order, not in CPU order (SF1 chooses among the targets not yet visited); every kernel execution is one of these, so ok holds for the kernel, and the CPUs become interchangeable (symmetry reduction with 3 CPUs); a violation is confirmed on the exact model", scope: true, abstraction: true },
+  anyOrderTargets: { default: false, doc: "over-approximation: smp_call_function_many_cond visits the snapshot's targets in any order, not in CPU order (SF1 chooses among the targets not yet visited); every kernel execution is one of these, so ok holds for the kernel, and the CPUs become interchangeable (symmetry reduction with 3 or 4 CPUs); a violation is confirmed on the exact model", scope: true, abstraction: true },
   warm: { default: 'cold', values: [...warmStarts], doc: 'initial state: cold (idle CPUs) or a warm pre-state a few steps before a catalogued race (TLB-1 ... TLB-5, XEN-1; warm.ts)', scope: true },
 } satisfies Record<string, FlagSpec>;
 
@@ -59,3 +59,24 @@ export const lazyTlbEvents = {
   PgdFree: ['cpu', 'mm'],
   Assert: ['cpu', 'kind'],
 } as const;
+
+/**
+ * The deep named scopes of both lazy-TLB models (x86-lazy-tlb, xen-pv; `cpu` names their CPUs): more
+ * switches or more CPUs than `wide`, under anyOrderTargets, the over-approximation that makes the CPUs
+ * interchangeable (symmetry.ts) so that symmetry reduction over the CPUs applies; a violation found
+ * under it is confirmed on the exact model by the check pipeline.
+ */
+export function deepScopes(cpu: string) {
+  return {
+    deep: {
+      doc: `3 ${cpu}, two context switches each, 3 generations, 2 page-table changes; targets in any order (symmetry over the ${cpu})`,
+      params: { cpus: 3, switches: 2, gens: 3, changes: 2 },
+      flags: { anyOrderTargets: true },
+    },
+    'deep-4cpus': {
+      doc: `4 ${cpu}, one context switch each, 3 generations, 2 page-table changes; targets in any order (symmetry over the ${cpu})`,
+      params: { cpus: 4, switches: 1, gens: 3, changes: 2 },
+      flags: { anyOrderTargets: true },
+    },
+  };
+}

@@ -3,7 +3,7 @@
 // ordering) with every historical fix and design generation (shapes A-E) as a flag; the historical
 // kernels are the variant files in variants/.
 import { defineModel } from '../../src/lang/model.ts';
-import { lazyTlbFlags, lazyTlbParams, lazyTlbEvents } from './config.ts';
+import { deepScopes, lazyTlbFlags, lazyTlbParams, lazyTlbEvents } from './config.ts';
 import { makeEnv, nativeHardware } from './env.ts';
 import { lazyTlbProcedures } from './procedures.ts';
 import { lazyTlbState } from './state.ts';
@@ -24,6 +24,7 @@ export default defineModel({
   scopes: {
     // 13,117,595 states with the default reductions (symmetry over the user mms), about 6 minutes
     wide: { doc: '3 CPUs (one context switch each), 3 generations, 2 page-table changes', params: { cpus: 3, switches: 1, gens: 3, changes: 2 } },
+    ...deepScopes('CPUs'),
   },
   actors: (p) => ({ cpu: p.cpus }),
   state: (p) => lazyTlbState(p),

@@ -175,9 +175,12 @@ export function lazyTlbState(p: Params) {
       // the RCU grace period of the deferred table free: online CPUs that have not passed a quiescent
       // state since call_rcu (rcu.ts)
       gp: setOf('cpu', N),
-      // mm_users: the threads (at most 2), kthread_use_mm callers and kernel-thread initiators (one per CPU)
-      users: int(0, 5),
-      count: int(0, 7),
+      // mm_users: the threads (at most 2), kthread_use_mm callers and kernel-thread initiators (one per
+      // CPU); mm_count: the users' one reference and at most two per CPU (a lazy active_mm, and
+      // kthread_use_mm's mmgrab). The bounds are those of three CPUs up to three (the same layout), one
+      // CPU's worth more with four
+      users: int(0, 2 + Math.max(3, N)),
+      count: int(0, 1 + 2 * Math.max(3, N)),
     }),
   };
 }

@@ -3,7 +3,7 @@
 // CPUs: every per-CPU field, reference to a CPU (the initiator of a queued call) and set of CPUs
 // (mm_cpumask, the call queues, the flush snapshot) is permuted together. Two things tell CPUs apart:
 // - smp_call_function_many_cond visits the targets in CPU order (SF1/SF2 over fIter): with three CPUs
-//   an initiator's loop state is not symmetric; with two it has at most one remote target. Under
+//   an initiator's loop state is not symmetric (three or four CPUs); with two it has at most one remote target. Under
 //   anyOrderTargets (an over-approximation, flush.ts) SF1 visits the remaining targets in any order,
 //   and this difference is gone;
 // - with the hotplug scope, CPU 0 (the boot CPU) is never offlined (HP1): CPU 0 stays fixed, and only
@@ -11,8 +11,8 @@
 // The rest treats CPUs alike: the queues, masks and grace-period sets are sets, every loop over CPUs
 // computes a set or tests all of them, the properties watch each CPU by the same rule, and the warm
 // starts differ from a cold start in the initial state only (a permutation of a reachable state
-// behaves like it). So CPUs are interchangeable with two CPUs, or three under anyOrderTargets; with
-// hotplug, CPU 0 is fixed.
+// behaves like it). So CPUs are interchangeable with two CPUs, or three or four under anyOrderTargets;
+// with hotplug, CPU 0 is fixed.
 //
 // User mms: no step, guard or property tells one user mm from another. init_mm, LOADED_MM_SWITCHING
 // and NULL are values beyond the user mms, never permuted. The warm starts give mm0 and mm1 different

@@ -2,7 +2,7 @@
 // lazy-TLB model with the CR3 write and the flush transport replaced by hypercalls, the per-vCPU
 // multicall batch and lazy-CPU mode around context switches, and xen_exit_mmap's drop IPIs and unpin.
 import { defineModel } from '../../src/lang/model.ts';
-import { lazyTlbEvents, lazyTlbFlags, lazyTlbParams } from '../x86-lazy-tlb/config.ts';
+import { deepScopes, lazyTlbEvents, lazyTlbFlags, lazyTlbParams } from '../x86-lazy-tlb/config.ts';
 import { makeEnv } from '../x86-lazy-tlb/env.ts';
 import { lazyTlbSymmetry } from '../x86-lazy-tlb/symmetry.ts';
 import { initState } from '../x86-lazy-tlb/warm.ts';
@@ -35,6 +35,7 @@ export default defineModel({
   scopes: {
     // ok, 1,077,223 states with the default reductions, under half a minute
     wide: { doc: '3 vCPUs (one context switch each), 3 generations, 2 page-table changes', params: { cpus: 3, switches: 1, gens: 3, changes: 2 } },
+    ...deepScopes('vCPUs'),
   },
   actors: (p) => ({ cpu: p.cpus }),
   state: (p) => xenPvState(p),
