@@ -146,7 +146,7 @@ export const RET_EINVAL = 2;
 export const Ipi = enumOf(['none', 'ipi_mb', 'ipi_sync_core', 'ipi_sync_rq_state', 'ipi_rseq']);
 
 
-/** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD, OTHER and CALLER2. */
+/** Which tasks a CPU's runqueue may hold: CPU0 runs the caller's mm; CPU1 also runs KTHREAD, OTHER and CALLER2; CPU2 and CPU3 sibling threads of M and idle. */
 export function runnable(c: number, t: number): boolean {
   if (t === SIBLING) return true;
   if (t === EXITING) return false; // dead once switched out

@@ -7,7 +7,9 @@
 // MEMBARRIER_CMD_GLOBAL_EXPEDITED, or (param secondIssuer = 1) CALLER2, another thread of the
 // caller's mm, a MEMBARRIER_CMD_PRIVATE_EXPEDITED; it is serialized with the caller's call by
 // membarrier_ipi_mutex (flag ipiMutex, v6.8+) or concurrent with it (pre-v6.8);
-// docs/models/membarrier.md 4.10 says why these second issuers.
+// docs/models/membarrier.md 4.10 says why these second issuers. With param cpus = 3 or 4, CPU2 and CPU3
+// run sibling threads of the caller's mm (and idle): more targets of the private command's tmpmask,
+// the global command's and sync_runqueues_membarrier_state's IPIs, and CPUs the caller may migrate to.
 // Reference: docs/models/membarrier.md; the lazy-TLB protocol is abstracted to "which mm is loaded, is the CPU
 // lazy, is the TLB fresh (a nondeterministic choice)" (docs/models/lazy-tlb.md 10.4).
 import { defineModel } from '../../src/lang/model.ts';
@@ -33,7 +35,7 @@ export default defineModel({
   description:
     'One membarrier call by a JIT-writer thread on CPU0 (command chosen per run; with issuers = 2 a second call from CPU1) against context switches, IPI exits that reschedule, kthread_use_mm, exit and exec on the other CPUs; barriers (a)/(c), rq->curr sampling, rq->membarrier_state, core serialization per architecture, rseq critical sections aborted by ipi_rseq.',
   params: {
-    cpus: { default: 2, min: 2, max: 3, doc: 'CPUs (CPU0: the caller; CPU1: kthread, other process, sibling threads; CPU2: sibling threads)' },
+    cpus: { default: 2, min: 2, max: 4, doc: 'CPUs (CPU0: the caller; CPU1: kthread, other process, sibling threads; CPU2 and CPU3: sibling threads)' },
     calls: { default: 1, min: 1, max: 2, doc: 'membarrier calls by the caller (2: e.g. register, then the command)' },
     registered: { default: 1, min: 0, max: 1, doc: 'the caller\'s mm starts registered for every expedited command (0: unregistered)' },
     cpu0Siblings: { default: 1, min: 0, max: 1, doc: 'CPU0\'s runqueue holds other threads of the caller\'s mm (0: CPU0 runs only the caller)' },
@@ -61,10 +63,17 @@ export default defineModel({
   scopes: {
     // mainline reports the open finding (MBP-1) at once; with its fix: ok, 23,673,942 states, about 3 minutes
     wide: { doc: '3 CPUs', params: { cpus: 3 } },
+    // the caller preempted and migrated inside the call (preempt_schedule, sched.ts) with a CPU of
+    // sibling threads to migrate to and to sample; mainline reports MBP-1 (35 steps) after 7,982,304
+    // states, about 31 s; with its fix incomplete after 600 s (83,614,380 states, depth 53, 1.4 GB)
+    deep: { doc: '3 CPUs, the caller preempted inside membarrier() outside rcu_read_lock() and preempt_disable() (callerPreempt = 1)', params: { cpus: 3, callerPreempt: 1 } },
   },
   actors: (p) => ({ cpu: p.cpus }),
   // No symmetry is declared: nothing in this scope is interchangeable. CPU0 is the caller (SYS tests
-  // c === 0, the loops skip it), CPU1 alone runs KTHREAD and OTHER (runnable), CPU2 only siblings; the
+  // c === 0, the loops skip it), CPU1 alone runs KTHREAD and OTHER (runnable), CPU2 and CPU3 only
+  // siblings, but the rq->curr loops of membarrier_private_expedited, membarrier_global_expedited and
+  // sync_runqueues_membarrier_state visit them in CPU order (call.x), so CPU2 and CPU3 differ by when
+  // they are sampled, and the properties keep sets of CPUs as plain bitmasks in their ghost state; the
   // tasks each have their own role; the mms too (M is the caller's, N execs into E: EX1, EX6), and
   // MBP-2 keeps sets of mms as plain bitmasks in its ghost state, which a permutation would not rename.
   state: (p) => declareState(p),
