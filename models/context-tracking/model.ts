@@ -19,7 +19,7 @@ export default defineModel({
   description:
     'Per-CPU ctx / RCU-watching counter / nesting / nmi_nesting; syscall, IRQ, NMI, NMI-like exception (#MC inside an NMI), idle and KVM guest transitions; a task that sleeps and migrates; an RCU grace period with interruptible readers.',
   params: {
-    cpus: { default: 1, min: 1, max: 2, doc: 'CPUs (2 for migration of the sleeping task)' },
+    cpus: { default: 1, min: 1, max: 3, doc: 'CPUs (2 or 3 for migration of the sleeping task)' },
     nesting: { default: 2, min: 1, max: 3, doc: 'IRQ/NMI frames on top of process context' },
   },
   flags: {
@@ -33,6 +33,10 @@ export default defineModel({
     // ok, 10,390,696 states with symmetry, under a minute (with NMIs anywhere or nesting 2, two CPUs
     // do not finish in 10 minutes)
     wide: { doc: '2 CPUs (the task migrates), nesting 1, NMIs only where the entry code takes them', params: { cpus: 2, nesting: 1 }, flags: { nmiAnywhere: false, nmiLike: false } },
+    // 2 CPUs with the default scope's nesting and NMIs between any two steps (machine checks off:
+    // --set nmiLike=true adds them); incomplete after 10 minutes with symmetry: 65,764,376 states,
+    // depth 45, 1.5 GB
+    deep: { doc: '2 CPUs (the task migrates), nesting 2, NMIs between any two steps, no machine checks', params: { cpus: 2, nesting: 2 }, flags: { nmiAnywhere: true, nmiLike: false } },
   },
   actors: (p) => ({ cpu: p.cpus, gp: 1 }),
   // The CPUs run the same code; the grace-period kthread names them only through its quiescent-state
