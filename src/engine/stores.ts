@@ -16,8 +16,10 @@ export function defaultStore(words: number): StoreKind {
   return words <= 2 ? 'exact' : 'compact';
 }
 
-/** `followInserts`: the store is fed successors of states it did not read (tree-store.ts). */
-/** `order`: the compact store's leaf order (the program's `wordOrder`). */
+/**
+ * `followInserts`: the store is fed successors of states it did not read (tree-store.ts); `order`:
+ * the compact store's leaf order (the program's `wordOrder`).
+ */
 export function createStore(kind: StoreKind, words: number, followInserts = false, order?: readonly number[]): VisitedStore {
   switch (kind) {
     case 'compact':

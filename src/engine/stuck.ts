@@ -233,7 +233,6 @@ function buildGraph(prog: Program, store: VisitedStore, log: EdgeLog | null = nu
   let via = log !== null ? log.via : new Uint32Array(to.length);
   const cutAt = new Uint8Array(V);
   let e = 0;
-  let s = 0;
   const expand = genExpand(prog, m, tmp, (step, actor, choice) => {
     const t = store.find(tmp);
     if (t < 0) throw new Error('internal: a successor of a stored state is not stored (the search was not complete)');
@@ -243,12 +242,10 @@ function buildGraph(prog: Program, store: VisitedStore, log: EdgeLog | null = nu
     }
     via[e] = encodeVia(step, actor, choice);
     to[e++] = t;
-    const g = obl.first[kindOfStep[step]];
-    if (g >= 0 && seqStep[step] === 1) flags[s * A + g + actor] |= MOVES;
     return false;
   });
   const bounds = boundedSteps(prog);
-  for (s = 0; s < V; s++) {
+  for (let s = 0; s < V; s++) {
     if (log === null) at[s] = e;
     store.read(s, packed);
     prog.unpack(packed, 0, base);
@@ -272,16 +269,17 @@ function buildGraph(prog: Program, store: VisitedStore, log: EdgeLog | null = nu
       for (let j = 0; j < A; j++) flags[s * A + j] |= REST;
     }
     if (log === null) expand(base);
-    else
-      for (let i = at[s]; i < at[s + 1]; i++) {
-        const step = viaStep(via[i]);
-        const g = obl.first[kindOfStep[step]];
-        if (g >= 0 && seqStep[step] === 1) flags[s * A + g + viaActor(via[i])] |= MOVES;
-      }
   }
   if (log !== null) e = log.count;
   at[V] = e;
-  for (let v = 0; v < V; v++) for (let i = at[v]; i < at[v + 1]; i++) for (let b = 0; b < B; b++) if (where[to[i] * B + b] !== where[v * B + b]) flags[v * A + nActors + b] |= MOVES;
+  // A transition moves its actor (a step of a sequential procedure) and every model entry whose `at` it changes.
+  for (let v = 0; v < V; v++)
+    for (let i = at[v]; i < at[v + 1]; i++) {
+      const step = viaStep(via[i]);
+      const g = obl.first[kindOfStep[step]];
+      if (g >= 0 && seqStep[step] === 1) flags[v * A + g + viaActor(via[i])] |= MOVES;
+      for (let b = 0; b < B; b++) if (where[to[i] * B + b] !== where[v * B + b]) flags[v * A + nActors + b] |= MOVES;
+    }
   // Predecessor lists (counting sort of the edges by target).
   const predAt = new Uint32Array(V + 1);
   for (let i = 0; i < e; i++) predAt[to[i] + 1]++;

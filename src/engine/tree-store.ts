@@ -37,8 +37,6 @@ export class TreeStore implements VisitedStore {
    * With `followInserts` the state last inserted is remembered too: for a store fed with the
    * successors of states it did not read (a partition of the parallel search, which receives each
    * state's successors one after another), a successor is then compared with its sibling.
-   */
-  /**
    * `order`: the words as the tree's leaves, left to right (a permutation of 0 .. words - 1; the
    * program's `wordOrder`, by the object each word describes).
    */

@@ -171,21 +171,17 @@ export function nodeAt(layout: Layout, path: string): LayoutNode | undefined {
  * which change together, share subtrees instead of each being paired with other CPUs' words.
  */
 export function wordOrder(layout: Layout): number[] {
-  const bits = Array.from({ length: layout.words }, () => new Map<string, number>());
   const kinds: string[] = [];
+  for (const s of layout.slots) if (s.owners.length && !kinds.includes(s.owners[0].of)) kinds.push(s.owners[0].of);
+  // Per word, its bits per owner; an owner is kind and member, `kinds.length` being no object.
+  const tally = Array.from({ length: layout.words }, () => [] as { kind: number; index: number; bits: number }[]);
   for (const s of layout.slots) {
-    const o = s.owners[0];
-    if (o && !kinds.includes(o.of)) kinds.push(o.of);
-    const key = o ? `${o.of}[${o.index}]` : '';
-    bits[s.word].set(key, (bits[s.word].get(key) ?? 0) + s.bits);
+    const kind = s.owners.length ? kinds.indexOf(s.owners[0].of) : kinds.length;
+    const index = s.owners.length ? s.owners[0].index : 0;
+    const t = tally[s.word].find((x) => x.kind === kind && x.index === index);
+    if (t) t.bits += s.bits;
+    else tally[s.word].push({ kind, index, bits: s.bits });
   }
-  const owner = bits.map((m) => {
-    let key = '';
-    let most = -1;
-    for (const [k, b] of m) if (b > most) [key, most] = [k, b];
-    if (key === '') return { kind: kinds.length, index: 0 };
-    const [, of, i] = /^(.*)\[(\d+)\]$/.exec(key)!;
-    return { kind: kinds.indexOf(of), index: Number(i) };
-  });
+  const owner = tally.map((ts) => ts.reduce((a, b) => (b.bits > a.bits ? b : a), { kind: kinds.length, index: 0, bits: -1 }));
   return owner.map((_, w) => w).sort((a, b) => owner[a].kind - owner[b].kind || owner[a].index - owner[b].index || a - b);
 }

@@ -10,7 +10,6 @@ import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import x86Model from '../../models/x86-lazy-tlb/model.ts';
 import xenPvModel from '../../models/xen-pv/model.ts';
-import { lazyTlbFlags, lazyTlbParams } from '../../models/x86-lazy-tlb/config.ts';
 import { lazyTlbSymmetry } from '../../models/x86-lazy-tlb/symmetry.ts';
 import { x86LazyTlbVariants } from '../../models/x86-lazy-tlb/variants/index.ts';
 import { xenPvVariants } from '../../models/xen-pv/variants/index.ts';
@@ -20,8 +19,6 @@ import type { VariantDef } from '../../src/lang/variant.ts';
 
 const model: AnyModel = x86Model;
 const xenPv: AnyModel = xenPvModel;
-const defaults = Object.fromEntries(Object.entries(lazyTlbParams).map(([k, v]) => [k, v.default]));
-const defaultFlags = Object.fromEntries(Object.entries(lazyTlbFlags).map(([k, v]) => [k, v.default]));
 const any = { anyOrderTargets: true };
 // four CPUs on one mm (one thread), one context switch each, one page-table change, no exit
 const FOUR = { cpus: 4, mms: 1, switches: 1, exits: 0 };
@@ -48,7 +45,10 @@ describe('x86-lazy-tlb with four CPUs', () => {
   }, 30_000);
 
   it('declares the four CPUs interchangeable only under anyOrderTargets (CPU 0 fixed with hotplug)', () => {
-    const sym = (f: Record<string, unknown>) => lazyTlbSymmetry({ ...defaults, cpus: 4 }, { ...defaultFlags, ...f });
+    const sym = (flags: Record<string, boolean>) => {
+      const inst = instantiate(model, allProperties, { params: { cpus: 4 }, flags });
+      return lazyTlbSymmetry(inst.params, inst.flags);
+    };
     expect(sym({})).toEqual([{ of: 'mm' }]);
     expect(sym(any)).toEqual([{ of: 'cpu' }]);
     expect(sym({ ...any, hotplug: true })).toEqual([{ of: 'cpu', fixed: [0] }]);
