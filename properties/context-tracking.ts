@@ -43,6 +43,7 @@ export default [
     ref: 'docs/models/context-tracking.md CTP-2 (CT-2)',
     models: MODELS,
     ghost: () => failed,
+    reads: ['cpu.mode', 'cpu.ctx', 'cpu.active', 'cpu.w'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
@@ -70,6 +71,7 @@ export default [
     ref: 'docs/models/context-tracking.md CTP-3; kernel/context_tracking.c WARN_ONs',
     models: MODELS,
     ghost: (p) => ({ ...failed, cpu: perCpu(p.cpus, { inCt: int(0, 4), at: arrayOf(p.nesting, { v: int(0, 2 * 3 * (NONIDLE + 2 * p.nesting + 1)) }, null) }) }),
+    reads: ['cpu.w', 'cpu.nesting', 'cpu.nmiNesting', '$ghost'],
     check: (s, g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         const me = s.cpu[c];
@@ -182,6 +184,7 @@ export default [
     ref: 'docs/models/context-tracking.md CTP-8; __ct_user_enter comment on migration',
     models: MODELS,
     ghost: () => failed,
+    reads: ['cpu.ctx', 'cpu.runsTask', 'task.cpu'],
     check: (s, _g, p) => {
       for (let c = 0; c < p.cpus; c++) {
         if (s.cpu[c].ctx === K.USER && !(s.cpu[c].runsTask && s.task.cpu === c)) return `cpu${c} is left with ctx USER but does not run the user task`;

@@ -104,6 +104,7 @@ export default [
     statement: 'Xen PV, generic layer: outside the E2–E3, D2–D3, PA2–PA3, RS2–RS3 windows and the context switch, xen_lazy_mode = MMU exactly when the current task\'s lazy mode is active.',
     ref: 'docs/models/lazy-mmu.md L6',
     models: MODELS,
+    reads: ['cpu.switching', 'cpu.curr', 'cpu.xenMode', 'task.call', 'task.enableCount', 'task.pauseCount'],
     check: (s, _g, _p, f) => {
       if (f.arch !== 'xen' || f.layer !== 'generic') return null;
       for (let c = 0; c < s.cpu.length; c++) {

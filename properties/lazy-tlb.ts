@@ -290,7 +290,8 @@ export default [
         }
       },
     },
-    // and its own ghost ptvAt, written only by TlbGenInc, an observed (hence never reordered) event
+    // and its own ghost ptvAt, written only by TlbGenInc's monitor (a write of a visible slot: the step
+    // that emits it is never reordered)
     reads: ['cpu.online', 'cpu.ctxs', 'cpu.tlb.ver', 'cpu.cr3Mm', 'cpu.xenCr3', 'cpu.mcCr3', '$ghost'],
     check: (s, g, p) => {
       const empty = p.gens + 2;

@@ -3,7 +3,7 @@
 // and IRQ flag, one frame per interrupt nesting level (what the entry code saved), the task that may
 // sleep and migrate, and the RCU grace-period state.
 import { bool, enumOf, int, ref, setOf } from '../../src/lang/domain.ts';
-import { arrayOf, perCpu } from '../../src/lang/schema.ts';
+import { arrayOf, own, perCpu, published } from '../../src/lang/schema.ts';
 
 /** `enum ctx_state` low bits of `context_tracking.state`: CT_STATE_KERNEL, _IDLE, _USER, _GUEST. */
 export const Ctx = enumOf(['KERNEL', 'IDLE', 'USER', 'GUEST']);
@@ -25,26 +25,29 @@ export const watching = (w: number): boolean => (w & 1) === 1;
 
 export function ctState(p: { cpus: number; nesting: number }) {
   return {
+    // Only the CPU's own steps touch its record (own: partial-order reduction may take a stretch of
+    // them alone), except the RCU-watching counter, which the grace-period kthread samples
+    // (rcu_watching_snap_save(), published); `check --verify-footprints` checks both.
     cpu: perCpu(p.cpus, {
       // struct context_tracking
-      ctx: Ctx,
-      w: int(0, 3), // the CT_RCU_WATCHING counter mod 4: watching <=> odd
-      nesting: int(0, 2),
-      nmiNesting: int(0, NONIDLE + 2 * p.nesting),
-      active: bool(),
+      ctx: own(Ctx),
+      w: published(int(0, 3)), // the CT_RCU_WATCHING counter mod 4: watching <=> odd
+      nesting: own(int(0, 2)),
+      nmiNesting: own(int(0, NONIDLE + 2 * p.nesting)),
+      active: own(bool()),
       // hardware and scheduler state of the CPU
-      mode: Mode,
-      irqsOn: bool(),
-      depth: int(0, p.nesting), // IRQ/NMI frames on top of process context (hardirq + NMI count)
-      inNmi: int(0, p.nesting), // in_nmi(): the NMI count of preempt_count (__nmi_enter), NMIs and NMI-like exceptions
-      nmiBlocked: bool(), // an NMI is being handled: the next NMI waits until its IRET
-      mcip: bool(), // MCG_STATUS.MCIP: a machine check is being handled (another one would shut down)
-      frame: arrayOf(p.nesting, { mode: Mode, irqs: bool() }, null), // what the hardware saved: the interrupted mode and IF
-      ctArg: Ctx, // argument of __ct_user_enter/exit, ct_kernel_exit/enter at process level (the EQS state)
-      runsTask: bool(), // current == T (else the idle task)
-      needResched: bool(),
-      preemptCount: int(0, 1), // process-level preempt_disable() (rcu_read_lock of a non-preemptible RCU)
-      irqWork: IrqWork,
+      mode: own(Mode),
+      irqsOn: own(bool()),
+      depth: own(int(0, p.nesting)), // IRQ/NMI frames on top of process context (hardirq + NMI count)
+      inNmi: own(int(0, p.nesting)), // in_nmi(): the NMI count of preempt_count (__nmi_enter), NMIs and NMI-like exceptions
+      nmiBlocked: own(bool()), // an NMI is being handled: the next NMI waits until its IRET
+      mcip: own(bool()), // MCG_STATUS.MCIP: a machine check is being handled (another one would shut down)
+      frame: arrayOf(p.nesting, { mode: own(Mode), irqs: own(bool()) }, null), // what the hardware saved: the interrupted mode and IF
+      ctArg: own(Ctx), // argument of __ct_user_enter/exit, ct_kernel_exit/enter at process level (the EQS state)
+      runsTask: own(bool()), // current == T (else the idle task)
+      needResched: own(bool()),
+      preemptCount: own(int(0, 1)), // process-level preempt_disable() (rcu_read_lock of a non-preemptible RCU)
+      irqWork: own(IrqWork),
     }),
     task: { state: TaskState, cpu: ref('cpu', p.cpus) },
     rcu: { phase: GpPhase, qsmask: setOf('cpu', p.cpus), snapped: setOf('cpu', p.cpus), snap: arrayOf(p.cpus, { w: int(0, 3) }, 'cpu') },

@@ -3,7 +3,7 @@
 // (arm64 TIF flags, Xen TIF_LAZY_MMU_UPDATES, preempt count); per CPU the arch state (Xen
 // xen_lazy_mode and multicall buffer, powerpc/sparc TLB batch) and the context-switch locals.
 import { bool, enumOf, int, ref } from '../../src/lang/domain.ts';
-import { arrayOf, perCpu } from '../../src/lang/schema.ts';
+import { arrayOf, own, perCpu, published } from '../../src/lang/schema.ts';
 
 /** xen_lazy_mode (arch/x86/include/asm/xen/hypervisor.h). */
 export const XenLazy = enumOf(['NONE', 'MMU', 'CPU']);
@@ -21,8 +21,8 @@ export function lazyMmuState(p: { cpus: number; tasks: number; counts: number })
     cpu: perCpu(p.cpus, {
       curr: ref('task', p.tasks, { extra: ['idle'] }), // idle = the idle task (noTask)
       switching: bool(), // inside context_switch() (IRQs off, preemption off)
-      prev: ref('task', p.tasks, { extra: ['idle'] }),
-      next: ref('task', p.tasks, { extra: ['idle'] }),
+      prev: own(ref('task', p.tasks, { extra: ['idle'] })),
+      next: own(ref('task', p.tasks, { extra: ['idle'] })),
       xenMode: XenLazy,
       xenNesting: int(0, 2), // xen_lazy_nesting (49147beb0ccb, LMMU-1)
       mcCount: int(0, 3), // queued mmu_update multicalls in this CPU's buffer
@@ -35,11 +35,11 @@ export function lazyMmuState(p: { cpus: number; tasks: number; counts: number })
       p.tasks,
       {
         on: ref('cpu', p.cpus, { extra: ['none'] }), // the CPU running it, none (noCpu) when runnable
-        enableCount: int(0, p.counts),
-        pauseCount: int(0, p.counts),
-        call: ArchCall,
-        tifLazy: bool(), // arm64 TIF_LAZY_MMU (direct-hook layer)
-        tifPending: bool(), // arm64 TIF_LAZY_MMU_PENDING: deferred dsb(ishst); isb
+        enableCount: published(int(0, p.counts)), // xen_end_context_switch reads next's (taskCounters)
+        pauseCount: published(int(0, p.counts)),
+        call: own(ArchCall),
+        tifLazy: own(bool()), // arm64 TIF_LAZY_MMU (direct-hook layer)
+        tifPending: own(bool()), // arm64 TIF_LAZY_MMU_PENDING: deferred dsb(ishst); isb
         tifLazyMmuUpdates: bool(), // Xen TIF_LAZY_MMU_UPDATES set by xen_start_context_switch
         preemptCount: int(0, 2),
         sleeping: bool(), // blocked in schedule() (mutex_lock, GFP_KERNEL allocation): current until its CPU switches away

@@ -1,9 +1,10 @@
 // Footprints: which slots each actor owns (declared `own`, plus the language's own control state and
 // the CPU's own store buffer), which it alone writes (declared `published`: others may read them), and
 // which slots the properties observe (the `reads` of invariants). A transition that, in a state,
-// writes only its actor's own slots, reads only its own and its published slots, writes nothing
-// observed and emits no observed event is independent of every other actor's transitions (they
-// neither read what it writes nor write what it reads) and invisible.
+// writes only its actor's own slots, reads only its own and its published slots and writes nothing
+// observed (the monitors of the events it emits included: their accesses are the transition's) is
+// independent of every other actor's transitions (they neither read what it writes nor write what it
+// reads) and invisible.
 import { bufferOwner } from '../lang/memory/buffers.ts';
 import type { Program } from '../lang/compile.ts';
 

@@ -71,7 +71,6 @@ class Ctx implements StepCtx {
   emit(event: string, a = 0, b = 0, c = 0): void {
     const hs = this.m.handlers[event];
     if (hs === undefined) throw new ModelError(`${this.step?.name ?? 'init'}: emits undeclared event '${event}'`);
-    if (hs.length > 0 && this.m.rec) this.m.rec.observed = true;
     for (let i = 0; i < hs.length; i++) {
       const h = hs[i];
       this.m.mon.prop = h.prop;
@@ -119,7 +118,11 @@ export class Recorder {
   writes: Int32Array = new Int32Array(256);
   nr = 0;
   nw = 0;
-  /** An event some property observes was emitted (the transition is visible). */
+  /**
+   * The transition is visible whatever it accesses: the bounded-wait monitors (within.ts) count every
+   * step. An event's monitors need no such mark: what they read and the ghost state they write are
+   * recorded as the step's own accesses, and a monitor that fails makes the transition a violation.
+   */
   observed = false;
   /** Plain stores in program order (under TSO they reach memory later, at a drain). */
   stores: Int32Array = new Int32Array(64);

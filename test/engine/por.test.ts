@@ -5,7 +5,7 @@ import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { replay } from '../../src/trace/replay.ts';
-import { localWork, localWorkProperties } from '../fixtures/models/local-work.ts';
+import { localWork, localWorkProperties, workedProperties } from '../fixtures/models/local-work.ts';
 import { publishedRace, publishedRaceProperties, publishedWork, publishedWorkProperties } from '../fixtures/models/published-work.ts';
 
 const run = (opts: Parameters<typeof check>[2]) => check(localWork, localWorkProperties, opts);
@@ -92,5 +92,35 @@ describe('partial-order reduction with published fields', () => {
     expect(verifyFootprints(compile(instantiate(publishedWork, publishedWorkProperties, {}))).problems).toEqual([]);
     const bad = verifyFootprints(compile(instantiate(publishedWork, publishedWorkProperties, { params: { leak: 1 } })));
     expect(bad.problems[0]).toBe('worker:WANT on cpu0 writes cpu[1].want, which only cpu1 writes (published)');
+  });
+});
+
+describe('partial-order reduction with monitored events', () => {
+  const events = { flags: { events: true } };
+  const run = (limit: number, names: string[], opts: Parameters<typeof check>[2] = {}) =>
+    check(localWork, [...localWorkProperties, ...workedProperties(limit)], { ...events, properties: ['mutex', ...names], ...opts });
+
+  it('takes a private step alone when its event’s monitor reads only the event', () => {
+    // work = 3 steps a round, so a limit of 4 never fails: the same states as without the event
+    const full = run(4, ['too-far']);
+    const por = run(4, ['too-far'], { por: true });
+    expect([full.verdict, full.states]).toEqual(['ok', 112]);
+    expect([por.verdict, por.states, por.reductions]).toEqual(['ok', 51, { por: { ampleStates: 31 } }]);
+  });
+
+  it('not when the monitor reads a shared field', () => {
+    const por = run(4, ['quiet-lock'], { por: true });
+    expect([por.verdict, por.states, por.reductions]).toEqual(['ok', 112, { por: { ampleStates: 0 } }]);
+  });
+
+  it('still finds what the monitor finds, with an equally short real trace', () => {
+    for (const name of ['too-far', 'quiet-lock']) {
+      const full = run(3, [name]);
+      const por = run(3, [name], { por: true });
+      expect([full.verdict, full.property]).toEqual(['violation', name]);
+      expect([por.verdict, por.property, por.trace!.length]).toEqual(['violation', name, full.trace!.length]);
+      const steps = por.trace!.map((t) => ({ actor: t.actor, procedure: t.procedure, label: t.label, choice: t.choice }));
+      expect(replay(por.program, steps).status).toBe('violates');
+    }
   });
 });

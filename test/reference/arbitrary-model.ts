@@ -21,7 +21,7 @@
 //   own CPU's steps touch them (no other CPU, no non-CPU actor, no monitor handler); about half of the
 //   other per-CPU fields are declared published: only their own CPU's steps write them, anyone may
 //   read them; some CPU steps (and some rules procedures as a whole) are private, writing their own
-//   fields only and reading their own and published fields, without fences or events; some are
+//   fields only and reading their own and published fields, without fences (some emit the event); some are
 //   nearly private (they also read other CPUs' published fields, or write their own); every
 //   invariant declares `reads`, the fields its expression names (paths without indices), and mostly
 //   leaves own fields alone.
@@ -497,7 +497,9 @@ class Drawer {
       ['toggle', 3],
       ['bit', 2],
       ['if', init || depth <= 0 ? 0 : 2],
-      ['emit', !init && !priv && m.monitor ? 4 : 0],
+      // A private step may emit the event: its monitor's accesses (recorded with the step's) decide
+      // whether the step stays invisible (a handler that only tests the event's value does).
+      ['emit', !init && m.monitor ? (priv ? 2 : 4) : 0],
       ['fence', init || priv ? 0 : 1],
       ['goto', seqProc ? 2 : 0],
       ['call', init ? 0 : flow],

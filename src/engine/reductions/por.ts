@@ -3,7 +3,11 @@
 // transition's effect read only slots no other actor writes (that actor's own and published slots)
 // and write only slots no other actor reads or writes (its own), as recorded when they run in this
 // state (so a guard that is false because of the CPU's own `irqsOn` stays false whatever other CPUs
-// do), write no slot an invariant reads and emit no observed event. Such transitions commute with
+// do) and write no slot an invariant reads. The monitors of the events a transition emits run inside it
+// and their accesses are recorded with its own (what they read of the state, the ghost state they
+// write, which is nobody's own), so an event is invisible when its monitors only read the actor's own
+// and published slots and do not fail; a transition the bounded-wait monitors count is visible
+// (`observed`). Such transitions commute with
 // every transition of every other actor and are invisible, so exploring only them loses no reachable
 // violation (the conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is
 // used only if all its successors lie in the next BFS layer (new, or first reached from this layer):
