@@ -16,7 +16,7 @@ function orbits(params: Record<string, number>, flags: Record<string, string>) {
   const prog = compile(instantiate(model as any, allProperties, { params, flags }));
   const full = exploreBfs(prog, { symmetry: false, store: 'exact' });
   const reduced = exploreBfs(prog, { symmetry: true, store: 'exact' });
-  const canon = new Canonicalizer(prog, model.symmetry!(prog.instance.params as any));
+  const canon = new Canonicalizer(prog, model.symmetry!(prog.instance.params as any, prog.instance.flags as any));
   const packed = new Uint32Array(prog.words);
   const s = new Int32Array(prog.layout.slots.length);
   const key = () => packed.join(',');

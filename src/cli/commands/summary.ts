@@ -3,7 +3,9 @@
 // With --scope NAME (e.g. wide, deep): the mainline of every model that declares that scope, or scopes
 // of that family (`deep-4cpus` with `deep`), at each of them, under sc, without the stuck-actor check
 // (its unreduced graph is what the reductions make the wide scopes fit without: shootdown's wide scope
-// alone is 47 M states unreduced).
+// alone is 47 M states unreduced). With --variants as well: every historical variant that declares the
+// properties it violates, at each of those scopes, expecting one of them (a deep scope must not lose
+// a counterexample the default scope shows).
 import { allProperties } from '../../../properties/index.ts';
 import { shipped, type OpenFinding, type ShippedModel } from '../../../models/index.ts';
 import { check, type CheckResult } from '../../pipeline/check.ts';
@@ -27,9 +29,10 @@ export function scopesIn(sm: ShippedModel, family: string): string[] {
   return Object.keys(sm.model.scopes ?? {}).filter((n) => n === family || n.startsWith(`${family}-`));
 }
 
-export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; scope?: string; workers?: number }): number {
+export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; scope?: string; workers?: number; variants?: boolean }): number {
   const rows: Row[] = [];
   const family = opts.scope === 'default' ? undefined : opts.scope;
+  if (opts.variants && family === undefined) throw new UsageError('--variants needs --scope NAME (at the default scope the summary shows its chosen historical variants)');
   const runs = shipped.filter((s) => s.summary).flatMap((sm): { sm: ShippedModel; scope: string | undefined }[] => (family === undefined ? [{ sm, scope: undefined }] : scopesIn(sm, family).map((scope) => ({ sm, scope }))));
   if (runs.length === 0) throw new UsageError(`no shipped model declares the scope '${family}'; scopes: ${[...new Set(shipped.flatMap((s) => Object.keys(s.model.scopes ?? {})))].join(', ') || '(none)'}`);
   const workers = opts.workers;
@@ -59,10 +62,10 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1], family) + '\n');
     }
-    // The historical counterexamples are shown at the default scope.
-    for (const name of scope === undefined ? (sm.summaryVariants ?? []) : []) {
-      const v = sm.variants.find((x) => x.name === name)!;
-      const r = check(sm.model, allProperties, { variant: v, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
+    // The historical counterexamples are shown at the default scope; with --variants, every one at the scope.
+    const variants = scope === undefined ? (sm.summaryVariants ?? []).map((name) => sm.variants.find((x) => x.name === name)!) : opts.variants ? sm.variants.filter((x) => x.violates?.length) : [];
+    for (const v of variants) {
+      const r = check(sm.model, allProperties, { variant: v, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
       const asExpected = v.violates?.length ? r.verdict === 'violation' && v.violates.includes(r.property ?? '') : r.verdict === 'ok';
       rows.push({ r, expected, asExpected });
