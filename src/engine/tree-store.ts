@@ -37,7 +37,8 @@ export class TreeStore implements VisitedStore {
   private readonly rs: Int32Array;
   private readonly tables: PairTable[];
   private readonly root: PairTable;
-  private readonly links = new SpillLog(2);
+  /** The parent links (none in a reader: it only looks states up). */
+  private readonly links: SpillLog | null;
   /** Scratch per node: its value and whether it differs from the remembered tree. */
   private readonly val: Uint32Array;
   private readonly chg: Uint8Array;
@@ -86,6 +87,7 @@ export class TreeStore implements VisitedStore {
     if (over !== null && over.length !== N) throw new Error(`internal: a view of ${over.length} tables for a tree of ${N}`);
     this.tables = Array.from({ length: N }, (_, j) => (over !== null ? PairTable.reader(over[j]) : new PairTable(j === N - 1 ? 1 << 16 : 64, shared)));
     this.reading = over !== null;
+    this.links = over !== null ? null : new SpillLog(2);
     this.root = this.tables[N - 1];
     this.val = new Uint32Array(N);
     this.chg = new Uint8Array(N);
@@ -109,7 +111,7 @@ export class TreeStore implements VisitedStore {
 
   /** Resident bytes: every node table, the links' resident block and the scratch arrays. */
   get bytes(): number {
-    let b = this.links.bytes + this.val.byteLength * 2 + this.cw.byteLength + this.chg.byteLength;
+    let b = (this.links?.bytes ?? 0) + this.val.byteLength * 2 + this.cw.byteLength + this.chg.byteLength;
     for (const t of this.tables) b += t.bytes;
     return b;
   }
@@ -167,7 +169,7 @@ export class TreeStore implements VisitedStore {
     this.lower(buf, true);
     const last = this.ls.length - 1;
     const id = this.root.insert(this.side(this.ls[last], buf), this.side(this.rs[last], buf));
-    if (id >= 0) this.links.append2(parent, via);
+    if (id >= 0) this.links!.append2(parent, via);
     if (this.followInserts) {
       for (let k = 0; k < this.words; k++) this.cw[k] = buf[k];
       this.cv.set(this.val);
@@ -205,10 +207,10 @@ export class TreeStore implements VisitedStore {
   }
 
   parentOf(id: number): number {
-    return this.links.word(id, 0);
+    return this.links!.word(id, 0);
   }
 
   viaOf(id: number): number {
-    return this.links.word(id, 1);
+    return this.links!.word(id, 1);
   }
 }
