@@ -3,7 +3,9 @@
 // first chunk); an open-addressing index of `id + 1` entries (quadratic probing, load at most 0.8)
 // finds a pair's id, comparing against the dense pairs. Ids never change, so a caller may remember
 // the id of a pair it has seen. Nothing is allocated per insert except a new chunk every CHUNK pairs
-// and the index when it doubles.
+// and the index when it doubles. A shared table keeps its chunks and index in SharedArrayBuffers, so
+// that another thread can look pairs up in it (PairTable.reader over its `view`) while it does not
+// insert.
 import { grown } from './grow.ts';
 import { fmix32 } from './store.ts';
 
@@ -12,17 +14,43 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
+/** A PairTable's arrays, for a reader in another thread (valid until the table next inserts). */
+export interface PairTableView {
+  readonly chunks: readonly Uint32Array[];
+  readonly index: Uint32Array;
+  readonly mask: number;
+}
+
 export class PairTable {
   /** Chunks of 2·CHUNK words; the first grows by doubling up to that size. */
-  private chunks: Uint32Array[] = [new Uint32Array(2 * 16)];
+  private chunks: Uint32Array[];
   private index: Uint32Array;
   private mask: number;
   count = 0;
 
-  constructor(initialIndex = 64) {
+  constructor(initialIndex = 64, private readonly shared = false) {
     const size = 1 << Math.ceil(Math.log2(Math.max(16, initialIndex)));
-    this.index = new Uint32Array(size);
+    this.chunks = [this.array(2 * 16)];
+    this.index = this.array(size);
     this.mask = size - 1;
+  }
+
+  private array(n: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
+  }
+
+  /** What a reader in another thread needs (a shared table's arrays; the list of chunks is a copy). */
+  get view(): PairTableView {
+    return { chunks: this.chunks.slice(), index: this.index, mask: this.mask };
+  }
+
+  /** A read-only table over `v` (find, left and right answer): the same probe as the table's own. */
+  static reader(v: PairTableView): PairTable {
+    const r = new PairTable(16);
+    r.chunks = v.chunks as Uint32Array[];
+    r.index = v.index;
+    r.mask = v.mask;
+    return r;
   }
 
   /** Resident bytes: the chunks and the index. */
@@ -73,7 +101,7 @@ export class PairTable {
     if (r >= 0) return -r - 1;
     const id = this.count;
     const k = id >>> CHUNK_BITS;
-    if (k === this.chunks.length) this.chunks.push(new Uint32Array(2 * CHUNK));
+    if (k === this.chunks.length) this.chunks.push(this.array(2 * CHUNK));
     else if (((id & CHUNK_MASK) << 1) >= this.chunks[k].length) this.chunks[k] = grown(this.chunks[k], 2 * ((id & CHUNK_MASK) + 1));
     const c = this.chunks[k];
     const at = (id & CHUNK_MASK) << 1;
@@ -88,7 +116,7 @@ export class PairTable {
   /** Doubles the index and re-enters every id (the hash is recomputed from the dense pairs). */
   private growIndex(): void {
     const size = (this.mask + 1) * 2;
-    const index = new Uint32Array(size);
+    const index = this.array(size);
     const mask = size - 1;
     for (let id = 0; id < this.count; id++) {
       let i = pairHash(this.left(id), this.right(id)) & mask;

@@ -37,6 +37,7 @@ export interface VisitedStore {
 
 /** A StateStore's arrays, for a reader in another thread (StateStore.reader). */
 export interface StoreView {
+  readonly kind: 'exact';
   readonly words: number;
   readonly arena: Uint32Array;
   readonly table: Uint32Array;
@@ -89,7 +90,7 @@ export class StateStore implements VisitedStore {
 
   /** What a reader in another thread needs (valid until the store next grows). */
   get view(): StoreView {
-    return { words: this.words, arena: this.arena, table: this.table, mask: this.mask };
+    return { kind: 'exact', words: this.words, arena: this.arena, table: this.table, mask: this.mask };
   }
 
   /** A read-only store over `v` (only `find` answers): the same entry layout and probe as the store's own. */

@@ -13,9 +13,22 @@
 // the id of its exact content. The tree of the state last read (the one being expanded) is
 // remembered: a successor that agrees with it on both halves of a node reuses that node's value
 // without a lookup (LTSmin's incremental hashing), which is exact because ids never change.
-import { PairTable } from './pair-table.ts';
+//
+// A shared store keeps every node table in SharedArrayBuffers: another thread looks states up in it
+// through a reader over its `view` (a partition of the parallel search, whose neighbours ask it
+// while it does not insert). A reader remembers the tree of the state it last found, as the store
+// remembers the one it last read.
+import { PairTable, type PairTableView } from './pair-table.ts';
 import { SpillLog } from './spill.ts';
 import type { VisitedStore } from './store.ts';
+
+/** A TreeStore's tables, for a reader in another thread (TreeStore.reader; valid until the store next inserts). */
+export interface TreeView {
+  readonly kind: 'compact';
+  readonly words: number;
+  readonly order: readonly number[];
+  readonly tables: readonly PairTableView[];
+}
 
 export class TreeStore implements VisitedStore {
   readonly kind = 'compact';
@@ -24,7 +37,8 @@ export class TreeStore implements VisitedStore {
   private readonly rs: Int32Array;
   private readonly tables: PairTable[];
   private readonly root: PairTable;
-  private readonly links = new SpillLog(2);
+  /** The parent links (none in a reader: it only looks states up). */
+  private readonly links: SpillLog | null;
   /** Scratch per node: its value and whether it differs from the remembered tree. */
   private readonly val: Uint32Array;
   private readonly chg: Uint8Array;
@@ -32,15 +46,25 @@ export class TreeStore implements VisitedStore {
   private readonly cw: Uint32Array;
   private readonly cv: Uint32Array;
   private cached = false;
+  /** A reader (over another store's tables): a state found is remembered. */
+  private readonly reading: boolean;
 
   /**
    * With `followInserts` the state last inserted is remembered too: for a store fed with the
    * successors of states it did not read (a partition of the parallel search, which receives each
    * state's successors one after another), a successor is then compared with its sibling.
    * `order`: the words as the tree's leaves, left to right (a permutation of 0 .. words - 1; the
-   * program's `wordOrder`, by the object each word describes).
+   * program's `wordOrder`, by the object each word describes). `shared`: the tables live in
+   * SharedArrayBuffers (see `view`). `over`: the tables of another thread's store, read only (a
+   * reader, see TreeStore.reader).
    */
-  constructor(readonly words: number, private readonly followInserts = false, order: readonly number[] = Array.from({ length: words }, (_, i) => i)) {
+  constructor(
+    readonly words: number,
+    private readonly followInserts = false,
+    private readonly order: readonly number[] = Array.from({ length: words }, (_, i) => i),
+    shared = false,
+    over: readonly PairTableView[] | null = null,
+  ) {
     const ls: number[] = [];
     const rs: number[] = [];
     // A node over leaves [lo, lo + n): a word alone is its own value; two or more are a table's pair.
@@ -60,12 +84,25 @@ export class TreeStore implements VisitedStore {
     this.ls = Int32Array.from(ls);
     this.rs = Int32Array.from(rs);
     const N = ls.length;
-    this.tables = Array.from({ length: N }, (_, j) => new PairTable(j === N - 1 ? 1 << 16 : 64));
+    if (over !== null && over.length !== N) throw new Error(`internal: a view of ${over.length} tables for a tree of ${N}`);
+    this.tables = Array.from({ length: N }, (_, j) => (over !== null ? PairTable.reader(over[j]) : new PairTable(j === N - 1 ? 1 << 16 : 64, shared)));
+    this.reading = over !== null;
+    this.links = over !== null ? null : new SpillLog(2);
     this.root = this.tables[N - 1];
     this.val = new Uint32Array(N);
     this.chg = new Uint8Array(N);
     this.cw = new Uint32Array(words);
     this.cv = new Uint32Array(N);
+  }
+
+  /** What a reader in another thread needs (a shared store's tables). */
+  get view(): TreeView {
+    return { kind: 'compact', words: this.words, order: this.order, tables: this.tables.map((t) => t.view) };
+  }
+
+  /** A read-only store over `v` (only `find` answers): the same tree and lookups as the store's own. */
+  static reader(v: TreeView): Pick<VisitedStore, 'find'> {
+    return new TreeStore(v.words, false, v.order, false, v.tables);
   }
 
   get count(): number {
@@ -74,7 +111,7 @@ export class TreeStore implements VisitedStore {
 
   /** Resident bytes: every node table, the links' resident block and the scratch arrays. */
   get bytes(): number {
-    let b = this.links.bytes + this.val.byteLength * 2 + this.cw.byteLength + this.chg.byteLength;
+    let b = (this.links?.bytes ?? 0) + this.val.byteLength * 2 + this.cw.byteLength + this.chg.byteLength;
     for (const t of this.tables) b += t.bytes;
     return b;
   }
@@ -132,7 +169,7 @@ export class TreeStore implements VisitedStore {
     this.lower(buf, true);
     const last = this.ls.length - 1;
     const id = this.root.insert(this.side(this.ls[last], buf), this.side(this.rs[last], buf));
-    if (id >= 0) this.links.append2(parent, via);
+    if (id >= 0) this.links!.append2(parent, via);
     if (this.followInserts) {
       for (let k = 0; k < this.words; k++) this.cw[k] = buf[k];
       this.cv.set(this.val);
@@ -144,7 +181,13 @@ export class TreeStore implements VisitedStore {
   find(buf: Uint32Array): number {
     if (!this.lower(buf, false)) return -1;
     const last = this.ls.length - 1;
-    return this.root.find(this.side(this.ls[last], buf), this.side(this.rs[last], buf));
+    const id = this.root.find(this.side(this.ls[last], buf), this.side(this.rs[last], buf));
+    if (id >= 0 && this.reading) {
+      for (let k = 0; k < this.words; k++) this.cw[k] = buf[k];
+      this.cv.set(this.val);
+      this.cached = true;
+    }
+    return id;
   }
 
   read(id: number, out: Uint32Array): void {
@@ -164,10 +207,10 @@ export class TreeStore implements VisitedStore {
   }
 
   parentOf(id: number): number {
-    return this.links.word(id, 0);
+    return this.links!.word(id, 0);
   }
 
   viaOf(id: number): number {
-    return this.links.word(id, 1);
+    return this.links!.word(id, 1);
   }
 }

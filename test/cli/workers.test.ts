@@ -1,7 +1,8 @@
 // --workers on the command line: bad values are one line and exit 2; the parallel search's result is
 // the sequential one's (--json names the workers, the verdict line names them when more than one),
-// with the default reductions too; sleep sets search with one worker and a note says so; a variant file is loaded again
-// in each worker; Ctrl-C with workers is incomplete at interrupt, exit 130, and leaves no temp files.
+// with the default reductions too (and the default store: compact, shared by the partitions); sleep
+// sets, and partial-order reduction with the fingerprint store, search with one worker and a note says
+// so; a variant file is loaded again in each worker; Ctrl-C with workers is incomplete at interrupt, exit 130, and leaves no temp files.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,12 +33,18 @@ describe('lazytlb check --workers', () => {
     expect(text.out).toMatch(/^violation of no-stale-user after \d+ steps \([\d,]+ states, [\d,]+ transitions, [\d.]+ s, 2 workers; reductions: symmetry\):$/m);
   });
 
-  it('the default reductions with 2 workers: the result of 1; sleep sets search with 1 worker and a note says so', async () => {
+  it('the default reductions and store with 2 workers: the result of 1; sleep sets, and por with the fingerprint store, search with 1 worker and a note says so', async () => {
     const one = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14', '--no-liveness', '--param', 'switches=1');
     const two = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14', '--no-liveness', '--param', 'switches=1', '--workers', '2');
     const same = (j: any) => ({ verdict: j.verdict, states: j.states, transitions: j.transitions, reductions: j.reductions, property: j.property, trace: j.trace });
-    expect(two.json.workers).toBe(2);
+    expect({ workers: two.json.workers, note: two.json.workersNote, store: two.json.store.kind }).toEqual({ workers: 2, note: undefined, store: 'compact' });
     expect(same(two.json)).toEqual(same(one.json));
+    // The partitions keep the compact store (not exact ones under its name): fewer bytes per state than --store exact's.
+    const exact = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14', '--no-liveness', '--param', 'switches=1', '--workers', '2', '--store', 'exact');
+    expect({ kind: exact.json.store.kind, states: exact.json.states }).toEqual({ kind: 'exact', states: one.json.states });
+    expect(two.json.store.bytesPerState).toBeLessThan(exact.json.store.bytesPerState);
+    const fp = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14', '--no-liveness', '--param', 'switches=1', '--workers', '2', '--store', 'fingerprint');
+    expect({ workers: fp.json.workers, note: fp.json.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: partial-order reduction with workers needs the compact or exact store, not fingerprint' });
     const r = await run('check', 'shootdown', '--no-liveness', '--sleep-sets', '--workers', '2');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[1]).toBe('note: 1 worker, not 2: sleep sets depend on the order of expansion (without --sleep-sets to search with workers)');

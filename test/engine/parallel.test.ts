@@ -1,8 +1,11 @@
 // The parallel search (src/engine/parallel/) against the sequential one (bfs.ts): on every shipped
 // model and variant at a small scope and on random models, 2 and 3 workers give the same states,
 // transitions, depth, verdict, property and the same trace (step for step), with and without
-// symmetry and partial-order reduction (its statistics too); sleep sets search with one worker and
-// say so; a limit or a stop request ends the search `incomplete`.
+// symmetry and partial-order reduction (its statistics too); with the default reductions and the
+// compact store (shared by the partitions for the cycle proviso's lookups) on the shipped models at
+// their default scopes, historical variants' violations and random models; sleep sets, and
+// partial-order reduction with the fingerprint store, search with one worker and say so; a limit or a
+// stop request ends the search `incomplete`.
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
@@ -60,13 +63,53 @@ describe('parallel search agrees with the sequential search on the shipped model
   }
 });
 
+describe('parallel search with the default reductions and the compact store: the shipped models at their default scopes', () => {
+  // Symmetry and partial-order reduction, as the command line has them; the store by default (compact:
+  // every one of these models packs more than two words), so the cycle proviso looks each successor up
+  // in its owner's tree store, shared by the partitions.
+  const defaults: CheckOptions = { symmetry: true, por: true, liveness: false };
+  const names = ['x86-lazy-tlb', 'xen-pv', 'membarrier', 'context-tracking', 'lazy-mmu'];
+  const sequential = new Map<string, ReturnType<typeof check>>();
+  const seqOf = (model: ModelDef) => {
+    if (!sequential.has(model.name)) sequential.set(model.name, check(model, allProperties, defaults));
+    return sequential.get(model.name)!;
+  };
+  for (const name of names) {
+    for (const n of [2, 3]) {
+      it(`${name}, ${n} workers: the states, transitions, depth, verdict, property, trace and ample sets of one`, () => {
+        const model = shipped.find((s) => s.model.name === name)!.model as ModelDef;
+        const seq = seqOf(model);
+        expect(seq.store).toBe('compact');
+        const par = check(model, allProperties, { ...defaults, workers: n });
+        expect({ workers: par.workers, note: par.workersNote, store: par.store }).toEqual({ workers: n, note: undefined, store: 'compact' });
+        expect({ ...outcome(par), traceLength: par.rawTrace?.length, reductions: par.reductions }).toEqual({ ...outcome(seq), traceLength: seq.rawTrace?.length, reductions: seq.reductions });
+      });
+    }
+  }
+
+  // Historical x86 kernels at the default scope: the violation they are known for, found by two
+  // workers as by one, with the same trace.
+  for (const [variant, property] of [['v2.6.39', 'P3'], ['pre-fea4e317f9e7', 'P1']] as const) {
+    it(`x86-lazy-tlb ${variant}: ${property}, the same trace with 1 and 2 workers`, () => {
+      const sm = shipped.find((s) => s.model.name === 'x86-lazy-tlb')!;
+      const opts: CheckOptions = { ...defaults, variant: sm.variants.find((v) => v.name === variant)! };
+      const one = check(sm.model as ModelDef, allProperties, opts);
+      const two = check(sm.model as ModelDef, allProperties, { ...opts, workers: 2 });
+      expect({ verdict: one.verdict, property: one.property, store: one.store }).toEqual({ verdict: 'violation', property, store: 'compact' });
+      expect(two.workers).toBe(2);
+      expect({ ...outcome(two), reductions: two.reductions }).toEqual({ ...outcome(one), reductions: one.reductions });
+    });
+  }
+});
+
 describe('parallel search agrees with the sequential search on random models', () => {
-  const opts: ExploreOptions = { deadlock: true };
   // Fixed tapes: the same models on every run; the default mode, the footprints mode (with
-  // partial-order reduction) and the symmetric one (with symmetry and partial-order reduction).
+  // partial-order reduction) and the symmetric one (with symmetry and partial-order reduction); each
+  // with the exact store (their default: they are of one or two words) and the compact one.
   const modes = [['default', [1, 2, 3, 4, 5, 6, 7, 8]], ['footprints', [21, 22, 23, 24, 25, 26]], ['symmetric', [11, 12, 13, 14]]] as const;
-  for (const [mode, seeds] of modes) {
-    it(`${mode} models`, () => {
+  for (const [mode, seeds] of modes) for (const store of ['exact', 'compact'] as const) {
+    it(`${mode} models, ${store} store`, () => {
+      const opts: ExploreOptions = { deadlock: true, store };
       let searched = 0;
       for (const seed of seeds) {
         const a = { tape: tapeOf(seed), mode };
@@ -89,12 +132,15 @@ describe('parallel search: what runs with one worker, and limits', () => {
   const sm = shipped.find((s) => s.model.name === 'shootdown')!;
   const model = sm.model as ModelDef;
 
-  it('sleep sets, and partial-order reduction with the compact store, search with one worker and say so', () => {
+  it('sleep sets, and partial-order reduction with the fingerprint store, search with one worker and say so; with the compact store, with two', () => {
     const opts: CheckOptions = { params: { cpus: 2, gens: 2 }, liveness: false, workers: 2 };
     const sleep = check(model, allProperties, { ...opts, sleep: true });
     expect({ workers: sleep.workers, note: sleep.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: sleep sets depend on the order of expansion (without --sleep-sets to search with workers)' });
+    const fp = check(model, allProperties, { ...opts, por: true, store: 'fingerprint' });
+    expect({ workers: fp.workers, note: fp.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: partial-order reduction with workers needs the compact or exact store, not fingerprint' });
+    expect(outcome(fp)).toEqual(outcome(check(model, allProperties, { ...opts, por: true, store: 'fingerprint', workers: 1 })));
     const compact = check(model, allProperties, { ...opts, por: true, store: 'compact' });
-    expect({ workers: compact.workers, note: compact.workersNote }).toEqual({ workers: 1, note: '1 worker, not 2: partial-order reduction with workers needs the exact store (--store exact), not compact' });
+    expect({ workers: compact.workers, note: compact.workersNote, store: compact.store }).toEqual({ workers: 2, note: undefined, store: 'compact' });
     expect(outcome(compact)).toEqual(outcome(check(model, allProperties, { ...opts, por: true, store: 'compact', workers: 1 })));
   });
 

@@ -1,11 +1,13 @@
 // The compact stores against a plain Map of joined vectors: random packed vectors (few distinct
 // words, so that many repeat and lower tree nodes are shared), inserted and looked up in turn, read
 // back in between (which changes the tree the next insert starts from), past the first chunk, the
-// index's doubling and the parent links' spill to disk.
+// index's doubling and the parent links' spill to disk. A shared store (the parallel search's
+// partitions with partial-order reduction) is read through a reader over its view, cloned as a
+// message to another thread clones it.
 import { describe, expect, it } from 'vitest';
 import { FingerprintStore, missProbability } from '../../src/engine/fingerprint-store.ts';
 import { PairTable } from '../../src/engine/pair-table.ts';
-import { createStore, STORE_KINDS } from '../../src/engine/stores.ts';
+import { createStore, readerOf, SHARED_KINDS, STORE_KINDS, viewOf, type SharedView } from '../../src/engine/stores.ts';
 import type { VisitedStore } from '../../src/engine/store.ts';
 import { TreeStore } from '../../src/engine/tree-store.ts';
 
@@ -152,5 +154,56 @@ describe('FingerprintStore', () => {
 describe('createStore', () => {
   it('makes each kind', () => {
     expect(STORE_KINDS.map((k) => createStore(k, 3).kind)).toEqual(['compact', 'exact', 'fingerprint']);
+  });
+});
+
+describe('shared stores: a reader over the view, as another thread gets it', () => {
+  /** Every array of the view is in a SharedArrayBuffer (a message to another thread then shares it, not copies it). */
+  const sharedArrays = (v: SharedView): boolean[] =>
+    v.kind === 'exact' ? [v.arena, v.table].map((a) => a.buffer instanceof SharedArrayBuffer) : v.tables.flatMap((t) => [t.index, ...t.chunks]).map((a) => a.buffer instanceof SharedArrayBuffer);
+
+  for (const kind of SHARED_KINDS) {
+    it(`${kind}: the reader finds every stored state at its id and no other, in a view republished after the store grew`, () => {
+      const words = 6;
+      const store = createStore(kind, words, true, [5, 0, 4, 1, 3, 2], true);
+      const next = rng(5);
+      const ids = new Map<string, number>();
+      const vecs: Uint32Array[] = [];
+      const buf = new Uint32Array(words);
+      const fill = (n: number) => {
+        while (ids.size < n) {
+          for (let k = 0; k < words; k++) buf[k] = next() % 20;
+          const r = store.insert(buf, 0, 0);
+          if (r >= 0) {
+            ids.set(buf.join(','), r);
+            vecs.push(buf.slice());
+          }
+        }
+      };
+      // Each stored state, then a neighbour (one word changed, stored or not): the reader remembers the
+      // tree of the state it last found, which the neighbour shares but for one leaf.
+      const agree = (what: string) => {
+        const view = viewOf(store);
+        expect(new Set(sharedArrays(view))).toEqual(new Set([true]));
+        const reader = readerOf(structuredClone(view));
+        for (let id = 0; id < vecs.length; id++) {
+          same(`${what}: find ${id}`, reader.find(vecs[id]), id);
+          buf.set(vecs[id]);
+          buf[next() % words] = next() % 21;
+          same(`${what}: find a neighbour of ${id}`, reader.find(buf), ids.get(buf.join(',')) ?? -1);
+        }
+      };
+      fill(3000);
+      agree('3,000 states');
+      // Past the root table's first chunk and several doublings of every index.
+      fill(70_000);
+      agree('70,000 states');
+    });
+  }
+
+  it('a store not made shared keeps its arrays to itself; the fingerprint store cannot be shared', () => {
+    expect(new Set(sharedArrays(viewOf(createStore('compact', 4))))).toEqual(new Set([false]));
+    expect(new Set(sharedArrays(viewOf(createStore('exact', 4))))).toEqual(new Set([false]));
+    expect(() => createStore('fingerprint', 4, true, undefined, true)).toThrow('internal: the fingerprint store cannot be shared');
   });
 });

@@ -21,8 +21,8 @@ import { exploreBfs, INTERRUPT, type ExploreOptions, type ExploreResult, type Fo
 import { Expander } from '../expander.ts';
 import { pathTo, realErrorTrace, realTrace, traceTo, violationAtEnd } from '../paths.ts';
 import { createReductions, hook, statisticsOf, type ReductionStats } from '../reductions/index.ts';
-import { NO_PARENT, StateStore, type StoreView, type VisitedStore } from '../store.ts';
-import { defaultStore, type StoreKind } from '../stores.ts';
+import { NO_PARENT, StateStore, type VisitedStore } from '../store.ts';
+import { defaultStore, type SharedView, type StoreKind } from '../stores.ts';
 import { decodeVia, type RawStep } from '../via.ts';
 import { bound, CTL, earlier, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
 import type { ProgramRecipe } from './recipe.ts';
@@ -58,7 +58,7 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   /** Per worker: its reductions' statistics after its last expand phase. */
   let stats: ReductionStats[] = [];
   /** Per worker, with partial-order reduction: its store's arrays, republished after each insert phase. */
-  let views: (StoreView | null)[] | null = null;
+  let views: (SharedView | null)[] | null = null;
   const done = (verdict: ExploreResult['verdict'], extra: Partial<ExploreResult> = {}): ExploreResult => ({
     verdict,
     states,

@@ -1,11 +1,12 @@
 // The search with `workers` threads: the sequential search (bfs.ts) for one, the parallel one
 // (coordinator.ts) for more, with the same result. What runs with one worker, the result saying so
 // (`workersNote`): sleep sets, which depend on the order in which states are expanded and reopened;
-// partial-order reduction with a store other than the exact one (its cycle proviso looks each
-// successor of an ample set up in its owner's partition, which other workers read in
-// SharedArrayBuffers: the exact store's arrays are shared, the compact store's tables are not).
+// partial-order reduction with the fingerprint store (its cycle proviso looks each successor of an
+// ample set up in its owner's partition, which other workers read in SharedArrayBuffers: the exact
+// and compact stores can be shared, the fingerprint store cannot).
 import type { Program } from '../../lang/compile.ts';
 import { exploreBfs, type ExploreOptions, type ExploreResult } from '../bfs.ts';
+import { defaultStore, SHARED_KINDS } from '../stores.ts';
 import { exploreParallel } from './coordinator.ts';
 import type { ProgramRecipe } from './recipe.ts';
 
@@ -21,8 +22,9 @@ export interface SearchOptions extends ExploreOptions {
 export function explore(prog: Program, opts: SearchOptions = {}): ExploreResult {
   const n = opts.workers ?? 1;
   if (n <= 1) return exploreBfs(prog, opts);
-  const why = opts.por && opts.store !== undefined && opts.store !== 'exact'
-    ? `partial-order reduction with workers needs the exact store (--store exact), not ${opts.store}`
+  const kind = opts.store ?? defaultStore(prog.words);
+  const why = opts.por && !SHARED_KINDS.includes(kind)
+    ? `partial-order reduction with workers needs the compact or exact store, not ${kind}`
     : opts.sleep
       ? 'sleep sets depend on the order of expansion (without --sleep-sets to search with workers)'
       : !opts.recipe

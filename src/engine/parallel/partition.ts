@@ -25,8 +25,8 @@ import { takeChosen } from '../bfs.ts';
 import { createReductions, hook, statisticsOf, type Active, type ReductionStats } from '../reductions/index.ts';
 import type { Canonicalize, Reduction } from '../reductions/reduction.ts';
 import { SpillLog } from '../spill.ts';
-import { NO_PARENT, StateStore, type StoreView, type VisitedStore } from '../store.ts';
-import { createStore, defaultStore } from '../stores.ts';
+import { NO_PARENT, type VisitedStore } from '../store.ts';
+import { createStore, defaultStore, readerOf, viewOf, type SharedView } from '../stores.ts';
 import { encodeVia } from '../via.ts';
 import { CTL, key, MAX_SUCCESSORS, ownerOf, POLL, RECORD_EXTRA, type PartitionOptions, type WorkerEvent } from './protocol.ts';
 
@@ -97,7 +97,8 @@ export class Partition {
     this.N = o.workers;
     this.me = o.index;
     this.deadlock = o.deadlock;
-    this.store = o.por ? new StateStore(this.W, 1 << 16, true) : createStore(o.store ?? defaultStore(this.W), this.W, true, prog.wordOrder);
+    // With partial-order reduction the store is shared: other workers look their successors up in it.
+    this.store = createStore(o.store ?? defaultStore(this.W), this.W, true, prog.wordOrder, o.por);
     this.ex = new Expander(prog, (step, actor, choice) => this.onSucc(step, actor, choice), { generated: true });
     const m = this.ex.machine;
     this.active = createReductions({ symmetry: o.symmetry, por: o.por }, { prog, machine: m, store: this.everyPartition() });
@@ -133,7 +134,7 @@ export class Partition {
       return o === this.me ? local().find(buf) : this.readers[o]!.find(buf);
     };
     return {
-      kind: 'exact',
+      kind: this.store.kind,
       words: this.W,
       get count() {
         return local().count;
@@ -150,8 +151,8 @@ export class Partition {
   }
 
   /** What another worker needs to look states up in this partition (with partial-order reduction). */
-  get view(): StoreView | null {
-    return this.store instanceof StateStore && this.selector !== null ? this.store.view : null;
+  get view(): SharedView | null {
+    return this.selector !== null ? viewOf(this.store) : null;
   }
 
   private poll(): void {
@@ -196,8 +197,8 @@ export class Partition {
   }
 
   /** Expands the current layer (ranks by position, as the coordinator merged them): the transitions generated and the first event. */
-  expand(ranks: Uint32Array, views: readonly (StoreView | null)[] | null): { expanded: number; event: WorkerEvent | null } {
-    this.readers = views === null ? [] : views.map((v, w) => (v === null || w === this.me ? null : StateStore.reader(v)));
+  expand(ranks: Uint32Array, views: readonly (SharedView | null)[] | null): { expanded: number; event: WorkerEvent | null } {
+    this.readers = views === null ? [] : views.map((v, w) => (v === null || w === this.me ? null : readerOf(v)));
     this.layerStart = this.layerEnd;
     this.layerEnd = this.store.count;
     const n = this.layerEnd - this.layerStart;

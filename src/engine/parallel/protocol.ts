@@ -8,8 +8,7 @@
 // into one exactly representable double, so keys sort numerically.
 import { fmix32, mixWords } from '../store.ts';
 import type { ReductionStats } from '../reductions/index.ts';
-import type { StoreView } from '../store.ts';
-import type { StoreKind } from '../stores.ts';
+import type { SharedView, StoreKind } from '../stores.ts';
 import type { ProgramRecipe } from './recipe.ts';
 
 /** What a worker's partition (partition.ts) is made with. */
@@ -18,7 +17,7 @@ export interface PartitionOptions {
   readonly index: number;
   readonly store?: StoreKind;
   readonly symmetry: boolean;
-  /** Partial-order reduction: the partition's store is then an exact one in SharedArrayBuffers (other workers look successors up in it). */
+  /** Partial-order reduction: the partition's store (exact or compact) is then shared (other workers look successors up in it). */
   readonly por: boolean;
   readonly deadlock: boolean;
 }
@@ -94,7 +93,7 @@ export type Command =
   | { readonly cmd: 'start'; readonly recipe: ProgramRecipe; readonly options: Omit<PartitionOptions, 'index' | 'workers'> }
   | { readonly cmd: 'end' }
   | { readonly cmd: 'insert'; readonly seed?: Uint32Array }
-  | { readonly cmd: 'expand'; readonly ranks: Uint32Array; readonly views: readonly (StoreView | null)[] | null }
+  | { readonly cmd: 'expand'; readonly ranks: Uint32Array; readonly views: readonly (SharedView | null)[] | null }
   | { readonly cmd: 'count'; readonly rank: number; readonly j: number }
   | { readonly cmd: 'link'; readonly id: number };
 
@@ -102,7 +101,7 @@ export type Reply =
   | { readonly ready: true }
   | { readonly stopped: string }
   | { readonly fatal: string }
-  | { readonly inserted: number; readonly sorted: Float64Array; readonly event: WorkerEvent | null; readonly bytes: number; readonly view: StoreView | null }
+  | { readonly inserted: number; readonly sorted: Float64Array; readonly event: WorkerEvent | null; readonly bytes: number; readonly view: SharedView | null }
   | { readonly expanded: number; readonly event: WorkerEvent | null; readonly stats: ReductionStats }
   | { readonly states: number; readonly transitions: number; readonly ampleStates: number }
   | { readonly words: Uint32Array; readonly parent: number; readonly via: number };
