@@ -126,6 +126,16 @@ describe('bugs.md catalog', () => {
     expect(run({ variant: variant('v5.10') }).verdict).toBe('ok');
   });
 
+  it('v5.9 also has TLB-4 (flush_tlb_range without freed_tables until 3ef938c35035): P3 from two CPUs, as its variant declares', () => {
+    const r = run({ variant: variant('v5.9'), params: { cpus: 2 }, symmetry: true, por: true });
+    expect([r.verdict, r.property]).toEqual(['violation', 'P3']);
+    expect(variant('v5.9').violates).toEqual(['P5', 'P3']);
+    // the flush that skips the lazy CPU, then the free of the page-table page
+    const names = r.trace!.map((t) => `${t.procedure}:${t.label}`);
+    expect(names.indexOf('flush_tlb_mm_range:F2')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('flush_tlb_mm_range:F2')).toBeLessThan(names.indexOf('change_ptes:FREE'));
+  });
+
   it('TLB-4: flush_tlb_range without freed_tables skipped a lazy CPU before the table was freed (P3); 3ef938c35035 fixes it', () => {
     const r = run({ variant: variant('pre-3ef938c35035') });
     expect(r.verdict).toBe('violation');

@@ -11,6 +11,7 @@ import { shipped, type OpenFinding, type ShippedModel } from '../../../models/in
 import { check, type CheckResult } from '../../pipeline/check.ts';
 import { UsageError } from '../../lang/errors.ts';
 import { checkedByDefault } from '../../lang/property.ts';
+import type { VariantDef } from '../../lang/variant.ts';
 import { num, type Io } from '../io.ts';
 // The summary checks as `lazytlb check` does by default: each reduction as its flag defaults.
 import { DEFAULT_REDUCTIONS } from '../../engine/reductions/index.ts';
@@ -22,6 +23,15 @@ interface Row {
   readonly asExpected: boolean;
   /** `open finding`, or the flags of a candidate fix. */
   readonly note?: string;
+}
+
+/**
+ * The historical variants the summary checks: its chosen ones at the default scope; at a named
+ * scope none, or with `all` (--variants) every one that declares the properties it violates.
+ */
+export function variantsAt(sm: ShippedModel, scope: string | undefined, all: boolean): VariantDef[] {
+  if (scope === undefined) return (sm.summaryVariants ?? []).map((name) => sm.variants.find((x) => x.name === name)!);
+  return all ? sm.variants.filter((x) => x.violates?.length) : [];
 }
 
 /** The scopes of a model that `--scope family` names: `family` itself and `family-*` (deep, deep-4cpus). */
@@ -62,9 +72,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
       rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
       if (io.tty && !opts.json) io.err(line(rows[rows.length - 1], family) + '\n');
     }
-    // The historical counterexamples are shown at the default scope; with --variants, every one at the scope.
-    const variants = scope === undefined ? (sm.summaryVariants ?? []).map((name) => sm.variants.find((x) => x.name === name)!) : opts.variants ? sm.variants.filter((x) => x.violates?.length) : [];
-    for (const v of variants) {
+    for (const v of variantsAt(sm, scope, opts.variants ?? false)) {
       const r = check(sm.model, allProperties, { variant: v, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
       const asExpected = v.violates?.length ? r.verdict === 'violation' && v.violates.includes(r.property ?? '') : r.verdict === 'ok';
