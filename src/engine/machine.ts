@@ -123,7 +123,7 @@ export class Recorder {
    * step. An event's monitors need no such mark: what they read and the ghost state they write are
    * recorded as the step's own accesses, and a monitor that fails makes the transition a violation.
    */
-  observed = false;
+  visible = false;
   /** Plain stores in program order (under TSO they reach memory later, at a drain). */
   stores: Int32Array = new Int32Array(64);
   ns = 0;
@@ -133,7 +133,7 @@ export class Recorder {
     this.nr = 0;
     this.nw = 0;
     this.ns = 0;
-    this.observed = false;
+    this.visible = false;
     this.fenced = false;
   }
   read(slot: number): void {

@@ -27,7 +27,7 @@
 // for every instance. The machine runs `after` at the end of every step (Machine.apply, and the
 // generated expansion in expand.ts), so the breadth-first search gives a shortest trace ending at the
 // failing step. Every step is visible to the monitors: a recording machine marks every transition
-// observed (no ample set of partial-order reduction hides a counted step) and records what the
+// `visible` (no ample set of partial-order reduction hides a counted step) and records what the
 // monitor read and wrote (the waiters' control state and what their guards read, the ghost state), so
 // sleep sets see counted steps as dependent.
 import type { CompiledStep, Program } from '../lang/compile.ts';
@@ -38,7 +38,7 @@ import { boundedSteps, isOpen, obligationsOf, type MachineState, type Obligation
 /** The machine the monitors run on (machine.ts, which creates them): its state, recorder, violation and guards. */
 export interface MonitoredMachine extends MachineState {
   readonly ctx: { cpu: number; step: CompiledStep | null; actor: number; choice: number };
-  readonly rec: { observed: boolean; read(slot: number): void; write(slot: number): void } | null;
+  readonly rec: { visible: boolean; read(slot: number): void; write(slot: number): void } | null;
   violation: { readonly prop: number; readonly reason: string } | null;
   enabled(st: CompiledStep, actor: number, choice: number): boolean;
 }
@@ -83,7 +83,7 @@ export class WithinMonitors {
     const cur = m.cur;
     const rec = m.rec;
     const cpu = m.ctx.cpu;
-    if (rec !== null) rec.observed = true;
+    if (rec !== null) rec.visible = true;
     const kind = this.kindOfStep[st.id];
     const program = st.kind === 'seq';
     let cut = -1;

@@ -7,7 +7,7 @@
 // and their accesses are recorded with its own (what they read of the state, the ghost state they
 // write, which is nobody's own), so an event is invisible when its monitors only read the actor's own
 // and published slots and do not fail; a transition the bounded-wait monitors count is visible
-// (`observed`). Such transitions commute with
+// (`visible`). Such transitions commute with
 // every transition of every other actor and are invisible, so exploring only them loses no reachable
 // violation (the conditions C0–C2 of ample sets). For C3 under breadth-first search the ample set is
 // used only if all its successors lie in the next BFS layer (new, or first reached from this layer):
@@ -102,7 +102,7 @@ export class AmpleSets implements Reduction<{ readonly ampleStates: number }> {
       this.ok = false;
       return true;
     }
-    if (rec.observed || outcome === 'violation' || !this.ownOnly(this.ki, a, true)) {
+    if (rec.visible || outcome === 'violation' || !this.ownOnly(this.ki, a, true)) {
       this.ok = false;
       return true;
     }
