@@ -46,6 +46,11 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
   const runs = shipped.filter((s) => s.summary).flatMap((sm): { sm: ShippedModel; scope: string | undefined }[] => (family === undefined ? [{ sm, scope: undefined }] : scopesIn(sm, family).map((scope) => ({ sm, scope }))));
   if (runs.length === 0) throw new UsageError(`no shipped model declares the scope '${family}'; scopes: ${[...new Set(shipped.flatMap((s) => Object.keys(s.model.scopes ?? {})))].join(', ') || '(none)'}`);
   const workers = opts.workers;
+  /** A row, printed at once on a terminal. */
+  const add = (row: Row): void => {
+    rows.push(row);
+    if (io.tty && !opts.json) io.err(line(row, family) + '\n');
+  };
   for (const { sm, scope } of runs) {
     const liveness = scope === undefined;
     // Findings whose properties are checked only on request get rows of their own.
@@ -56,28 +61,24 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
       const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
       const finding = findings.find((f) => f.properties.includes(r.property ?? ''));
       const expected = findings.length ? `ok or open finding (${findings.flatMap((f) => f.properties).join('|')})` : 'ok';
-      rows.push({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
-      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1], family) + '\n');
+      add({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
     }
     // On request: at the default scope only (the wide scopes are sized for the default properties).
     for (const f of scope === undefined ? all.filter(onRequest) : []) {
       const r = check(sm.model, allProperties, { properties: f.properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
-      rows.push({ r, expected: `open finding (${f.properties.join('|')})`, asExpected: r.verdict === 'violation' && f.properties.includes(r.property ?? ''), note: 'open finding' });
-      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1], family) + '\n');
+      add({ r, expected: `open finding (${f.properties.join('|')})`, asExpected: r.verdict === 'violation' && f.properties.includes(r.property ?? ''), note: 'open finding' });
     }
     for (const f of scope === undefined ? all : findings) {
       // The fix is checked against every property, the requested ones included.
       const properties = onRequest(f) ? [...checkedByDefault(allProperties, sm.model.name).map((p) => p.name), ...f.properties] : undefined;
       const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
-      rows.push({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
-      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1], family) + '\n');
+      add({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
     }
     for (const v of variantsAt(sm, scope, opts.variants ?? false)) {
       const r = check(sm.model, allProperties, { variant: v, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
       const asExpected = v.violates?.length ? r.verdict === 'violation' && v.violates.includes(r.property ?? '') : r.verdict === 'ok';
-      rows.push({ r, expected, asExpected });
-      if (io.tty && !opts.json) io.err(line(rows[rows.length - 1], family) + '\n');
+      add({ r, expected, asExpected });
     }
   }
   const good = rows.filter((x) => x.asExpected).length;
