@@ -95,6 +95,8 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly onExplored?: () => void;
   /** Search threads (`--workers`; default 1): the parallel search (src/engine/parallel/) for more than one. */
   readonly workers?: number;
+  /** With workers: words of successor records a worker sends per round (the parallel search's default; a test sets it small). */
+  readonly exchangeWords?: number;
   /** The absolute path of the variant file `variant` was loaded from (a worker loads it again). */
   readonly variantFile?: string;
 }

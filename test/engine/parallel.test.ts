@@ -5,7 +5,8 @@
 // compact store (shared by the partitions for the cycle proviso's lookups) on the shipped models at
 // their default scopes, historical variants' violations and random models; sleep sets, and
 // partial-order reduction with the fingerprint store, search with one worker and say so; a limit or a
-// stop request ends the search `incomplete`.
+// stop request ends the search `incomplete`. Two workers search each layer in many rounds (a small
+// exchange), so that a layer's states stored in its earlier rounds are where the rounds could differ.
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../models/index.ts';
 import { allProperties } from '../../properties/index.ts';
@@ -50,7 +51,8 @@ describe('parallel search agrees with the sequential search on the shipped model
         const reduced: CheckOptions = { ...base, symmetry: model.symmetry !== undefined, por: true };
         const seq = check(model as ModelDef, allProperties, { ...reduced, maxStates: MAX_STATES });
         if (seq.verdict === 'incomplete') ctx.skip(`more than ${MAX_STATES} states`);
-        const two = check(model as ModelDef, allProperties, { ...reduced, workers: 2 });
+        // Two workers in rounds of at most 64 words of records each (many rounds a layer).
+        const two = check(model as ModelDef, allProperties, { ...reduced, workers: 2, exchangeWords: 64 });
         expect(two.workers).toBe(2);
         expect({ ...outcome(two), reductions: two.reductions }).toEqual({ ...outcome(seq), reductions: seq.reductions });
         const unreduced: CheckOptions = { ...base, symmetry: false, por: false };
@@ -76,11 +78,13 @@ describe('parallel search with the default reductions and the compact store: the
   };
   for (const name of names) {
     for (const n of [2, 3]) {
-      it(`${name}, ${n} workers: the states, transitions, depth, verdict, property, trace and ample sets of one`, () => {
+      // Two workers in rounds of at most 4,096 words of records (each layer in several rounds), three in one round a layer.
+      const exchangeWords = n === 2 ? 4096 : undefined;
+      it(`${name}, ${n} workers${exchangeWords ? ` in rounds of ${exchangeWords} words` : ''}: the states, transitions, depth, verdict, property, trace and ample sets of one`, () => {
         const model = shipped.find((s) => s.model.name === name)!.model as ModelDef;
         const seq = seqOf(model);
         expect(seq.store).toBe('compact');
-        const par = check(model, allProperties, { ...defaults, workers: n });
+        const par = check(model, allProperties, { ...defaults, workers: n, exchangeWords });
         expect({ workers: par.workers, note: par.workersNote, store: par.store }).toEqual({ workers: n, note: undefined, store: 'compact' });
         expect({ ...outcome(par), traceLength: par.rawTrace?.length, reductions: par.reductions }).toEqual({ ...outcome(seq), traceLength: seq.rawTrace?.length, reductions: seq.reductions });
       });
@@ -119,7 +123,8 @@ describe('parallel search agrees with the sequential search on random models', (
         if (seq.verdict === 'incomplete') continue;
         searched++;
         for (const n of [2, 3]) {
-          const par = exploreParallel(prog, randomRecipe(a), n, { ...opts, ...reductions });
+          // Two workers in rounds of at most 32 words of records, three in one round a layer.
+          const par = exploreParallel(prog, randomRecipe(a), n, { ...opts, ...reductions, exchangeWords: n === 2 ? 32 : undefined });
           expect({ n, ...exploreOutcome(par), reductions: par.reductions }).toEqual({ n, ...exploreOutcome(seq), reductions: seq.reductions });
         }
       }

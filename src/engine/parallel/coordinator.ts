@@ -1,9 +1,11 @@
 // The parallel breadth-first search (`--workers N`, N > 1): hash-partitioned and layer-synchronous.
 // Each of N worker threads owns the states whose owner hash (protocol.ts) is its index, in its own
-// store. A layer is searched in two phases with a barrier between them (every worker replies before
-// the next phase starts): expand (each worker expands its share of layer d and sends each successor
-// to its owner) and insert (each owner stores what it received; its new states are its share of
-// layer d + 1). This thread only directs the phases, merges the ranks and rebuilds a trace; it waits
+// store. A layer is searched in rounds of two phases with a barrier between them (every worker replies
+// before the next phase starts): expand (each worker expands the next part of its share of layer d,
+// until its outboxes hold a round's records, and sends each successor to its owner) and insert (each
+// owner stores what it received; its new states are its share of layer d + 1). The rounds bound the
+// successors waiting in the outboxes, whatever the size of the layer; the last round (every share
+// expanded) closes the layer. This thread only directs the phases, merges the ranks and rebuilds a trace; it waits
 // for replies synchronously (Atomics.wait on the shared control array, polling the limits and Ctrl-C
 // every WAIT_MS, and the workers poll the stop flag every 1024 states).
 //
@@ -24,14 +26,22 @@ import { createReductions, hook, statisticsOf, type ReductionStats } from '../re
 import { NO_PARENT, StateStore, type VisitedStore } from '../store.ts';
 import { defaultStore, type SharedView, type StoreKind } from '../stores.ts';
 import { decodeVia, type RawStep } from '../via.ts';
-import { bound, CTL, earlier, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
+import { bound, CTL, earlier, EXCHANGE_WORDS, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
 import type { ProgramRecipe } from './recipe.ts';
 import { discard, poolOf } from './spawn.ts';
+
+/** An insert phase's reply. */
+type InsertReply = Extract<Reply, { round: number }>;
 
 /** Milliseconds between two polls of the limits while the workers run a phase. */
 const WAIT_MS = 20;
 
-export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number, opts: ExploreOptions = {}): ExploreResult {
+export interface ParallelOptions extends ExploreOptions {
+  /** Words of successor records a worker sends per round (default EXCHANGE_WORDS; a test sets it small to search each layer in many rounds). */
+  readonly exchangeWords?: number;
+}
+
+export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number, opts: ParallelOptions = {}): ExploreResult {
   const t0 = performance.now();
   const maxStates = opts.maxStates ?? Infinity;
   const maxMs = (opts.maxSeconds ?? Infinity) * 1000;
@@ -144,50 +154,65 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   let discarded = false;
   try {
     // Every worker builds the program from the recipe (its errors are this search's).
-    ask(all, () => ({ cmd: 'start', recipe, options: { store: opts.store, symmetry: opts.symmetry ?? false, por, deadlock: opts.deadlock ?? true } }));
+    ask(all, () => ({ cmd: 'start', recipe, options: { store: opts.store, symmetry: opts.symmetry ?? false, por, deadlock: opts.deadlock ?? true, exchangeWords: opts.exchangeWords ?? EXCHANGE_WORDS } }));
     if (limit !== null) return done('incomplete', { limit });
-    let inserted = ask(all, (w) => ({ cmd: 'insert', seed: w === ownerOf(seed, W, n) ? seed : undefined }));
+    /** Per worker: the states it has stored in closed layers (at a layer's start, its first id of the next layer). */
+    const counts: number[] = new Array<number>(n).fill(0);
+    let inserted = ask(all, (w) => ({ cmd: 'insert', seed: w === ownerOf(seed, W, n) ? seed : undefined, close: true }));
     let phaseEvent: WorkerEvent | null = null;
     let layerTransitions = 0;
     let d = -1;
     for (;;) {
       const stop = stoppedBy(inserted);
       if (stop) return stop;
-      const ins = inserted as Extract<Reply, { inserted: number }>[];
-      const added = ins.reduce((s, r) => s + r.inserted, 0);
+      const ins = inserted as InsertReply[];
+      const closed = ins.map((r) => r.layer!);
+      const added = closed.reduce((s, c) => s + c.inserted, 0);
       bytes = ins.reduce((s, r) => s + r.bytes, 0);
       let event = phaseEvent;
-      for (const r of ins) if (r.event && (event === null || earlier(r.event, event))) event = r.event;
+      for (const c of closed) if (c.event && (event === null || earlier(c.event, event))) event = c.event;
       if (event !== null) {
         // Counted as the sequential search had when it met the event.
         const b = bound(event);
-        const counts = ask(all, () => ({ cmd: 'count', rank: b.rank, j: b.j })) as Extract<Reply, { transitions: number }>[];
-        states += counts.reduce((s, r) => s + r.states, 0);
-        transitions += counts.reduce((s, r) => s + r.transitions, 0);
+        const counted = ask(all, () => ({ cmd: 'count', rank: b.rank, j: b.j })) as Extract<Reply, { transitions: number }>[];
+        states += counted.reduce((s, r) => s + r.states, 0);
+        transitions += counted.reduce((s, r) => s + r.transitions, 0);
         // Partial-order reduction's count as the sequential search had it then.
-        if (por) stats = counts.map((r) => ({ por: { ampleStates: r.ampleStates } }));
+        if (por) stats = counted.map((r) => ({ por: { ampleStates: r.ampleStates } }));
         return found(event);
       }
       states += added;
       expanding = added;
       transitions += layerTransitions;
+      closed.forEach((c, w) => (counts[w] += c.inserted));
       if (added === 0) break;
       if (states >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
       poll();
       if (limit !== null) return done('incomplete', { limit });
       depth = ++d;
-      const ranks = mergeRanks(ins.map((r) => r.sorted));
-      views = por ? ins.map((r) => r.view) : null;
-      const expanded = ask(all, (w) => ({ cmd: 'expand', ranks: ranks[w], views }));
-      const stop2 = stoppedBy(expanded);
-      if (stop2) return stop2;
-      const exp = expanded as Extract<Reply, { expanded: number }>[];
-      layerTransitions = exp.reduce((s, r) => s + r.expanded, 0);
-      stats = exp.map((r) => r.stats);
+      const ranks = mergeRanks(closed.map((c) => c.sorted));
+      const firsts = counts.slice();
+      layerTransitions = 0;
       phaseEvent = null;
-      for (const r of exp) if (r.event && (phaseEvent === null || earlier(r.event, phaseEvent))) phaseEvent = r.event;
+      // The layer's rounds: each expands the next part of every worker's share, then stores what it
+      // sent; the last one (every share done) closes the layer.
+      for (let round = 0; ; round++) {
+        views = por ? (inserted as InsertReply[]).map((r) => r.view) : null;
+        const expanded = ask(all, (w) => ({ cmd: 'expand', layer: round === 0 ? { ranks: ranks[w], firsts } : null, views }));
+        const stop2 = stoppedBy(expanded);
+        if (stop2) return stop2;
+        const exp = expanded as Extract<Reply, { expanded: number }>[];
+        layerTransitions += exp.reduce((s, r) => s + r.expanded, 0);
+        stats = exp.map((r) => r.stats);
+        for (const r of exp) if (r.event && (phaseEvent === null || earlier(r.event, phaseEvent))) phaseEvent = r.event;
+        const last = exp.every((r) => r.done);
+        inserted = ask(all, () => ({ cmd: 'insert', close: last }));
+        if (last) break;
+        const stop3 = stoppedBy(inserted);
+        if (stop3) return stop3;
+        bytes = (inserted as InsertReply[]).reduce((s, r) => s + r.bytes, 0);
+      }
       expanding = 0;
-      inserted = ask(all, () => ({ cmd: 'insert' }));
     }
     return done('ok');
   } catch (e) {

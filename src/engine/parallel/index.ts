@@ -5,14 +5,14 @@
 // ample set up in its owner's partition, which other workers read in SharedArrayBuffers: the exact
 // and compact stores can be shared, the fingerprint store cannot).
 import type { Program } from '../../lang/compile.ts';
-import { exploreBfs, type ExploreOptions, type ExploreResult } from '../bfs.ts';
+import { exploreBfs, type ExploreResult } from '../bfs.ts';
 import { defaultStore, SHARED_KINDS } from '../stores.ts';
-import { exploreParallel } from './coordinator.ts';
+import { exploreParallel, type ParallelOptions } from './coordinator.ts';
 import type { ProgramRecipe } from './recipe.ts';
 
 export type { ProgramRecipe } from './recipe.ts';
 
-export interface SearchOptions extends ExploreOptions {
+export interface SearchOptions extends ParallelOptions {
   /** Search threads (default 1: the sequential search). */
   readonly workers?: number;
   /** How a worker rebuilds `prog` (null: it cannot, and the search runs in this thread). */

@@ -1,22 +1,25 @@
 // One search worker's share of a parallel breadth-first search (coordinator.ts): the states it owns
 // in its own store, the parent links of its states (addresses, which name a state of any partition)
-// and the two phases of a layer.
+// and the two phases of a round. A layer is searched in rounds, so that the successors waiting to
+// be stored never take more than a round's outboxes (about `exchangeWords` words per worker), however
+// large the layer.
 //
 // Expand: the states of the current layer, in the order of their ranks (their positions in the
 // sequential search's layer), are expanded as bfs.ts expands them (symmetry's representative packed,
 // partial-order reduction's ample set, the deadlock check), and each successor is appended to its
-// owner's outbox with its key: the parent's
-// rank and its index j among the parent's successors. The expansion stops at the first violation or
-// model error (every later state of this share has a larger rank, so none of their events can come
-// first), as bfs.ts stops.
+// owner's outbox with its key: the parent's rank and its index j among the parent's successors. A
+// round's expansion goes on from where the last one stopped until the outboxes hold `exchangeWords`
+// words or the share is done. The expansion stops at the first violation or model error (every later
+// state of this share has a larger rank, so none of their events can come first), as bfs.ts stops.
 //
 // Insert: the successors received are stored; a new state keeps, of all the records that reached it
-// in this layer, the one with the smallest key: its parent link is then the sequential search's (the
-// first transition that reached it there), and the order of the keys is the sequential insertion
-// order. Invariants are checked on each new state (the representative: the model's invariants are
-// symmetric where it declares a symmetry); of the violating ones the smallest key is reported. The
-// keys of the new states, sorted, go to the coordinator, which merges every worker's into the ranks of
-// the next layer.
+// in this layer (in this round or an earlier one), the one with the smallest key: its parent link is
+// then the sequential search's (the first transition that reached it there), and the order of the
+// keys is the sequential insertion order. Invariants are checked on each new state (the
+// representative: the model's invariants are symmetric where it declares a symmetry). After the
+// layer's last round the layer is closed: of the violating new states the smallest key is reported,
+// and the keys of the new states, sorted, go to the coordinator, which merges every worker's into the
+// ranks of the next layer.
 import type { Program } from '../../lang/compile.ts';
 import { asModelError, fullStack, isOutOfMemory } from '../../lang/errors.ts';
 import { Expander } from '../expander.ts';
@@ -47,6 +50,14 @@ export class Partition {
   private readonly selector: (Reduction & Required<Pick<Reduction, 'select' | 'chosen'>>) | null;
   /** Per other worker, in an expand phase with partial-order reduction: its store, to look up in. */
   private readers: (Pick<VisitedStore, 'find'> | null)[] = [];
+  /**
+   * Per worker, in a layer with partial-order reduction: its first local id of the next layer (the
+   * states it has stored in this layer's earlier rounds are not yet searched ones, and the cycle
+   * proviso does not count them, as bfs.ts's does not).
+   */
+  private firsts: readonly number[] = [];
+  /** Words of records the outboxes take in a round before its expansion stops. */
+  private readonly exchangeWords: number;
   private readonly deadlock: boolean;
   private readonly tmp: Uint32Array;
   private readonly base: Int32Array;
@@ -71,8 +82,9 @@ export class Partition {
   /** Per position of the current layer: an ample set was taken (1); ample sets taken in earlier layers. */
   private ampled = new Uint8Array(16);
   private ampleBefore = 0;
-  /** Positions expanded in the last expand phase. */
+  /** Positions of the current layer expanded so far; the share is done (all expanded, or an event). */
   private expanded = 0;
+  private done = false;
   /** The new layer (local ids from layerEnd): each one's smallest key, and those keys sorted. */
   private keys = new Float64Array(16);
   private sorted = new Float64Array(0);
@@ -97,6 +109,7 @@ export class Partition {
     this.N = o.workers;
     this.me = o.index;
     this.deadlock = o.deadlock;
+    this.exchangeWords = o.exchangeWords;
     // With partial-order reduction the store is shared: other workers look their successors up in it.
     this.store = createStore(o.store ?? defaultStore(this.W), this.W, true, prog.wordOrder, o.por);
     this.ex = new Expander(prog, (step, actor, choice) => this.onSucc(step, actor, choice), { generated: true });
@@ -131,7 +144,8 @@ export class Partition {
     const local = (): VisitedStore => this.store;
     const find = (buf: Uint32Array): number => {
       const o = ownerOf(buf, this.W, this.N);
-      return o === this.me ? local().find(buf) : this.readers[o]!.find(buf);
+      const id = o === this.me ? local().find(buf) : this.readers[o]!.find(buf);
+      return id >= this.firsts[o] ? -1 : id;
     };
     return {
       kind: this.store.kind,
@@ -196,28 +210,44 @@ export class Partition {
     return false;
   }
 
-  /** Expands the current layer (ranks by position, as the coordinator merged them): the transitions generated and the first event. */
-  expand(ranks: Uint32Array, views: readonly (SharedView | null)[] | null): { expanded: number; event: WorkerEvent | null } {
-    this.readers = views === null ? [] : views.map((v, w) => (v === null || w === this.me ? null : readerOf(v)));
+  /**
+   * Starts a layer: its states' ranks by position (as the coordinator merged them) and, with
+   * partial-order reduction, every worker's first id of the next layer.
+   */
+  startLayer(ranks: Uint32Array, firsts: readonly number[]): void {
     this.layerStart = this.layerEnd;
     this.layerEnd = this.store.count;
     const n = this.layerEnd - this.layerStart;
     [this.order, this.nextOrder] = [this.nextOrder, this.order];
     this.rank = ranks;
+    this.firsts = firsts;
     if (this.succ.length < n) {
       this.succ = new Uint32Array(Math.max(n, this.succ.length * 2));
       this.ampled = new Uint8Array(this.succ.length);
     }
     this.ampleBefore = this.ampleStates;
-    for (let k = 0; k < this.N; k++) this.outLen[k] = 0;
+    this.expanded = 0;
+    this.done = n === 0;
     this.event = null;
+  }
+
+  /**
+   * One round's expansion of the current layer, on from where the last round stopped: the transitions
+   * generated, the layer's first event (once found), and whether the share is done.
+   */
+  expand(views: readonly (SharedView | null)[] | null): { expanded: number; event: WorkerEvent | null; done: boolean } {
+    this.readers = views === null ? [] : views.map((v, w) => (v === null || w === this.me ? null : readerOf(v)));
+    for (let k = 0; k < this.N; k++) this.outLen[k] = 0;
+    const n = this.layerEnd - this.layerStart;
+    const ranks = this.rank;
     let transitions = 0;
     const m = this.ex.machine;
-    const { base, tmp } = this;
-    let pos = 0;
-    this.expanded = 0;
+    const { base, tmp, outLen } = this;
+    const budget = this.exchangeWords;
+    let words = 0;
+    let pos = this.expanded;
     try {
-      for (; pos < n && this.event === null; pos++) {
+      for (; pos < n && this.event === null && words < budget; pos++) {
         if ((pos & (POLL - 1)) === 0) this.poll();
         const id = this.order[pos];
         this.expanded = pos + 1;
@@ -227,7 +257,8 @@ export class Partition {
         this.store.read(id, tmp);
         this.prog.unpack(tmp, 0, base);
         // The ample set (its C3 proviso: no successor stored in this layer or an earlier one, of any
-        // partition; during an expand phase the partitions hold exactly those layers), or every transition.
+        // partition: `find` does not see the next layer's states stored in earlier rounds), or every
+        // transition.
         const chosen = this.selector !== null ? this.selector.select(base, Number.MAX_SAFE_INTEGER) : 0;
         const end = chosen > 0 ? takeChosen(this.ex, base, this.selector!.chosen, chosen, this.succ_) : this.ex.expand(base);
         const enabled = chosen > 0 ? chosen : this.ex.enabled;
@@ -245,6 +276,8 @@ export class Partition {
           m.cur.set(base);
           if (!m.isEnd()) this.event = { kind: 'deadlock', rank: this.curRank, j: 0, at: id * this.N + this.me, prop: -1, reason: 'no step is enabled in a state the model does not mark as an allowed end' };
         }
+        words = 0;
+        for (let k = 0; k < this.N; k++) words += outLen[k];
       }
     } catch (err) {
       if (err instanceof Stopped || isOutOfMemory(err)) throw err;
@@ -254,20 +287,19 @@ export class Partition {
       this.succ[pos] = this.j;
       this.event = { kind: 'error', rank: this.curRank, j: this.j, at: this.curId * this.N + this.me, prop: -1, reason: e.message, stack: fullStack(e), failing: null };
     }
-    return { expanded: transitions, event: this.event };
+    this.done = this.event !== null || this.expanded === n;
+    return { expanded: transitions, event: this.event, done: this.done };
   }
 
-  /**
-   * Stores the records of `boxes` (each `lens[i]` words long): the count of new states, their keys
-   * sorted, and the first invariant violation among them.
-   */
-  insert(boxes: readonly Uint32Array[], lens: readonly number[]): { inserted: number; sorted: Float64Array; event: WorkerEvent | null } {
+  /** Stores a round's records, those of `boxes` (each `lens[i]` words long): the count of new states. */
+  insert(boxes: readonly Uint32Array[], lens: readonly number[]): number {
     const W = this.W;
     const R = W + RECORD_EXTRA;
     const store = this.store;
-    const first = this.store.count;
+    // The layer's first new id (stored in this round or an earlier one of the layer).
+    const first = this.layerEnd;
+    const before = store.count;
     const m = this.ex.machine;
-    this.flagged.length = 0;
     let unpolled = 0;
     for (let b = 0; b < boxes.length; b++) {
       const box = boxes[b];
@@ -309,6 +341,17 @@ export class Partition {
       }
     }
     Atomics.add(this.ctl, CTL.states, unpolled);
+    return store.count - before;
+  }
+
+  /**
+   * Closes the layer after its last round: the count of its new states, their keys sorted, and the
+   * first invariant violation among them (by the smallest key each one has at the end of the layer).
+   */
+  close(): { inserted: number; sorted: Float64Array; event: WorkerEvent | null } {
+    const store = this.store;
+    const first = this.layerEnd;
+    const m = this.ex.machine;
     const n = store.count - first;
     for (let x = 0; x < n; x++) this.links.append2(this.parent[x], this.via[x]);
     const sorted = this.keys.slice(0, n).sort();
@@ -325,6 +368,7 @@ export class Partition {
       const v = m.checkInvariants()!;
       event = { kind: 'invariant', rank: Math.floor(best / MAX_SUCCESSORS), j: best % MAX_SUCCESSORS, at: id * this.N + this.me, prop: v.prop, reason: v.reason };
     }
+    this.flagged.length = 0;
     this.sorted = sorted;
     return { inserted: n, sorted, event };
   }

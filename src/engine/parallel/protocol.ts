@@ -20,7 +20,12 @@ export interface PartitionOptions {
   /** Partial-order reduction: the partition's store (exact or compact) is then shared (other workers look successors up in it). */
   readonly por: boolean;
   readonly deadlock: boolean;
+  /** Words of successor records a round's expansion puts in the outboxes before it stops (the round's share of the exchange). */
+  readonly exchangeWords: number;
 }
+
+/** `exchangeWords` by default: 16 MiB of records a worker sends per round. */
+export const EXCHANGE_WORDS = 1 << 22;
 
 /** Words of a record after the packed state. */
 export const RECORD_EXTRA = 4;
@@ -89,11 +94,20 @@ export function bound(e: WorkerEvent): { rank: number; j: number } {
   return { rank: e.rank, j: e.kind === 'monitor' || e.kind === 'invariant' ? e.j + 1 : e.j };
 }
 
+/** A closed layer, as its owner reports it. */
+export interface Closed {
+  readonly inserted: number;
+  readonly sorted: Float64Array;
+  readonly event: WorkerEvent | null;
+}
+
 export type Command =
   | { readonly cmd: 'start'; readonly recipe: ProgramRecipe; readonly options: Omit<PartitionOptions, 'index' | 'workers'> }
   | { readonly cmd: 'end' }
-  | { readonly cmd: 'insert'; readonly seed?: Uint32Array }
-  | { readonly cmd: 'expand'; readonly ranks: Uint32Array; readonly views: readonly (SharedView | null)[] | null }
+  /** A round's insert phase; with `close`, the layer's last round. */
+  | { readonly cmd: 'insert'; readonly seed?: Uint32Array; readonly close: boolean }
+  /** A round's expand phase; `layer` at the first round of a layer (its ranks, and every worker's first id of the next layer). */
+  | { readonly cmd: 'expand'; readonly layer: { readonly ranks: Uint32Array; readonly firsts: readonly number[] } | null; readonly views: readonly (SharedView | null)[] | null }
   | { readonly cmd: 'count'; readonly rank: number; readonly j: number }
   | { readonly cmd: 'link'; readonly id: number };
 
@@ -101,7 +115,8 @@ export type Reply =
   | { readonly ready: true }
   | { readonly stopped: string }
   | { readonly fatal: string }
-  | { readonly inserted: number; readonly sorted: Float64Array; readonly event: WorkerEvent | null; readonly bytes: number; readonly view: SharedView | null }
-  | { readonly expanded: number; readonly event: WorkerEvent | null; readonly stats: ReductionStats }
+  /** An insert phase's: the states stored in the round; `layer` when it closed the layer (its new states, their keys sorted, its first invariant violation). */
+  | { readonly round: number; readonly layer: Closed | null; readonly bytes: number; readonly view: SharedView | null }
+  | { readonly expanded: number; readonly event: WorkerEvent | null; readonly done: boolean; readonly stats: ReductionStats }
   | { readonly states: number; readonly transitions: number; readonly ampleStates: number }
   | { readonly words: Uint32Array; readonly parent: number; readonly via: number };

@@ -61,8 +61,9 @@ export async function serveSearchWorker(): Promise<void> {
       }
       if (part === null) throw new Error(`internal: ${c.cmd} before the search started`);
       if (c.cmd === 'expand') {
-        const r = part.expand(c.ranks, c.views);
-        // Every other worker gets one message from this one per layer: the length of its records, and
+        if (c.layer !== null) part.startLayer(c.layer.ranks, c.layer.firsts);
+        const r = part.expand(c.views);
+        // Every other worker gets one message from this one per round: the length of its records, and
         // their shared buffer when it is a new one.
         for (let v = 0; v < d.to.length; v++) {
           if (v === me) continue;
@@ -90,9 +91,9 @@ export async function serveSearchWorker(): Promise<void> {
           boxes.push(inbox[v]);
           lens.push(o.len);
         }
-        const r = part.insert(boxes, lens);
+        const round = part.insert(boxes, lens);
         part.outLen[me] = 0;
-        reply({ ...r, bytes: part.bytes, view: part.view });
+        reply({ round, layer: c.close ? part.close() : null, bytes: part.bytes, view: part.view });
       } else if (c.cmd === 'count') reply(part.countBefore(c.rank, c.j));
       else reply(part.link(c.id));
     } catch (e) {
