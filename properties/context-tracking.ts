@@ -1,7 +1,7 @@
 // Properties CTP-1 … CTP-8 of the context-tracking model (docs/models/context-tracking.md section 7).
 import { bool, int } from '../src/lang/domain.ts';
 import { property } from '../src/lang/property.ts';
-import { perCpu, arrayOf } from '../src/lang/schema.ts';
+import { arrayOf, own, perCpu } from '../src/lang/schema.ts';
 import { ids, NONIDLE, watching } from '../models/context-tracking/state.ts';
 
 
@@ -43,15 +43,15 @@ export default [
     ref: 'docs/models/context-tracking.md CTP-2 (CT-2)',
     models: MODELS,
     ghost: () => failed,
+    // Per CPU: each CPU's part reads its own struct context_tracking and mode only.
+    each: 'cpu',
     reads: ['cpu.mode', 'cpu.ctx', 'cpu.active', 'cpu.w'],
-    check: (s, _g, p) => {
-      for (let c = 0; c < p.cpus; c++) {
-        const me = s.cpu[c];
-        if (me.mode === ids.mode.user && (me.ctx !== K.USER || (me.active && watching(me.w)))) {
-          return `cpu${c} executes user code with ctx ${ctxName(me.ctx)}${watching(me.w) ? ', RCU watching' : ''}`;
-        }
-        if (me.mode === ids.mode.guest && me.ctx !== K.GUEST) return `cpu${c} executes guest code with ctx ${ctxName(me.ctx)}`;
+    check: (s, _g, _p, _f, c) => {
+      const me = s.cpu[c];
+      if (me.mode === ids.mode.user && (me.ctx !== K.USER || (me.active && watching(me.w)))) {
+        return `cpu${c} executes user code with ctx ${ctxName(me.ctx)}${watching(me.w) ? ', RCU watching' : ''}`;
       }
+      if (me.mode === ids.mode.guest && me.ctx !== K.GUEST) return `cpu${c} executes guest code with ctx ${ctxName(me.ctx)}`;
       return null;
     },
     on: {
@@ -70,14 +70,16 @@ export default [
       'Counter discipline: ct_nmi_exit finds nmi_nesting > 0 and RCU watching; ct_kernel_exit runs with nmi_nesting = N; ct_kernel_enter with nesting = 0 ⇔ not watching; every IRQ/NMI restores (watching, nesting, nmi_nesting); outside ct_* bodies watching ⇔ nesting > 0 ∨ nmi_nesting > 0.',
     ref: 'docs/models/context-tracking.md CTP-3; kernel/context_tracking.c WARN_ONs',
     models: MODELS,
-    ghost: (p) => ({ ...failed, cpu: perCpu(p.cpus, { inCt: int(0, 4), at: arrayOf(p.nesting, { v: int(0, 2 * 3 * (NONIDLE + 2 * p.nesting + 1)) }, null) }) }),
+    // The per-CPU ghost record is the CPU's own: only the events of its own ct_* code and interrupts
+    // (emitted by its steps, with its index) write it. So each CPU's part of the invariant reads only
+    // what that CPU writes.
+    ghost: (p) => ({ ...failed, cpu: perCpu(p.cpus, { inCt: own(int(0, 4)), at: arrayOf(p.nesting, { v: own(int(0, 2 * 3 * (NONIDLE + 2 * p.nesting + 1))) }, null) }) }),
+    each: 'cpu',
     reads: ['cpu.w', 'cpu.nesting', 'cpu.nmiNesting', '$ghost'],
-    check: (s, g, p) => {
-      for (let c = 0; c < p.cpus; c++) {
-        const me = s.cpu[c];
-        if (g.cpu[c].inCt === 0 && watching(me.w) !== (me.nesting > 0 || me.nmiNesting > 0)) {
-          return `cpu${c}: RCU ${watching(me.w) ? 'watching' : 'not watching'} with nesting ${me.nesting}, nmi_nesting ${me.nmiNesting} outside the ct_* code`;
-        }
+    check: (s, g, _p, _f, c) => {
+      const me = s.cpu[c];
+      if (g.cpu[c].inCt === 0 && watching(me.w) !== (me.nesting > 0 || me.nmiNesting > 0)) {
+        return `cpu${c}: RCU ${watching(me.w) ? 'watching' : 'not watching'} with nesting ${me.nesting}, nmi_nesting ${me.nmiNesting} outside the ct_* code`;
       }
       return null;
     },

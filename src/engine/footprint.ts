@@ -4,7 +4,10 @@
 // writes only its actor's own slots, reads only its own and its published slots and writes nothing
 // observed (the monitors of the events it emits included: their accesses are the transition's) is
 // independent of every other actor's transitions (they neither read what it writes nor write what it
-// reads) and invisible.
+// reads) and invisible. The reads of an invariant checked per actor (PropertyDef.each) observe
+// nothing here: each actor's part reads only what that actor alone writes (verify.ts checks it), so
+// another actor's step cannot change it, and the reduction needs no more of the actor's own steps
+// than that they keep their order.
 import { bufferOwner } from '../lang/memory/buffers.ts';
 import type { Program } from '../lang/compile.ts';
 
@@ -15,7 +18,7 @@ export class Footprints {
   readonly ownerActor: Int32Array;
   /** slot → 1 if published: the owner alone writes it, other actors may read it. */
   readonly published: Uint8Array;
-  /** slot → 1 if some invariant may read it. */
+  /** slot → 1 if some invariant checked on the whole state (not per actor) may read it. */
   readonly visible: Uint8Array;
   /** Every invariant declares its reads (otherwise no transition is invisible). */
   readonly invariantsDeclared: boolean;
@@ -42,7 +45,7 @@ export class Footprints {
     });
     const invariants = prog.instance.properties.filter((p) => p.check);
     this.invariantsDeclared = invariants.every((p) => p.reads !== undefined);
-    const patterns = invariants.flatMap((p) => p.reads ?? []);
+    const patterns = invariants.filter((p) => p.each === undefined).flatMap((p) => p.reads ?? []);
     for (const s of slots) if (matchesAny(s.path, patterns)) this.visible[s.index] = 1;
   }
 

@@ -5,7 +5,7 @@ import { IDLE, type CompiledStep, type Program } from '../lang/compile.ts';
 import { renderValue } from '../lang/domain.ts';
 import { closeMatches, ModelError, UndeclaredWrite } from '../lang/errors.ts';
 import type { Flags, Params, StepCtx } from '../lang/model.ts';
-import type { MonitorCtx } from '../lang/property.ts';
+import { wholeCheck, type MonitorCtx } from '../lang/property.ts';
 import { buildView, type ViewMemory } from '../lang/view.ts';
 import { bufferAt, canDrain, drainAll, drainAt, load, store, type StoreBufferLayout } from '../lang/memory/buffers.ts';
 import { grown } from './grow.ts';
@@ -201,7 +201,7 @@ export class Machine {
         this.handlers[e].push({ prop: i, fn });
       }
     });
-    this.invariants = instance.properties.flatMap((p, i) => (p.check ? [{ prop: i, check: p.check }] : []));
+    this.invariants = instance.properties.flatMap((p, i) => (p.check ? [{ prop: i, check: wholeCheck(p, instance.actors)! }] : []));
     this.within = withinMonitors(prog, this);
     this.before = this.within === null ? null : new Int32Array(this.cur.length);
   }

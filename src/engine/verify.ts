@@ -1,8 +1,9 @@
 // Footprint verification: over every reachable state of the full (unreduced) search, every candidate
 // transition is re-executed on a recording machine, and every invariant re-evaluated, to check what
 // partial-order reduction relies on: no step of one actor touches a field another actor owns or writes
-// a field another actor publishes, and no invariant reads a field outside its declared `reads`. A
-// step that strays is a model error.
+// a field another actor publishes, no invariant reads a field outside its declared `reads`, and each
+// actor's part of an invariant checked per actor (PropertyDef.each) reads only what that actor alone
+// writes. A step that strays is a model error.
 import type { CompiledStep, Program } from '../lang/compile.ts';
 import { exploreBfs, type ExploreOptions } from './bfs.ts';
 import { Expander } from './expander.ts';
@@ -61,19 +62,26 @@ export function verifyFootprints(prog: Program, opts: ExploreOptions = {}): Foot
   const base = new Int32Array(rm.cur.length);
   const packed = new Uint32Array(prog.words);
   let transitions = 0;
-  const invariants = prog.instance.properties.map((p, i) => ({ p, i })).filter(({ p }) => p.check && p.reads);
+  // Per invariant: the actors whose parts are checked one by one (kind index, count), or the whole state (-1, 1).
+  const invariants = prog.instance.properties
+    .map((p, i) => ({ p, i, ki: p.each === undefined ? -1 : prog.actorKinds.findIndex((k) => k.name === p.each) }))
+    .filter(({ p }) => p.check && p.reads)
+    .map((x) => ({ ...x, parts: x.ki < 0 ? 1 : prog.actorKinds[x.ki].count }));
   for (let id = 0; id < r.store.count && problems.size < 20; id++) {
     r.store.read(id, packed);
     prog.unpack(packed, 0, base);
     ex.expand(base);
     transitions += ex.enabled;
-    for (const { p, i } of invariants) {
-      rm.restart(base);
-      rm.ctx.cpu = -1;
-      p.check!(rm.view, rm.ghost[i], prog.instance.params, prog.instance.flags);
-      for (let j = 0; j < rec.nr; j++) {
-        const s = rec.reads[j];
-        if (!matchesAny(slots[s].path, p.reads!)) problems.add(`invariant ${p.name} reads ${name(s)}, which its reads (${p.reads!.join(', ')}) do not declare`);
+    for (const { p, i, ki, parts } of invariants) {
+      for (let a = 0; a < parts; a++) {
+        rm.restart(base);
+        rm.ctx.cpu = -1;
+        p.check!(rm.view, rm.ghost[i], prog.instance.params, prog.instance.flags, ki < 0 ? -1 : a);
+        for (let j = 0; j < rec.nr; j++) {
+          const s = rec.reads[j];
+          if (!matchesAny(slots[s].path, p.reads!)) problems.add(`invariant ${p.name} reads ${name(s)}, which its reads (${p.reads!.join(', ')}) do not declare`);
+          else if (ki >= 0 && !fp.writesOnly(s, ki, a)) problems.add(`invariant ${p.name}, checked per ${p.each}, reads ${name(s)} in the part of ${actors[ki][a]}, which ${actors[ki][a]} does not alone write (declare it own or published by ${actors[ki][a]}, or check the invariant on the whole state)`);
+        }
       }
     }
   }

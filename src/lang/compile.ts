@@ -14,7 +14,7 @@ import { bufferDecl, bufferLayout, drainProcedure, planBuffers, STORE_BUFFERS, t
 import { memoryModel, type MemoryModelDef } from './memory/index.ts';
 import type { Effect, Guard, ProcedureDef } from './model.ts';
 import type { PropertyDef } from './property.ts';
-import { arrayOf, isDomain, unmarked, type RecordDecl } from './schema.ts';
+import { arrayOf, ghostDecl, isDomain, type RecordDecl } from './schema.ts';
 
 export const IDLE = 0;
 
@@ -125,7 +125,7 @@ export function compile(inst: Instance): Program {
   const ghostNames = inst.properties.map((_, i) => `p${i}`);
   const ghost: Record<string, RecordDecl> = {};
   inst.properties.forEach((p, i) => {
-    if (p.ghost) ghost[ghostNames[i]] = unmarked(p.ghost(inst.params)) as RecordDecl;
+    if (p.ghost) ghost[ghostNames[i]] = ghostDecl(p.ghost(inst.params)) as RecordDecl;
     else if (p.within !== undefined) {
       const w = withinGhost(inst, procedures, p.completes!, p.within);
       if (w !== null) ghost[ghostNames[i]] = w;

@@ -2,6 +2,7 @@
 // a property observes. An invariant is checked on every reached state; a monitor reacts to events and
 // keeps its own ghost state in the state vector (so it is part of what the explorer distinguishes).
 import type { Flags, MemoryModel, Params } from './model.ts';
+import { ModelError } from './errors.ts';
 import type { RecordDecl } from './schema.ts';
 
 export interface MonitorCtx {
@@ -45,8 +46,17 @@ export interface PropertyDef {
    * an invariant makes every step visible. `check --verify-footprints` checks the declaration.
    */
   readonly reads?: readonly string[];
-  /** Invariant: null when it holds, else why it fails. */
-  readonly check?: (s: any, g: any, p: Params, f: Flags) => string | null;
+  /**
+   * An invariant that is a conjunction over the actors of this kind (`cpu`): `check` is called once
+   * for each actor `a` and checks that actor's part, reading only what `a` alone writes (its own and
+   * published fields, its own ghost fields). A step of `a` that writes what its part reads can then
+   * be taken alone by partial-order reduction: no other actor's part sees it, and its own part was
+   * checked before the step (a violation of it needs one of `a`'s steps, which the reduction keeps
+   * in their order). `check --verify-footprints` checks that each part reads only its actor's fields.
+   */
+  readonly each?: string;
+  /** Invariant: null when it holds, else why it fails (with `each`: of actor `a`'s part; else `a` is -1). */
+  readonly check?: (s: any, g: any, p: Params, f: Flags, a: number) => string | null;
   /** Monitor: event name → handler. */
   readonly on?: Readonly<Record<string, EventHandler>>;
   /**
@@ -72,6 +82,22 @@ export interface PropertyDef {
 
 export function property(def: PropertyDef): PropertyDef {
   return def;
+}
+
+/** An invariant as the explorers check it, on the whole state: with `each`, every actor's part in turn (`actors`: the instance's counts). */
+export function wholeCheck(p: PropertyDef, actors: Readonly<Record<string, number>>): ((s: any, g: any, params: Params, f: Flags) => string | null) | null {
+  const check = p.check;
+  if (check === undefined) return null;
+  if (p.each === undefined) return (s, g, params, f) => check(s, g, params, f, -1);
+  const n = Object.hasOwn(actors, p.each) ? actors[p.each] : -1;
+  if (n < 0) throw new ModelError(`property ${p.name}: each '${p.each}' is not an actor kind of the model (${Object.keys(actors).join(', ')})`);
+  return (s, g, params, f) => {
+    for (let a = 0; a < n; a++) {
+      const r = check(s, g, params, f, a);
+      if (r !== null) return r;
+    }
+    return null;
+  };
 }
 
 /** The properties bound to a model. */

@@ -93,12 +93,17 @@ export function isArray(d: Decl): d is ArrayDecl {
   return (d as { kind?: unknown }).kind === 'array';
 }
 
-/** The declaration with `plain`, `own` and `published` marks removed (ghost state is never buffered nor owned). */
-export function unmarked(d: Decl): Decl {
-  if (isPlain(d)) return d.domain;
+/**
+ * A property's ghost declaration as the state holds it: `plain` and `published` marks removed (ghost
+ * state is never buffered), `own` kept. A ghost field of a per-actor record declared own is written
+ * only by the monitors that run inside that actor's steps (an invariant checked per actor may then
+ * read it in that actor's part; `check --verify-footprints` checks both).
+ */
+export function ghostDecl(d: Decl): Decl {
+  if (isPlain(d)) return d.kind === 'own' ? d : d.domain;
   if (isDomain(d)) return d;
-  if (isArray(d)) return { ...d, elem: unmarked(d.elem) };
-  return Object.fromEntries(Object.entries(d as RecordDecl).map(([k, v]) => [k, unmarked(v)]));
+  if (isArray(d)) return { ...d, elem: ghostDecl(d.elem) };
+  return Object.fromEntries(Object.entries(d as RecordDecl).map(([k, v]) => [k, ghostDecl(v)]));
 }
 
 /** An array of scalars: read with get(i), written with set(i, v). */

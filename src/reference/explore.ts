@@ -30,7 +30,7 @@ import { List, Map as IMap, Set as ISet } from 'immutable';
 import { ModelError } from '../lang/errors.ts';
 import { instantiate, type Instance, type InstanceOptions } from '../lang/instantiate.ts';
 import type { ModelDef, StepCtx } from '../lang/model.ts';
-import type { EventHandler, MonitorCtx, PropertyDef } from '../lang/property.ts';
+import { wholeCheck, type EventHandler, type MonitorCtx, type PropertyDef } from '../lang/property.ts';
 import type { RecordDecl } from '../lang/schema.ts';
 import { collectFields, describeDomain, firstValue, inDomain, type Field, type Scalar } from './fields.ts';
 import { buildSteps, IDLE_PC, type RefStep } from './steps.ts';
@@ -347,12 +347,13 @@ export function exploreInstance(inst: Instance, opts: ReferenceOptions = {}): Re
     return cur;
   };
 
+  const checks = inst.properties.map((p) => wholeCheck(p, inst.actors));
   const invariantFailure = (state: State): { prop: number; reason: string } | null => {
     cur = state;
     cpu = -1;
     where = 'invariant';
     for (let i = 0; i < inst.properties.length; i++) {
-      const check = inst.properties[i].check;
+      const check = checks[i];
       if (!check) continue;
       const r = check(view, ghosts[i], inst.params, inst.flags);
       if (r !== null) return { prop: i, reason: r };

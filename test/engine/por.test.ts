@@ -5,7 +5,7 @@ import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { replay } from '../../src/trace/replay.ts';
-import { localWork, localWorkProperties, workedProperties } from '../fixtures/models/local-work.ts';
+import { localWork, localWorkProperties, perCpuProperties, workedProperties } from '../fixtures/models/local-work.ts';
 import { publishedRace, publishedRaceProperties, publishedWork, publishedWorkProperties } from '../fixtures/models/published-work.ts';
 
 const run = (opts: Parameters<typeof check>[2]) => check(localWork, localWorkProperties, opts);
@@ -122,5 +122,47 @@ describe('partial-order reduction with monitored events', () => {
       const steps = por.trace!.map((t) => ({ actor: t.actor, procedure: t.procedure, label: t.label, choice: t.choice }));
       expect(replay(por.program, steps).status).toBe('violates');
     }
+  });
+});
+
+describe('partial-order reduction with an invariant checked per CPU', () => {
+  const run = (limit: number, names: string[], opts: Parameters<typeof check>[2] = {}) =>
+    check(localWork, [...localWorkProperties, ...perCpuProperties(limit)], { properties: ['mutex', ...names], ...opts });
+
+  it('takes alone a private step that writes what its own CPU’s part reads; not when the invariant is checked on the whole state', () => {
+    // work = 3 steps a round, so a limit of 4 never fails.
+    const full = run(4, ['work-bound']);
+    const each = run(4, ['work-bound'], { por: true });
+    const whole = run(4, ['work-bound-whole'], { por: true });
+    expect([full.verdict, full.states]).toEqual(['ok', 112]);
+    expect([each.verdict, each.states, each.reductions]).toEqual(['ok', 51, { por: { ampleStates: 31 } }]);
+    expect([whole.verdict, whole.states, whole.reductions]).toEqual(['ok', 112, { por: { ampleStates: 0 } }]);
+  });
+
+  it('still finds the violation of a CPU’s part, with a real trace, as the whole-state check does', () => {
+    for (const limit of [1, 2, 3]) {
+      const full = run(limit, ['work-bound']);
+      const each = run(limit, ['work-bound'], { por: true });
+      const both = run(limit, ['work-bound'], { por: true, symmetry: true });
+      expect([full.verdict, full.property, full.reason]).toEqual(['violation', 'work-bound', `cpu0 did ${limit} steps`]);
+      for (const r of [each, both]) {
+        expect([r.verdict, r.property]).toEqual(['violation', 'work-bound']);
+        const steps = r.trace!.map((t) => ({ actor: t.actor, procedure: t.procedure, label: t.label, choice: t.choice }));
+        expect(replay(r.program, steps).status).toBe('violates');
+      }
+    }
+  });
+
+  it('verifies that each CPU’s part reads only what that CPU writes, and catches one that reads another CPU’s field', () => {
+    const props = [...localWorkProperties, ...perCpuProperties(4)];
+    const ok = verifyFootprints(compile(instantiate(localWork, props, { properties: ['mutex', 'work-bound'] })));
+    expect(ok.problems).toEqual([]);
+    const bad = verifyFootprints(compile(instantiate(localWork, props, { properties: ['mutex', 'peeks'] })));
+    expect(bad.problems[0]).toBe('invariant peeks, checked per cpu, reads cpu[1].done in the part of cpu0, which cpu0 does not alone write (declare it own or published by cpu0, or check the invariant on the whole state)');
+  });
+
+  it('an invariant checked per an actor kind the model does not have is a model error', () => {
+    const props = [{ ...perCpuProperties(4)[0], each: 'vcpu' }];
+    expect(() => check(localWork, props, {})).toThrow("property work-bound: each 'vcpu' is not an actor kind of the model (cpu)");
   });
 });

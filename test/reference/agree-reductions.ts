@@ -269,6 +269,9 @@ export function searchAgrees(x: Search, tally: Tally, given?: CheckResult): bool
     expect(outside, `${x.what}: the reachable states are closed under the symmetries (the model is symmetric)`).toBeUndefined();
   }
   count(tally, `full ${full.verdict === 'violation' ? `violation ${full.property === 'deadlock' ? 'deadlock' : 'property'}` : full.verdict}`);
+  // An invariant checked per CPU (PropertyDef.each): its writes stay invisible to partial-order reduction.
+  const perCpu = x.properties.some((p) => p.each !== undefined);
+  if (full.verdict === 'violation' && x.properties.some((p) => p.each !== undefined && p.name === full.property)) count(tally, 'per-CPU invariant violated');
   for (const red of reductions(x.symmetric)) {
     const r = check(x.model, x.properties, { ...x.opts, ...red, maxStates: x.maxStates, liveness: false });
     const at = `${x.what} ${nameOf(red)}`;
@@ -277,6 +280,7 @@ export function searchAgrees(x: Search, tally: Tally, given?: CheckResult): bool
     if (x.exact && !monitorError(r, full)) expect(outcome(r), `${at}: outcome`).toBe(outcome(full));
     else if (outcome(r) !== outcome(full)) count(tally, 'first finding differs');
     if ((r.reductions.por?.ampleStates ?? 0) > 0) count(tally, `${nameOf(red)}: ample sets used`);
+    if (perCpu && (r.reductions.por?.ampleStates ?? 0) > 0) count(tally, 'ample sets with a per-CPU invariant');
     if ((r.reductions.sleep?.slept ?? 0) > 0) count(tally, `${nameOf(red)}: transitions slept`);
     if ((r.reductions.sleep?.reopened ?? 0) > 0) count(tally, `${nameOf(red)}: states reopened`);
     if (full.verdict !== 'ok') {

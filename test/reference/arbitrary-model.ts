@@ -24,7 +24,8 @@
 //   fields only and reading their own and published fields, without fences (some emit the event); some are
 //   nearly private (they also read other CPUs' published fields, or write their own); every
 //   invariant declares `reads`, the fields its expression names (paths without indices), and mostly
-//   leaves own fields alone.
+//   leaves own fields alone; about half of the models also have an invariant checked per CPU
+//   (PropertyDef.each), whose part names only its CPU's own and published fields.
 // - 'symmetric' (footprints too): every CPU runs the same code; steps name only their own CPU's
 //   record (`self`) and global fields; no constant names a particular CPU (CPU refs hold `self`,
 //   NONE or a copy; CPU sets are tested for `self`, empty or full; refs are never ordered or
@@ -120,6 +121,8 @@ export interface ModelSpec {
   procs: ProcSpec[];
   init: Action[];
   invariants: Expr[];
+  /** Footprints: invariants checked per CPU (PropertyDef.each), each CPU's part reading only its own and published fields. */
+  eachInvariants?: Expr[];
   monitor: MonitorSpec | null;
   end: Expr | null;
   sbDepth: number;
@@ -726,6 +729,15 @@ export function drawSpec(tape: readonly number[], requested: DrawMode = 'default
   }
   d.ownHidden = false;
   if (t.chance(40)) m.end = t.chance(50) ? { e: 'const', v: true } : d.boolExpr(m, 1, true);
+  // Footprints: sometimes an invariant checked per CPU, whose part names only its CPU's own and
+  // published fields (drawn last, so that the rest of a footprints model is drawn as before).
+  if (mode !== 'default' && t.chance(50)) {
+    const draw = (): Expr => d.at('own', () => ({ e: 'not', x: { e: 'and', x: d.boolExpr(m, 0, true), y: d.boolExpr(m, 0, true) } }));
+    const holds = (e: Expr) => Array.from({ length: cpus }, (_, a) => a).every((a) => evalExpr(e, { s: first, a, x: null, cpus, arrLen: m.arr?.len ?? 0 }));
+    let inv = draw();
+    for (let k = 0; k < 3 && !holds(inv); k++) inv = draw();
+    m.eachInvariants = [inv];
+  }
   if (requested === 'locals') addLocals(m, t, d);
   return m;
 }
@@ -983,6 +995,19 @@ export function buildModel(spec: ModelSpec): RandomModel {
       check: (s) => (evalExpr(inv, env(s, 0, null)) ? null : `inv${i} fails`),
       ...(spec.footprints ? { reads: readsOf(inv) } : {}),
     }),
+  );
+  (spec.eachInvariants ?? []).forEach((inv, i) =>
+    properties.push(
+      property({
+        name: `each${i}`,
+        statement: 'a random invariant checked per CPU',
+        ref: 'test',
+        models: [MODEL_NAME],
+        each: 'cpu',
+        check: (s, _g, _p, _f, a) => (evalExpr(inv, env(s, a, null)) ? null : `each${i} fails on cpu${a}`),
+        reads: readsOf(inv),
+      }),
+    ),
   );
   const mon = spec.monitor;
   if (mon) {

@@ -53,6 +53,8 @@ function coverage(symmetric: boolean): Tally {
     'sleep: fewer transitions': 20,
     'sleep: states reopened': 5,
     'por+sleep: ample sets used': 20,
+    'per-CPU invariant violated': 3,
+    'ample sets with a per-CPU invariant': 20,
     ...(symmetric ? { 'symmetry: fewer states': 30, 'por+symmetry: ample sets used': 10 } : {}),
   };
 }
