@@ -76,7 +76,7 @@ const COMMANDS: readonly CommandDef[] = [
   {
     command: 'summary',
     describe: 'check every shipped model at its default scope and print a table (npm start)',
-    options: (y) => y.option('json', json).option('max-seconds', secondsOption('max-seconds', 'per check at most (verdict incomplete)')).option('scope', stringOption('scope', 'check every model that declares this scope (e.g. wide, deep; deep also takes deep-*) at it instead')).option('workers', integerOption('workers', 'search threads for each check (default 1)', 1, 256)).option('variants', { type: 'boolean', describe: 'with --scope: also check every historical variant at each scope, expecting the property it violates at the default scope' }),
+    options: (y) => y.option('json', json).option('max-seconds', secondsOption('max-seconds', 'per check at most (verdict incomplete)')).option('scope', stringOption('scope', 'check every model that declares this scope (e.g. wide, deep; deep also takes deep-*) at it instead')).option('workers', integerOption('workers', 'search threads for each check (default: as check has it)', 1, 256)).option('variants', { type: 'boolean', describe: 'with --scope: also check every historical variant at each scope, expecting the property it violates at the default scope' }),
     run: (a, io) => runSummary(io, { json: Boolean(a.json), maxSeconds: a['max-seconds'] as number | undefined, scope: a.scope as string | undefined, workers: a.workers as number | undefined, variants: Boolean(a.variants) }),
   },
   {

@@ -97,6 +97,8 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly workers?: number;
   /** With workers: words of successor records a worker sends per round (the parallel search's default; a test sets it small). */
   readonly exchangeWords?: number;
+  /** With workers: start in one thread and start the workers only for a search of more than this many states (the command line's default, without --workers). */
+  readonly probeStates?: number;
   /** The absolute path of the variant file `variant` was loaded from (a worker loads it again). */
   readonly variantFile?: string;
 }

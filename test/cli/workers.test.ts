@@ -1,4 +1,5 @@
-// --workers on the command line: bad values are one line and exit 2; the parallel search's result is
+// --workers on the command line: bad values are one line and exit 2; without it a small search runs in
+// one thread (the probe: src/cli/workers.ts) and says nothing of workers; the parallel search's result is
 // the sequential one's (--json names the workers, the verdict line names them when more than one),
 // with the default reductions too (and the default store: compact, shared by the partitions); sleep
 // sets, and partial-order reduction with the fingerprint store, search with one worker and a note says
@@ -22,8 +23,10 @@ describe('lazytlb check --workers', () => {
 
   it('a violation with 2 workers: the states, transitions and trace of 1 worker; json and the verdict line name the workers', async () => {
     const args = ['check', 'shootdown', '--variant', 'no-flush-on-unlazy', '--no-por', '--no-liveness'];
+    // Without --workers: found within the probe, in one thread, with no note.
     const one = await runJson(...args);
     const two = await runJson(...args, '--workers', '2');
+    expect(one.json.workersNote).toBeUndefined();
     expect(two.code).toBe(1);
     expect(two.json.workers).toBe(2);
     expect(one.json.workers).toBe(1);
@@ -54,15 +57,19 @@ describe('lazytlb check --workers', () => {
 
   it('a variant file with 2 workers: each worker loads it again; the same result as 1 worker', async () => {
     const args = ['check', 'x86-lazy-tlb', '--variant', 'test/fixtures/variants/x86-lost-flush-ipi.ts', '--no-por', '--no-liveness', '--param', 'switches=1'];
+    // Without --workers: found within the probe, in one thread, with no note.
     const one = await runJson(...args);
     const two = await runJson(...args, '--workers', '2');
+    expect(one.json.workersNote).toBeUndefined();
     expect(two.json.workers).toBe(2);
     expect({ verdict: two.json.verdict, states: two.json.states, transitions: two.json.transitions, trace: two.json.trace }).toEqual({ verdict: one.json.verdict, states: one.json.states, transitions: one.json.transitions, trace: one.json.trace });
   });
   it('bounded monitors (--within) with 2 workers: rebuilt in each worker; the violation and trace of 1 worker', async () => {
     const args = ['check', 'shootdown', '--variant', 'test/fixtures/variants/shootdown-retry-ipi.ts', '--within', '4', '--no-liveness'];
+    // Without --workers: found within the probe, in one thread, with no note.
     const one = await runJson(...args);
     const two = await runJson(...args, '--workers', '2');
+    expect(one.json.workersNote).toBeUndefined();
     expect({ workers: two.json.workers, note: two.json.workersNote, property: two.json.property }).toEqual({ workers: 2, note: undefined, property: 'flush-returns/within-4' });
     expect({ verdict: two.json.verdict, states: two.json.states, transitions: two.json.transitions, trace: two.json.trace }).toEqual({ verdict: one.json.verdict, states: one.json.states, transitions: one.json.transitions, trace: one.json.trace });
   });

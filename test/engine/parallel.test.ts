@@ -13,6 +13,7 @@ import { allProperties } from '../../properties/index.ts';
 import { exploreBfs, INTERRUPT, type ExploreOptions, type ExploreResult } from '../../src/engine/bfs.ts';
 import { exploreParallel } from '../../src/engine/parallel/coordinator.ts';
 import { check, type CheckOptions } from '../../src/pipeline/check.ts';
+import { freeCores } from '../../src/cli/workers.ts';
 import type { ModelDef } from '../../src/lang/model.ts';
 import { randomModel, randomProgram, randomRecipe, tapeOf } from './parallel-recipe.ts';
 
@@ -188,5 +189,43 @@ describe('parallel search: what runs with one worker, and limits', () => {
     expect(r.limit).toBe(INTERRUPT);
     const again = check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: false, symmetry: false, liveness: false, workers: 2 });
     expect(outcome(again)).toEqual(outcome(check(model, allProperties, { params: { cpus: 2, gens: 2 }, por: false, symmetry: false, liveness: false })));
+  });
+});
+
+describe('a search that starts in one thread and hands over to the workers when it outgrows the probe (the default without --workers)', () => {
+  const sm = shipped.find((s) => s.model.name === 'shootdown')!;
+  const model = sm.model as ModelDef;
+  const opts: CheckOptions = { params: { cpus: 3, gens: 3 }, liveness: false, workers: 2 };
+
+  it('more states than the probe: the workers search it, with the result of one thread', () => {
+    const seq = check(model, allProperties, { ...opts, workers: 1 });
+    const r = check(model, allProperties, { ...opts, probeStates: 100 });
+    expect({ workers: r.workers, note: r.workersNote }).toEqual({ workers: 2, note: undefined });
+    expect(outcome(r)).toEqual(outcome(seq));
+    expect(seq.states).toBe(2169);
+  });
+
+  it('fewer states than the probe, or a violation within it: one thread, and no note', () => {
+    const small = check(model, allProperties, { ...opts, probeStates: 10_000 });
+    expect({ workers: small.workers, note: small.workersNote, verdict: small.verdict, states: small.states }).toEqual({ workers: 1, note: undefined, verdict: 'ok', states: 2169 });
+    const broken = { ...opts, variant: sm.variants.find((v) => v.name === 'no-flush-on-unlazy')! };
+    const seq = check(model, allProperties, { ...broken, workers: 1 });
+    const r = check(model, allProperties, { ...broken, probeStates: 10_000 });
+    expect(seq.verdict).toBe('violation');
+    expect({ ...outcome(r), workers: r.workers }).toEqual({ ...outcome(seq), workers: 1 });
+  });
+
+  it('what cannot use workers searches in one thread without a note (the user did not ask for workers)', () => {
+    const r = check(model, allProperties, { ...opts, probeStates: 100, sleep: true });
+    expect({ workers: r.workers, note: r.workersNote, states: r.states }).toEqual({ workers: 1, note: undefined, states: 2169 });
+  });
+
+  it('a limit within the probe is the search’s: incomplete, in one thread', () => {
+    const r = check(model, allProperties, { ...opts, probeStates: 1000, maxStates: 500 });
+    expect({ verdict: r.verdict, limit: r.limit, workers: r.workers }).toEqual({ verdict: 'incomplete', limit: 'max-states 500', workers: 1 });
+  });
+
+  it('the default count: the cores the one-minute load leaves free, at least one', () => {
+    expect([freeCores(2, 0.1), freeCores(2, 0.6), freeCores(2, 3.5), freeCores(8, 2.4), freeCores(1, 0)]).toEqual([2, 1, 1, 6, 1]);
   });
 });

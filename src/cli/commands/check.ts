@@ -22,6 +22,7 @@ import type { VariantDef } from '../../lang/variant.ts';
 import { saveJson, saveText, trySave } from '../save.ts';
 import { collectGenerated } from '../../lang/generated.ts';
 import { emptyDirFor, writeGenerated } from '../dump.ts';
+import { workersFor } from '../workers.ts';
 import { REDUCTIONS, reductionsFrom, type ReductionFlags, type ReductionStats } from '../../engine/reductions/index.ts';
 
 /** The flags of the reductions (`--por`, `--symmetry`, `--sleep-sets`) come from their registry. */
@@ -66,7 +67,7 @@ export function checkOptions<T>(y: Argv<T>) {
     .option('max-states', integerOption('max-states', 'stop after this many states (verdict incomplete)'))
     .option('max-seconds', secondsOption('max-seconds', 'stop after this many seconds (verdict incomplete)'))
     .option('max-memory', integerOption('max-memory', 'stop when the process\'s resident memory exceeds this many MiB (verdict incomplete)'))
-    .option('workers', integerOption('workers', 'search threads, each owning a share of the states (default 1; the result is the same for every count; sleep sets, and partial-order reduction with the fingerprint store, search with 1)', 1, 256))
+    .option('workers', integerOption('workers', 'search threads, each owning a share of the states (default: the cores the load average leaves free, once a search outgrows 262,144 states in one thread; the result is the same for every count; sleep sets, and partial-order reduction with the fingerprint store, search with 1)', 1, 256))
     .option('store', namedOption('store', 'visited states: compact (exact, tree-compressed; the default above 8-byte states), exact (whole states in memory; the default up to 8 bytes) or fingerprint (64-bit, probabilistic)', STORE_KINDS))
     .option('deadlock', { type: 'boolean', default: true, describe: 'report deadlocks (--no-deadlock to ignore)' })
     .option('liveness', { type: 'boolean', default: true, describe: 'report stuck actors: inside a procedure with no way back to rest (--no-liveness to skip)' })
@@ -103,7 +104,7 @@ export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Prom
     maxSeconds: a['max-seconds'],
     maxMemoryBytes: a['max-memory'] !== undefined ? a['max-memory'] * 2 ** 20 : undefined,
     store: a.store,
-    workers: a.workers,
+    ...workersFor(a.workers),
     variantFile: a.variant !== undefined && isVariantFile(a.variant) ? resolve(a.variant) : undefined,
     deadlock: a.deadlock,
     liveness: a.liveness,

@@ -15,6 +15,7 @@ import type { VariantDef } from '../../lang/variant.ts';
 import { num, type Io } from '../io.ts';
 // The summary checks as `lazytlb check` does by default: each reduction as its flag defaults.
 import { DEFAULT_REDUCTIONS } from '../../engine/reductions/index.ts';
+import { workersFor } from '../workers.ts';
 
 
 interface Row {
@@ -45,7 +46,7 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
   if (opts.variants && family === undefined) throw new UsageError('--variants needs --scope NAME (at the default scope the summary shows its chosen historical variants)');
   const runs = shipped.filter((s) => s.summary).flatMap((sm): { sm: ShippedModel; scope: string | undefined }[] => (family === undefined ? [{ sm, scope: undefined }] : scopesIn(sm, family).map((scope) => ({ sm, scope }))));
   if (runs.length === 0) throw new UsageError(`no shipped model declares the scope '${family}'; scopes: ${[...new Set(shipped.flatMap((s) => Object.keys(s.model.scopes ?? {})))].join(', ') || '(none)'}`);
-  const workers = opts.workers;
+  const workers = workersFor(opts.workers);
   /** A row, printed at once on a terminal. */
   const add = (row: Row): void => {
     rows.push(row);
@@ -58,24 +59,24 @@ export function runSummary(io: Io, opts: { json?: boolean; maxSeconds?: number; 
     const findings = all.filter((f) => !onRequest(f));
     // A named scope is checked under sc only (the wide scopes are sized for it).
     for (const memory of scope === undefined ? (sm.model.memory ?? ['sc']) : ['sc']) {
-      const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
+      const r = check(sm.model, allProperties, { memory, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, ...workers });
       const finding = findings.find((f) => f.properties.includes(r.property ?? ''));
       const expected = findings.length ? `ok or open finding (${findings.flatMap((f) => f.properties).join('|')})` : 'ok';
       add({ r, expected, asExpected: r.verdict === 'ok' || (r.verdict === 'violation' && finding !== undefined), note: finding ? 'open finding' : undefined });
     }
     // On request: at the default scope only (the wide scopes are sized for the default properties).
     for (const f of scope === undefined ? all.filter(onRequest) : []) {
-      const r = check(sm.model, allProperties, { properties: f.properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
+      const r = check(sm.model, allProperties, { properties: f.properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, ...workers });
       add({ r, expected: `open finding (${f.properties.join('|')})`, asExpected: r.verdict === 'violation' && f.properties.includes(r.property ?? ''), note: 'open finding' });
     }
     for (const f of scope === undefined ? all : findings) {
       // The fix is checked against every property, the requested ones included.
       const properties = onRequest(f) ? [...checkedByDefault(allProperties, sm.model.name).map((p) => p.name), ...f.properties] : undefined;
-      const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
+      const r = check(sm.model, allProperties, { flags: f.fix, properties, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, ...workers });
       add({ r, expected: 'ok', asExpected: r.verdict === 'ok', note: `candidate fix: ${Object.entries(f.fix).map(([k, v]) => `--set ${k}=${v}`).join(' ')}` });
     }
     for (const v of variantsAt(sm, scope, opts.variants ?? false)) {
-      const r = check(sm.model, allProperties, { variant: v, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, workers });
+      const r = check(sm.model, allProperties, { variant: v, scope, maxSeconds: opts.maxSeconds, ...DEFAULT_REDUCTIONS, liveness, ...workers });
       const expected = v.violates?.length ? `violation (${v.violates.join('|')})` : 'ok';
       const asExpected = v.violates?.length ? r.verdict === 'violation' && v.violates.includes(r.property ?? '') : r.verdict === 'ok';
       add({ r, expected, asExpected });
