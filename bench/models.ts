@@ -37,7 +37,7 @@ const FLAGS: Record<ModelRow['reduction'], string[]> = {
 
 /** One check (the search and its reductions; the stuck-actor check is off); `memory` null: the variant's own memory model (e.g. a TSO-only bug). */
 function run(model: string, variant: string, memory: string | null, reduction: ModelRow['reduction'], maxSeconds: number, scope = 'default'): ModelRow {
-  const args = ['bin/lazytlb.mjs', 'check', model, ...(memory ? ['--memory', memory] : []), '--scope', scope, ...FLAGS[reduction], '--no-liveness', '--json', '--max-seconds', String(maxSeconds)];
+  const args = ['bin/lazytlb.mjs', 'check', model, ...(memory ? ['--memory', memory] : []), '--scope', scope, ...FLAGS[reduction], '--no-liveness', '--workers', '1', '--json', '--max-seconds', String(maxSeconds)];
   if (variant !== 'mainline') args.push('--variant', variant);
   const m = measure(process.execPath, args, ROOT);
   let j: { verdict?: string; property?: string; states?: number; transitions?: number; depth?: number; memory?: string } = {};

@@ -37,7 +37,8 @@ function runLazytlb(p: ShootdownParams, reduction: { por: boolean; symmetry: boo
   const args = [bin, 'check', 'shootdown', '--param', `cpus=${p.cpus}`, '--param', `gens=${p.gens}`,
     // the twins check safety only: so does lazytlb here (the stuck-actor check is measured in the README)
     reduction.por ? '--por' : '--no-por', reduction.symmetry ? '--symmetry' : '--no-symmetry', '--no-liveness', '--json',
-    ...(reduction.workers ? ['--workers', String(reduction.workers)] : [])];
+    // one worker unless asked (the command line's default would start the free cores' workers)
+    '--workers', String(reduction.workers ?? 1)];
   const named = reduction.por && reduction.symmetry ? 'lazytlb (POR+symmetry)' : reduction.por ? 'lazytlb (POR)' : reduction.symmetry ? 'lazytlb (symmetry)' : 'lazytlb';
   const tool = (reduction.workers ?? 1) > 1 ? `${named} (${reduction.workers} workers)` : named;
   const row: BenchRow = { tool, config, verdict: 'n/a', states: null, seconds: null, peakMiB: null,
@@ -82,7 +83,7 @@ const STORES = ['compact', 'exact', 'fingerprint'] as const;
 
 /** `lazytlb check <args> --no-por --no-symmetry --no-liveness --store kind --json`, cut at `maxSeconds`. */
 function runStore(config: string, args: readonly string[], store: string, maxSeconds: number): StoreRow {
-  const argv = ['bin/lazytlb.mjs', 'check', ...args, '--no-por', '--no-symmetry', '--no-liveness', '--store', store, '--json', '--max-seconds', String(maxSeconds)];
+  const argv = ['bin/lazytlb.mjs', 'check', ...args, '--no-por', '--no-symmetry', '--no-liveness', '--store', store, '--workers', '1', '--json', '--max-seconds', String(maxSeconds)];
   const m = measure(process.execPath, argv, ROOT);
   let j: { verdict?: string; states?: number; seconds?: number; store?: { bytesPerState?: number; packedBytes?: number } } = {};
   try {
