@@ -82,9 +82,8 @@ export class Partition {
   /** Per position of the current layer: an ample set was taken (1); ample sets taken in earlier layers. */
   private ampled = new Uint8Array(16);
   private ampleBefore = 0;
-  /** Positions of the current layer expanded so far; the share is done (all expanded, or an event). */
+  /** Positions of the current layer expanded so far. */
   private expanded = 0;
-  private done = false;
   /** The new layer (local ids from layerEnd): each one's smallest key, and those keys sorted. */
   private keys = new Float64Array(16);
   private sorted = new Float64Array(0);
@@ -227,13 +226,12 @@ export class Partition {
     }
     this.ampleBefore = this.ampleStates;
     this.expanded = 0;
-    this.done = n === 0;
     this.event = null;
   }
 
   /**
    * One round's expansion of the current layer, on from where the last round stopped: the transitions
-   * generated, the layer's first event (once found), and whether the share is done.
+   * generated, the share's first event (once found), and whether the share is done.
    */
   expand(views: readonly (SharedView | null)[] | null): { expanded: number; event: WorkerEvent | null; done: boolean } {
     this.readers = views === null ? [] : views.map((v, w) => (v === null || w === this.me ? null : readerOf(v)));
@@ -287,8 +285,8 @@ export class Partition {
       this.succ[pos] = this.j;
       this.event = { kind: 'error', rank: this.curRank, j: this.j, at: this.curId * this.N + this.me, prop: -1, reason: e.message, stack: fullStack(e), failing: null };
     }
-    this.done = this.event !== null || this.expanded === n;
-    return { expanded: transitions, event: this.event, done: this.done };
+    // The share is done when every position is expanded, or at its first event.
+    return { expanded: transitions, event: this.event, done: this.event !== null || this.expanded === n };
   }
 
   /** Stores a round's records, those of `boxes` (each `lens[i]` words long): the count of new states. */
