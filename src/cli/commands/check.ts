@@ -23,6 +23,7 @@ import { saveJson, saveText, trySave } from '../save.ts';
 import { collectGenerated } from '../../lang/generated.ts';
 import { emptyDirFor, writeGenerated } from '../dump.ts';
 import { workersFor } from '../workers.ts';
+import { startWorkers } from '../../engine/parallel/index.ts';
 import { REDUCTIONS, reductionsFrom, type ReductionFlags, type ReductionStats } from '../../engine/reductions/index.ts';
 
 /** The flags of the reductions (`--por`, `--symmetry`, `--sleep-sets`) come from their registry. */
@@ -85,6 +86,8 @@ export function checkOptions<T>(y: Argv<T>) {
 }
 
 export async function runCheck(a: CheckArgs, io: Io, run: RunOptions = {}): Promise<number> {
+  // Workers asked for start loading now, while the model is loaded and compiled.
+  if (a.workers !== undefined) startWorkers(a.workers);
   const sm = findModel(a.model);
   const variant = await findVariant(sm, a.variant);
   const set = parsePairs('set', a.set);

@@ -15,6 +15,7 @@ import { exploreBfs, type ExploreResult } from '../bfs.ts';
 import { defaultStore, SHARED_KINDS } from '../stores.ts';
 import { exploreParallel, type ParallelOptions } from './coordinator.ts';
 import type { ProgramRecipe } from './recipe.ts';
+import { poolOf } from './spawn.ts';
 
 export type { ProgramRecipe } from './recipe.ts';
 
@@ -49,4 +50,13 @@ export function explore(prog: Program, opts: SearchOptions = {}): ExploreResult 
   const spent = first.seconds;
   const r = exploreParallel(prog, opts.recipe!, n, { ...opts, ...(opts.maxSeconds !== undefined ? { maxSeconds: Math.max(0, opts.maxSeconds - spent) } : {}) });
   return { ...r, seconds: r.seconds + spent };
+}
+
+/**
+ * Starts `n` search workers now (each loads the checker's code in its own thread, about 0.3 s), so
+ * that they are ready when a search with `n` workers begins: the command line calls it before it
+ * loads and compiles the model, which then overlaps the workers' start.
+ */
+export function startWorkers(n: number): void {
+  if (n > 1) poolOf(n);
 }
