@@ -55,7 +55,8 @@ describe('lazytlb check, interrupted with parent links on disk', () => {
     try {
       // The first `progress:` line comes after 30 s, past the first 65,536 states: the parent links
       // have been spilled to a file under TMPDIR by then.
-      const child = spawn(process.execPath, ['bin/lazytlb.mjs', 'check', 'shootdown', '--scope', 'wide', '--no-symmetry', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+      // One worker: this is the one-thread store's spill file (workers.test.ts interrupts the workers').
+      const child = spawn(process.execPath, ['bin/lazytlb.mjs', 'check', 'shootdown', '--scope', 'wide', '--no-symmetry', '--json', '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
       let out = '';
       let err = '';
       let open: string[] = [];
