@@ -5,7 +5,7 @@ import { compile } from '../../src/lang/compile.ts';
 import { instantiate } from '../../src/lang/instantiate.ts';
 import { verifyFootprints } from '../../src/engine/verify.ts';
 import { replay } from '../../src/trace/replay.ts';
-import { localWork, localWorkProperties, perCpuProperties, workedProperties } from '../fixtures/models/local-work.ts';
+import { ghostOwnProperty, localWork, localWorkProperties, perCpuProperties, workedProperties } from '../fixtures/models/local-work.ts';
 import { publishedRace, publishedRaceProperties, publishedWork, publishedWorkProperties } from '../fixtures/models/published-work.ts';
 
 const run = (opts: Parameters<typeof check>[2]) => check(localWork, localWorkProperties, opts);
@@ -161,7 +161,25 @@ describe('partial-order reduction with an invariant checked per CPU', () => {
     expect(bad.problems[0]).toBe('invariant peeks, checked per cpu, reads cpu[1].done in the part of cpu0, which cpu0 does not alone write (declare it own or published by cpu0, or check the invariant on the whole state)');
   });
 
-  it('an invariant checked per an actor kind the model does not have is a model error', () => {
+  it('a part may read its CPU’s own ghost record: verified when only that CPU’s monitors write it, reported when another CPU’s do', () => {
+    const events = { flags: { events: true }, properties: ['mutex', 'seen-bound'] };
+    const own = [...localWorkProperties, ghostOwnProperty(4, 0)];
+    expect(verifyFootprints(compile(instantiate(localWork, own, events))).problems).toEqual([]);
+    const full = check(localWork, own, events);
+    const por = check(localWork, own, { ...events, por: true });
+    // The ghost record keeps each CPU's last progress: more states than the model's 112.
+    expect([full.verdict, full.states]).toEqual(['ok', 200]);
+    expect([por.verdict, por.states, por.reductions]).toEqual(['ok', 55, { por: { ampleStates: 35 } }]);
+    const low = [...localWorkProperties, ghostOwnProperty(2, 0)];
+    const found = check(localWork, low, { ...events, por: true });
+    expect([found.verdict, found.property]).toEqual(['violation', 'seen-bound']);
+    expect(replay(found.program, found.trace!.map((t) => ({ actor: t.actor, procedure: t.procedure, label: t.label, choice: t.choice }))).status).toBe('violates');
+    const skewed = [...localWorkProperties, ghostOwnProperty(4, 1)];
+    const bad = verifyFootprints(compile(instantiate(localWork, skewed, events)));
+    expect(bad.problems[0]).toMatch(/^worker:WORK on cpu0 touches .*cpu\[1\]\.seen, which cpu1 owns$/);
+  });
+
+    it('an invariant checked per an actor kind the model does not have is a model error', () => {
     const props = [{ ...perCpuProperties(4)[0], each: 'vcpu' }];
     expect(() => check(localWork, props, {})).toThrow("property work-bound: each 'vcpu' is not an actor kind of the model (cpu)");
   });
