@@ -5,6 +5,7 @@ import type { Program } from '../lang/compile.ts';
 import type { InstanceOptions } from '../lang/instantiate.ts';
 import type { FlagValue } from '../lang/model.ts';
 import type { ExploreOptions } from '../engine/bfs.ts';
+import type { SearchOptions } from '../engine/parallel/index.ts';
 import type { StuckResult } from '../engine/stuck.ts';
 import type { RawStep } from '../engine/via.ts';
 import type { ReductionStats } from '../engine/reductions/index.ts';
@@ -82,7 +83,7 @@ export interface CheckResult {
   readonly workersNote?: string;
 }
 
-export interface CheckOptions extends InstanceOptions, ExploreOptions {
+export interface CheckOptions extends InstanceOptions, ExploreOptions, Pick<SearchOptions, 'workers' | 'exchangeWords' | 'probeStates'> {
   /** Random walks instead of an exhaustive search (for scopes too large to exhaust). */
   readonly simulate?: { readonly runs: number; readonly depth: number; readonly seed: number };
   /** Shrink a counterexample (shortest, fewest CPU switches, smallest params). */
@@ -93,12 +94,6 @@ export interface CheckOptions extends InstanceOptions, ExploreOptions {
   readonly within?: number;
   /** Called when the search (and the stuck-actor check) has returned, before a shortest trace is sought or shrunk. */
   readonly onExplored?: () => void;
-  /** Search threads (`--workers`; default 1): the parallel search (src/engine/parallel/) for more than one. */
-  readonly workers?: number;
-  /** With workers: words of successor records a worker sends per round (the parallel search's default; a test sets it small). */
-  readonly exchangeWords?: number;
-  /** With workers: start in one thread and start the workers only for a search of more than this many states (the command line's default, without --workers). */
-  readonly probeStates?: number;
   /** The absolute path of the variant file `variant` was loaded from (a worker loads it again). */
   readonly variantFile?: string;
 }

@@ -24,14 +24,14 @@ import { Expander } from '../expander.ts';
 import { pathTo, realErrorTrace, realTrace, traceTo, violationAtEnd } from '../paths.ts';
 import { createReductions, hook, statisticsOf, type ReductionStats } from '../reductions/index.ts';
 import { NO_PARENT, StateStore, type VisitedStore } from '../store.ts';
-import { defaultStore, type SharedView, type StoreKind } from '../stores.ts';
+import { defaultStore, type StoreKind } from '../stores.ts';
 import { decodeVia, type RawStep } from '../via.ts';
 import { bound, CTL, earlier, EXCHANGE_WORDS, ownerOf, RECORD_EXTRA, type Command, type Reply, type WorkerEvent } from './protocol.ts';
 import type { ProgramRecipe } from './recipe.ts';
 import { discard, poolOf } from './spawn.ts';
 
 /** An insert phase's reply. */
-type InsertReply = Extract<Reply, { round: number }>;
+type InsertReply = Extract<Reply, { layer: unknown }>;
 
 /** Milliseconds between two polls of the limits while the workers run a phase. */
 const WAIT_MS = 20;
@@ -67,8 +67,6 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
   let bytes = 0;
   /** Per worker: its reductions' statistics after its last expand phase. */
   let stats: ReductionStats[] = [];
-  /** Per worker, with partial-order reduction: its store's arrays, republished after each insert phase. */
-  let views: (SharedView | null)[] | null = null;
   const done = (verdict: ExploreResult['verdict'], extra: Partial<ExploreResult> = {}): ExploreResult => ({
     verdict,
     states,
@@ -191,14 +189,15 @@ export function exploreParallel(prog: Program, recipe: ProgramRecipe, n: number,
       if (limit !== null) return done('incomplete', { limit });
       depth = ++d;
       const ranks = mergeRanks(closed.map((c) => c.sorted));
-      const firsts = counts.slice();
       layerTransitions = 0;
       phaseEvent = null;
       // The layer's rounds: each expands the next part of every worker's share, then stores what it
       // sent; the last one (every share done) closes the layer.
       for (let round = 0; ; round++) {
-        views = por ? (inserted as InsertReply[]).map((r) => r.view) : null;
-        const expanded = ask(all, (w) => ({ cmd: 'expand', layer: round === 0 ? { ranks: ranks[w], firsts } : null, views }));
+        // With partial-order reduction: every store's arrays, republished after each insert phase
+        // (postMessage copies `counts` before the next layer adds to it).
+        const views = por ? (inserted as InsertReply[]).map((r) => r.view) : null;
+        const expanded = ask(all, (w) => ({ cmd: 'expand', layer: round === 0 ? { ranks: ranks[w], firsts: counts } : null, views }));
         const stop2 = stoppedBy(expanded);
         if (stop2) return stop2;
         const exp = expanded as Extract<Reply, { expanded: number }>[];

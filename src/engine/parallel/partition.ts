@@ -289,14 +289,13 @@ export class Partition {
     return { expanded: transitions, event: this.event, done: this.event !== null || this.expanded === n };
   }
 
-  /** Stores a round's records, those of `boxes` (each `lens[i]` words long): the count of new states. */
-  insert(boxes: readonly Uint32Array[], lens: readonly number[]): number {
+  /** Stores a round's records, those of `boxes` (each `lens[i]` words long). */
+  insert(boxes: readonly Uint32Array[], lens: readonly number[]): void {
     const W = this.W;
     const R = W + RECORD_EXTRA;
     const store = this.store;
     // The layer's first new id (stored in this round or an earlier one of the layer).
     const first = this.layerEnd;
-    const before = store.count;
     const m = this.ex.machine;
     let unpolled = 0;
     for (let b = 0; b < boxes.length; b++) {
@@ -339,7 +338,6 @@ export class Partition {
       }
     }
     Atomics.add(this.ctl, CTL.states, unpolled);
-    return store.count - before;
   }
 
   /**

@@ -115,8 +115,8 @@ export type Reply =
   | { readonly ready: true }
   | { readonly stopped: string }
   | { readonly fatal: string }
-  /** An insert phase's: the states stored in the round; `layer` when it closed the layer (its new states, their keys sorted, its first invariant violation). */
-  | { readonly round: number; readonly layer: Closed | null; readonly bytes: number; readonly view: SharedView | null }
+  /** An insert phase's: `layer` when it closed the layer (its new states, their keys sorted, its first invariant violation). */
+  | { readonly layer: Closed | null; readonly bytes: number; readonly view: SharedView | null }
   | { readonly expanded: number; readonly event: WorkerEvent | null; readonly done: boolean; readonly stats: ReductionStats }
   | { readonly states: number; readonly transitions: number; readonly ampleStates: number }
   | { readonly words: Uint32Array; readonly parent: number; readonly via: number };

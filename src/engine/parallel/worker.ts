@@ -91,9 +91,9 @@ export async function serveSearchWorker(): Promise<void> {
           boxes.push(inbox[v]);
           lens.push(o.len);
         }
-        const round = part.insert(boxes, lens);
+        part.insert(boxes, lens);
         part.outLen[me] = 0;
-        reply({ round, layer: c.close ? part.close() : null, bytes: part.bytes, view: part.view });
+        reply({ layer: c.close ? part.close() : null, bytes: part.bytes, view: part.view });
       } else if (c.cmd === 'count') reply(part.countBefore(c.rank, c.j));
       else reply(part.link(c.id));
     } catch (e) {
