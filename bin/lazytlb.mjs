@@ -14,7 +14,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = `${root}dist/cli.mjs`;
+// The main thread's bundle (src/cli/process.ts alone) and the command's (bin/build.mjs).
+const dist = `${root}dist/${isMainThread ? 'process' : 'cli'}.mjs`;
 
 function newest(dir) {
   let t = 0;

@@ -1,12 +1,15 @@
-// The visited-state store: packed states in one growing Uint32Array arena (state id = insertion
-// order, which is also the BFS queue order), an open-addressing hash table, and parent links (parent
-// id + the transition taken) from which a trace is rebuilt. A state of at most KEY words is kept whole
-// in its table entry (id + 1, then the words: a probe touches one cache line and never the arena, and
-// the hash is recomputed from the key when the table grows); a longer state's entry holds its 32-bit
-// hash, its id and its first KEY words, and the rest is compared in the arena. The store is exact: no
-// state is ever mistaken for another. Nothing is allocated per state; arrays double when full.
+// The visited-state store: an open-addressing hash table of the packed states (state id = insertion
+// order, which is also the BFS queue order), and parent links (parent id + the transition taken)
+// from which a trace is rebuilt. A state of at most KEY words is kept whole in its table entry (id +
+// 1, then the words: a probe touches one cache line, and the hash is recomputed from the key when
+// the table grows), and a state is read by id through `slotOf`, its entry's slot (4 bytes a state,
+// rewritten when the table grows); a longer state's entry holds its 32-bit hash, its id and its first
+// KEY words, and the whole state is in a growing arena, by id. The parent links are in a SpillLog
+// (resident: its newest block), as the compact stores'. The store is exact: no state is ever mistaken
+// for another. Nothing is allocated per state; arrays double when full.
 
 import { grown } from './grow.ts';
+import { SpillLog } from './spill.ts';
 
 export const NO_PARENT = 0xffffffff;
 
@@ -49,9 +52,12 @@ const KEY = 2;
 
 export class StateStore implements VisitedStore {
   readonly kind = 'exact';
+  /** States longer than KEY words: the packed words by id (else empty). */
   private arena: Uint32Array;
-  private parent: Uint32Array;
-  private via: Uint32Array;
+  /** States of at most KEY words: per id, the table slot of its entry (else empty). */
+  private slotOf: Uint32Array;
+  /** Per id: the parent and the transition (none in a reader: it only looks states up). */
+  private readonly links: SpillLog | null;
   count = 0;
   /** Entries of `stride` words: [hash,] id + 1 (0 marks empty), then the first `key` packed words. */
   private table: Uint32Array;
@@ -69,14 +75,14 @@ export class StateStore implements VisitedStore {
    * states up in them through a `reader` (a partition of the parallel search, whose neighbours ask it
    * while it does not insert).
    */
-  constructor(readonly words: number, initialCapacity = 1 << 16, private readonly shared = false) {
+  constructor(readonly words: number, initialCapacity = 1 << 16, private readonly shared = false, reader = false) {
     const cap = Math.max(16, initialCapacity);
-    this.arena = this.array(cap * words);
-    this.parent = new Uint32Array(cap);
-    this.via = new Uint32Array(cap);
+    this.hashed = words > KEY;
+    this.arena = this.array(this.hashed ? cap * words : 0);
+    this.slotOf = new Uint32Array(this.hashed ? 0 : cap);
+    this.links = reader ? null : new SpillLog(2);
     const size = 1 << Math.ceil(Math.log2(cap * 2));
     this.key = Math.min(words, KEY);
-    this.hashed = words > KEY;
     this.idAt = this.hashed ? 1 : 0;
     this.keyAt = this.idAt + 1;
     this.stride = this.keyAt + this.key;
@@ -95,16 +101,16 @@ export class StateStore implements VisitedStore {
 
   /** A read-only store over `v` (only `find` answers): the same entry layout and probe as the store's own. */
   static reader(v: StoreView): Pick<VisitedStore, 'find'> {
-    const r = new StateStore(v.words, 16);
+    const r = new StateStore(v.words, 16, false, true);
     r.arena = v.arena;
     r.table = v.table;
     r.mask = v.mask;
     return r;
   }
 
-  /** Bytes held by the store (arena, links, table). */
+  /** Resident bytes held by the store (table, arena or slots, the links' resident block). */
   get bytes(): number {
-    return this.arena.byteLength + this.parent.byteLength + this.via.byteLength + this.table.byteLength;
+    return this.arena.byteLength + this.slotOf.byteLength + this.links!.bytes + this.table.byteLength;
   }
 
   /** The table slot holding the packed state in `buf`, or the empty slot where it belongs (as -slot - 1). */
@@ -136,11 +142,15 @@ export class StateStore implements VisitedStore {
     if (slot >= 0) return -this.table[slot * this.stride + this.idAt];
     const i = -slot - 1;
     const id = this.count;
-    if ((id + 1) * W > this.arena.length) this.growArena();
-    const arena = this.arena;
-    for (let k = 0, off = id * W; k < W; k++) arena[off + k] = buf[k];
-    this.parent[id] = parent;
-    this.via[id] = via;
+    if (this.hashed) {
+      if ((id + 1) * W > this.arena.length) this.arena = grown(this.arena, (id + 1) * W);
+      const arena = this.arena;
+      for (let k = 0, off = id * W; k < W; k++) arena[off + k] = buf[k];
+    } else {
+      if (id >= this.slotOf.length) this.slotOf = grown(this.slotOf, id + 1);
+      this.slotOf[id] = i;
+    }
+    this.links!.append2(parent, via);
     const t = i * this.stride;
     if (this.hashed) this.table[t] = h;
     this.table[t + this.idAt] = id + 1;
@@ -157,21 +167,16 @@ export class StateStore implements VisitedStore {
 
   read(id: number, out: Uint32Array): void {
     const W = this.words;
-    for (let k = 0, off = id * W; k < W; k++) out[k] = this.arena[off + k];
+    if (this.hashed) for (let k = 0, off = id * W; k < W; k++) out[k] = this.arena[off + k];
+    else for (let k = 0, off = this.slotOf[id] * this.stride + this.keyAt; k < W; k++) out[k] = this.table[off + k];
   }
 
   parentOf(id: number): number {
-    return this.parent[id];
+    return this.links!.word(id, 0);
   }
 
   viaOf(id: number): number {
-    return this.via[id];
-  }
-
-  private growArena(): void {
-    this.parent = grown(this.parent, this.parent.length + 1);
-    this.via = grown(this.via, this.parent.length);
-    this.arena = grown(this.arena, this.parent.length * this.words);
+    return this.links!.word(id, 1);
   }
 
   private growTable(): void {
@@ -187,6 +192,7 @@ export class StateStore implements VisitedStore {
       let i = h & mask;
       while (table[i * S + this.idAt] !== 0) i = (i + 1) & mask;
       for (let k = 0; k < S; k++) table[i * S + k] = old[j * S + k];
+      if (!this.hashed) this.slotOf[e - 1] = i;
     }
     this.table = table;
     this.mask = mask;

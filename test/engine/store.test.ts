@@ -1,4 +1,4 @@
-// The compact stores against a plain Map of joined vectors: random packed vectors (few distinct
+// The stores against a plain Map of joined vectors: random packed vectors (few distinct
 // words, so that many repeat and lower tree nodes are shared), inserted and looked up in turn, read
 // back in between (which changes the tree the next insert starts from), past the first chunk, the
 // index's doubling and the parent links' spill to disk. A shared store (the parallel search's
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FingerprintStore, missProbability } from '../../src/engine/fingerprint-store.ts';
 import { PairTable } from '../../src/engine/pair-table.ts';
 import { createStore, readerOf, SHARED_KINDS, STORE_KINDS, viewOf, type SharedView } from '../../src/engine/stores.ts';
-import type { VisitedStore } from '../../src/engine/store.ts';
+import { StateStore, type VisitedStore } from '../../src/engine/store.ts';
 import { TreeStore } from '../../src/engine/tree-store.ts';
 
 /** A small deterministic PRNG (xorshift32). */
@@ -138,6 +138,22 @@ describe('TreeStore (the compact exact store)', () => {
     buf.fill(0);
     expect(s.insert(buf, 0, 0)).toBe(7 * 32);
   });
+});
+
+describe('StateStore (the plain exact store)', () => {
+  // One and two words: the state whole in its table entry, read by id through its slot; three and
+  // more: the hash and the first words in the entry, the state in the arena.
+  for (const [words, range] of [[1, 3000], [2, 100], [3, 25], [5, 7]]) {
+    it(`${words} word${words === 1 ? '' : 's'}: the same ids, lookups and reads as a Map of joined vectors`, () => {
+      const n = againstMap(new StateStore(words, 16), words, 8000, range, words + 40);
+      expect(n).toBeGreaterThan(2000);
+      expect(n).toBeLessThan(8000);
+    });
+  }
+
+  it('growth: 150,000 states of 2 words (the slots rewritten at each table doubling, links spilled to disk)', () => {
+    expect(againstMap(new StateStore(2, 16), 2, 150_000, 5000, 5)).toBeGreaterThan(1 << 17);
+  }, 60_000);
 });
 
 describe('FingerprintStore', () => {
