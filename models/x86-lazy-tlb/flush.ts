@@ -308,15 +308,25 @@ function flushMulti(e: Env) {
     step('FL', 'local: F6 (only this CPU, mm == loaded_mm), or this CPU of flush_tlb_multi passes the condition: local_irq_disable(); flush_tlb_func(info)', {
       do: (s, c, x) => {
         const me = s.cpu[c];
-        if (!(me.fSnap & bit(c))) return;
+        const snap = me.fSnap;
+        // The mask copy and info->trim_cpumask die here: smp_call_function_many_cond's walk over
+        // the copy and should_flush_tlb (its only reader of trim_cpumask) are done, and neither
+        // csd_lock_wait nor flush_tlb_func reads them. They are cleared now rather than at
+        // put_flush_tlb_info (F7), so that flushes that differ only in them are one state.
+        me.fSnap = 0;
+        const trim = me.fTrim;
+        me.fTrim = false;
+        if (!(snap & bit(c))) return;
         // F6 (the snapshot is this CPU alone): no should_flush_tlb, F5 already tested loaded_mm;
         // flush_tlb_multi: on_each_cpu_cond_mask evaluates should_flush_tlb(self) like a remote target's
-        let run = (me.fSnap & ~bit(c)) === 0 || unconditional(s, c, e);
+        let run = (snap & ~bit(c)) === 0 || unconditional(s, c, e);
         if (!run && e.shape === 'D') run = !me.isLazy;
         if (!run) {
           me.fLm = me.loadedMm;
+          me.fTrim = trim;
           run = shouldFlush(s, c, me.isLazy, e);
           me.fLm = e.NULL;
+          me.fTrim = false;
         }
         if (!run) {
           if (me.loadedMm !== INIT) x.emit('FlushSkip', c, c, me.fBatch ? me.batchMm : me.fMm);

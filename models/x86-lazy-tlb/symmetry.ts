@@ -21,8 +21,9 @@
 //
 // Only one kind is declared: interchangeable CPUs, else the user mms. Both together are exact too,
 // but from the warm starts the two user mms play different parts and rarely have twins: at the
-// default scope both kinds store 137,001 states against 137,318 with the CPUs alone, at twice the
-// canonicalization cost per state.
+// default scope both kinds stored 137,001 states against 137,318 with the CPUs alone, at twice the
+// canonicalization cost per state (measured before FL cleared the flush's dead mask copy and trim
+// flag; the CPUs alone now store 109,084).
 import type { Flags, Params, SymmetrySpec } from '../../src/lang/model.ts';
 
 export function lazyTlbSymmetry(p: Params, f: Flags): SymmetrySpec[] {

@@ -43,6 +43,9 @@ export interface EdgeSink {
   add(from: number, to: number, via: number): void;
 }
 
+/** Milliseconds between two reads of the resident size for --max-memory. */
+const RSS_MS = 10;
+
 /** The limit of a search stopped by `shouldStop` (Ctrl-C): `incomplete: stopped at interrupt`. */
 export const INTERRUPT = 'interrupt';
 
@@ -115,6 +118,7 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
   let levelEnd = 1;
   const progressMs = opts.progressMs ?? 1000;
   let nextProgress = t0 + progressMs;
+  let nextRss = t0;
 
   const done = (verdict: ExploreResult['verdict'], extra: Partial<ExploreResult> = {}): ExploreResult => ({
     verdict,
@@ -194,7 +198,11 @@ export function exploreBfs(prog: Program, opts: ExploreOptions = {}): ExploreRes
         const now = performance.now();
         if (store.count >= maxStates) return done('incomplete', { limit: `max-states ${maxStates}` });
         if (now - t0 > maxMs) return done('incomplete', { limit: `max-seconds ${maxMs / 1000}` });
-        if (process.memoryUsage.rss() > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
+        // The resident size is read from the kernel (tens of microseconds): at most every RSS_MS.
+        if (now >= nextRss && maxBytes < Infinity) {
+          nextRss = now + RSS_MS;
+          if (process.memoryUsage.rss() > maxBytes) return done('incomplete', { limit: `max-memory ${Math.round(maxBytes / 2 ** 20)} MiB` });
+        }
         if (opts.shouldStop?.()) return done('incomplete', { limit: INTERRUPT });
         if (opts.onProgress && now >= nextProgress) {
           nextProgress = now + progressMs;

@@ -11,7 +11,7 @@ import { int } from '../../src/lang/domain.ts';
 import { defineVariant, locals, patch, type Edit } from '../../src/lang/variant.ts';
 import x86 from '../../models/x86-lazy-tlb/model.ts';
 
-const EARLY_GEN_STATES = 300872;
+const EARLY_GEN_STATES = 242558;
 const SWITCHING = 3; // LOADED_MM_SWITCHING with the default 2 user mms
 const x86v = (edits: readonly Edit[]) => defineVariant({ model: 'x86-lazy-tlb', name: 'p', description: 'a patch', edits });
 function usageError(edits: readonly Edit[]): string {

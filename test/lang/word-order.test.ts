@@ -45,7 +45,7 @@ describe('wordOrder', () => {
     const { check } = await import('../../src/pipeline/check.ts');
     const a = check(x86, allProperties, { store: 'compact', liveness: false, por: false, symmetry: false });
     const b = check(x86, allProperties, { store: 'exact', liveness: false, por: false, symmetry: false });
-    expect([a.verdict, a.states, a.transitions]).toEqual(['ok', 276_772, 859_596]);
+    expect([a.verdict, a.states, a.transitions]).toEqual(['ok', 219_680, 683_746]);
     expect([b.verdict, b.states, b.transitions]).toEqual([a.verdict, a.states, a.transitions]);
   });
 });

@@ -23,8 +23,8 @@ import { steps } from '../helpers/trace-steps.ts';
 
 type Opts = { flags?: Record<string, unknown>; params?: Record<string, number> };
 const NONE = -1; // a frame's mm local when the frame is not live (state.ts frameMmRef)
-const ONE_SWITCH_KTHREAD = 136398;
-const ONE_SWITCH_TEMP = 38207;
+const ONE_SWITCH_KTHREAD = 121104;
+const ONE_SWITCH_TEMP = 37871;
 
 /** The program of the model at a scope, its Machine at the initial state, and the names of the CPU pcs. */
 function machine(opts: Opts): { prog: Program; m: Machine; pcName: (pc: number) => string } {

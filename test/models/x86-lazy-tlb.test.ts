@@ -32,20 +32,20 @@ type Opts = Parameters<typeof check>[2];
 const run = (opts: Opts = {}) => check(model, allProperties, { maxSeconds: 60, ...opts });
 const variant = (name: string) => x86LazyTlbVariants.find((v) => v.name === name)!;
 // pinned full-search state counts (no reduction)
-const MAINLINE_SC = 276772;
-const MAINLINE_TSO = 475292;
-const MAINLINE_IMMEDIATE = 174279;
-const V612PV = 324702;
+const MAINLINE_SC = 219680;
+const MAINLINE_TSO = 382202;
+const MAINLINE_IMMEDIATE = 130309;
+const V612PV = 314439;
 const KU_STATES = 7953;
-const TEMP_STATES = 148899;
-const TEMP3_STATES = 245599;
-const TWO_PAGES_STATES = 143223;
-const HOTPLUG_STATES = 31398;
-const HOTPLUG_SHOOTDOWN_STATES = 38954;
-const KTHREAD_FLUSH_STATES = 137650;
-const KTHREAD_FLUSH_REDUCED = 68510;
-const KU_WINDOW_STATES = 356704;
-const KU_IRQS_ON_STATES = 376870;
+const TEMP_STATES = 140883;
+const TEMP3_STATES = 226459;
+const TWO_PAGES_STATES = 84475;
+const HOTPLUG_STATES = 29778;
+const HOTPLUG_SHOOTDOWN_STATES = 37454;
+const KTHREAD_FLUSH_STATES = 122302;
+const KTHREAD_FLUSH_REDUCED = 60908;
+const KU_WINDOW_STATES = 291472;
+const KU_IRQS_ON_STATES = 306184;
 
 describe('x86-lazy-tlb mainline', () => {
   it('default scope under SC: ok, complete', () => {
@@ -147,7 +147,7 @@ describe('bugs.md catalog', () => {
     expect(steps(r).at(-1)).toMatch(/rcu:QS$/);
     const fixed = run({ variant: variant('3ef938c35035') });
     expect(fixed.verdict).toBe('ok');
-    expect(fixed.states).toBe(480867);
+    expect(fixed.states).toBe(342220);
     // v6.13 (shape D, tlb_is_not_lazy) has the same bug
     const d = run({ variant: variant('v6.13') });
     expect([d.verdict, d.property, d.trace!.length]).toEqual(['violation', 'P3', 11]);
@@ -173,7 +173,7 @@ describe('bugs.md catalog', () => {
     ]);
     const fixed = run({ variant: variant('fea4e317f9e7') });
     expect(fixed.verdict).toBe('ok');
-    expect(fixed.states).toBe(381948);
+    expect(fixed.states).toBe(295490);
   });
 });
 
@@ -201,7 +201,7 @@ describe('NMIs (P9)', () => {
   it('open finding P1n (on request): an NMI between enter_lazy_tlb and switch_to reads through a TLB entry the completed flush skipped', () => {
     expect(run({ params: { changes: 0, switches: 0 } }).properties).not.toContain('P1n');
     const r = run({ properties: ['P1n'] });
-    expect([r.verdict, r.property, r.trace!.length, r.states]).toEqual(['violation', 'P1n', 28, 39151]);
+    expect([r.verdict, r.property, r.trace!.length, r.states]).toEqual(['violation', 'P1n', 28, 37034]);
     // cpu0 goes lazy with the user task still current; cpu1's flush passes it by (is_lazy) and
     // completes; then the NMI on cpu0
     expectInOrder(r, ['cpu0 context_switch:CS3k', 'cpu1 flush_tlb_mm_range:SF2', 'cpu1 flush_tlb_mm_range:F7', 'cpu0 nmi:NMI']);
@@ -568,7 +568,7 @@ describe('historical shapes', () => {
     const c = steps(r).at(-1)!.slice(0, 4);
     expectInOrder(r, [`${c} context_switch:CS3k`, `${c} ipi:FLUSH`, `${c} flush_tlb_func:T4`, `${c} context_switch:CS1`, `${c} switch_mm_irqs_off:SW1`, `${c} switch_mm_irqs_off:SW2a`]);
     const old = check(model, [reloadSameMm], { maxSeconds: 60, variant: variant('v3.0'), flags: { shapeA_leaveMmKeepsLazy: false } });
-    expect([old.verdict, old.states]).toEqual(['ok', 89657]);
+    expect([old.verdict, old.states]).toEqual(['ok', 86933]);
   });
 });
 
@@ -606,22 +606,22 @@ describe('reductions', () => {
   // configuration: the full search's verdict, property and states; the states stored with partial-order
   // and symmetry reduction together (for a violation: the states stored when it was found)
   const table: ReductionRow[] = [
-    ['mainline', 'ok', undefined, MAINLINE_SC, 137318],
+    ['mainline', 'ok', undefined, MAINLINE_SC, 109084],
     ['v2.6.39', 'violation', 'P3', 2487, 1325],
-    ['v3.0', 'ok', undefined, 86073, 43149],
+    ['v3.0', 'ok', undefined, 83349, 41787],
     ['v4.13', 'violation', 'P3', 387, 380],
     ['v4.14', 'violation', 'P3', 722, 681],
     ['v5.9', 'violation', 'P5', 335, 261],
     ['v5.10', 'ok', undefined, 869, 435],
     ['v6.13', 'violation', 'P3', 995, 960],
-    ['v6.12.y', 'violation', 'P3', 10116, 9191],
-    ['v6.12.y-pv', 'ok', undefined, V612PV, 232912],
-    ['v6.14', 'violation', 'P1', 16554, 15046],
-    ['pre-fea4e317f9e7', 'violation', 'P1', 15541, 14076],
-    ['fea4e317f9e7', 'ok', undefined, 381948, 379036],
-    ['pre-3ef938c35035', 'violation', 'P3', 1615, 1561],
-    ['3ef938c35035', 'ok', undefined, 480867, 321765],
-    ['no-sw3c-fence', 'violation', 'P1', 24806, 22396],
+    ['v6.12.y', 'violation', 'P3', 10021, 9096],
+    ['v6.12.y-pv', 'ok', undefined, V612PV, 225221],
+    ['v6.14', 'violation', 'P1', 15880, 14358],
+    ['pre-fea4e317f9e7', 'violation', 'P1', 14413, 12996],
+    ['fea4e317f9e7', 'ok', undefined, 295490, 293952],
+    ['pre-3ef938c35035', 'violation', 'P3', 1494, 1442],
+    ['3ef938c35035', 'ok', undefined, 342220, 233031],
+    ['no-sw3c-fence', 'violation', 'P1', 23260, 20919],
   ];
   itReducesSoundly(model, x86LazyTlbVariants, table);
 });

@@ -67,7 +67,7 @@ describe('the text view', () => {
     expect(r.out).not.toMatch(/ghost\((?!P1\))/);
     const f7 = stepLines(r.out, 17).map((l) => l.trim());
     expect(f7[0]).toMatch(/^17 {2}flush_tlb_mm_range:F7 +\| +csd_lock_wait/);
-    expect(f7.slice(2)).toEqual(['cpu[0].fMm: mm1 -> NULL', 'cpu[0].fGen: 2 -> 0', 'cpu[0].fSnap: {0,1} -> {}', 'ghost(P1).doneVer[1].page[0].v: 0 -> 2', 'ghost(P1).pend[0].page[0].v: 2 -> 0']);
+    expect(f7.slice(2)).toEqual(['cpu[0].fMm: mm1 -> NULL', 'cpu[0].fGen: 2 -> 0', 'ghost(P1).doneVer[1].page[0].v: 0 -> 2', 'ghost(P1).pend[0].page[0].v: 2 -> 0']);
     const j = await runJson('check', 'x86-lazy-tlb', '--variant', 'v6.14');
     expect(j.json.trace[16].changes.map((c: { path: string }) => c.path)).toContain('ghost(P2).pend[0].cpus');
   });
