@@ -243,6 +243,20 @@ function flushMulti(e: Env) {
     me.fIter = d < N ? d : e.NOCPU;
     x.goto(d < N ? 'SF1' : 'FL');
   };
+  /**
+   * FL, this CPU in the snapshot: F6 (the snapshot is this CPU alone) needs no should_flush_tlb, F5
+   * already tested loaded_mm; flush_tlb_multi's on_each_cpu_cond_mask evaluates should_flush_tlb(self)
+   * like a remote target's.
+   */
+  const runsLocally = (s: any, c: number): boolean => {
+    const me = s.cpu[c];
+    if ((me.fSnap & ~bit(c)) === 0 || unconditional(s, c, e)) return true;
+    if (e.shape === 'D') return !me.isLazy;
+    me.fLm = me.loadedMm;
+    const run = shouldFlush(s, c, me.isLazy, e);
+    me.fLm = e.NULL;
+    return run;
+  };
   return [
     step('F5', 'if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids) { trim = should_trim_cpumask(mm); flush_tlb_multi(); } else if (mm == loaded_mm) local flush', {
       jumps: ['FL', 'SF1'],
@@ -308,26 +322,15 @@ function flushMulti(e: Env) {
     step('FL', 'local: F6 (only this CPU, mm == loaded_mm), or this CPU of flush_tlb_multi passes the condition: local_irq_disable(); flush_tlb_func(info)', {
       do: (s, c, x) => {
         const me = s.cpu[c];
-        const snap = me.fSnap;
+        const mine = (me.fSnap & bit(c)) !== 0;
+        const run = mine && runsLocally(s, c);
         // The mask copy and info->trim_cpumask die here: smp_call_function_many_cond's walk over
         // the copy and should_flush_tlb (its only reader of trim_cpumask) are done, and neither
         // csd_lock_wait nor flush_tlb_func reads them. They are cleared now rather than at
         // put_flush_tlb_info (F7), so that flushes that differ only in them are one state.
         me.fSnap = 0;
-        const trim = me.fTrim;
         me.fTrim = false;
-        if (!(snap & bit(c))) return;
-        // F6 (the snapshot is this CPU alone): no should_flush_tlb, F5 already tested loaded_mm;
-        // flush_tlb_multi: on_each_cpu_cond_mask evaluates should_flush_tlb(self) like a remote target's
-        let run = (snap & ~bit(c)) === 0 || unconditional(s, c, e);
-        if (!run && e.shape === 'D') run = !me.isLazy;
-        if (!run) {
-          me.fLm = me.loadedMm;
-          me.fTrim = trim;
-          run = shouldFlush(s, c, me.isLazy, e);
-          me.fLm = e.NULL;
-          me.fTrim = false;
-        }
+        if (!mine) return;
         if (!run) {
           if (me.loadedMm !== INIT) x.emit('FlushSkip', c, c, me.fBatch ? me.batchMm : me.fMm);
           return;

@@ -11,6 +11,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { grown } from './grow.ts';
 
 /** Records kept resident before the oldest of them are written out, and read back at a time. */
 const BLOCK = 1 << 16;
@@ -28,7 +29,7 @@ const leftAtExit = new Set<string>();
 let exitHook = false;
 
 export class SpillLog {
-  /** The newest records, not yet written: records `flushed .. count - 1`. */
+  /** The newest records, not yet written: records `flushed .. count - 1` (it grows to BLOCK records, so a small log stays small). */
   private tail: Uint32Array;
   /** Records `winStart .. winStart + winCount - 1`, read back from the file. */
   private win: Uint32Array;
@@ -39,7 +40,7 @@ export class SpillLog {
   count = 0;
 
   constructor(readonly width: number) {
-    this.tail = new Uint32Array(BLOCK * width);
+    this.tail = new Uint32Array(16 * width);
     this.win = new Uint32Array(0);
   }
 
@@ -55,20 +56,26 @@ export class SpillLog {
 
   /** Appends the record in `src[off .. off + width)`: its index. */
   append(src: Uint32Array, off: number): number {
-    if (this.count - this.flushed === BLOCK) this.flush();
     const W = this.width;
-    const at = (this.count - this.flushed) * W;
+    const at = this.room();
     for (let k = 0; k < W; k++) this.tail[at + k] = src[off + k];
     return this.count++;
   }
 
   /** Appends a record of two words. */
   append2(a: number, b: number): number {
-    if (this.count - this.flushed === BLOCK) this.flush();
-    const at = (this.count - this.flushed) * 2;
+    const at = this.room();
     this.tail[at] = a;
     this.tail[at + 1] = b;
     return this.count++;
+  }
+
+  /** Where the next record goes in the tail (a full block written out first, the tail grown to a block). */
+  private room(): number {
+    if (this.count - this.flushed === BLOCK) this.flush();
+    const at = (this.count - this.flushed) * this.width;
+    if (at === this.tail.length) this.tail = grown(this.tail, at + this.width);
+    return at;
   }
 
   /** Word `k` of record `i`. */

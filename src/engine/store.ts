@@ -56,8 +56,8 @@ export class StateStore implements VisitedStore {
   private arena: Uint32Array;
   /** States of at most KEY words: per id, the table slot of its entry (else empty). */
   private slotOf: Uint32Array;
-  /** Per id: the parent and the transition (none in a reader: it only looks states up). */
-  private readonly links: SpillLog | null;
+  /** Per id: the parent and the transition. */
+  private readonly links = new SpillLog(2);
   count = 0;
   /** Entries of `stride` words: [hash,] id + 1 (0 marks empty), then the first `key` packed words. */
   private table: Uint32Array;
@@ -75,12 +75,11 @@ export class StateStore implements VisitedStore {
    * states up in them through a `reader` (a partition of the parallel search, whose neighbours ask it
    * while it does not insert).
    */
-  constructor(readonly words: number, initialCapacity = 1 << 16, private readonly shared = false, reader = false) {
+  constructor(readonly words: number, initialCapacity = 1 << 16, private readonly shared = false) {
     const cap = Math.max(16, initialCapacity);
     this.hashed = words > KEY;
     this.arena = this.array(this.hashed ? cap * words : 0);
     this.slotOf = new Uint32Array(this.hashed ? 0 : cap);
-    this.links = reader ? null : new SpillLog(2);
     const size = 1 << Math.ceil(Math.log2(cap * 2));
     this.key = Math.min(words, KEY);
     this.idAt = this.hashed ? 1 : 0;
@@ -101,7 +100,7 @@ export class StateStore implements VisitedStore {
 
   /** A read-only store over `v` (only `find` answers): the same entry layout and probe as the store's own. */
   static reader(v: StoreView): Pick<VisitedStore, 'find'> {
-    const r = new StateStore(v.words, 16, false, true);
+    const r = new StateStore(v.words, 16);
     r.arena = v.arena;
     r.table = v.table;
     r.mask = v.mask;
@@ -110,7 +109,7 @@ export class StateStore implements VisitedStore {
 
   /** Resident bytes held by the store (table, arena or slots, the links' resident block). */
   get bytes(): number {
-    return this.arena.byteLength + this.slotOf.byteLength + this.links!.bytes + this.table.byteLength;
+    return this.arena.byteLength + this.slotOf.byteLength + this.links.bytes + this.table.byteLength;
   }
 
   /** The table slot holding the packed state in `buf`, or the empty slot where it belongs (as -slot - 1). */
@@ -150,7 +149,7 @@ export class StateStore implements VisitedStore {
       if (id >= this.slotOf.length) this.slotOf = grown(this.slotOf, id + 1);
       this.slotOf[id] = i;
     }
-    this.links!.append2(parent, via);
+    this.links.append2(parent, via);
     const t = i * this.stride;
     if (this.hashed) this.table[t] = h;
     this.table[t + this.idAt] = id + 1;
@@ -172,11 +171,11 @@ export class StateStore implements VisitedStore {
   }
 
   parentOf(id: number): number {
-    return this.links!.word(id, 0);
+    return this.links.word(id, 0);
   }
 
   viaOf(id: number): number {
-    return this.links!.word(id, 1);
+    return this.links.word(id, 1);
   }
 
   private growTable(): void {
