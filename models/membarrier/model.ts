@@ -65,7 +65,7 @@ export default defineModel({
     wide: { doc: '3 CPUs', params: { cpus: 3 } },
     // the caller preempted and migrated inside the call (preempt_schedule, sched.ts) with a CPU of
     // sibling threads to migrate to and to sample; mainline reports MBP-1 (35 steps) after 7,982,304
-    // states, about 31 s; with its fix incomplete after 600 s (83,614,380 states, depth 53, 1.4 GB)
+    // states, about 31 s; with its fix incomplete after an hour with two workers (694,287,425 states, depth 95)
     deep: { doc: '3 CPUs, the caller preempted inside membarrier() outside rcu_read_lock() and preempt_disable() (callerPreempt = 1)', params: { cpus: 3, callerPreempt: 1 } },
   },
   actors: (p) => ({ cpu: p.cpus }),

@@ -22,7 +22,7 @@ export default defineModel({
   stackDepth: 6,
   events: lazyTlbEvents,
   scopes: {
-    // 13,117,595 states with the default reductions (symmetry over the user mms), about 6 minutes
+    // 8,196,253 states with the default reductions (symmetry over the user mms), about a minute
     wide: { doc: '3 CPUs (one context switch each), 3 generations, 2 page-table changes', params: { cpus: 3, switches: 1, gens: 3, changes: 2 } },
     ...deepScopes('CPUs'),
   },
